@@ -1,0 +1,65 @@
+//! The plain-text summary printed after the per-scenario lines.
+
+use crate::{Run, Verdict};
+use std::fmt::Write;
+
+/// Longest piece of SUT-controlled text shown on a console line.
+const MAX_FIELD: usize = 300;
+
+/// Renders the closing summary: verdict counts, then every non-passing
+/// expectation as Expected / Actual, then scenarios that could not be judged.
+pub fn summary(run: &Run) -> String {
+    let mut out = String::new();
+    let s = &run.summary;
+    let _ = writeln!(out, "\nsetconform {} against {}", run.tool.version, run.sut.name);
+    if let Some(fault) = &run.sut.fault {
+        let _ = writeln!(out, "reference fault injected: {fault}");
+    }
+    let _ = writeln!(
+        out,
+        "scenarios: {} total | {} PASS | {} FAIL | {} WARN | {} INFO | {} N/A | {} ERROR | {} TIMEOUT",
+        s.total, s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout
+    );
+    for sc in &run.scenarios {
+        let findings: Vec<_> =
+            sc.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)).collect();
+        if findings.is_empty() && !sc.verdict.is_incomplete() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} {}", sc.verdict, sc.id);
+        if let Some(reason) = &sc.reason {
+            let _ = writeln!(out, "  reason:   {}", clip(reason));
+        }
+        for e in findings {
+            let _ = writeln!(out, "  {} {} (step {})", e.verdict, e.requirement, e.step);
+            let _ = writeln!(out, "    expected: {}", clip(&e.expected));
+            let _ = writeln!(out, "    actual:   {}", clip(&e.actual));
+        }
+    }
+    let _ = writeln!(out, "\nexit code {}", s.exit_code);
+    out
+}
+
+/// Bounds SUT-controlled text and keeps it on one line.
+fn clip(text: &str) -> String {
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if one_line.chars().count() > MAX_FIELD {
+        let cut: String = one_line.chars().take(MAX_FIELD).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_bounds_and_flattens_hostile_text() {
+        let hostile = format!("a\r\nb\x1b[31m{}", "x".repeat(1000));
+        let c = clip(&hostile);
+        assert!(!c.contains('\n') && !c.contains('\x1b'));
+        assert_eq!(c.chars().count(), MAX_FIELD + 1);
+    }
+}

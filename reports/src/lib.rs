@@ -1,0 +1,17 @@
+//! Renderers of a finished `setconform` run.
+//!
+//! Everything here reads only the [`Run`] record: a run can be re-rendered,
+//! merged or compared long after the system under test is gone.
+
+pub mod console;
+pub mod json;
+pub mod run;
+mod time;
+pub mod verdict;
+
+pub use run::{
+    Body, DecodedSet, Exchange, ExpectationResult, Header, HttpRequest, HttpResponse, RequirementResult, Run,
+    ScenarioResult, Summary, SutInfo, Tool,
+};
+pub use time::rfc3339_utc;
+pub use verdict::Verdict;

@@ -1,0 +1,175 @@
+//! The Run record: one serialisable account of a whole run.
+//!
+//! Its shape is fixed by `schemas/run.schema.json`; a change here is a change there.
+
+use crate::Verdict;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Run {
+    pub tool: Tool,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub seed: u64,
+    pub sut: SutInfo,
+    /// Profiles the run was planned for.
+    pub profiles: Vec<String>,
+    pub summary: Summary,
+    pub requirements: Vec<RequirementResult>,
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SutInfo {
+    pub name: String,
+    /// `embedded-reference` or `external`.
+    pub kind: String,
+    /// The reference fault injected for this run, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+    /// Endpoints the harness talked to, by role.
+    #[serde(default)]
+    pub endpoints: Vec<(String, String)>,
+}
+
+/// Scenario counts by verdict, and the exit code the run ended with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub info: usize,
+    pub not_applicable: usize,
+    pub error: usize,
+    pub timeout: usize,
+    pub exit_code: i32,
+}
+
+impl Summary {
+    pub fn count(verdicts: impl IntoIterator<Item = Verdict>) -> Summary {
+        let mut s = Summary::default();
+        for v in verdicts {
+            s.total += 1;
+            *match v {
+                Verdict::Pass => &mut s.pass,
+                Verdict::Fail => &mut s.fail,
+                Verdict::Warn => &mut s.warn,
+                Verdict::Info => &mut s.info,
+                Verdict::NotApplicable => &mut s.not_applicable,
+                Verdict::Error => &mut s.error,
+                Verdict::Timeout => &mut s.timeout,
+            } += 1;
+        }
+        s
+    }
+}
+
+/// A requirement's verdict over every expectation that named it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequirementResult {
+    pub id: String,
+    pub level: String,
+    pub verdict: Verdict,
+    /// Scenarios with an expectation on this requirement.
+    pub scenarios: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScenarioResult {
+    pub id: String,
+    pub title: String,
+    pub profile: String,
+    pub requirements: Vec<String>,
+    pub verdict: Verdict,
+    /// Why the scenario is N/A, ERROR or TIMEOUT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub duration_ms: u64,
+    pub expectations: Vec<ExpectationResult>,
+    pub transcript: Vec<Exchange>,
+}
+
+/// One judged expectation: which rule, what was expected, what was seen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExpectationResult {
+    /// 1-based index of the scenario step the expectation belongs to.
+    pub step: usize,
+    pub requirement: String,
+    pub verdict: Verdict,
+    pub expected: String,
+    pub actual: String,
+    /// The ambiguity that softened a violation to INFO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambiguity: Option<String>,
+}
+
+/// One HTTP exchange of a scenario, as it went over the wire.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exchange {
+    pub seq: usize,
+    /// `sut` for the system under test's protocol endpoint, `trigger` for its control API.
+    pub channel: String,
+    pub step: usize,
+    /// Milliseconds since the scenario started.
+    pub at_ms: u64,
+    pub duration_ms: u64,
+    pub request: HttpRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<HttpResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<Header>,
+    pub body: Body,
+}
+
+/// A message body as captured: text up to the capture cap, with SETs decoded.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Body {
+    /// Bytes on the wire (as far as read).
+    pub size: usize,
+    /// The body as (lossy UTF-8) text, cut at the capture cap.
+    pub text: String,
+    pub truncated: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<DecodedSet>,
+}
+
+/// A SET found in a body, shown decoded for people reading the transcript.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DecodedSet {
+    /// The member name it was filed under in `sets`.
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
