@@ -1,0 +1,151 @@
+//! The fault catalogue: each fault breaks exactly one rule of the specs.
+
+/// A deliberate deviation from the specs, injected with `--fault NAME`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    Success202,
+    TextContentType,
+    EmptySuccessBody,
+    IgnoreMaxResponseEvents,
+    AcceptAnyMethod,
+    AckInvalidSets,
+    RejectRequestOnBadSet,
+    OmitErr,
+    OmitDescription,
+    NoRedelivery,
+    ForgetAcks,
+    NeverAck,
+    ParseAnything,
+    ErrorWithoutCode,
+    FabricateAck,
+    JtiKeyMismatch,
+    SignWithUnknownKey,
+    SetsWithoutIat,
+    SetsWithoutEvents,
+    SetsWithExp,
+    TypJwt,
+    NoAuthCheck,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 22] = [
+        Fault::Success202,
+        Fault::TextContentType,
+        Fault::EmptySuccessBody,
+        Fault::IgnoreMaxResponseEvents,
+        Fault::AcceptAnyMethod,
+        Fault::AckInvalidSets,
+        Fault::RejectRequestOnBadSet,
+        Fault::OmitErr,
+        Fault::OmitDescription,
+        Fault::NoRedelivery,
+        Fault::ForgetAcks,
+        Fault::NeverAck,
+        Fault::ParseAnything,
+        Fault::ErrorWithoutCode,
+        Fault::FabricateAck,
+        Fault::JtiKeyMismatch,
+        Fault::SignWithUnknownKey,
+        Fault::SetsWithoutIat,
+        Fault::SetsWithoutEvents,
+        Fault::SetsWithExp,
+        Fault::TypJwt,
+        Fault::NoAuthCheck,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        self.entry().0
+    }
+
+    /// Requirement IDs (suite/requirements.yaml) this fault breaks.
+    pub fn breaks(self) -> &'static [&'static str] {
+        self.entry().1
+    }
+
+    /// What the reference does wrong under this fault.
+    pub fn description(self) -> &'static str {
+        self.entry().2
+    }
+
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    fn entry(self) -> (&'static str, &'static [&'static str], &'static str) {
+        match self {
+            Fault::Success202 => {
+                ("success-202", &["PP-HTTP-008"], "answers a well-formed request with 202 instead of 200")
+            }
+            Fault::TextContentType => ("text-content-type", &["PP-HTTP-010"], "labels its 200 responses text/plain"),
+            Fault::EmptySuccessBody => {
+                ("empty-success-body", &["PP-HTTP-011"], "sends 200 responses with an empty body")
+            }
+            Fault::IgnoreMaxResponseEvents => (
+                "ignore-max-response-events",
+                &["PP-HTTP-006"],
+                "returns every queued SET whatever maxResponseEvents says",
+            ),
+            Fault::AcceptAnyMethod => {
+                ("accept-any-method", &["PP-EP-006"], "treats GET, PUT, PATCH and DELETE like POST")
+            }
+            Fault::AckInvalidSets => (
+                "ack-invalid-sets",
+                &["PP-HTTP-009"],
+                "acknowledges SETs that fail validation instead of reporting them in setErrs",
+            ),
+            Fault::RejectRequestOnBadSet => (
+                "reject-request-on-bad-set",
+                &["PP-HTTP-009"],
+                "fails the whole request with 400 when one SET in it is invalid",
+            ),
+            Fault::OmitErr => ("omit-err", &["PP-CO-007"], "leaves out `err` in setErrs entries"),
+            Fault::OmitDescription => {
+                ("omit-description", &["PP-CO-008"], "leaves out `description` in setErrs entries")
+            }
+            Fault::NoRedelivery => (
+                "no-redelivery",
+                &["PP-REL-001"],
+                "sends each SET once and drops it even when it is never acknowledged",
+            ),
+            Fault::ForgetAcks => {
+                ("forget-acks", &["PP-REL-002", "PP-REL-010"], "keeps sending SETs the peer has acknowledged")
+            }
+            Fault::NeverAck => ("never-ack", &["PP-REL-007"], "never acknowledges the valid SETs it receives"),
+            Fault::ParseAnything => ("parse-anything", &["PP-HTTP-012"], "answers 200 to bodies it cannot parse"),
+            Fault::ErrorWithoutCode => {
+                ("error-without-code", &["PP-HTTP-013"], "sends error responses without an `err` code")
+            }
+            Fault::FabricateAck => ("fabricate-ack", &["PP-CO-005"], "acknowledges a jti the peer never sent"),
+            Fault::JtiKeyMismatch => {
+                ("jti-key-mismatch", &["PP-CO-003"], "files its SETs in `sets` under a key that is not their jti")
+            }
+            Fault::SignWithUnknownKey => {
+                ("sign-with-unknown-key", &["SET-001"], "signs its SETs with a key that is not in its published JWKS")
+            }
+            Fault::SetsWithoutIat => ("sets-without-iat", &["SET-011"], "mints SETs with no `iat` claim"),
+            Fault::SetsWithoutEvents => ("sets-without-events", &["SET-002"], "mints SETs with no `events` claim"),
+            Fault::SetsWithExp => ("sets-with-exp", &["SET-015"], "puts an `exp` claim in its SETs"),
+            Fault::TypJwt => ("typ-jwt", &["SET-021"], "labels its SETs `typ: JWT` instead of `secevent+jwt`"),
+            Fault::NoAuthCheck => {
+                ("no-auth-check", &["PP-AUTH-002"], "serves requests without checking the bearer token")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let names: HashSet<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), Fault::ALL.len());
+        for f in Fault::ALL {
+            assert_eq!(Fault::from_name(f.name()), Some(f));
+            assert!(!f.breaks().is_empty());
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Reference pushpull transceiver for `setconform`.
+//!
+//! A small, clear implementation of the pushpull responder role
+//! (draft-tulshibagwale-saag-pushpull-delivery-03) with a control API that
+//! implements the `http` trigger of the setconform SUT contract. It is the
+//! embedded default system under test and the suite's self-test partner:
+//! [`Fault`] makes it break exactly one rule, so the suite can prove that its
+//! checks catch that rule being broken.
+//!
+//! This crate shares no code with the harness's judging code on purpose: a bug
+//! shared by both would hide itself.
+
+mod control;
+mod fault;
+mod jose;
+mod keys;
+mod peers;
+mod pushpull;
+mod server;
+
+pub use fault::Fault;
+pub use server::{Reference, ReferenceConfig};

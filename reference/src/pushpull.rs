@@ -1,0 +1,219 @@
+//! The Pushpull endpoint (pushpull §4, §5, §6): one POST, one Communication
+//! Object each way.
+
+use crate::fault::Fault;
+use crate::jose;
+use crate::peers::{Outgoing, Peer, Verdict};
+use crate::server::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A request carrying this many SETs or more is acknowledged in the *next*
+/// response (pushpull §6.2.3), so both acknowledgement paths get exercised.
+pub const ASYNC_ACK_BATCH: usize = 10;
+
+/// What a request asked of us, once parsed and type-checked.
+struct Request {
+    sets: Vec<(String, String)>,
+    ack: Vec<String>,
+    set_errs: Vec<String>,
+    max_response_events: Option<usize>,
+}
+
+pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let fault = app.fault;
+    // §4: POST only.
+    if method != Method::POST && fault != Some(Fault::AcceptAnyMethod) {
+        let mut resp = error(fault, StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    // §8.2: the initiator must be known.
+    let token = bearer(&headers).unwrap_or_default();
+    let token = match app.peers.with_token(&token, |_| ()) {
+        Some(()) => token,
+        None if fault == Some(Fault::NoAuthCheck) => app.anonymous_token.clone(),
+        None => {
+            let mut resp =
+                error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return resp;
+        }
+    };
+    let request = match parse(&body) {
+        Ok(r) => r,
+        Err(_) if fault == Some(Fault::ParseAnything) || (body.is_empty() && fault == Some(Fault::AcceptAnyMethod)) => {
+            Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None }
+        }
+        Err(why) => return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
+    };
+    let outcome = app
+        .peers
+        .with_token(&token, |peer| exchange(peer, request, fault))
+        .unwrap_or_else(|| Err("peer vanished".to_owned()));
+    match outcome {
+        Ok(object) => success(fault, object),
+        Err(why) => error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
+    }
+}
+
+/// Applies one request to the peer's state and builds the response object.
+fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<Value, String> {
+    // Judge every SET first: a request is accepted or refused whole.
+    let judged: Vec<(String, Result<(), jose::Rejection>)> =
+        request.sets.iter().map(|(key, token)| (key.clone(), jose::validate(key, token, &peer.trust))).collect();
+    if fault == Some(Fault::RejectRequestOnBadSet)
+        && let Some((key, Err(r))) = judged.iter().find(|(_, r)| r.is_err())
+    {
+        return Err(format!("SET {key}: {}", r.description));
+    }
+
+    // The peer's verdicts on what we sent retire those SETs (§9).
+    if fault != Some(Fault::ForgetAcks) {
+        for jti in request.ack.iter().chain(&request.set_errs) {
+            peer.retired.insert(jti.clone());
+        }
+        let retired = &peer.retired;
+        peer.outbox.retain(|o| !retired.contains(&o.jti));
+    }
+
+    let mut ack: Vec<String> = std::mem::take(&mut peer.deferred_acks);
+    let mut now_acked = Vec::new();
+    let mut set_errs = Map::new();
+    for (key, result) in judged {
+        match result {
+            Err(r) if fault != Some(Fault::AckInvalidSets) => {
+                let mut entry = Map::new();
+                if fault != Some(Fault::OmitErr) {
+                    entry.insert("err".into(), json!(r.err));
+                }
+                if fault != Some(Fault::OmitDescription) {
+                    entry.insert("description".into(), json!(r.description));
+                }
+                peer.received.insert(key.clone(), Verdict::Errored { err: r.err.into(), description: r.description });
+                set_errs.insert(key, Value::Object(entry));
+            }
+            _ => {
+                // A repeated jti is acknowledged again (AMB-08: the receiver's choice).
+                peer.received.insert(key.clone(), Verdict::Acked);
+                now_acked.push(key);
+            }
+        }
+    }
+    if fault != Some(Fault::NeverAck) {
+        if request.sets.len() >= ASYNC_ACK_BATCH {
+            peer.deferred_acks = now_acked;
+        } else {
+            ack.extend(now_acked);
+        }
+    } else {
+        ack.clear();
+    }
+    if fault == Some(Fault::FabricateAck) {
+        ack.push(format!("{}-never-sent", peer.id));
+    }
+
+    let limit = match fault {
+        Some(Fault::IgnoreMaxResponseEvents) => usize::MAX,
+        _ => request.max_response_events.unwrap_or(usize::MAX),
+    };
+    let mut sets = Map::new();
+    for out in peer.outbox.iter_mut().take(limit) {
+        let key = if fault == Some(Fault::JtiKeyMismatch) { format!("{}-key", out.jti) } else { out.jti.clone() };
+        sets.insert(key, json!(out.token));
+        out.deliveries += 1;
+    }
+    if fault == Some(Fault::NoRedelivery) {
+        peer.outbox.retain(|o| o.deliveries == 0);
+    }
+
+    let mut object = Map::new();
+    if !sets.is_empty() {
+        object.insert("sets".into(), Value::Object(sets));
+    }
+    if !ack.is_empty() {
+        object.insert("ack".into(), json!(ack));
+    }
+    if !set_errs.is_empty() {
+        object.insert("setErrs".into(), Value::Object(set_errs));
+    }
+    Ok(Value::Object(object))
+}
+
+/// Queues `count` fresh SETs for the peer; returns their jtis.
+pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String> {
+    let iat = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    (0..count)
+        .map(|_| {
+            let jti = peer.next_jti();
+            let token = jose::mint(&jti, &peer.audience, iat, fault);
+            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0 });
+            jti
+        })
+        .collect()
+}
+
+/// Parses and type-checks a request body (§5, §6.1); the error says what is wrong.
+fn parse(body: &[u8]) -> Result<Request, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
+    let Value::Object(obj) = value else {
+        return Err("body is not a JSON object".into());
+    };
+    let mut request = Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None };
+    if let Some(sets) = obj.get("sets") {
+        let sets = sets.as_object().ok_or("`sets` is not an object")?;
+        for (key, token) in sets {
+            let token = token.as_str().ok_or_else(|| format!("`sets` member {key:?} is not a string"))?;
+            request.sets.push((key.clone(), token.to_owned()));
+        }
+    }
+    if let Some(ack) = obj.get("ack") {
+        let ack = ack.as_array().ok_or("`ack` is not an array")?;
+        for jti in ack {
+            request.ack.push(jti.as_str().ok_or("`ack` holds a non-string")?.to_owned());
+        }
+    }
+    if let Some(errs) = obj.get("setErrs") {
+        let errs = errs.as_object().ok_or("`setErrs` is not an object")?;
+        for (jti, entry) in errs {
+            if !entry.is_object() {
+                return Err(format!("`setErrs` member {jti:?} is not an object"));
+            }
+            request.set_errs.push(jti.clone());
+        }
+    }
+    if let Some(max) = obj.get("maxResponseEvents") {
+        // AMB-06: only non-negative integers are given a meaning here.
+        let max = max.as_u64().ok_or("`maxResponseEvents` is not a non-negative integer")?;
+        request.max_response_events = Some(usize::try_from(max).unwrap_or(usize::MAX));
+    }
+    Ok(request)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+fn success(fault: Option<Fault>, object: Value) -> Response {
+    let status = if fault == Some(Fault::Success202) { StatusCode::ACCEPTED } else { StatusCode::OK };
+    let content_type = if fault == Some(Fault::TextContentType) { "text/plain" } else { "application/json" };
+    let body = if fault == Some(Fault::EmptySuccessBody) { String::new() } else { object.to_string() };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// An error response carrying an RFC 8935 §2.4 code (pushpull §6.2.2).
+fn error(fault: Option<Fault>, status: StatusCode, err: &str, description: &str) -> Response {
+    let body = if fault == Some(Fault::ErrorWithoutCode) {
+        json!({ "description": description })
+    } else {
+        json!({ "err": err, "description": description })
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}

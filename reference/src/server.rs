@@ -1,0 +1,90 @@
+//! Wiring: the reference's HTTP server on a loopback port.
+
+use crate::control;
+use crate::fault::Fault;
+use crate::jose::Trust;
+use crate::peers::Peers;
+use crate::pushpull;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, post};
+use jsonwebtoken::jwk::JwkSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Largest request body the reference reads.
+const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ReferenceConfig {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    pub fault: Option<Fault>,
+}
+
+impl Default for ReferenceConfig {
+    fn default() -> Self {
+        ReferenceConfig { listen: SocketAddr::from(([127, 0, 0, 1], 0)), fault: None }
+    }
+}
+
+pub struct App {
+    pub peers: Peers,
+    pub fault: Option<Fault>,
+    /// Peer that unauthenticated requests fall to under the `no-auth-check` fault.
+    pub anonymous_token: String,
+}
+
+/// A running reference transceiver. Dropping it stops the server.
+pub struct Reference {
+    addr: SocketAddr,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Reference {
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(config: ReferenceConfig) -> std::io::Result<Reference> {
+        let peers = Peers::default();
+        let nobody = Trust {
+            peer_issuer: String::new(),
+            own_audience: control::OWN_AUDIENCE.to_owned(),
+            peer_jwks: JwkSet { keys: vec![] },
+        };
+        let (_, anonymous_token) = peers.register(nobody, String::new());
+        let app = Arc::new(App { peers, fault: config.fault, anonymous_token });
+        let router = Router::new()
+            .route("/pushpull", any(pushpull::handle))
+            .route("/control/peers", post(control::register))
+            .route("/control/peers/{peer}", get(control::state))
+            .route("/control/peers/{peer}/queue", post(control::queue))
+            .route("/jwks.json", get(control::jwks))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .with_state(app);
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            let _ = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        });
+        Ok(Reference { addr, _stop: stop })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// URL of the Pushpull endpoint.
+    pub fn pushpull_url(&self) -> String {
+        format!("http://{}/pushpull", self.addr)
+    }
+
+    /// Base URL of the control API (the `http` trigger).
+    pub fn control_url(&self) -> String {
+        format!("http://{}/control", self.addr)
+    }
+}
