@@ -1,0 +1,222 @@
+//! The catalogue: requirements, profiles and scenarios, loaded and checked.
+//!
+//! Every file is parsed, validated against its schema in `schemas/`, and
+//! cross-checked (requirement IDs, profiles, step references). All problems
+//! are collected, each naming its file and JSON pointer, before anything runs.
+
+mod profile;
+mod requirement;
+mod scenario;
+mod source;
+
+pub use profile::Profile;
+pub use requirement::{Level, Requirement};
+pub use scenario::{
+    AckSpec, Action, Auth, Check, CountSpec, ErrorCodeSpec, Expectation, Reqs, Scenario, Selector, SendSpec, SetKind,
+    SettleSpec, Soften, StatusSpec, Step, TriggerSpec,
+};
+pub use source::{LoadError, SourceFile};
+
+use crate::embedded;
+use crate::schema::Schemas;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Rules the SET inspector can judge; `sets_valid` expectations name a subset.
+pub const INSPECTED_REQUIREMENTS: [&str; 14] = [
+    "PP-CO-003",
+    "SET-001",
+    "SET-002",
+    "SET-003",
+    "SET-004",
+    "SET-010",
+    "SET-011",
+    "SET-012",
+    "SET-013",
+    "SET-015",
+    "SET-017",
+    "SET-018",
+    "SET-020",
+    "SET-021",
+];
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub requirements: BTreeMap<String, Requirement>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// Where the catalogue comes from.
+#[derive(Debug, Clone)]
+pub enum Origin<'a> {
+    /// The files compiled into the binary.
+    Embedded,
+    /// A checkout: `suite/` and `profiles/` below this folder.
+    Dir(&'a Path),
+}
+
+impl Catalogue {
+    pub fn load(origin: Origin<'_>) -> Result<Catalogue, Vec<LoadError>> {
+        let files = match origin {
+            Origin::Embedded => embedded::files_under("suite/")
+                .chain(embedded::files_under("profiles/"))
+                .map(|(p, t)| SourceFile::new(p, t))
+                .collect(),
+            Origin::Dir(root) => {
+                let mut files = Vec::new();
+                let mut errors = Vec::new();
+                for dir in ["suite", "profiles"] {
+                    source::read_tree(&root.join(dir), &mut files, &mut errors);
+                }
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                files
+            }
+        };
+        Catalogue::from_files(files)
+    }
+
+    /// Builds a catalogue from files named `suite/...` and `profiles/...`.
+    pub fn from_files(files: Vec<SourceFile>) -> Result<Catalogue, Vec<LoadError>> {
+        let schemas = Schemas::embedded();
+        let mut errors = Vec::new();
+        let mut requirements = BTreeMap::new();
+        let mut profiles = BTreeMap::new();
+        let mut scenarios = Vec::new();
+        let mut saw_requirements = false;
+        for file in &files {
+            let is_requirements = file.name().ends_with("requirements.yaml");
+            let schema = if is_requirements {
+                "requirements"
+            } else if file.is_under("profiles") {
+                "profile"
+            } else {
+                "scenario"
+            };
+            let Some(value) = file.parse_checked(schemas, schema, &mut errors) else { continue };
+            match schema {
+                "requirements" => {
+                    saw_requirements = true;
+                    match file.typed::<requirement::RequirementsFile>(value) {
+                        Ok(doc) => {
+                            for r in doc.requirements {
+                                if requirements.insert(r.id.clone(), r).is_some() {
+                                    errors.push(file.error("/requirements", "duplicate requirement id"));
+                                }
+                            }
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                "profile" => match file.typed::<Profile>(value) {
+                    Ok(p) => {
+                        if profiles.contains_key(&p.id) {
+                            errors.push(file.error("/id", format!("duplicate profile id {:?}", p.id)));
+                        }
+                        profiles.insert(p.id.clone(), p);
+                    }
+                    Err(e) => errors.push(e),
+                },
+                _ => match file.typed::<Scenario>(value) {
+                    Ok(mut s) => {
+                        s.source = file.name().to_owned();
+                        scenarios.push(s);
+                    }
+                    Err(e) => errors.push(e),
+                },
+            }
+        }
+        if !saw_requirements {
+            errors.push(LoadError::Missing("suite/requirements.yaml".into()));
+        }
+        let catalogue = Catalogue { requirements, profiles, scenarios };
+        catalogue.cross_check(schemas, &mut errors);
+        if errors.is_empty() { Ok(catalogue) } else { Err(errors) }
+    }
+
+    /// Checks what no schema can: that every name a scenario uses exists.
+    fn cross_check(&self, schemas: &Schemas, errors: &mut Vec<LoadError>) {
+        let mut ids = HashSet::new();
+        for s in &self.scenarios {
+            let err =
+                |pointer: String, message: String| LoadError::Invalid { file: s.source.clone(), pointer, message };
+            if !ids.insert(s.id.as_str()) {
+                errors.push(err("/id".into(), format!("duplicate scenario id {:?}", s.id)));
+            }
+            for (i, id) in s.requirements.iter().enumerate() {
+                if !self.requirements.contains_key(id) {
+                    errors.push(err(format!("/requirements/{i}"), format!("unknown requirement {id:?}")));
+                }
+            }
+            for (i, p) in s.applies_to.iter().enumerate() {
+                match self.profiles.get(p) {
+                    None => errors.push(err(format!("/applies_to/{i}"), format!("unknown profile {p:?}"))),
+                    Some(profile) => {
+                        for (j, cap) in s.requires.iter().enumerate() {
+                            if !profile.capabilities.contains_key(cap) {
+                                errors.push(err(
+                                    format!("/requires/{j}"),
+                                    format!("profile {p:?} defines no capability {cap:?}"),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            for (n, step) in s.steps.iter().enumerate() {
+                for (k, e) in step.expect.iter().enumerate() {
+                    let at = format!("/steps/{n}/expect/{k}");
+                    for id in e.req.ids() {
+                        if !s.requirements.contains(id) {
+                            errors.push(err(
+                                format!("{at}/req"),
+                                format!("{id:?} is not listed in the scenario's `requirements`"),
+                            ));
+                        }
+                        if matches!(e.check, Check::SetsValid(_)) && !INSPECTED_REQUIREMENTS.contains(&id.as_str()) {
+                            errors.push(err(
+                                format!("{at}/req"),
+                                format!(
+                                    "sets_valid cannot judge {id:?} (it judges {})",
+                                    INSPECTED_REQUIREMENTS.join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                    if let Some(amb) = &e.amb {
+                        let known =
+                            e.req.ids().any(|id| self.requirements.get(id).is_some_and(|r| r.amb.contains(amb)));
+                        if !known {
+                            errors.push(err(format!("{at}/amb"), format!("no requirement named here touches {amb}")));
+                        }
+                    }
+                    match &e.check {
+                        Check::Schema(name) if !schemas.contains(name) => {
+                            errors.push(err(format!("{at}/schema"), format!("unknown schema {name:?}")));
+                        }
+                        Check::Redelivered(k) | Check::Retired(k) if *k == 0 || *k > n => {
+                            errors.push(err(at.clone(), format!("step {k} is not an earlier step")));
+                        }
+                        Check::Acked(Selector::Step(k))
+                        | Check::Errored(Selector::Step(k))
+                        | Check::Unanswered(Selector::Step(k))
+                            if *k == 0 || *k > n + 1 =>
+                        {
+                            errors.push(err(at.clone(), format!("step {k} is not this or an earlier step")));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Requirements cited by at least one scenario, and those cited by none.
+    pub fn coverage(&self) -> (Vec<&Requirement>, Vec<&Requirement>) {
+        let cited: HashSet<&str> =
+            self.scenarios.iter().flat_map(|s| s.requirements.iter().map(String::as_str)).collect();
+        self.requirements.values().partition(|r| cited.contains(r.id.as_str()))
+    }
+}

@@ -1,0 +1,78 @@
+//! Requirement entries of `suite/requirements.yaml`.
+
+use serde::Deserialize;
+use setconform_reports::Verdict;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RequirementsFile {
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Requirement {
+    pub id: String,
+    pub spec: String,
+    pub section: String,
+    pub level: Level,
+    pub role: String,
+    pub text: String,
+    pub amb: Vec<String>,
+    pub observable: bool,
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// The normalised BCP 14 keyword of a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Level {
+    #[serde(rename = "MUST")]
+    Must,
+    #[serde(rename = "MUST NOT")]
+    MustNot,
+    #[serde(rename = "SHALL")]
+    Shall,
+    #[serde(rename = "REQUIRED")]
+    Required,
+    /// Definitional: not a keyword, but two implementations must agree on it.
+    #[serde(rename = "MUST*")]
+    Definitional,
+    #[serde(rename = "SHOULD")]
+    Should,
+    #[serde(rename = "SHOULD NOT")]
+    ShouldNot,
+    #[serde(rename = "RECOMMENDED")]
+    Recommended,
+    #[serde(rename = "NOT RECOMMENDED")]
+    NotRecommended,
+    #[serde(rename = "MAY")]
+    May,
+    #[serde(rename = "OPTIONAL")]
+    Optional,
+}
+
+impl Level {
+    /// The verdict a violation of a rule at this level earns (REQUIREMENTS.md legend).
+    pub fn violation_verdict(self) -> Verdict {
+        match self {
+            Level::Must | Level::MustNot | Level::Shall | Level::Required | Level::Definitional => Verdict::Fail,
+            Level::Should | Level::ShouldNot | Level::Recommended | Level::NotRecommended => Verdict::Warn,
+            Level::May | Level::Optional => Verdict::Info,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "MUST",
+            Level::MustNot => "MUST NOT",
+            Level::Shall => "SHALL",
+            Level::Required => "REQUIRED",
+            Level::Definitional => "MUST*",
+            Level::Should => "SHOULD",
+            Level::ShouldNot => "SHOULD NOT",
+            Level::Recommended => "RECOMMENDED",
+            Level::NotRecommended => "NOT RECOMMENDED",
+            Level::May => "MAY",
+            Level::Optional => "OPTIONAL",
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Scenario documents: steps against the SUT and the expectations judged after each.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub requirements: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub applies_to: Vec<String>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub deadline_ms: Option<u64>,
+    pub steps: Vec<Step>,
+    /// The file it was loaded from.
+    #[serde(skip)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Step {
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(flatten)]
+    pub action: Action,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Trigger(TriggerSpec),
+    Send(Box<SendSpec>),
+    Settle(SettleSpec),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TriggerSpec {
+    pub queue: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SendSpec {
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub sets: Option<SetsSpec>,
+    #[serde(default)]
+    pub ack: Option<AckSpec>,
+    #[serde(default)]
+    pub set_errs: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub max_response_events: Option<Value>,
+    #[serde(default)]
+    pub extra: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    pub raw: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub json: Option<Value>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub auth: Option<Auth>,
+}
+
+/// Keeps an explicit `null` apart from an absent member: `json: null` sends `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SetsSpec {
+    Count(usize),
+    Kinds(Vec<SetKind>),
+}
+
+impl SetsSpec {
+    pub fn kinds(&self) -> Vec<SetKind> {
+        match self {
+            SetsSpec::Count(n) => vec![SetKind::Valid; *n],
+            SetsSpec::Kinds(k) => k.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AckSpec {
+    Received(String),
+    Literal(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    Valid,
+    None,
+    Invalid,
+}
+
+/// SETs the harness can mint: valid ones, and ones broken in exactly one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetKind {
+    Valid,
+    BadSignature,
+    AlgNone,
+    WrongTyp,
+    MissingIss,
+    MissingIat,
+    MissingJti,
+    MissingEvents,
+    WrongAud,
+    WrongIss,
+    KeyNotJti,
+    UnknownKid,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SettleSpec {
+    #[serde(default = "default_max_requests")]
+    pub max_requests: usize,
+    #[serde(default = "default_true")]
+    pub ack: bool,
+}
+
+fn default_max_requests() -> usize {
+    10
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Expectation {
+    pub req: Reqs,
+    /// The ambiguity (AMB-nn) that makes a violation a matter of reading, not of conformance.
+    #[serde(default)]
+    pub amb: Option<String>,
+    /// What a violation becomes under `amb` (INFO unless said).
+    #[serde(default)]
+    pub soften_to: Option<Soften>,
+    #[serde(flatten)]
+    pub check: Check,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Reqs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Reqs {
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        match self {
+            Reqs::One(id) => std::slice::from_ref(id).iter(),
+            Reqs::Many(ids) => ids.iter(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Soften {
+    #[serde(rename = "WARN")]
+    Warn,
+    #[serde(rename = "INFO")]
+    Info,
+}
+
+/// One judgement on the last response or on the scenario's state.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    Status(StatusSpec),
+    ContentType(String),
+    Schema(String),
+    Count(CountSpec),
+    ErrorCode(ErrorCodeSpec),
+    SetsValid(bool),
+    Acked(Selector),
+    Errored(Selector),
+    Unanswered(Selector),
+    SetErrsHave(String),
+    AcksKnown(bool),
+    AckErrDisjoint(bool),
+    Redelivered(usize),
+    Retired(usize),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum StatusSpec {
+    Exact(u16),
+    Not { not: u16 },
+    Class { class: String },
+    NotClass { not_class: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountSpec {
+    pub at: String,
+    #[serde(default)]
+    pub min: Option<usize>,
+    #[serde(default)]
+    pub max: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorCodeSpec {
+    Present,
+    Registered,
+}
+
+/// Which of the SETs the harness sent an expectation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    Valid,
+    Defective,
+    /// Those sent in this 1-based step.
+    Step(usize),
+}
+
+impl<'de> Deserialize<'de> for Selector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "all" => Ok(Selector::All),
+            "valid" => Ok(Selector::Valid),
+            "defective" => Ok(Selector::Defective),
+            other => other
+                .strip_prefix("step-")
+                .and_then(|n| n.parse().ok())
+                .map(Selector::Step)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown selector {other:?}"))),
+        }
+    }
+}

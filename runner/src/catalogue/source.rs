@@ -1,0 +1,113 @@
+//! Reading catalogue and configuration files: YAML or JSON, schema-checked.
+
+use crate::schema::Schemas;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+
+/// A problem with an input file, naming the file and where in it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {message}")]
+    Io { file: String, message: String },
+    #[error("{file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{file}: {pointer}: {message}")]
+    Invalid { file: String, pointer: String, message: String },
+    #[error("{0}: missing")]
+    Missing(String),
+}
+
+/// A file's name (as shown in errors) and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile { name: name.into(), text: text.into() }
+    }
+
+    pub fn read(path: &Path) -> Result<SourceFile, LoadError> {
+        std::fs::read_to_string(path)
+            .map(|text| SourceFile::new(path.display().to_string(), text))
+            .map_err(|e| LoadError::Io { file: path.display().to_string(), message: e.to_string() })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_under(&self, dir: &str) -> bool {
+        self.name.split('/').rev().nth(1) == Some(dir) || self.name.starts_with(&format!("{dir}/"))
+    }
+
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> LoadError {
+        LoadError::Invalid { file: self.name.clone(), pointer: pointer.into(), message: message.into() }
+    }
+
+    /// Parses the file (JSON by extension, YAML otherwise) into a JSON value.
+    pub fn parse(&self) -> Result<Value, LoadError> {
+        let syntax = |message: String| LoadError::Syntax { file: self.name.clone(), message };
+        if self.name.ends_with(".json") {
+            serde_json::from_str(&self.text).map_err(|e| syntax(e.to_string()))
+        } else {
+            serde_saphyr::from_str::<Value>(&self.text).map_err(|e| syntax(e.to_string()))
+        }
+    }
+
+    /// Parses and validates against schema `schema`; problems go to `errors`.
+    pub fn parse_checked(&self, schemas: &Schemas, schema: &str, errors: &mut Vec<LoadError>) -> Option<Value> {
+        let value = match self.parse() {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(e);
+                return None;
+            }
+        };
+        match schemas.validate(schema, &value) {
+            Ok(violations) if violations.is_empty() => Some(value),
+            Ok(violations) => {
+                errors.extend(violations.into_iter().map(|v| {
+                    let pointer = if v.pointer.is_empty() { "/".to_owned() } else { v.pointer };
+                    self.error(&pointer, v.message)
+                }));
+                None
+            }
+            Err(e) => {
+                errors.push(self.error("/", e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Converts a schema-valid value into its typed form.
+    pub fn typed<T: DeserializeOwned>(&self, value: Value) -> Result<T, LoadError> {
+        serde_json::from_value(value).map_err(|e| self.error("/", e.to_string()))
+    }
+}
+
+/// Collects every `.yaml`, `.yml` and `.json` file below `dir`, in name order.
+pub fn read_tree(dir: &Path, files: &mut Vec<SourceFile>, errors: &mut Vec<LoadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(LoadError::Io { file: dir.display().to_string(), message: e.to_string() });
+            return;
+        }
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            read_tree(&path, files, errors);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+            match SourceFile::read(&path) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+}

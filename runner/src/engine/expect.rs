@@ -1,0 +1,351 @@
+//! Expectation checks: each compares what the SUT did with what a rule demands
+//! and says, in words, what was expected and what was seen.
+
+use super::context::Context;
+use crate::catalogue::{Check, CountSpec, ErrorCodeSpec, Reqs, Selector, SetKind, StatusSpec};
+use crate::schema::Schemas;
+use crate::set::inspect;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Error codes registered by RFC 8935 §7.1, plus SSF's `invalid_state` (AMB-24).
+const REGISTERED_ERR_CODES: [&str; 7] = [
+    "invalid_request",
+    "invalid_key",
+    "invalid_issuer",
+    "invalid_audience",
+    "authentication_failed",
+    "access_denied",
+    "invalid_state",
+];
+/// Items named in one line of a finding before the rest is counted.
+const LIST_LIMIT: usize = 5;
+
+/// A check's result for one requirement.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub req: String,
+    pub expected: String,
+    pub actual: String,
+    pub kept: bool,
+}
+
+/// Evaluates `check` for every requirement in `reqs`.
+pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement> {
+    if let Check::SetsValid(_) = check {
+        return sets_valid(ctx, reqs);
+    }
+    let (expected, result) = evaluate_one(ctx, check);
+    let (kept, actual) = match result {
+        Ok(a) => (true, a),
+        Err(a) => (false, a),
+    };
+    reqs.ids()
+        .map(|req| Judgement { req: req.clone(), expected: expected.clone(), actual: actual.clone(), kept })
+        .collect()
+}
+
+type Outcome = Result<String, String>;
+
+fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
+    match check {
+        Check::Status(spec) => status(ctx, spec),
+        Check::ContentType(expected) => content_type(ctx, expected),
+        Check::Schema(name) => schema(ctx, name),
+        Check::Count(spec) => count(ctx, spec),
+        Check::ErrorCode(spec) => error_code(ctx, *spec),
+        Check::SetsValid(_) => unreachable!("handled per requirement"),
+        Check::Acked(sel) => answered(ctx, *sel, Answer::Ack),
+        Check::Errored(sel) => answered(ctx, *sel, Answer::Err),
+        Check::Unanswered(sel) => answered(ctx, *sel, Answer::Neither),
+        Check::SetErrsHave(member) => set_errs_have(ctx, member),
+        Check::AcksKnown(_) => acks_known(ctx),
+        Check::AckErrDisjoint(_) => ack_err_disjoint(ctx),
+        Check::Redelivered(step) => redelivered(ctx, *step),
+        Check::Retired(step) => retired(ctx, *step),
+    }
+}
+
+fn no_response() -> Outcome {
+    Err("no response from the SUT's endpoint yet".into())
+}
+
+fn status(ctx: &Context<'_>, spec: &StatusSpec) -> (String, Outcome) {
+    let expected = match spec {
+        StatusSpec::Exact(s) => format!("HTTP status {s}"),
+        StatusSpec::Not { not } => format!("an HTTP status other than {not}"),
+        StatusSpec::Class { class } => format!("an HTTP {class} status"),
+        StatusSpec::NotClass { not_class } => format!("an HTTP status outside {not_class}"),
+    };
+    let Some(last) = &ctx.last else { return (expected, no_response()) };
+    let got = last.observed.status;
+    let class_of = |c: &str| c.as_bytes().first().map(|d| u16::from(d - b'0')) == Some(got / 100);
+    let ok = match spec {
+        StatusSpec::Exact(s) => got == *s,
+        StatusSpec::Not { not } => got != *not,
+        StatusSpec::Class { class } => class_of(class),
+        StatusSpec::NotClass { not_class } => !class_of(not_class),
+    };
+    let actual = format!("HTTP status {got}");
+    (expected, if ok { Ok(actual) } else { Err(actual) })
+}
+
+fn content_type(ctx: &Context<'_>, expected: &str) -> (String, Outcome) {
+    let exp = format!("Content-Type {expected}");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.observed.header("content-type") {
+        None => (exp, Err("no Content-Type header".into())),
+        Some(ct) => {
+            let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let actual = format!("Content-Type {ct}");
+            (exp, if media == expected.to_ascii_lowercase() { Ok(actual) } else { Err(actual) })
+        }
+    }
+}
+
+fn schema(ctx: &Context<'_>, name: &str) -> (String, Outcome) {
+    let exp = format!("a body valid against schema {name}");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let Some(json) = &last.json else {
+        let what = if last.observed.body.is_empty() {
+            "an empty body".to_owned()
+        } else {
+            "a body that is not JSON".to_owned()
+        };
+        return (exp, Err(what));
+    };
+    match Schemas::embedded().validate(name, json) {
+        Ok(v) if v.is_empty() => (exp, Ok("valid".into())),
+        Ok(v) => (exp, Err(list(v.iter().map(ToString::to_string)))),
+        Err(e) => (exp, Err(e.to_string())),
+    }
+}
+
+fn count(ctx: &Context<'_>, spec: &CountSpec) -> (String, Outcome) {
+    let bounds = match (spec.min, spec.max) {
+        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "any number of".into(),
+    };
+    let exp = format!("{bounds} members at {}", spec.at);
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let Some(json) = &last.json else { return (exp, Err("the body is not JSON".into())) };
+    let n = match json.pointer(&spec.at) {
+        None => 0,
+        Some(Value::Object(m)) => m.len(),
+        Some(Value::Array(a)) => a.len(),
+        Some(other) => return (exp, Err(format!("{} is {other}, not an object or array", spec.at))),
+    };
+    let ok = spec.min.is_none_or(|lo| n >= lo) && spec.max.is_none_or(|hi| n <= hi);
+    let actual = format!("{n} members at {}", spec.at);
+    (exp, if ok { Ok(actual) } else { Err(actual) })
+}
+
+fn error_code(ctx: &Context<'_>, spec: ErrorCodeSpec) -> (String, Outcome) {
+    let exp = match spec {
+        ErrorCodeSpec::Present => "a JSON error body with a string `err` (RFC 8935 §2.3)".to_owned(),
+        ErrorCodeSpec::Registered => "an `err` code from the RFC 8935 §7.1 registry".to_owned(),
+    };
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let err = last.json.as_ref().and_then(|j| j.get("err"));
+    let outcome = match (err, spec) {
+        (Some(Value::String(code)), ErrorCodeSpec::Present) if !code.is_empty() => Ok(format!("err {code:?}")),
+        (Some(Value::String(code)), ErrorCodeSpec::Registered) => {
+            if REGISTERED_ERR_CODES.contains(&code.as_str()) {
+                Ok(format!("err {code:?}"))
+            } else {
+                Err(format!("err {code:?} is not a registered code"))
+            }
+        }
+        (Some(other), _) => Err(format!("err is {other}")),
+        (None, _) => Err(match &last.json {
+            Some(_) => "a JSON body without `err`".into(),
+            None if last.observed.body.is_empty() => "an empty body".into(),
+            None => "a body that is not JSON".into(),
+        }),
+    };
+    (exp, outcome)
+}
+
+fn sets_valid(ctx: &Context<'_>, reqs: &Reqs) -> Vec<Judgement> {
+    let sets = ctx.last_sets();
+    let mut by_req: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (key, value) in &sets {
+        let Some(token) = value.as_str() else {
+            by_req.entry("PP-CO-003").or_default().push(format!("{key}: value is not a string"));
+            continue;
+        };
+        for f in inspect(key, token, &ctx.sut_trust) {
+            by_req.entry(f.req).or_default().push(format!("{key}: {}", f.detail));
+        }
+    }
+    reqs.ids()
+        .map(|req| {
+            let problems = by_req.get(req.as_str());
+            Judgement {
+                req: req.clone(),
+                expected: format!("every SET in the response keeps {req}"),
+                actual: match problems {
+                    None => format!("{} SETs checked, none breaks it", sets.len()),
+                    Some(p) => list(p.iter().cloned()),
+                },
+                kept: problems.is_none(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Answer {
+    Ack,
+    Err,
+    Neither,
+}
+
+fn answered(ctx: &Context<'_>, sel: Selector, want: Answer) -> (String, Outcome) {
+    let which = match sel {
+        Selector::All => "every SET the harness sent".to_owned(),
+        Selector::Valid => "every valid SET the harness sent".to_owned(),
+        Selector::Defective => "every defective SET the harness sent".to_owned(),
+        Selector::Step(n) => format!("every SET the harness sent in step {n}"),
+    };
+    let exp = match want {
+        Answer::Ack => format!("{which} acknowledged in `ack`, not in `setErrs`"),
+        Answer::Err => format!("{which} reported in `setErrs`, not in `ack`"),
+        Answer::Neither => format!("{which} neither acknowledged nor reported"),
+    };
+    let chosen: Vec<_> = ctx
+        .sent
+        .iter()
+        .filter(|s| match sel {
+            Selector::All => true,
+            Selector::Valid => s.kind == SetKind::Valid,
+            Selector::Defective => s.kind != SetKind::Valid,
+            Selector::Step(n) => s.step == n,
+        })
+        .collect();
+    if chosen.is_empty() {
+        return (exp, Err("the harness sent no such SET (nothing to judge)".into()));
+    }
+    let mut wrong = Vec::new();
+    let mut late = 0;
+    for s in &chosen {
+        let acked = ctx.sut_acks.get(&s.key);
+        let errored = ctx.sut_errs.get(&s.key).map(|(step, _)| step);
+        let state = match (acked, errored) {
+            (Some(_), Some(_)) => "both acknowledged and reported",
+            (Some(_), None) => "acknowledged",
+            (None, Some(_)) => "reported in setErrs",
+            (None, None) => "never answered",
+        };
+        let ok = match want {
+            Answer::Ack => acked.is_some() && errored.is_none(),
+            Answer::Err => errored.is_some() && acked.is_none(),
+            Answer::Neither => acked.is_none() && errored.is_none(),
+        };
+        if !ok {
+            wrong.push(format!("{} ({:?}): {state}", s.key, s.kind));
+        } else if acked.or(errored).is_some_and(|step| *step > s.step) {
+            late += 1;
+        }
+    }
+    if wrong.is_empty() {
+        let note = if late > 0 { format!(", {late} of them in a later response") } else { String::new() };
+        (exp, Ok(format!("all {} as expected{note}", chosen.len())))
+    } else {
+        (exp, Err(format!("{} of {}: {}", wrong.len(), chosen.len(), list(wrong.into_iter()))))
+    }
+}
+
+fn set_errs_have(ctx: &Context<'_>, member: &str) -> (String, Outcome) {
+    let exp = format!("every setErrs entry has a string `{member}`");
+    if ctx.sut_errs.is_empty() {
+        return (exp, Err("no setErrs entries were received".into()));
+    }
+    let missing: Vec<String> = ctx
+        .sut_errs
+        .iter()
+        .filter(|(_, (_, entry))| !entry.get(member).is_some_and(Value::is_string))
+        .map(|(jti, (_, entry))| format!("{jti}: {entry}"))
+        .collect();
+    if missing.is_empty() {
+        (exp, Ok(format!("{} entries, all with `{member}`", ctx.sut_errs.len())))
+    } else {
+        (exp, Err(list(missing.into_iter())))
+    }
+}
+
+fn acks_known(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "every jti in `ack` and `setErrs` is one the harness sent".to_owned();
+    let strangers: Vec<String> = ctx
+        .sut_acks
+        .keys()
+        .chain(ctx.sut_errs.keys())
+        .filter(|jti| !ctx.sent.iter().any(|s| &s.key == *jti))
+        .cloned()
+        .collect();
+    if strangers.is_empty() {
+        (exp, Ok(format!("{} answers, all for SETs the harness sent", ctx.sut_acks.len() + ctx.sut_errs.len())))
+    } else {
+        (exp, Err(format!("never sent: {}", list(strangers.into_iter()))))
+    }
+}
+
+fn ack_err_disjoint(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "no jti both in `ack` and in `setErrs`".to_owned();
+    let both: Vec<String> = ctx.sut_acks.keys().filter(|j| ctx.sut_errs.contains_key(*j)).cloned().collect();
+    if both.is_empty() { (exp, Ok("none".into())) } else { (exp, Err(list(both.into_iter()))) }
+}
+
+fn redelivered(ctx: &Context<'_>, step: usize) -> (String, Outcome) {
+    let exp = format!("the SETs received in step {step}, not yet answered, delivered again");
+    let earlier: Vec<&String> = ctx
+        .received
+        .get(&step)
+        .map(|keys| keys.iter().filter(|k| !ctx.answered.contains(*k)).collect())
+        .unwrap_or_default();
+    if earlier.is_empty() {
+        return (exp, Err(format!("no unanswered SETs were received in step {step} to look for")));
+    }
+    let now: Vec<&String> = ctx.last_sets().into_iter().map(|(k, _)| k).collect();
+    let missing: Vec<String> = earlier.iter().filter(|k| !now.contains(k)).map(|k| (*k).clone()).collect();
+    if missing.is_empty() {
+        (exp, Ok(format!("all {} delivered again", earlier.len())))
+    } else {
+        (exp, Err(format!("{} of {} not delivered again: {}", missing.len(), earlier.len(), list(missing.into_iter()))))
+    }
+}
+
+fn retired(ctx: &Context<'_>, step: usize) -> (String, Outcome) {
+    let exp = format!("no SET received in step {step} and since answered is delivered again");
+    let answered: Vec<&String> = ctx
+        .received
+        .get(&step)
+        .map(|keys| keys.iter().filter(|k| ctx.answered.contains(*k)).collect())
+        .unwrap_or_default();
+    if answered.is_empty() {
+        return (exp, Err(format!("no SETs received in step {step} were answered, so nothing to look for")));
+    }
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    if last.step != ctx.step {
+        return (exp, Err("this step got no response to look in".into()));
+    }
+    let now: Vec<&String> = ctx.last_sets().into_iter().map(|(k, _)| k).collect();
+    let back: Vec<String> = answered.iter().filter(|k| now.contains(k)).map(|k| (*k).clone()).collect();
+    if back.is_empty() {
+        (exp, Ok(format!("none of {} came back", answered.len())))
+    } else {
+        (exp, Err(format!("delivered again after being answered: {}", list(back.into_iter()))))
+    }
+}
+
+/// Joins the first few items and counts the rest.
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    let shown = items.iter().take(LIST_LIMIT).cloned().collect::<Vec<_>>().join("; ");
+    match items.len().saturating_sub(LIST_LIMIT) {
+        0 => shown,
+        more => format!("{shown}; and {more} more"),
+    }
+}

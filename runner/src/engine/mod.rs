@@ -1,0 +1,75 @@
+//! Executing one scenario: set up a peer identity at the SUT, run the steps,
+//! judge each step's expectations, and keep every exchange.
+
+mod context;
+mod expect;
+mod judge;
+mod steps;
+
+pub use context::RunEnv;
+
+use crate::catalogue::{Action, Scenario};
+use context::{Context, StepFailure};
+use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
+use std::time::Instant;
+
+/// Runs `scenario` for `profile` and returns its judged result.
+pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> ScenarioResult {
+    let started = Instant::now();
+    let deadline = scenario.deadline_ms.map_or(env.sut.timeouts.scenario, std::time::Duration::from_millis);
+    let mut ctx = Context::new(env, scenario, started + deadline);
+    let mut expectations = Vec::new();
+
+    let outcome = tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, &mut expectations)).await;
+    let failure = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(f)) => Some(f),
+        Err(_) => {
+            ctx.abandon_in_flight(deadline);
+            Some(StepFailure::timeout(format!(
+                "scenario deadline of {} ms passed during step {}",
+                deadline.as_millis(),
+                ctx.step
+            )))
+        }
+    };
+    let (verdict, reason) = match &failure {
+        Some(f) => (
+            Verdict::roll_up(expectations.iter().map(|e: &ExpectationResult| e.verdict).chain([f.verdict])),
+            Some(f.reason.clone()),
+        ),
+        None => (Verdict::roll_up(expectations.iter().map(|e| e.verdict)), None),
+    };
+    ScenarioResult {
+        id: scenario.id.clone(),
+        title: scenario.title.clone(),
+        profile: profile.to_owned(),
+        requirements: scenario.requirements.clone(),
+        // A scenario whose expectations all passed vacuously still ran: PASS, not N/A.
+        verdict: if verdict == Verdict::NotApplicable { Verdict::Pass } else { verdict },
+        reason,
+        duration_ms: started.elapsed().as_millis() as u64,
+        expectations,
+        transcript: ctx.into_transcript(),
+    }
+}
+
+async fn run_steps(
+    ctx: &mut Context<'_>,
+    scenario: &Scenario,
+    results: &mut Vec<ExpectationResult>,
+) -> Result<(), StepFailure> {
+    ctx.setup(scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
+    for (i, step) in scenario.steps.iter().enumerate() {
+        ctx.step = i + 1;
+        match &step.action {
+            Action::Trigger(t) => ctx.trigger_queue(t.queue).await?,
+            Action::Send(spec) => steps::send(ctx, spec).await?,
+            Action::Settle(spec) => steps::settle(ctx, spec).await?,
+        }
+        for e in &step.expect {
+            results.extend(judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The actions a scenario step can take against the SUT's endpoint.
+
+use super::context::{Context, Sent, StepFailure};
+use crate::catalogue::AckSpec;
+use crate::catalogue::{Auth, SendSpec, SettleSpec};
+use crate::wire::Outgoing;
+use serde_json::{Map, Value, json};
+
+/// Bearer token sent when a scenario asks for bad credentials.
+const INVALID_TOKEN: &str = "setconform-invalid-token";
+
+/// One request to the Pushpull endpoint as the scenario describes it.
+pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFailure> {
+    let body = match (&spec.raw, &spec.json) {
+        (Some(raw), _) => raw.clone().into_bytes(),
+        (None, Some(value)) => value.to_string().into_bytes(),
+        (None, None) => communication_object(ctx, spec).to_string().into_bytes(),
+    };
+    let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
+    post(ctx, &method, body, spec.content_type.as_deref(), spec.auth.unwrap_or(Auth::Valid)).await
+}
+
+/// Keeps talking until every SET the harness sent is answered and every SET
+/// the SUT delivered is acknowledged, or `max_requests` is spent.
+pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), StepFailure> {
+    for _ in 0..spec.max_requests {
+        let unanswered =
+            ctx.sent.iter().any(|s| !ctx.sut_acks.contains_key(&s.key) && !ctx.sut_errs.contains_key(&s.key));
+        let owed = spec.ack && !ctx.pending.is_empty();
+        if !unanswered && !owed {
+            break;
+        }
+        let mut object = Map::new();
+        if spec.ack && !ctx.pending.is_empty() {
+            object.insert("ack".into(), json!(take_pending(ctx)));
+        }
+        post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid).await?;
+    }
+    Ok(())
+}
+
+async fn post(
+    ctx: &mut Context<'_>,
+    method: &str,
+    body: Vec<u8>,
+    content_type: Option<&str>,
+    auth: Auth,
+) -> Result<(), StepFailure> {
+    let Some(url) = ctx.env.sut.pushpull_endpoint.clone() else {
+        return Err(StepFailure::error("the SUT configuration has no pushpull endpoint".into()));
+    };
+    let mut headers = vec![("Content-Type".to_owned(), content_type.unwrap_or("application/json").to_owned())];
+    let token = match auth {
+        Auth::Valid => ctx.token.clone(),
+        Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
+        Auth::None => None,
+    };
+    if let Some(t) = token {
+        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
+    }
+    let observed = ctx.call("sut", Outgoing { method: method.to_owned(), url, headers, body }).await?;
+    ctx.absorb(observed);
+    Ok(())
+}
+
+/// Builds the Communication Object (pushpull §5, §6.1) a `send` step describes.
+fn communication_object(ctx: &mut Context<'_>, spec: &SendSpec) -> Value {
+    let mut object = Map::new();
+    if let Some(sets) = &spec.sets {
+        let iat = ctx.iat();
+        let mut members = Map::new();
+        for kind in sets.kinds() {
+            let jti = ctx.rng.uuid();
+            let set = ctx.minter.mint(&jti, kind, iat);
+            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step });
+            members.insert(set.key, json!(set.token));
+        }
+        object.insert("sets".into(), Value::Object(members));
+    }
+    match &spec.ack {
+        Some(AckSpec::Received(_)) => {
+            object.insert("ack".into(), json!(take_pending(ctx)));
+        }
+        Some(AckSpec::Literal(list)) => {
+            object.insert("ack".into(), json!(list));
+        }
+        None => {}
+    }
+    if spec.set_errs.is_some() {
+        let errs: Map<String, Value> = take_pending(ctx)
+            .into_iter()
+            .map(|jti| {
+                let entry =
+                    json!({ "err": "invalid_request", "description": "rejected on purpose by the setconform harness" });
+                (jti, entry)
+            })
+            .collect();
+        object.insert("setErrs".into(), Value::Object(errs));
+    }
+    if let Some(max) = &spec.max_response_events {
+        object.insert("maxResponseEvents".into(), max.clone());
+    }
+    if let Some(extra) = &spec.extra {
+        object.extend(extra.clone());
+    }
+    Value::Object(object)
+}
+
+/// Hands over every received, unanswered SET key, marking it answered.
+fn take_pending(ctx: &mut Context<'_>) -> Vec<String> {
+    let keys = std::mem::take(&mut ctx.pending);
+    ctx.answered.extend(keys.iter().cloned());
+    keys
+}

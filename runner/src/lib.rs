@@ -1,0 +1,25 @@
+//! `setconform`: a conformance and interop test suite for Security Event Token
+//! (SET) delivery.
+//!
+//! Data flows one way: the catalogue ([`catalogue`]) and the SUT contract
+//! ([`sut`]) are loaded and schema-checked; [`plan`] decides what applies;
+//! [`engine`] runs each scenario against the SUT over the [`wire`], minting
+//! and inspecting [`set`]s, and judges every expectation; [`run`] assembles
+//! the Run record that every report is rendered from.
+
+pub mod catalogue;
+mod embedded;
+pub mod engine;
+pub mod plan;
+pub mod run;
+pub mod schema;
+pub mod seed;
+pub mod set;
+pub mod sut;
+pub mod trigger;
+pub mod wire;
+
+/// Every file compiled into the binary, by repository-relative path.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::FILES
+}

@@ -1,0 +1,208 @@
+//! The `setconform` command line.
+
+use clap::{Parser, Subcommand};
+use setconform::run::{self, FailOn, RunRequest, exit};
+use setconform_reference::{Fault, Reference, ReferenceConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "setconform", version, about = "Conformance and interop test suite for Security Event Token delivery")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the catalogue against a SUT (default: the embedded reference) and write reports.
+    Run(RunArgs),
+    /// List the reference's fault catalogue: each fault and the requirements it breaks.
+    Faults,
+    /// Show requirement coverage: which requirements have scenarios and which do not.
+    Requirements {
+        /// Read suite/ and profiles/ from this folder instead of the embedded copy.
+        #[arg(long)]
+        suite: Option<PathBuf>,
+    },
+    /// Check the catalogue (and a SUT configuration) without running anything.
+    Check {
+        #[arg(long)]
+        suite: Option<PathBuf>,
+        #[arg(long)]
+        sut: Option<PathBuf>,
+    },
+    /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
+    Reference {
+        /// Loopback address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Break one rule on purpose (see `setconform faults`).
+        #[arg(long)]
+        fault: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// SUT configuration (sut.yaml). Without it the embedded reference is the SUT.
+    #[arg(long)]
+    sut: Option<PathBuf>,
+    /// Run only these profiles (repeatable). Default: every profile the SUT claims.
+    #[arg(long = "profile")]
+    profiles: Vec<String>,
+    /// Make the embedded reference break one rule (see `setconform faults`).
+    #[arg(long)]
+    fault: Option<String>,
+    /// Seed for jtis and claims; the same seed mints the same SETs.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Folder for reports (run.json).
+    #[arg(long, default_value = "setconform-report")]
+    out: PathBuf,
+    /// Read suite/ and profiles/ from this folder instead of the embedded copy.
+    #[arg(long)]
+    suite: Option<PathBuf>,
+    /// Lowest verdict that makes the exit code 1.
+    #[arg(long, value_enum, default_value = "fail")]
+    fail_on: FailOn,
+    #[command(flatten)]
+    harness: libtest_mimic::Arguments,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Faults => {
+            for f in Fault::ALL {
+                println!("{:<28} breaks {:<24} {}", f.name(), f.breaks().join(", "), f.description());
+            }
+            exit::CONFORMANT
+        }
+        Command::Requirements { suite } => requirements(suite),
+        Command::Check { suite, sut } => check(suite, sut),
+        Command::Reference { listen, fault } => serve_reference(listen, fault),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn run_command(args: RunArgs) -> i32 {
+    let out = args.out.clone();
+    let request = RunRequest {
+        sut_file: args.sut,
+        profiles: args.profiles,
+        fault: args.fault,
+        seed: args.seed,
+        out_dir: args.out,
+        suite_dir: args.suite,
+        fail_on: args.fail_on,
+        args: args.harness,
+    };
+    match run::execute(request) {
+        Err(e) => {
+            eprintln!("setconform: configuration error:\n{e}");
+            exit::USAGE
+        }
+        Ok(finished) => {
+            let Some(record) = finished.run else { return finished.exit_code };
+            let path = out.join("run.json");
+            print!("{}", setconform_reports::console::summary(&record));
+            match setconform_reports::json::write(&record, &path) {
+                Ok(()) => println!("report: {}", path.display()),
+                Err(e) => {
+                    eprintln!("setconform: cannot write {}: {e}", path.display());
+                    return exit::INCOMPLETE;
+                }
+            }
+            finished.exit_code
+        }
+    }
+}
+
+fn requirements(suite: Option<PathBuf>) -> i32 {
+    let catalogue = match run::load_catalogue(suite.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("setconform: {e}");
+            return exit::USAGE;
+        }
+    };
+    let (covered, uncovered) = catalogue.coverage();
+    let unobservable = uncovered.iter().filter(|r| !r.observable).count();
+    println!(
+        "{} requirements: {} with scenarios, {} without ({} of those not observable from outside)",
+        catalogue.requirements.len(),
+        covered.len(),
+        uncovered.len(),
+        unobservable
+    );
+    for r in uncovered {
+        let why = r.why.as_deref().map(|w| format!(" (not observable: {w})")).unwrap_or_default();
+        println!("  no scenario: {:<12} {:<8} {}{}", r.id, r.level.as_str(), r.text, why);
+    }
+    exit::CONFORMANT
+}
+
+fn check(suite: Option<PathBuf>, sut: Option<PathBuf>) -> i32 {
+    let mut problems = Vec::new();
+    match run::load_catalogue(suite.as_deref()) {
+        Ok(c) => println!(
+            "catalogue: {} requirements, {} profiles, {} scenarios",
+            c.requirements.len(),
+            c.profiles.len(),
+            c.scenarios.len()
+        ),
+        Err(e) => problems.push(e.to_string()),
+    }
+    if let Some(path) = sut {
+        match setconform::sut::SutSetup::load(&path) {
+            Ok(s) => println!("{}: SUT {:?}, profiles {}", path.display(), s.name, s.profiles.join(", ")),
+            Err(errs) => problems.extend(errs.iter().map(ToString::to_string)),
+        }
+    }
+    if problems.is_empty() {
+        exit::CONFORMANT
+    } else {
+        eprintln!("{}", problems.join("\n"));
+        exit::USAGE
+    }
+}
+
+fn serve_reference(listen: SocketAddr, fault: Option<String>) -> i32 {
+    if !listen.ip().is_loopback() {
+        eprintln!("setconform: the reference listens on loopback addresses only");
+        return exit::USAGE;
+    }
+    let fault = match fault.map(|n| Fault::from_name(&n).ok_or(n)) {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(n)) => {
+            eprintln!("setconform: unknown fault {n:?} (see `setconform faults`)");
+            return exit::USAGE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("setconform: {e}");
+            return exit::INCOMPLETE;
+        }
+    };
+    runtime.block_on(async {
+        match Reference::start(ReferenceConfig { listen, fault }).await {
+            Ok(reference) => {
+                println!("pushpull endpoint: {}", reference.pushpull_url());
+                println!("control API (http trigger): {}", reference.control_url());
+                println!("stop with Ctrl-C");
+                let _ = tokio::signal::ctrl_c().await;
+                exit::CONFORMANT
+            }
+            Err(e) => {
+                eprintln!("setconform: cannot listen on {listen}: {e}");
+                exit::USAGE
+            }
+        }
+    })
+}

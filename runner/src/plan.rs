@@ -1,0 +1,51 @@
+//! Planning: which scenarios apply to this SUT, and why the others are N/A.
+
+use crate::catalogue::{Catalogue, Scenario};
+use crate::sut::SutSetup;
+
+#[derive(Debug, Clone)]
+pub enum Applicability {
+    Applies,
+    NotApplicable(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Planned<'c> {
+    pub scenario: &'c Scenario,
+    /// The claimed profile the scenario runs under (or its first, when N/A).
+    pub profile: String,
+    pub applicability: Applicability,
+}
+
+/// Plans every scenario of the catalogue. `selected` narrows the SUT's claims
+/// to the profiles named on the command line (all claims when empty).
+pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -> Vec<Planned<'c>> {
+    let claimed: Vec<&String> = sut.profiles.iter().filter(|p| selected.is_empty() || selected.contains(p)).collect();
+    catalogue
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            let profile = scenario.applies_to.iter().find(|p| claimed.contains(p));
+            let applicability = match profile {
+                None => Applicability::NotApplicable(format!(
+                    "profile {} is not claimed{}",
+                    scenario.applies_to.join(" / "),
+                    if selected.is_empty() { " by the SUT" } else { " in this run" }
+                )),
+                Some(p) => match scenario.requires.iter().find(|c| !has_capability(catalogue, sut, p, c)) {
+                    Some(cap) => Applicability::NotApplicable(format!("the SUT does not declare capability {cap:?}")),
+                    None => Applicability::Applies,
+                },
+            };
+            Planned { scenario, profile: profile.unwrap_or(&scenario.applies_to[0]).clone(), applicability }
+        })
+        .collect()
+}
+
+/// The embedded reference has every capability of the profiles it serves.
+fn has_capability(catalogue: &Catalogue, sut: &SutSetup, profile: &str, cap: &str) -> bool {
+    if sut.kind == "embedded-reference" {
+        return catalogue.profiles.get(profile).is_some_and(|p| p.capabilities.contains_key(cap));
+    }
+    sut.capabilities.iter().any(|c| c == cap)
+}

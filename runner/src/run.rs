@@ -1,0 +1,307 @@
+//! A whole run: plan, execute scenarios as libtest-mimic trials, assemble the
+//! Run record, write reports, choose the exit code.
+
+use crate::catalogue::{Catalogue, Origin};
+use crate::engine::{self, RunEnv};
+use crate::plan::{self, Applicability, Planned};
+use crate::seed;
+use crate::sut::SutSetup;
+use crate::wire::{Wire, WireLimits};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use setconform_reference::{Fault, Reference, ReferenceConfig};
+use setconform_reports::{RequirementResult, Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+/// Profiles the embedded reference serves.
+pub const REFERENCE_PROFILES: [&str; 1] = ["pushpull-http-responder"];
+/// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
+/// the same seed gives the same claims.
+const SEEDED_IAT: u64 = 1_767_225_600;
+/// Scenarios wait on the network, not the CPU: run several per core.
+const DEFAULT_PARALLEL_SCENARIOS: usize = 8;
+
+/// Exit codes (DESIGN.md, README).
+pub mod exit {
+    pub const CONFORMANT: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const INCOMPLETE: i32 = 3;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Fail,
+    Warn,
+}
+
+pub struct RunRequest {
+    pub sut_file: Option<PathBuf>,
+    pub profiles: Vec<String>,
+    pub fault: Option<String>,
+    pub seed: Option<u64>,
+    pub out_dir: PathBuf,
+    pub suite_dir: Option<PathBuf>,
+    pub fail_on: FailOn,
+    pub args: Arguments,
+}
+
+/// A problem that stops the run before any scenario runs (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+impl ConfigError {
+    fn one(msg: impl Into<String>) -> ConfigError {
+        ConfigError(vec![msg.into()])
+    }
+}
+
+/// Everything a finished run produced.
+pub struct Finished {
+    pub run: Option<Run>,
+    pub exit_code: i32,
+}
+
+pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let catalogue = load_catalogue(req.suite_dir.as_deref())?;
+    for p in &req.profiles {
+        if !catalogue.profiles.contains_key(p) {
+            let known: Vec<_> = catalogue.profiles.keys().cloned().collect();
+            return Err(ConfigError::one(format!("--profile {p}: unknown profile (known: {})", known.join(", "))));
+        }
+    }
+    let fault = match &req.fault {
+        None => None,
+        Some(name) => Some(
+            Fault::from_name(name)
+                .ok_or_else(|| ConfigError::one(format!("--fault {name}: unknown fault (see `setconform faults`)")))?,
+        ),
+    };
+
+    // The SUT: a configured one, or the reference started in-process.
+    let (sut, _reference) = match &req.sut_file {
+        Some(path) => {
+            if fault.is_some() {
+                return Err(ConfigError::one("--fault applies to the embedded reference only, not with --sut"));
+            }
+            let sut =
+                SutSetup::load(path).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))?;
+            (sut, None)
+        }
+        None => {
+            let config = ReferenceConfig { fault, ..ReferenceConfig::default() };
+            let reference = runtime
+                .block_on(Reference::start(config))
+                .map_err(|e| ConfigError::one(format!("cannot start the reference: {e}")))?;
+            let profiles = REFERENCE_PROFILES.iter().map(|p| p.to_string()).collect();
+            let sut = SutSetup::embedded(
+                reference.pushpull_url(),
+                reference.control_url(),
+                profiles,
+                fault.map(|f| f.name().to_owned()),
+            );
+            (sut, Some(reference))
+        }
+    };
+
+    let seed = req.seed.unwrap_or_else(seed::fresh_seed);
+    let limits = WireLimits { connect: sut.timeouts.connect, ..WireLimits::default() };
+    let wire = Wire::new(limits, sut.ca_pem.as_deref()).map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
+    let catalogue = Arc::new(catalogue);
+    let env =
+        Arc::new(RunEnv { sut, wire, catalogue: catalogue.clone(), seed, fixed_iat: req.seed.map(|_| SEEDED_IAT) });
+
+    let planned = plan::plan(&catalogue, &env.sut, &req.profiles);
+    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let fail_on = req.fail_on;
+    let trials: Vec<Trial> = planned.iter().map(|p| trial(p, &env, runtime.handle(), &results, fail_on)).collect();
+    if req.args.test_threads.is_none() {
+        req.args.test_threads = Some(DEFAULT_PARALLEL_SCENARIOS);
+    }
+    // The exit code comes from the verdicts, not from libtest's pass/fail counts.
+    if req.args.list {
+        let _listed = libtest_mimic::run(&req.args, trials);
+        return Ok(Finished { run: None, exit_code: exit::CONFORMANT });
+    }
+
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let _counts = libtest_mimic::run(&req.args, trials);
+
+    let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
+    let order: BTreeMap<&str, usize> = planned.iter().enumerate().map(|(i, p)| (p.scenario.id.as_str(), i)).collect();
+    scenarios.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
+    let run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
+    drop(runtime);
+    Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
+}
+
+pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, ConfigError> {
+    let origin = dir.map_or(Origin::Embedded, Origin::Dir);
+    Catalogue::load(origin).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))
+}
+
+/// One libtest-mimic trial per scenario; its result goes to `results`.
+fn trial(
+    planned: &Planned<'_>,
+    env: &Arc<RunEnv>,
+    handle: &tokio::runtime::Handle,
+    results: &Arc<Mutex<Vec<ScenarioResult>>>,
+    fail_on: FailOn,
+) -> Trial {
+    let scenario = planned.scenario.clone();
+    let profile = planned.profile.clone();
+    let results = results.clone();
+    let push = move |r: ScenarioResult| results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+    let name = scenario.id.clone();
+    match &planned.applicability {
+        Applicability::NotApplicable(reason) => {
+            let reason = reason.clone();
+            Trial::ignorable_test(name, move || {
+                push(not_applicable(&scenario, &profile, &reason));
+                Ok(Completion::ignored_with(format!("N/A: {reason}")))
+            })
+        }
+        Applicability::Applies => {
+            let env = env.clone();
+            let handle = handle.clone();
+            Trial::test(name, move || {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle.block_on(engine::run_scenario(&env, &scenario, &profile))
+                }));
+                let result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
+                let failed = fails(result.verdict, fail_on);
+                let message = failure_message(&result);
+                push(result);
+                if failed { Err(Failed::from(message)) } else { Ok(()) }
+            })
+        }
+    }
+    .with_kind(planned.profile.clone())
+}
+
+fn fails(v: Verdict, fail_on: FailOn) -> bool {
+    matches!(v, Verdict::Fail | Verdict::Error | Verdict::Timeout) || (fail_on == FailOn::Warn && v == Verdict::Warn)
+}
+
+/// h2spec-style: each broken rule with what was expected and what was seen.
+fn failure_message(r: &ScenarioResult) -> String {
+    let mut lines = vec![format!("{}", r.verdict)];
+    if let Some(reason) = &r.reason {
+        lines.push(format!("  reason: {reason}"));
+    }
+    for e in r.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)) {
+        lines.push(format!("  {} {} (step {})", e.verdict, e.requirement, e.step));
+        lines.push(format!("    expected: {}", e.expected));
+        lines.push(format!("    actual:   {}", e.actual));
+    }
+    lines.join("\n")
+}
+
+fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: &str) -> ScenarioResult {
+    ScenarioResult {
+        id: scenario.id.clone(),
+        title: scenario.title.clone(),
+        profile: profile.to_owned(),
+        requirements: scenario.requirements.clone(),
+        verdict: Verdict::NotApplicable,
+        reason: Some(reason.to_owned()),
+        duration_ms: 0,
+        expectations: Vec::new(),
+        transcript: Vec::new(),
+    }
+}
+
+fn harness_bug(
+    scenario: &crate::catalogue::Scenario,
+    profile: &str,
+    panic: Box<dyn std::any::Any + Send>,
+) -> ScenarioResult {
+    let msg = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    let mut r = not_applicable(scenario, profile, &format!("harness bug, please report: panic: {msg}"));
+    r.verdict = Verdict::Error;
+    r
+}
+
+fn assemble(
+    env: &RunEnv,
+    selected: &[String],
+    scenarios: Vec<ScenarioResult>,
+    started_at: SystemTime,
+    clock: Instant,
+    seed: u64,
+    fail_on: FailOn,
+) -> Run {
+    let summary_verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
+    let mut summary = Summary::count(summary_verdicts.iter().copied());
+    summary.exit_code = exit_code(&summary_verdicts, fail_on);
+    let requirements = roll_up_requirements(&env.catalogue, &scenarios);
+    let mut endpoints = Vec::new();
+    if let Some(url) = &env.sut.pushpull_endpoint {
+        endpoints.push(("pushpull".to_owned(), url.clone()));
+    }
+    if let Some(url) = &env.sut.trigger_url {
+        endpoints.push(("trigger".to_owned(), url.clone()));
+    }
+    Run {
+        tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
+        started_at: setconform_reports::rfc3339_utc(started_at),
+        duration_ms: clock.elapsed().as_millis() as u64,
+        seed,
+        sut: SutInfo { name: env.sut.name.clone(), kind: env.sut.kind.into(), fault: env.sut.fault.clone(), endpoints },
+        profiles: if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() },
+        summary,
+        requirements,
+        scenarios,
+    }
+}
+
+pub fn exit_code(verdicts: &[Verdict], fail_on: FailOn) -> i32 {
+    let failed = verdicts.iter().any(|v| *v == Verdict::Fail || (fail_on == FailOn::Warn && *v == Verdict::Warn));
+    if failed {
+        exit::FAILED
+    } else if verdicts.iter().any(|v| v.is_incomplete()) {
+        exit::INCOMPLETE
+    } else {
+        exit::CONFORMANT
+    }
+}
+
+/// A requirement's verdict over every expectation naming it; a scenario that
+/// cites it but could not finish makes it incomplete.
+fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<RequirementResult> {
+    let mut by_req: BTreeMap<&str, (Vec<Verdict>, Vec<String>)> = BTreeMap::new();
+    for s in scenarios {
+        for id in &s.requirements {
+            let entry = by_req.entry(id.as_str()).or_default();
+            let judged: Vec<Verdict> =
+                s.expectations.iter().filter(|e| &e.requirement == id).map(|e| e.verdict).collect();
+            if s.verdict.is_incomplete() || s.verdict == Verdict::NotApplicable {
+                entry.0.push(s.verdict);
+            }
+            entry.0.extend(judged);
+            entry.1.push(s.id.clone());
+        }
+    }
+    by_req
+        .into_iter()
+        .map(|(id, (verdicts, scenarios))| RequirementResult {
+            id: id.to_owned(),
+            level: catalogue.requirements.get(id).map_or("?", |r| r.level.as_str()).to_owned(),
+            verdict: Verdict::roll_up(verdicts),
+            scenarios,
+        })
+        .collect()
+}

@@ -1,0 +1,313 @@
+//! Judging SETs a SUT sends against RFC 8417 and the SUT's published keys.
+//!
+//! Each finding names the requirement it breaks, so a report can say which
+//! claim failed, not just that a token was rejected.
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use setconform_reports::DecodedSet;
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+/// What the harness knows about the SUT as an issuer of SETs.
+#[derive(Debug, Clone, Default)]
+pub struct SetTrust {
+    /// `iss` the SUT's SETs must carry, when known.
+    pub issuer: Option<String>,
+    /// `aud` the SUT's SETs for the harness should name, when known.
+    pub audience: Option<String>,
+    /// The SUT's public keys; without them signatures are not checked.
+    pub jwks: Option<JwkSet>,
+}
+
+/// One broken rule in one SET.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetFinding {
+    pub req: &'static str,
+    pub detail: String,
+}
+
+fn finding(req: &'static str, detail: impl Into<String>) -> SetFinding {
+    SetFinding { req, detail: detail.into() }
+}
+
+/// Every rule the SET filed under `key` breaks; empty when it is sound.
+pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
+    let mut out = Vec::new();
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() == 5 {
+        // An encrypted SET cannot be opened without the harness's private key
+        // being used for encryption, which this suite does not configure.
+        return out;
+    }
+    let [h, p, s] = parts[..] else {
+        out.push(finding("SET-001", format!("not a compact JWS: {} dot-separated parts", parts.len())));
+        return out;
+    };
+    let Some(header) = decode_object(h) else {
+        out.push(finding("SET-001", "JOSE header is not base64url-encoded JSON object"));
+        return out;
+    };
+    let Some(payload_bytes) = super::unb64(p) else {
+        out.push(finding("SET-001", "payload is not base64url"));
+        return out;
+    };
+    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&payload_bytes) else {
+        out.push(finding("SET-001", "payload is not a JSON object"));
+        return out;
+    };
+
+    check_typ(&header, &mut out);
+    check_signature(&header, &format!("{h}.{p}"), s, trust, &mut out);
+
+    match claims.get("iss") {
+        None => out.push(finding("SET-010", "iss claim is missing")),
+        Some(Value::String(iss)) => {
+            if let Some(expected) = trust.issuer.as_deref().filter(|e| e != iss) {
+                out.push(finding("SET-010", format!("iss is {iss:?}, the SUT's issuer is {expected:?}")));
+            }
+        }
+        Some(other) => out.push(finding("SET-010", format!("iss is not a string: {other}"))),
+    }
+    match claims.get("iat") {
+        None => out.push(finding("SET-011", "iat claim is missing")),
+        Some(v) if !v.is_number() => out.push(finding("SET-011", format!("iat is not a NumericDate: {v}"))),
+        Some(_) => {}
+    }
+    match claims.get("jti") {
+        None => out.push(finding("SET-012", "jti claim is missing")),
+        Some(Value::String(jti)) if jti != key => {
+            out.push(finding("PP-CO-003", format!("filed under {key:?} but its jti is {jti:?}")))
+        }
+        Some(Value::String(_)) => {}
+        Some(other) => out.push(finding("SET-012", format!("jti is not a string: {other}"))),
+    }
+    check_events(claims.get("events"), &payload_bytes, &mut out);
+    match claims.get("aud") {
+        None => out.push(finding("SET-013", "aud claim is missing")),
+        Some(aud) => {
+            let names: Vec<&str> = match aud {
+                Value::String(a) => vec![a.as_str()],
+                Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if names.is_empty() {
+                out.push(finding("SET-013", format!("aud is neither a string nor an array of strings: {aud}")));
+            } else if let Some(expected) = trust.audience.as_deref().filter(|e| !names.contains(e)) {
+                out.push(finding("SET-013", format!("aud {aud} does not name the harness ({expected:?})")));
+            }
+        }
+    }
+    if claims.contains_key("exp") {
+        out.push(finding("SET-015", "exp claim is present"));
+    }
+    if claims.get("txn").is_some_and(|t| !t.is_string()) {
+        out.push(finding("SET-017", "txn is not a string"));
+    }
+    if claims.get("toe").is_some_and(|t| !t.is_number()) {
+        out.push(finding("SET-018", "toe is not a NumericDate"));
+    }
+    out
+}
+
+fn check_typ(header: &serde_json::Map<String, Value>, out: &mut Vec<SetFinding>) {
+    match header.get("typ").and_then(Value::as_str) {
+        None => out.push(finding("SET-020", "JOSE header has no typ")),
+        Some("secevent+jwt") => {}
+        Some(t) if t.eq_ignore_ascii_case("application/secevent+jwt") => {
+            out.push(finding("SET-021", format!("typ is {t:?}; the short form secevent+jwt is recommended")));
+        }
+        Some(t) => out.push(finding("SET-021", format!("typ is {t:?}, not secevent+jwt"))),
+    }
+}
+
+fn check_signature(
+    header: &serde_json::Map<String, Value>,
+    signing_input: &str,
+    signature: &str,
+    trust: &SetTrust,
+    out: &mut Vec<SetFinding>,
+) {
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    // An unsecured SET is a legal SET (RFC 8417 §2.4, AMB-26): nothing to verify.
+    if alg == "none" {
+        return;
+    }
+    let Some(jwks) = &trust.jwks else { return };
+    let Ok(algorithm) = Algorithm::from_str(alg) else {
+        out.push(finding("SET-001", format!("unknown JWS alg {alg:?}")));
+        return;
+    };
+    let kid = header.get("kid").and_then(Value::as_str);
+    let candidates: Vec<_> = match kid {
+        Some(kid) => jwks.find(kid).into_iter().collect(),
+        None => jwks.keys.iter().collect(),
+    };
+    if candidates.is_empty() {
+        out.push(finding("SET-001", format!("no key in the SUT's JWKS has kid {:?}", kid.unwrap_or(""))));
+        return;
+    }
+    let verified = candidates.iter().any(|jwk| {
+        DecodingKey::from_jwk(jwk)
+            .ok()
+            .and_then(|k| jsonwebtoken::crypto::verify(signature, signing_input.as_bytes(), &k, algorithm).ok())
+            .unwrap_or(false)
+    });
+    if !verified {
+        out.push(finding("SET-001", format!("{alg} signature does not verify against the SUT's JWKS")));
+    }
+}
+
+fn check_events(events: Option<&Value>, payload: &[u8], out: &mut Vec<SetFinding>) {
+    let events = match events {
+        None => return out.push(finding("SET-002", "events claim is missing")),
+        Some(Value::Object(e)) if e.is_empty() => return out.push(finding("SET-002", "events is an empty object")),
+        Some(Value::Object(e)) => e,
+        Some(other) => return out.push(finding("SET-002", format!("events is not an object: {other}"))),
+    };
+    for (name, payload) in events {
+        if !looks_like_uri(name) {
+            out.push(finding("SET-003", format!("event identifier {name:?} is not a URI")));
+        }
+        match payload {
+            Value::Object(_) => {}
+            Value::Null | Value::Bool(_) => {
+                out.push(finding("SET-004", format!("event {name:?} has payload {payload}, not {{}}")));
+            }
+            other => out.push(finding("SET-003", format!("event {name:?} payload is not an object: {other}"))),
+        }
+    }
+    if let Some(dup) = duplicate_event(payload) {
+        out.push(finding("SET-005", format!("event identifier {dup:?} appears twice")));
+    }
+}
+
+/// A URI has a scheme: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+fn looks_like_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+}
+
+/// Finds a repeated member name inside the top-level `events` object, which a
+/// JSON parser would silently collapse.
+fn duplicate_event(payload: &[u8]) -> Option<String> {
+    struct Top(Option<String>);
+    impl<'de> Visitor<'de> for &mut Top {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "events" {
+                    self.0 = map.next_value::<EventNames>()?.0;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+    struct EventNames(Option<String>);
+    impl<'de> de::Deserialize<'de> for EventNames {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = EventNames;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventNames, A::Error> {
+                    let mut seen = HashSet::new();
+                    let mut dup = None;
+                    while let Some(key) = map.next_key::<String>()? {
+                        map.next_value::<IgnoredAny>()?;
+                        if !seen.insert(key.clone()) && dup.is_none() {
+                            dup = Some(key);
+                        }
+                    }
+                    Ok(EventNames(dup))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EventNames, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(EventNames(None))
+                }
+                fn visit_str<E>(self, _: &str) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+                fn visit_unit<E>(self) -> Result<EventNames, E> {
+                    Ok(EventNames(None))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    let mut top = Top(None);
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    de.deserialize_map(&mut top).ok()?;
+    top.0
+}
+
+fn decode_object(part: &str) -> Option<serde_json::Map<String, Value>> {
+    match serde_json::from_slice(&super::unb64(part)?).ok()? {
+        Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Header and claims of a SET, decoded without verification, for transcripts.
+pub fn decode_for_transcript(key: &str, token: &str) -> DecodedSet {
+    let mut parts = token.split('.');
+    let header = parts.next().and_then(super::unb64).and_then(|b| serde_json::from_slice(&b).ok());
+    let claims = parts.next().and_then(super::unb64).and_then(|b| serde_json::from_slice(&b).ok());
+    let error = (header.is_none() || claims.is_none()).then(|| "not a decodable compact JWS".to_owned());
+    DecodedSet { key: key.to_owned(), header, claims, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_event_identifiers_are_found_in_the_raw_payload() {
+        let raw = br#"{"iss":"x","events":{"urn:a":{},"urn:b":{},"urn:a":{"k":1}}}"#;
+        assert_eq!(duplicate_event(raw), Some("urn:a".into()));
+        assert_eq!(duplicate_event(br#"{"events":{"urn:a":{}}}"#), None);
+        assert_eq!(duplicate_event(b"not json"), None);
+    }
+
+    #[test]
+    fn uri_shapes() {
+        assert!(looks_like_uri("https://schemas.openid.net/x"));
+        assert!(looks_like_uri("urn:ietf:params:scim:event:create"));
+        assert!(!looks_like_uri("session-revoked"));
+        assert!(!looks_like_uri("1http://x"));
+    }
+
+    #[test]
+    fn garbage_tokens_give_findings_not_panics() {
+        let trust = SetTrust::default();
+        for token in ["", ".", "..", "a.b.c", "!!!.@@@.###", "e30.e30.", "e30.W10.x"] {
+            let f = inspect("k", token, &trust);
+            assert!(!f.is_empty(), "{token:?} gave no finding");
+        }
+    }
+}

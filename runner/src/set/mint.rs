@@ -1,0 +1,155 @@
+//! Minting SETs for the SUT: valid ones, and ones broken in exactly one way.
+
+use super::keys::{Alg, HarnessKeys};
+use crate::catalogue::SetKind;
+use serde_json::{Map, Value, json};
+
+/// Event the harness sends: a CAEP session revocation for an opaque subject.
+const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+const OTHER_AUDIENCE: &str = "https://someone-else.setconform.invalid/";
+const IMPOSTOR_ISSUER: &str = "https://impostor.setconform.invalid/";
+
+/// A SET ready to go into `sets`.
+#[derive(Debug, Clone)]
+pub struct MintedSet {
+    /// The member name it is filed under.
+    pub key: String,
+    pub kind: SetKind,
+    pub token: String,
+}
+
+/// Mints SETs as the harness's issuer for one audience.
+pub struct Minter {
+    pub issuer: String,
+    pub audience: String,
+    pub alg: Alg,
+}
+
+impl Minter {
+    pub fn mint(&self, jti: &str, kind: SetKind, iat: u64) -> MintedSet {
+        let keys = HarnessKeys::get();
+        let alg_name = match kind {
+            SetKind::AlgNone => "none".to_owned(),
+            _ => format!("{:?}", self.alg.algorithm()),
+        };
+        let typ = if kind == SetKind::WrongTyp { "JWT" } else { "secevent+jwt" };
+        let kid = if kind == SetKind::UnknownKid { "setconform-unknown" } else { self.alg.kid() };
+        let mut header = json!({ "alg": alg_name, "typ": typ });
+        if kind != SetKind::AlgNone {
+            header["kid"] = json!(kid);
+        }
+
+        let mut claims = Map::new();
+        let iss = if kind == SetKind::WrongIss { IMPOSTOR_ISSUER } else { &self.issuer };
+        if kind != SetKind::MissingIss {
+            claims.insert("iss".into(), json!(iss));
+        }
+        if kind != SetKind::MissingIat {
+            claims.insert("iat".into(), json!(iat));
+        }
+        if kind != SetKind::MissingJti {
+            claims.insert("jti".into(), json!(jti));
+        }
+        let aud = if kind == SetKind::WrongAud { OTHER_AUDIENCE } else { &self.audience };
+        claims.insert("aud".into(), json!(aud));
+        if kind != SetKind::MissingEvents {
+            claims.insert(
+                "events".into(),
+                json!({ EVENT_TYPE: {
+                    "subject": { "format": "opaque", "id": format!("subject-{jti}") },
+                    "event_timestamp": iat,
+                    "initiating_entity": "policy"
+                }}),
+            );
+        }
+
+        let input = format!("{}.{}", super::b64(header.to_string()), super::b64(Value::Object(claims).to_string()));
+        let signature = match kind {
+            SetKind::AlgNone => String::new(),
+            SetKind::BadSignature | SetKind::UnknownKid => sign(&input, &keys.rogue, Alg::ES256),
+            _ => sign(&input, keys.signing_key(self.alg), self.alg),
+        };
+        // A bad signature made with another key of another algorithm would be
+        // caught as an alg mismatch; keep the claimed alg and just corrupt it.
+        let signature = if kind == SetKind::BadSignature && self.alg != Alg::ES256 {
+            corrupt(&sign(&input, keys.signing_key(self.alg), self.alg))
+        } else {
+            signature
+        };
+        let key = if kind == SetKind::KeyNotJti { format!("{jti}-renamed") } else { jti.to_owned() };
+        MintedSet { key, kind, token: format!("{input}.{signature}") }
+    }
+}
+
+fn sign(input: &str, key: &jsonwebtoken::EncodingKey, alg: Alg) -> String {
+    jsonwebtoken::crypto::sign(input.as_bytes(), key, alg.algorithm())
+        .expect("signing with an embedded key cannot fail")
+}
+
+/// Flips bits of a base64url signature so that it no longer verifies.
+fn corrupt(signature: &str) -> String {
+    let mut bytes = super::unb64(signature).unwrap_or_default();
+    if let Some(b) = bytes.first_mut() {
+        *b ^= 0xff;
+    }
+    super::b64(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::set::{SetTrust, inspect};
+
+    fn minter(alg: Alg) -> Minter {
+        Minter { issuer: "https://harness.test/".into(), audience: "https://sut.test/".into(), alg }
+    }
+
+    fn harness_trust() -> SetTrust {
+        SetTrust {
+            issuer: Some("https://harness.test/".into()),
+            audience: Some("https://sut.test/".into()),
+            jwks: Some(HarnessKeys::get().jwks().clone()),
+        }
+    }
+
+    #[test]
+    fn valid_sets_of_every_public_key_alg_pass_inspection() {
+        for alg in [Alg::ES256, Alg::RS256, Alg::EdDSA] {
+            let set = minter(alg).mint("j-1", SetKind::Valid, 1_700_000_000);
+            let findings = inspect(&set.key, &set.token, &harness_trust());
+            assert!(findings.is_empty(), "{alg:?}: {findings:?}");
+        }
+    }
+
+    #[test]
+    fn each_defect_is_named_by_the_rule_it_breaks() {
+        let cases = [
+            (SetKind::BadSignature, "SET-001"),
+            (SetKind::UnknownKid, "SET-001"),
+            (SetKind::WrongTyp, "SET-021"),
+            (SetKind::MissingIss, "SET-010"),
+            (SetKind::WrongIss, "SET-010"),
+            (SetKind::MissingIat, "SET-011"),
+            (SetKind::MissingJti, "SET-012"),
+            (SetKind::MissingEvents, "SET-002"),
+            (SetKind::WrongAud, "SET-013"),
+            (SetKind::KeyNotJti, "PP-CO-003"),
+        ];
+        for alg in [Alg::ES256, Alg::RS256] {
+            for (kind, req) in cases {
+                let set = minter(alg).mint("j-1", kind, 1_700_000_000);
+                let findings = inspect(&set.key, &set.token, &harness_trust());
+                assert!(findings.iter().any(|f| f.req == req), "{alg:?} {kind:?}: {findings:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn alg_none_has_an_empty_signature_and_no_kid() {
+        let set = minter(Alg::ES256).mint("j-1", SetKind::AlgNone, 1);
+        assert!(set.token.ends_with('.'));
+        let header = crate::set::decode_for_transcript("j-1", &set.token).header.unwrap();
+        assert_eq!(header["alg"], "none");
+        assert!(header.get("kid").is_none());
+    }
+}

@@ -1,0 +1,251 @@
+//! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
+
+use crate::catalogue::{LoadError, SourceFile};
+use crate::schema::Schemas;
+use crate::set::{Alg, SetTrust};
+use jsonwebtoken::jwk::JwkSet;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_HARNESS_ISSUER: &str = "https://harness.setconform.invalid/";
+pub const DEFAULT_HARNESS_AUDIENCE: &str = "https://harness.setconform.invalid/pushpull";
+
+#[derive(Debug, Deserialize)]
+struct SutFile {
+    name: String,
+    profiles: Vec<String>,
+    #[serde(default)]
+    capabilities: Vec<String>,
+    #[serde(default)]
+    pushpull: Option<PushpullSection>,
+    #[serde(default)]
+    auth: Option<AuthSection>,
+    #[serde(default)]
+    trigger: Option<TriggerSection>,
+    #[serde(default)]
+    sets: Option<SetsSection>,
+    #[serde(default)]
+    harness: Option<HarnessSection>,
+    #[serde(default)]
+    tls: Option<TlsSection>,
+    #[serde(default)]
+    timeouts: Option<TimeoutsSection>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PushpullSection {
+    endpoint: String,
+}
+#[derive(Debug, Deserialize)]
+struct AuthSection {
+    #[serde(default)]
+    bearer_token: Option<SecretRef>,
+}
+#[derive(Debug, Deserialize)]
+struct SecretRef {
+    #[serde(default)]
+    env: Option<String>,
+    #[serde(default)]
+    file: Option<String>,
+}
+#[derive(Debug, Deserialize)]
+struct TriggerSection {
+    #[serde(default)]
+    http: Option<HttpTriggerSection>,
+}
+#[derive(Debug, Deserialize)]
+struct HttpTriggerSection {
+    url: String,
+}
+#[derive(Debug, Deserialize)]
+struct SetsSection {
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    jwks_file: Option<String>,
+}
+#[derive(Debug, Deserialize)]
+struct HarnessSection {
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    alg: Option<Alg>,
+}
+#[derive(Debug, Deserialize)]
+struct TlsSection {
+    #[serde(default)]
+    ca_file: Option<String>,
+}
+#[derive(Debug, Deserialize)]
+struct TimeoutsSection {
+    #[serde(default)]
+    connect_ms: Option<u64>,
+    #[serde(default)]
+    request_ms: Option<u64>,
+    #[serde(default)]
+    scenario_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+    pub scenario: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_secs(10),
+            scenario: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a run needs to know about the SUT, resolved.
+#[derive(Debug, Clone)]
+pub struct SutSetup {
+    pub name: String,
+    /// `embedded-reference` or `external`.
+    pub kind: &'static str,
+    pub fault: Option<String>,
+    pub profiles: Vec<String>,
+    pub capabilities: Vec<String>,
+    pub pushpull_endpoint: Option<String>,
+    pub bearer_token: Option<String>,
+    pub trigger_url: Option<String>,
+    /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
+    pub sut_sets: SetTrust,
+    /// `aud` the SUT expects in harness SETs.
+    pub sut_audience: Option<String>,
+    pub harness_issuer: String,
+    pub harness_audience: String,
+    pub harness_alg: Alg,
+    pub ca_pem: Option<Vec<u8>>,
+    pub timeouts: Timeouts,
+}
+
+impl SutSetup {
+    /// Reads and checks `sut.yaml`; every problem names the file and field.
+    pub fn load(path: &Path) -> Result<SutSetup, Vec<LoadError>> {
+        let file = SourceFile::read(path).map_err(|e| vec![e])?;
+        let mut errors = Vec::new();
+        let value = file.parse_checked(Schemas::embedded(), "sut-config", &mut errors).ok_or(errors)?;
+        let raw: SutFile = file.typed(value).map_err(|e| vec![e])?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        resolve(raw, &file, &base)
+    }
+
+    /// The SUT setup for the embedded reference at the given URLs.
+    pub fn embedded(
+        pushpull_url: String,
+        control_url: String,
+        profiles: Vec<String>,
+        fault: Option<String>,
+    ) -> SutSetup {
+        SutSetup {
+            name: "setconform reference transceiver".into(),
+            kind: "embedded-reference",
+            fault,
+            profiles,
+            capabilities: Vec::new(),
+            pushpull_endpoint: Some(pushpull_url),
+            bearer_token: None,
+            trigger_url: Some(control_url),
+            sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
+            sut_audience: None,
+            harness_issuer: DEFAULT_HARNESS_ISSUER.into(),
+            harness_audience: DEFAULT_HARNESS_AUDIENCE.into(),
+            harness_alg: Alg::ES256,
+            ca_pem: None,
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let rel = |p: &str| -> PathBuf { base.join(p) };
+    let bearer_token = raw.auth.and_then(|a| a.bearer_token).and_then(|secret| {
+        if let Some(var) = secret.env {
+            match std::env::var(&var) {
+                Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
+                _ => {
+                    errors.push(file.error("/auth/bearer_token/env", format!("environment variable {var} is not set")));
+                    None
+                }
+            }
+        } else if let Some(f) = secret.file {
+            match std::fs::read_to_string(rel(&f)) {
+                Ok(v) => Some(v.trim().to_owned()),
+                Err(e) => {
+                    errors.push(file.error("/auth/bearer_token/file", format!("{f}: {e}")));
+                    None
+                }
+            }
+        } else {
+            None
+        }
+    });
+    let sets = raw.sets.unwrap_or(SetsSection { issuer: None, audience: None, jwks_file: None });
+    let jwks = sets.jwks_file.and_then(|f| {
+        let text = std::fs::read_to_string(rel(&f)).map_err(|e| e.to_string());
+        match text.and_then(|t| serde_json::from_str::<JwkSet>(&t).map_err(|e| e.to_string())) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                errors.push(file.error("/sets/jwks_file", format!("{f}: {e}")));
+                None
+            }
+        }
+    });
+    let ca_pem = raw.tls.and_then(|t| t.ca_file).and_then(|f| match std::fs::read(rel(&f)) {
+        Ok(pem) => Some(pem),
+        Err(e) => {
+            errors.push(file.error("/tls/ca_file", format!("{f}: {e}")));
+            None
+        }
+    });
+    let harness = raw.harness.unwrap_or(HarnessSection { issuer: None, audience: None, alg: None });
+    let harness_audience = harness.audience.unwrap_or_else(|| DEFAULT_HARNESS_AUDIENCE.into());
+    let mut timeouts = Timeouts::default();
+    if let Some(t) = raw.timeouts {
+        let ms = Duration::from_millis;
+        timeouts.connect = t.connect_ms.map_or(timeouts.connect, ms);
+        timeouts.request = t.request_ms.map_or(timeouts.request, ms);
+        timeouts.scenario = t.scenario_ms.map_or(timeouts.scenario, ms);
+    }
+    let pushpull_endpoint = raw.pushpull.map(|p| p.endpoint);
+    for (pointer, url) in [("/pushpull/endpoint", pushpull_endpoint.as_deref())] {
+        if let Some(url) = url
+            && let Err(e) = reqwest::Url::parse(url)
+        {
+            errors.push(file.error(pointer, format!("{url:?} is not a URL: {e}")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SutSetup {
+        name: raw.name,
+        kind: "external",
+        fault: None,
+        profiles: raw.profiles,
+        capabilities: raw.capabilities,
+        pushpull_endpoint,
+        bearer_token,
+        trigger_url: raw.trigger.and_then(|t| t.http).map(|h| h.url),
+        sut_sets: SetTrust { issuer: sets.issuer, audience: Some(harness_audience.clone()), jwks },
+        sut_audience: sets.audience,
+        harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
+        harness_audience,
+        harness_alg: harness.alg.unwrap_or(Alg::ES256),
+        ca_pem,
+        timeouts,
+    })
+}

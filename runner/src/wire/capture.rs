@@ -1,0 +1,163 @@
+//! Turning an exchange into a transcript record: secrets redacted at capture,
+//! bodies capped, SETs decoded for the reader.
+
+use super::client::{Observed, Outgoing, WireError};
+use crate::set::decode_for_transcript;
+use serde_json::Value;
+use setconform_reports::{Body, Exchange, Header, HttpRequest, HttpResponse};
+
+/// Replaces secret header values in transcripts.
+pub const REDACTED: &str = "[redacted]";
+/// Most characters of a body kept in a transcript.
+const TRANSCRIPT_BODY_CAP: usize = 64 * 1024;
+/// Most SETs decoded per body.
+const MAX_DECODED_SETS: usize = 200;
+const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
+/// JSON members of control-API bodies that carry credentials.
+const SECRET_MEMBERS: [&str; 5] = ["token", "access_token", "refresh_token", "client_secret", "password"];
+
+/// Builds the transcript entry for one exchange.
+pub fn record(
+    seq: usize,
+    channel: &str,
+    step: usize,
+    at_ms: u64,
+    duration_ms: u64,
+    req: &Outgoing,
+    result: &Result<Observed, WireError>,
+) -> Exchange {
+    let scrub = |bytes: &[u8]| -> Vec<u8> { if channel == "trigger" { redact_members(bytes) } else { bytes.to_vec() } };
+    let (response, error) = match result {
+        Ok(obs) => (
+            Some(HttpResponse {
+                status: obs.status,
+                headers: headers(&obs.headers),
+                body: body(&scrub(&obs.body), obs.truncated),
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Exchange {
+        seq,
+        channel: channel.to_owned(),
+        step,
+        at_ms,
+        duration_ms,
+        request: HttpRequest {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: headers(&req.headers),
+            body: body(&scrub(&req.body), false),
+        },
+        response,
+        error,
+    }
+}
+
+fn headers(list: &[(String, String)]) -> Vec<Header> {
+    list.iter().map(|(name, value)| Header { name: name.clone(), value: redact(name, value) }).collect()
+}
+
+/// Keeps the auth scheme (useful when debugging) and drops the credential.
+fn redact(name: &str, value: &str) -> String {
+    if !SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        return value.to_owned();
+    }
+    match value.split_once(' ') {
+        Some((scheme, _)) if name.eq_ignore_ascii_case("authorization") => format!("{scheme} {REDACTED}"),
+        _ => REDACTED.to_owned(),
+    }
+}
+
+/// Blanks credential members of a JSON object body; other bodies pass as they are.
+fn redact_members(bytes: &[u8]) -> Vec<u8> {
+    let Ok(Value::Object(mut obj)) = serde_json::from_slice::<Value>(bytes) else {
+        return bytes.to_vec();
+    };
+    let mut touched = false;
+    for name in SECRET_MEMBERS {
+        if let Some(v) = obj.get_mut(name) {
+            *v = Value::String(REDACTED.to_owned());
+            touched = true;
+        }
+    }
+    if touched { Value::Object(obj).to_string().into_bytes() } else { bytes.to_vec() }
+}
+
+fn body(bytes: &[u8], truncated_on_wire: bool) -> Body {
+    let text = String::from_utf8_lossy(bytes);
+    let (text, cut) = if text.len() > TRANSCRIPT_BODY_CAP {
+        let mut end = TRANSCRIPT_BODY_CAP;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (text[..end].to_owned(), true)
+    } else {
+        (text.into_owned(), false)
+    };
+    let sets = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(obj)) => match obj.get("sets") {
+            Some(Value::Object(sets)) => sets
+                .iter()
+                .take(MAX_DECODED_SETS)
+                .filter_map(|(k, v)| v.as_str().map(|t| decode_for_transcript(k, t)))
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    Body { size: bytes.len(), text, truncated: truncated_on_wire || cut, sets }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_reach_the_transcript() {
+        let req = Outgoing {
+            method: "POST".into(),
+            url: "http://127.0.0.1:1/pushpull".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer s3cr3t-token".into()),
+                ("Cookie".into(), "session=s3cr3t".into()),
+                ("Content-Type".into(), "application/json".into()),
+            ],
+            body: b"{}".to_vec(),
+        };
+        let ex = record(1, "sut", 1, 0, 0, &req, &Err(WireError::Timeout(5)));
+        let text = serde_json::to_string(&ex).unwrap();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("Bearer [redacted]"));
+        assert!(text.contains("application/json"));
+    }
+
+    #[test]
+    fn control_api_tokens_are_blanked_in_trigger_bodies() {
+        let req = Outgoing {
+            method: "POST".into(),
+            url: "http://127.0.0.1:1/control/peers".into(),
+            headers: vec![],
+            body: b"{}".to_vec(),
+        };
+        let obs = Observed {
+            status: 201,
+            headers: vec![],
+            body: br#"{"peer":"p1","token":"s3cr3t"}"#.to_vec(),
+            truncated: false,
+        };
+        let ex = record(1, "trigger", 0, 0, 0, &req, &Ok(obs));
+        let text = serde_json::to_string(&ex).unwrap();
+        assert!(!text.contains("s3cr3t") && text.contains("p1"), "{text}");
+    }
+
+    #[test]
+    fn long_bodies_are_capped_on_a_char_boundary() {
+        let long = "é".repeat(TRANSCRIPT_BODY_CAP);
+        let b = body(long.as_bytes(), false);
+        assert!(b.truncated);
+        assert!(b.text.len() <= TRANSCRIPT_BODY_CAP);
+        assert_eq!(b.size, long.len());
+    }
+}

@@ -1,0 +1,130 @@
+//! One HTTP exchange with every read bounded in size and time.
+
+use std::time::Duration;
+
+/// Limits applied to every exchange.
+#[derive(Debug, Clone, Copy)]
+pub struct WireLimits {
+    pub connect: Duration,
+    /// Most bytes read of a response body; the rest is left unread.
+    pub max_body: usize,
+}
+
+impl Default for WireLimits {
+    fn default() -> Self {
+        WireLimits { connect: Duration::from_secs(2), max_body: 4 * 1024 * 1024 }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The body was longer than the cap and was cut.
+    pub truncated: bool,
+}
+
+impl Observed {
+    /// First value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WireError {
+    #[error("no response within {0} ms")]
+    Timeout(u128),
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A shared HTTP client; cheap to clone.
+#[derive(Clone)]
+pub struct Wire {
+    client: reqwest::Client,
+    limits: WireLimits,
+}
+
+impl Wire {
+    pub fn new(limits: WireLimits, extra_roots_pem: Option<&[u8]>) -> Result<Wire, WireError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(limits.connect)
+            // A redirect is an answer to judge, not to follow.
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(pem) = extra_roots_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| WireError::Other(e.to_string()))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder.build().map_err(|e| WireError::Other(e.to_string()))?;
+        Ok(Wire { client, limits })
+    }
+
+    /// Sends `req` and reads the response, all within `deadline`.
+    pub async fn exchange(&self, req: &Outgoing, deadline: Duration) -> Result<Observed, WireError> {
+        match tokio::time::timeout(deadline, self.exchange_unbounded(req)).await {
+            Ok(result) => result,
+            Err(_) => Err(WireError::Timeout(deadline.as_millis())),
+        }
+    }
+
+    async fn exchange_unbounded(&self, req: &Outgoing) -> Result<Observed, WireError> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| WireError::Other(e.to_string()))?;
+        let mut builder = self.client.request(method, &req.url).body(req.body.clone());
+        for (name, value) in &req.headers {
+            builder = builder.header(name, value);
+        }
+        let mut resp = builder.send().await.map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            let room = self.limits.max_body - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Observed { status, headers, body, truncated })
+    }
+}
+
+fn classify(e: reqwest::Error) -> WireError {
+    if e.is_timeout() {
+        WireError::Timeout(0)
+    } else if e.is_connect() {
+        WireError::Connect(error_chain(&e))
+    } else {
+        WireError::Other(error_chain(&e))
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
