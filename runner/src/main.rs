@@ -1,7 +1,7 @@
 //! The `setconform` command line.
 
 use clap::{Parser, Subcommand};
-use setconform::run::{self, FailOn, RunRequest, exit};
+use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -99,6 +99,7 @@ fn run_command(args: RunArgs) -> i32 {
         suite_dir: args.suite,
         fail_on: args.fail_on,
         args: args.harness,
+        console: Console::Libtest,
     };
     match run::execute(request) {
         Err(e) => {

@@ -37,6 +37,15 @@ pub enum FailOn {
     Warn,
 }
 
+/// Where per-scenario progress goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Console {
+    /// libtest-style lines on stdout (the command line).
+    Libtest,
+    /// Nothing printed; the Run record is the only output (embedding, tests).
+    Silent,
+}
+
 pub struct RunRequest {
     pub sut_file: Option<PathBuf>,
     pub profiles: Vec<String>,
@@ -46,6 +55,7 @@ pub struct RunRequest {
     pub suite_dir: Option<PathBuf>,
     pub fail_on: FailOn,
     pub args: Arguments,
+    pub console: Console,
 }
 
 /// A problem that stops the run before any scenario runs (exit code 2).
@@ -122,19 +132,24 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let planned = plan::plan(&catalogue, &env.sut, &req.profiles);
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let fail_on = req.fail_on;
-    let trials: Vec<Trial> = planned.iter().map(|p| trial(p, &env, runtime.handle(), &results, fail_on)).collect();
+    let jobs: Vec<Job> = planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on)).collect();
     if req.args.test_threads.is_none() {
         req.args.test_threads = Some(DEFAULT_PARALLEL_SCENARIOS);
     }
     // The exit code comes from the verdicts, not from libtest's pass/fail counts.
     if req.args.list {
-        let _listed = libtest_mimic::run(&req.args, trials);
+        let _listed = libtest_mimic::run(&req.args, jobs.into_iter().map(Job::into_trial).collect());
         return Ok(Finished { run: None, exit_code: exit::CONFORMANT });
     }
 
     let started_at = SystemTime::now();
     let clock = Instant::now();
-    let _counts = libtest_mimic::run(&req.args, trials);
+    match req.console {
+        Console::Libtest => {
+            let _counts = libtest_mimic::run(&req.args, jobs.into_iter().map(Job::into_trial).collect());
+        }
+        Console::Silent => run_silently(&req.args, jobs),
+    }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let order: BTreeMap<&str, usize> = planned.iter().enumerate().map(|(i, p)| (p.scenario.id.as_str(), i)).collect();
@@ -149,23 +164,61 @@ pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, Config
     Catalogue::load(origin).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))
 }
 
-/// One libtest-mimic trial per scenario; its result goes to `results`.
-fn trial(
+type JobBody = Box<dyn FnOnce() -> Result<Completion, Failed> + Send>;
+
+/// One scenario to run: a libtest-mimic trial, or a plain job when silent.
+struct Job {
+    name: String,
+    profile: String,
+    body: JobBody,
+}
+
+impl Job {
+    fn into_trial(self) -> Trial {
+        Trial::ignorable_test(self.name, self.body).with_kind(self.profile)
+    }
+
+    /// Whether the command line's filters leave this job out.
+    fn filtered_out(&self, args: &Arguments) -> bool {
+        let probe = Trial::test(self.name.clone(), || Ok(())).with_kind(self.profile.clone());
+        args.is_filtered_out(&probe)
+    }
+}
+
+/// Runs the jobs the filters select on a few worker threads, printing nothing.
+fn run_silently(args: &Arguments, jobs: Vec<Job>) {
+    let queue = Mutex::new(jobs.into_iter().filter(|j| !j.filtered_out(args)).collect::<Vec<_>>());
+    let workers = args.test_threads.unwrap_or(DEFAULT_PARALLEL_SCENARIOS).max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    // Take the job in its own statement so the lock is released before it runs.
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                    let Some(job) = next else { break };
+                    let _ = (job.body)();
+                }
+            });
+        }
+    });
+}
+
+/// The job for one planned scenario; its result goes to `results`.
+fn job(
     planned: &Planned<'_>,
     env: &Arc<RunEnv>,
     handle: &tokio::runtime::Handle,
     results: &Arc<Mutex<Vec<ScenarioResult>>>,
     fail_on: FailOn,
-) -> Trial {
+) -> Job {
     let scenario = planned.scenario.clone();
     let profile = planned.profile.clone();
     let results = results.clone();
     let push = move |r: ScenarioResult| results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
-    let name = scenario.id.clone();
-    match &planned.applicability {
+    let body: JobBody = match &planned.applicability {
         Applicability::NotApplicable(reason) => {
             let reason = reason.clone();
-            Trial::ignorable_test(name, move || {
+            Box::new(move || {
                 push(not_applicable(&scenario, &profile, &reason));
                 Ok(Completion::ignored_with(format!("N/A: {reason}")))
             })
@@ -173,7 +226,7 @@ fn trial(
         Applicability::Applies => {
             let env = env.clone();
             let handle = handle.clone();
-            Trial::test(name, move || {
+            Box::new(move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     handle.block_on(engine::run_scenario(&env, &scenario, &profile))
                 }));
@@ -181,11 +234,11 @@ fn trial(
                 let failed = fails(result.verdict, fail_on);
                 let message = failure_message(&result);
                 push(result);
-                if failed { Err(Failed::from(message)) } else { Ok(()) }
+                if failed { Err(Failed::from(message)) } else { Ok(Completion::Completed) }
             })
         }
-    }
-    .with_kind(planned.profile.clone())
+    };
+    Job { name: planned.scenario.id.clone(), profile: planned.profile.clone(), body }
 }
 
 fn fails(v: Verdict, fail_on: FailOn) -> bool {

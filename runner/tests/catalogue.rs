@@ -1,0 +1,126 @@
+//! The catalogue and the suite's own files: complete, and refused with a
+//! precise message when broken.
+
+mod common;
+
+use setconform::catalogue::{Catalogue, LoadError, Origin, SourceFile};
+use setconform::schema::Schemas;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn embedded_with(extra: SourceFile) -> Result<Catalogue, Vec<LoadError>> {
+    let mut files: Vec<SourceFile> = setconform::embedded_files()
+        .iter()
+        .filter(|(p, _)| p.starts_with("suite/") || p.starts_with("profiles/"))
+        .map(|(p, t)| SourceFile::new(*p, *t))
+        .collect();
+    files.push(extra);
+    Catalogue::from_files(files)
+}
+
+fn messages(errors: Vec<LoadError>) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+const GOOD_SCENARIO: &str = "id: test.extra\ntitle: t\nrequirements: [PP-HTTP-008]\napplies_to: [pushpull-http-responder]\nsteps:\n  - send: {}\n    expect:\n      - { req: PP-HTTP-008, status: 200 }\n";
+
+#[test]
+fn the_embedded_catalogue_loads_and_a_good_extra_scenario_is_accepted() {
+    let c = Catalogue::load(Origin::Embedded).unwrap();
+    let responder = c.scenarios.iter().filter(|s| s.applies_to.iter().any(|p| p == "pushpull-http-responder"));
+    assert!(responder.count() >= 15);
+    embedded_with(SourceFile::new("suite/extra.yaml", GOOD_SCENARIO)).unwrap();
+}
+
+#[test]
+fn an_unknown_step_is_rejected_naming_file_pointer_and_step() {
+    let text = GOOD_SCENARIO.replace("  - send: {}", "  - sned: {}");
+    let err = messages(embedded_with(SourceFile::new("suite/broken.yaml", &text)).unwrap_err());
+    assert!(err.contains("suite/broken.yaml: /steps/0"), "{err}");
+    assert!(err.contains("sned"), "{err}");
+}
+
+#[test]
+fn a_missing_field_is_rejected_naming_it() {
+    let text = GOOD_SCENARIO.replace("title: t\n", "");
+    let err = messages(embedded_with(SourceFile::new("suite/untitled.yaml", &text)).unwrap_err());
+    assert!(err.contains("suite/untitled.yaml") && err.contains("title"), "{err}");
+}
+
+#[test]
+fn unknown_names_are_rejected_with_their_pointer() {
+    let cases = [
+        ("[PP-HTTP-008]", "[PP-HTTP-999]", "/requirements/0"),
+        ("[pushpull-http-responder]", "[pushpull-carrier-pigeon]", "/applies_to/0"),
+        ("status: 200", "schema: no-such-schema", "/steps/0/expect/0/schema"),
+        ("{ req: PP-HTTP-008,", "{ req: PP-HTTP-006,", "/steps/0/expect/0/req"),
+        ("status: 200", "redelivered: 1", "/steps/0/expect/0"),
+        ("status: 200", "status: 200, amb: AMB-26", "/steps/0/expect/0/amb"),
+    ];
+    for (from, to, pointer) in cases {
+        let text = GOOD_SCENARIO.replace(from, to);
+        let err = messages(embedded_with(SourceFile::new("suite/x.yaml", &text)).unwrap_err());
+        assert!(err.contains(&format!("suite/x.yaml: {pointer}")), "{to}: {err}");
+    }
+}
+
+#[test]
+fn yaml_syntax_errors_name_the_file_and_line() {
+    let err = messages(embedded_with(SourceFile::new("suite/bad.yaml", "id: [unclosed\ntitle: t\n")).unwrap_err());
+    assert!(err.contains("suite/bad.yaml") && err.contains("line"), "{err}");
+}
+
+#[test]
+fn a_broken_sut_config_names_the_field() {
+    let dir = common::scratch("sutcfg");
+    let path = dir.join("sut.yaml");
+    std::fs::write(&path, "name: x\nprofiles: [pushpull-http-responder]\npushpull: { endpoint: 'ftp://nope' }\n")
+        .unwrap();
+    let err = messages(setconform::sut::SutSetup::load(&path).unwrap_err());
+    assert!(err.contains("sut.yaml: /pushpull/endpoint"), "{err}");
+    std::fs::write(&path, "name: x\nprofiles: [p]\nauth: { bearer_token: { env: SETCONFORM_SURELY_UNSET_VAR } }\n")
+        .unwrap();
+    let err = messages(setconform::sut::SutSetup::load(&path).unwrap_err());
+    assert!(err.contains("/auth/bearer_token/env") && err.contains("SETCONFORM_SURELY_UNSET_VAR"), "{err}");
+}
+
+#[test]
+fn the_annotated_example_sut_config_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sut.yaml");
+    setconform::sut::SutSetup::load(&path).unwrap();
+}
+
+#[test]
+fn message_schemas_accept_the_spec_examples_and_reject_crafted_bad_ones() {
+    let schemas = Schemas::embedded();
+    let mut checked = 0;
+    for (path, text) in setconform::embedded_files().iter().filter(|(p, _)| p.starts_with("schemas/examples/")) {
+        let parts: Vec<&str> = path.split('/').collect();
+        let (expect_valid, schema) = (parts[2] == "valid", parts[3]);
+        let value: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let violations = schemas.validate(schema, &value).unwrap();
+        assert_eq!(violations.is_empty(), expect_valid, "{path}: {violations:?}");
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} examples");
+}
+
+/// The requirement catalogue has exactly the PP-* and SET-* rows of the matrix.
+#[test]
+fn the_requirement_catalogue_matches_the_requirements_matrix() {
+    let matrix = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/REQUIREMENTS.md");
+    let Ok(text) = std::fs::read_to_string(&matrix) else {
+        eprintln!("skipped: {} is not beside this checkout", matrix.display());
+        return;
+    };
+    let in_matrix: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(' ').next())
+        .filter(|id| id.starts_with("PP-") || id.starts_with("SET-"))
+        .map(str::to_owned)
+        .collect();
+    let c = Catalogue::load(Origin::Embedded).unwrap();
+    let in_catalogue: BTreeSet<String> = c.requirements.keys().cloned().collect();
+    assert_eq!(in_matrix, in_catalogue);
+}

@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use setconform::run::{self, Console, FailOn, Finished, RunRequest};
+use setconform_reports::{Run, Verdict};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh folder under the system temp dir, unique to this test process and call.
+pub fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "setconform-test-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Libtest arguments for a quiet run, optionally filtered.
+pub fn args(filter: Option<&str>) -> libtest_mimic::Arguments {
+    let mut a = libtest_mimic::Arguments::from_iter(["setconform", "--quiet"]);
+    a.filter = filter.map(str::to_owned);
+    a
+}
+
+pub fn request(sut: Option<PathBuf>, fault: Option<&str>, seed: Option<u64>) -> RunRequest {
+    RunRequest {
+        sut_file: sut,
+        profiles: Vec::new(),
+        fault: fault.map(str::to_owned),
+        seed,
+        out_dir: scratch("out"),
+        suite_dir: None,
+        fail_on: FailOn::Fail,
+        args: args(None),
+        console: Console::Silent,
+    }
+}
+
+pub fn execute(req: RunRequest) -> (Run, i32) {
+    let Finished { run, exit_code } = run::execute(req).expect("run configuration is valid");
+    (run.expect("a run record"), exit_code)
+}
+
+/// Every (scenario, requirement, verdict, actual) that is not PASS.
+pub fn findings(run: &Run) -> Vec<String> {
+    run.scenarios
+        .iter()
+        .flat_map(|s| {
+            let own = s.reason.iter().map(move |r| format!("{} {}: {r}", s.verdict, s.id));
+            let exp = s
+                .expectations
+                .iter()
+                .filter(|e| e.verdict != Verdict::Pass)
+                .map(move |e| format!("{} {} {}: {}", e.verdict, s.id, e.requirement, e.actual));
+            own.chain(exp)
+        })
+        .collect()
+}

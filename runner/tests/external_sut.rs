@@ -1,0 +1,64 @@
+//! The `--sut sut.yaml` path: the annotated example configuration, pointed at a
+//! reference started on its own, and planning against declared capabilities.
+
+mod common;
+
+use setconform_reference::{Reference, ReferenceConfig};
+use setconform_reports::Verdict;
+use std::path::{Path, PathBuf};
+
+/// Starts a standalone reference on its own runtime; returns its port.
+fn standalone_reference() -> u16 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let reference = Reference::start(ReferenceConfig::default()).await.unwrap();
+            tx.send(reference.addr().port()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// The README's example sut.yaml with the reference's port and `edit` applied.
+fn example_sut(port: u16, edit: impl Fn(String) -> String) -> PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sut.yaml");
+    let text = std::fs::read_to_string(example).unwrap().replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"));
+    let path = common::scratch("example").join("sut.yaml");
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
+#[test]
+fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {
+    let port = standalone_reference();
+    let (run, code) = common::execute(common::request(Some(example_sut(port, |t| t)), None, Some(5)));
+    assert_eq!(run.sut.kind, "external");
+    assert!(common::findings(&run).iter().all(|f| f.starts_with("INFO")), "{:?}", common::findings(&run));
+    assert_eq!(code, 0);
+    assert_eq!(run.summary.not_applicable, 0);
+}
+
+#[test]
+fn scenarios_needing_an_undeclared_capability_are_shown_as_not_applicable() {
+    let port = standalone_reference();
+    let sut = example_sut(port, |t| t.replace("capabilities: [push-pull-class]", "capabilities: []"));
+    let (run, code) = common::execute(common::request(Some(sut), None, Some(6)));
+    let na: Vec<_> = run.scenarios.iter().filter(|s| s.verdict == Verdict::NotApplicable).collect();
+    assert!(na.len() >= 5, "{} N/A", na.len());
+    assert!(na.iter().all(|s| s.reason.as_deref().unwrap_or("").contains("push-pull-class")));
+    assert!(na.iter().all(|s| s.transcript.is_empty()), "an N/A scenario never talks to the SUT");
+    assert_eq!(run.summary.not_applicable, na.len());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_unknown_profile_or_fault_is_a_configuration_error() {
+    let mut req = common::request(None, None, None);
+    req.profiles = vec!["pushpull-http-carrier-pigeon".into()];
+    let err = setconform::run::execute(req).err().expect("refused").to_string();
+    assert!(err.contains("--profile pushpull-http-carrier-pigeon"), "{err}");
+    let err = setconform::run::execute(common::request(None, Some("no-such-fault"), None)).err().unwrap().to_string();
+    assert!(err.contains("--fault no-such-fault"), "{err}");
+}

@@ -1,0 +1,53 @@
+//! Every fault of the reference is caught: the scenarios on the requirement it
+//! breaks FAIL (WARN for a SHOULD-level rule), and the run still completes.
+
+mod common;
+
+use setconform::catalogue::{Catalogue, Origin};
+use setconform_reference::Fault;
+use setconform_reports::Verdict;
+
+#[test]
+fn every_fault_is_caught_by_the_scenarios_on_its_requirement() {
+    let catalogue = Catalogue::load(Origin::Embedded).unwrap();
+    let mut missed = Vec::new();
+    for fault in Fault::ALL {
+        let (run, code) = common::execute(common::request(None, Some(fault.name()), Some(7)));
+        assert_eq!(run.summary.total, catalogue.scenarios.len(), "{}: the run completed", fault.name());
+        assert_eq!(run.sut.fault.as_deref(), Some(fault.name()));
+        for req in fault.breaks() {
+            let expected = catalogue.requirements[*req].level.violation_verdict();
+            let caught = run
+                .scenarios
+                .iter()
+                .flat_map(|s| &s.expectations)
+                .any(|e| e.requirement == *req && e.verdict == expected);
+            let rolled_up = run.requirements.iter().find(|r| r.id == *req).map(|r| r.verdict);
+            if !caught || rolled_up != Some(expected) {
+                missed.push(format!(
+                    "{} breaks {req}: expected {expected}, requirement verdict {rolled_up:?}",
+                    fault.name()
+                ));
+            }
+        }
+        let expected_code =
+            if fault.breaks().iter().any(|r| catalogue.requirements[*r].level.violation_verdict() == Verdict::Fail) {
+                1
+            } else {
+                0
+            };
+        if code != expected_code {
+            missed.push(format!("{}: exit code {code}, expected {expected_code}", fault.name()));
+        }
+    }
+    assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn warn_level_faults_fail_the_run_with_fail_on_warn() {
+    let mut req = common::request(None, Some("typ-jwt"), Some(8));
+    req.fail_on = setconform::run::FailOn::Warn;
+    let (run, code) = common::execute(req);
+    assert!(run.summary.warn > 0);
+    assert_eq!(code, 1);
+}

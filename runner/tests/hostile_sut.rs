@@ -1,0 +1,112 @@
+//! SUTs that cannot be reached, never answer, or answer nonsense: every
+//! scenario gets a verdict in bounded time, and the run never panics or hangs.
+
+mod common;
+
+use setconform_reports::Verdict;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn sut_yaml(endpoint_port: u16, request_ms: u64, scenario_ms: u64) -> PathBuf {
+    let dir = common::scratch("sut");
+    let path = dir.join("sut.yaml");
+    let text = format!(
+        "name: hostile\nprofiles: [pushpull-http-responder]\ncapabilities: [push-pull-class]\n\
+         pushpull: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/pushpull' }}\n\
+         trigger: {{ http: {{ url: 'http://127.0.0.1:{endpoint_port}/control' }} }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: {request_ms}, scenario_ms: {scenario_ms} }}\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A listener that accepts connections and never says a word.
+fn silent_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+/// A listener that answers every connection with `reply` and closes.
+fn scripted_server(reply: &'static [u8]) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            let mut buf = [0u8; 8192];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(reply);
+        }
+    });
+    port
+}
+
+#[test]
+fn an_unreachable_sut_gives_error_verdicts_quickly_and_exit_3() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let started = Instant::now();
+    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 5000)), None, Some(1)));
+    assert_eq!(code, 3);
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    for s in &run.scenarios {
+        assert_eq!(s.verdict, Verdict::Error, "{}", s.id);
+        assert!(s.reason.as_deref().unwrap_or("").contains("unreachable"), "{}: {:?}", s.id, s.reason);
+        assert!(s.duration_ms < 1000, "{} took {} ms", s.id, s.duration_ms);
+    }
+}
+
+#[test]
+fn a_sut_that_never_answers_times_out_at_the_request_timeout() {
+    let port = silent_server();
+    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 300, 5000)), None, Some(1)));
+    assert_eq!(code, 3);
+    for s in &run.scenarios {
+        assert_eq!(s.verdict, Verdict::Timeout, "{}", s.id);
+        assert!(s.duration_ms < 1500, "{} took {} ms", s.id, s.duration_ms);
+        let last = s.transcript.last().expect("the unanswered request is in the transcript");
+        assert!(last.response.is_none() && last.error.is_some());
+    }
+}
+
+#[test]
+fn the_scenario_deadline_bounds_a_scenario_whatever_the_request_timeout() {
+    let port = silent_server();
+    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 60_000, 400)), None, Some(1)));
+    assert_eq!(code, 3);
+    for s in &run.scenarios {
+        assert_eq!(s.verdict, Verdict::Timeout, "{}", s.id);
+        assert!(s.duration_ms < 1500, "{} took {} ms", s.id, s.duration_ms);
+    }
+}
+
+#[test]
+fn garbage_instead_of_http_is_an_error_not_a_panic() {
+    let port = scripted_server(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
+    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
+    assert_eq!(code, 3);
+    assert!(run.scenarios.iter().all(|s| s.verdict == Verdict::Error), "{:?}", common::findings(&run));
+}
+
+#[test]
+fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
+    // Registration "succeeds" with a body the harness cannot use: a clear ERROR.
+    let port =
+        scripted_server(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n[1,2,3]");
+    let (run, _) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
+    for s in &run.scenarios {
+        assert_eq!(s.verdict, Verdict::Error, "{}", s.id);
+        assert!(s.reason.as_deref().unwrap_or("").contains("not understood"), "{:?}", s.reason);
+    }
+}

@@ -1,0 +1,68 @@
+//! The whole catalogue against the embedded reference: nothing fails, the
+//! report is valid against its schema, and a seed makes the run repeatable.
+
+mod common;
+
+use setconform::schema::Schemas;
+use setconform_reports::Verdict;
+
+#[test]
+fn the_reference_passes_the_whole_catalogue() {
+    let (run, code) = common::execute(common::request(None, None, Some(1)));
+    let bad: Vec<_> = common::findings(&run)
+        .into_iter()
+        .filter(|f| ["FAIL", "WARN", "ERROR", "TIMEOUT"].iter().any(|v| f.starts_with(v)))
+        .collect();
+    assert!(bad.is_empty(), "findings against the reference:\n{}", bad.join("\n"));
+    assert_eq!(code, 0);
+    assert!(run.summary.total >= 15, "only {} scenarios", run.summary.total);
+    assert_eq!(run.summary.not_applicable, 0, "the reference claims every capability of its profile");
+    assert!(run.scenarios.iter().all(|s| !s.transcript.is_empty()), "every scenario talked to the SUT");
+}
+
+#[test]
+fn the_json_report_is_valid_against_its_schema() {
+    let req = common::request(None, None, Some(2));
+    let path = req.out_dir.join("run.json");
+    let (run, _) = common::execute(req);
+    setconform_reports::json::write(&run, &path).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let violations = Schemas::embedded().validate("run", &value).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+    let back = setconform_reports::json::read(&path).unwrap();
+    assert_eq!(back.scenarios.len(), run.scenarios.len());
+}
+
+#[test]
+fn the_same_seed_mints_the_same_sets() {
+    let jtis = |seed| {
+        let mut req = common::request(None, None, Some(seed));
+        req.args = common::args(Some("batch.10"));
+        let (run, _) = common::execute(req);
+        let body =
+            &run.scenarios.iter().find(|s| s.verdict != Verdict::NotApplicable).unwrap().transcript[1].request.body;
+        body.sets.iter().map(|s| (s.key.clone(), s.claims.clone())).collect::<Vec<_>>()
+    };
+    let (a, b, c) = (jtis(42), jtis(42), jtis(43));
+    assert_eq!(a.len(), 10);
+    assert_eq!(a, b, "same seed, same jtis and claims");
+    assert_ne!(a, c, "another seed, other jtis");
+}
+
+#[test]
+fn filters_select_scenarios_and_the_rest_are_not_in_the_record() {
+    let mut req = common::request(None, None, Some(3));
+    req.args = common::args(Some("max-response-events"));
+    let (run, code) = common::execute(req);
+    assert_eq!(code, 0);
+    assert!(run.scenarios.len() >= 5);
+    assert!(run.scenarios.iter().all(|s| s.id.contains("max-response-events")));
+}
+
+#[test]
+fn secrets_never_reach_the_report() {
+    let (run, _) = common::execute(common::request(None, None, Some(4)));
+    let text = serde_json::to_string(&run).unwrap();
+    assert!(!text.contains("ref-token-"), "a reference bearer token leaked into the report");
+    assert!(text.contains("Bearer [redacted]"));
+}
