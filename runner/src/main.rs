@@ -33,6 +33,8 @@ enum Command {
         #[arg(long)]
         sut: Option<PathBuf>,
     },
+    /// Print the harness's public keys (JWKS) for SUTs that are configured by hand.
+    Keys,
     /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
     Reference {
         /// Loopback address and port to listen on.
@@ -83,6 +85,10 @@ fn main() -> ExitCode {
         }
         Command::Requirements { suite } => requirements(suite),
         Command::Check { suite, sut } => check(suite, sut),
+        Command::Keys => {
+            println!("{}", harness_jwks());
+            exit::CONFORMANT
+        }
         Command::Reference { listen, fault } => serve_reference(listen, fault),
     };
     ExitCode::from(code as u8)
@@ -110,16 +116,23 @@ fn run_command(args: RunArgs) -> i32 {
             let Some(record) = finished.run else { return finished.exit_code };
             let path = out.join("run.json");
             print!("{}", setconform_reports::console::summary(&record));
-            match setconform_reports::json::write(&record, &path) {
+            let written = setconform_reports::json::write(&record, &path)
+                .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"));
+            match written {
                 Ok(()) => println!("report: {}", path.display()),
                 Err(e) => {
-                    eprintln!("setconform: cannot write {}: {e}", path.display());
+                    eprintln!("setconform: cannot write reports to {}: {e}", out.display());
                     return exit::INCOMPLETE;
                 }
             }
             finished.exit_code
         }
     }
+}
+
+/// The public keys SUTs verify the harness's SETs with.
+fn harness_jwks() -> String {
+    serde_json::to_string_pretty(setconform::set::HarnessKeys::get().jwks()).unwrap_or_default()
 }
 
 fn requirements(suite: Option<PathBuf>) -> i32 {
