@@ -2,12 +2,14 @@
 //!
 //! `POST /control/peers` registers a peer (the harness) and returns its bearer
 //! token; `POST /control/peers/{peer}/queue` queues SETs for it;
-//! `GET /control/peers/{peer}` reads what the reference holds for it.
+//! `POST /control/peers/{peer}/initiate` makes it send a request to the peer's
+//! endpoint now; `GET /control/peers/{peer}` reads what it holds for the peer.
 //! A vendor can copy this small API into a test build of their product.
 
+use crate::initiator::{self, Reason};
 use crate::jose::{self, Trust};
 use crate::keys;
-use crate::peers::Verdict;
+use crate::peers::{Endpoint, Verdict};
 use crate::pushpull;
 use crate::server::App;
 use axum::Json;
@@ -32,11 +34,22 @@ pub struct NewPeer {
     jwks: JwkSet,
     /// `aud` to put in SETs for the peer.
     audience: String,
+    /// The peer's own Pushpull endpoint, when the reference is to initiate toward it.
+    #[serde(default)]
+    endpoint: Option<String>,
+    /// Bearer token to present at that endpoint.
+    #[serde(default)]
+    endpoint_token: Option<String>,
 }
 
 pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> Response {
     let trust = Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks };
-    let (peer, token) = app.peers.register(trust, req.audience);
+    let endpoint = req.endpoint.map(|url| Endpoint { url, token: req.endpoint_token });
+    let initiates = endpoint.is_some();
+    let (peer, token) = app.peers.register(trust, req.audience, endpoint);
+    if initiates {
+        initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval);
+    }
     let body = json!({
         "peer": peer,
         "token": token,
@@ -58,8 +71,29 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
     }
     let fault = app.fault;
-    match app.peers.with_id(&peer, |p| pushpull::queue(p, req.count, fault)) {
-        Some(jtis) => Json(json!({ "jtis": jtis })).into_response(),
+    match app.peers.with_id(&peer, |p| (pushpull::queue(p, req.count, fault), p.endpoint.is_some())) {
+        Some((jtis, initiates)) => {
+            if initiates {
+                // Deliver now, without holding up the caller (who may be the peer itself).
+                tokio::spawn(initiator::initiate(app.clone(), peer, Reason::Asked));
+            }
+            Json(json!({ "jtis": jtis })).into_response()
+        }
+        None => unknown_peer(),
+    }
+}
+
+/// Makes the reference send a request to the peer now, even with nothing to deliver.
+pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
+    match app.peers.with_id(&peer, |p| p.endpoint.is_some()) {
+        Some(true) => {
+            tokio::spawn(initiator::initiate(app.clone(), peer, Reason::Asked));
+            (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+        }
+        Some(false) => {
+            let body = json!({ "error": "the peer registered no endpoint to initiate toward" });
+            (StatusCode::CONFLICT, Json(body)).into_response()
+        }
         None => unknown_peer(),
     }
 }

@@ -25,10 +25,14 @@ pub enum Fault {
     SetsWithExp,
     TypJwt,
     NoAuthCheck,
+    RequestTextContentType,
+    RequestMethodPut,
+    DropAfterErrorResponse,
+    ReuseErroredJti,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 22] = [
+    pub const ALL: [Fault; 26] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -51,6 +55,10 @@ impl Fault {
         Fault::SetsWithExp,
         Fault::TypJwt,
         Fault::NoAuthCheck,
+        Fault::RequestTextContentType,
+        Fault::RequestMethodPut,
+        Fault::DropAfterErrorResponse,
+        Fault::ReuseErroredJti,
     ];
 
     /// The name used on the command line.
@@ -106,12 +114,16 @@ impl Fault {
             Fault::NoRedelivery => (
                 "no-redelivery",
                 &["PP-REL-001"],
-                "sends each SET once and drops it even when it is never acknowledged",
+                "sends each SET once and drops it even when it is never acknowledged (both roles)",
             ),
-            Fault::ForgetAcks => {
-                ("forget-acks", &["PP-REL-002", "PP-REL-010"], "keeps sending SETs the peer has acknowledged")
+            Fault::ForgetAcks => (
+                "forget-acks",
+                &["PP-REL-002", "PP-REL-010"],
+                "keeps sending SETs the peer has acknowledged (both roles)",
+            ),
+            Fault::NeverAck => {
+                ("never-ack", &["PP-REL-007"], "never acknowledges the valid SETs it receives (both roles)")
             }
-            Fault::NeverAck => ("never-ack", &["PP-REL-007"], "never acknowledges the valid SETs it receives"),
             Fault::ParseAnything => ("parse-anything", &["PP-HTTP-012"], "answers 200 to bodies it cannot parse"),
             Fault::ErrorWithoutCode => {
                 ("error-without-code", &["PP-HTTP-013"], "sends error responses without an `err` code")
@@ -130,6 +142,22 @@ impl Fault {
             Fault::NoAuthCheck => {
                 ("no-auth-check", &["PP-AUTH-002"], "serves requests without checking the bearer token")
             }
+            Fault::RequestTextContentType => {
+                ("request-text-content-type", &["PP-HTTP-002"], "as initiator, labels its requests text/plain")
+            }
+            Fault::RequestMethodPut => {
+                ("request-method-put", &["PP-HTTP-001"], "as initiator, sends its Communication Objects with PUT")
+            }
+            Fault::DropAfterErrorResponse => (
+                "drop-after-error-response",
+                &["PP-HTTP-014"],
+                "as initiator, takes an error response as the end of the SETs it carried",
+            ),
+            Fault::ReuseErroredJti => (
+                "reuse-errored-jti",
+                &["PP-REL-011", "PP-REL-010"],
+                "as initiator, re-sends an event the peer reported in setErrs under the same jti",
+            ),
         }
     }
 }

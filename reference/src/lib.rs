@@ -1,7 +1,7 @@
 //! Reference pushpull transceiver for `setconform`.
 //!
-//! A small, clear implementation of the pushpull responder role
-//! (draft-tulshibagwale-saag-pushpull-delivery-03) with a control API that
+//! A small, clear implementation of both pushpull roles, responder and
+//! initiator (draft-tulshibagwale-saag-pushpull-delivery-03), with a control API that
 //! implements the `http` trigger of the setconform SUT contract. It is the
 //! embedded default system under test and the suite's self-test partner:
 //! [`Fault`] makes it break exactly one rule, so the suite can prove that its
@@ -12,6 +12,7 @@
 
 mod control;
 mod fault;
+mod initiator;
 mod jose;
 mod keys;
 mod peers;

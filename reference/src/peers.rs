@@ -32,7 +32,17 @@ pub struct Peer {
     pub received: HashMap<String, Verdict>,
     /// Acks held back for the next response (asynchronous acknowledgement).
     pub deferred_acks: Vec<String>,
+    /// When the reference is the initiator: the peer's Pushpull endpoint and the token to present.
+    pub endpoint: Option<Endpoint>,
+    /// Verdicts on SETs the peer returned in responses, owed in the next request.
+    pub owed: Vec<(String, Verdict)>,
     minted: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub url: String,
+    pub token: Option<String>,
 }
 
 impl Peer {
@@ -51,7 +61,7 @@ pub struct Peers {
 
 impl Peers {
     /// Registers a new peer; returns its id and bearer token.
-    pub fn register(&self, trust: Trust, audience: String) -> (String, String) {
+    pub fn register(&self, trust: Trust, audience: String, endpoint: Option<Endpoint>) -> (String, String) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let id = format!("p{n}");
         let token = format!("ref-token-{n}-{:016x}", token_salt(n));
@@ -63,6 +73,8 @@ impl Peers {
             retired: HashSet::new(),
             received: HashMap::new(),
             deferred_acks: Vec::new(),
+            endpoint,
+            owed: Vec::new(),
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);

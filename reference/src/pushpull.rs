@@ -88,15 +88,8 @@ fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<V
     for (key, result) in judged {
         match result {
             Err(r) if fault != Some(Fault::AckInvalidSets) => {
-                let mut entry = Map::new();
-                if fault != Some(Fault::OmitErr) {
-                    entry.insert("err".into(), json!(r.err));
-                }
-                if fault != Some(Fault::OmitDescription) {
-                    entry.insert("description".into(), json!(r.description));
-                }
-                peer.received.insert(key.clone(), Verdict::Errored { err: r.err.into(), description: r.description });
-                set_errs.insert(key, Value::Object(entry));
+                set_errs.insert(key.clone(), crate::initiator::set_err(r.err, &r.description, fault));
+                peer.received.insert(key, Verdict::Errored { err: r.err.into(), description: r.description });
             }
             _ => {
                 // A repeated jti is acknowledged again (AMB-08: the receiver's choice).
@@ -145,9 +138,14 @@ fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<V
     Ok(Value::Object(object))
 }
 
+/// Seconds since the epoch, for `iat`.
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
 /// Queues `count` fresh SETs for the peer; returns their jtis.
 pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String> {
-    let iat = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let iat = now();
     (0..count)
         .map(|_| {
             let jti = peer.next_jti();

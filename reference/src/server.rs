@@ -9,10 +9,13 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 use jsonwebtoken::jwk::JwkSet;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 
 /// Largest request body the reference reads.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -22,11 +25,17 @@ pub struct ReferenceConfig {
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
     pub fault: Option<Fault>,
+    /// How often, as initiator, it retries what the peer has not answered (§9.1).
+    pub retry_interval: Duration,
 }
 
 impl Default for ReferenceConfig {
     fn default() -> Self {
-        ReferenceConfig { listen: SocketAddr::from(([127, 0, 0, 1], 0)), fault: None }
+        ReferenceConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            fault: None,
+            retry_interval: Duration::from_millis(250),
+        }
     }
 }
 
@@ -35,12 +44,25 @@ pub struct App {
     pub fault: Option<Fault>,
     /// Peer that unauthenticated requests fall to under the `no-auth-check` fault.
     pub anonymous_token: String,
+    pub client: reqwest::Client,
+    pub retry_interval: Duration,
+    /// Turns true when the reference stops; background tasks end then.
+    pub stopped: watch::Receiver<bool>,
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
-/// A running reference transceiver. Dropping it stops the server.
+impl App {
+    /// The lock that keeps requests to one peer from overlapping.
+    pub fn initiating(&self, peer: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        gates.entry(peer.to_owned()).or_default().clone()
+    }
+}
+
+/// A running reference transceiver. Dropping it stops the server and its timers.
 pub struct Reference {
     addr: SocketAddr,
-    _stop: oneshot::Sender<()>,
+    _stop: watch::Sender<bool>,
 }
 
 impl Reference {
@@ -52,22 +74,38 @@ impl Reference {
             own_audience: control::OWN_AUDIENCE.to_owned(),
             peer_jwks: JwkSet { keys: vec![] },
         };
-        let (_, anonymous_token) = peers.register(nobody, String::new());
-        let app = Arc::new(App { peers, fault: config.fault, anonymous_token });
+        let (_, anonymous_token) = peers.register(nobody, String::new(), None);
+        let (stop, stopped) = watch::channel(false);
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(std::io::Error::other)?;
+        let app = Arc::new(App {
+            peers,
+            fault: config.fault,
+            anonymous_token,
+            client,
+            retry_interval: config.retry_interval,
+            stopped: stopped.clone(),
+            gates: Mutex::default(),
+        });
         let router = Router::new()
             .route("/pushpull", any(pushpull::handle))
             .route("/control/peers", post(control::register))
             .route("/control/peers/{peer}", get(control::state))
             .route("/control/peers/{peer}/queue", post(control::queue))
+            .route("/control/peers/{peer}/initiate", post(control::initiate))
             .route("/jwks.json", get(control::jwks))
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(app);
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel::<()>();
+        let mut stopped = stopped;
         tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
+            let shutdown = async move {
+                let _ = stopped.changed().await;
             };
             let _ = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
         });

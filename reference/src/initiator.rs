@@ -1,0 +1,201 @@
+//! The initiator role (pushpull §6.1, §9): POST the outbox and what we owe the
+//! peer to its Pushpull endpoint, and fold its response back in.
+
+use crate::fault::Fault;
+use crate::jose;
+use crate::peers::{Outgoing, Peer, Verdict};
+use crate::server::App;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `maxResponseEvents` the reference asks for in every request.
+const MAX_RESPONSE_EVENTS: u64 = 50;
+/// Longest the reference waits for a peer's answer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest response body the reference reads.
+const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
+
+/// Why an initiation happens: a timer only sends when something is outstanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// New SETs were queued, or the control API asked for a request now.
+    Asked,
+    /// The retry timer (§9.1: retry what is not answered).
+    Retry,
+}
+
+/// One request to the peer's endpoint and the processing of its answer.
+/// Requests to one peer never overlap, so SETs are not sent twice at once.
+pub async fn initiate(app: Arc<App>, peer_id: String, reason: Reason) {
+    let gate = app.initiating(&peer_id);
+    let _one_at_a_time = gate.lock().await;
+    let fault = app.fault;
+    let Some(prepared) = app.peers.with_id(&peer_id, |p| prepare(p, reason, fault)).flatten() else {
+        return;
+    };
+    let answer = send(&app.client, &prepared, fault).await;
+    app.peers.with_id(&peer_id, |p| absorb(p, &prepared, answer, fault));
+}
+
+/// Everything one request carries, taken from the peer's state.
+struct Prepared {
+    url: String,
+    token: Option<String>,
+    body: Value,
+    carried: Vec<String>,
+    owed: Vec<(String, Verdict)>,
+}
+
+fn prepare(peer: &mut Peer, reason: Reason, fault: Option<Fault>) -> Option<Prepared> {
+    let endpoint = peer.endpoint.clone()?;
+    if reason == Reason::Retry && peer.outbox.is_empty() && peer.owed.is_empty() {
+        return None;
+    }
+    let mut body = Map::new();
+    let mut sets = Map::new();
+    let mut carried = Vec::new();
+    for out in peer.outbox.iter_mut() {
+        let key = if fault == Some(Fault::JtiKeyMismatch) { format!("{}-key", out.jti) } else { out.jti.clone() };
+        sets.insert(key, json!(out.token));
+        out.deliveries += 1;
+        carried.push(out.jti.clone());
+    }
+    if fault == Some(Fault::NoRedelivery) {
+        peer.outbox.clear();
+    }
+    if !sets.is_empty() {
+        body.insert("sets".into(), Value::Object(sets));
+    }
+    let owed = std::mem::take(&mut peer.owed);
+    let acks: Vec<&String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(j, _)| j).collect();
+    if !acks.is_empty() {
+        body.insert("ack".into(), json!(acks));
+    }
+    let errs: Map<String, Value> = owed
+        .iter()
+        .filter_map(|(jti, v)| match v {
+            Verdict::Errored { err, description } => Some((jti.clone(), set_err(err, description, fault))),
+            Verdict::Acked => None,
+        })
+        .collect();
+    if !errs.is_empty() {
+        body.insert("setErrs".into(), Value::Object(errs));
+    }
+    body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
+    Some(Prepared { url: endpoint.url, token: endpoint.token, body: Value::Object(body), carried, owed })
+}
+
+/// A setErrs entry (§5), honouring the faults that spoil one.
+pub fn set_err(err: &str, description: &str, fault: Option<Fault>) -> Value {
+    let mut entry = Map::new();
+    if fault != Some(Fault::OmitErr) {
+        entry.insert("err".into(), json!(err));
+    }
+    if fault != Some(Fault::OmitDescription) {
+        entry.insert("description".into(), json!(description));
+    }
+    Value::Object(entry)
+}
+
+/// The peer's answer: its status and, for a 200, the Communication Object.
+enum Answer {
+    Ok(Value),
+    Refused,
+}
+
+async fn send(client: &reqwest::Client, prepared: &Prepared, fault: Option<Fault>) -> Answer {
+    let method = if fault == Some(Fault::RequestMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
+    let content_type = if fault == Some(Fault::RequestTextContentType) { "text/plain" } else { "application/json" };
+    let mut request = client
+        .request(method, &prepared.url)
+        .timeout(REQUEST_TIMEOUT)
+        .header("Content-Type", content_type)
+        .body(prepared.body.to_string());
+    if let Some(token) = &prepared.token {
+        request = request.bearer_auth(token);
+    }
+    let Ok(mut response) = request.send().await else { return Answer::Refused };
+    if response.status() != reqwest::StatusCode::OK {
+        return Answer::Refused;
+    }
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        if body.len() + chunk.len() > MAX_RESPONSE_BODY {
+            return Answer::Refused;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(v @ Value::Object(_)) => Answer::Ok(v),
+        _ => Answer::Refused,
+    }
+}
+
+fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>) {
+    let Answer::Ok(object) = answer else {
+        // §6.2.2: an error response neither acknowledges nor rejects anything;
+        // what we owed is owed again.
+        if fault == Some(Fault::DropAfterErrorResponse) {
+            peer.outbox.retain(|o| !prepared.carried.contains(&o.jti));
+        }
+        let mut owed = prepared.owed.clone();
+        owed.append(&mut peer.owed);
+        peer.owed = owed;
+        return;
+    };
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let acked = strings(object.get("ack"));
+    let errored: Vec<String> =
+        object.get("setErrs").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    if fault != Some(Fault::ForgetAcks) {
+        for jti in acked.iter().chain(&errored) {
+            peer.retired.insert(jti.clone());
+        }
+        let retired = &peer.retired;
+        peer.outbox.retain(|o| !retired.contains(&o.jti));
+    }
+    if fault == Some(Fault::ReuseErroredJti) {
+        // Re-sends the rejected event under the jti that was already answered.
+        let iat = crate::pushpull::now();
+        for jti in &errored {
+            let token = jose::mint(jti, &peer.audience, iat, None);
+            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0 });
+        }
+    }
+    if let Some(sets) = object.get("sets").and_then(Value::as_object) {
+        for (key, token) in sets {
+            let verdict = match token.as_str().map(|t| jose::validate(key, t, &peer.trust)) {
+                Some(Ok(())) => Verdict::Acked,
+                _ if fault == Some(Fault::AckInvalidSets) => Verdict::Acked,
+                Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },
+                None => Verdict::Errored { err: "invalid_request".into(), description: "SET is not a string".into() },
+            };
+            peer.received.insert(key.clone(), verdict.clone());
+            if fault == Some(Fault::NeverAck) && verdict == Verdict::Acked {
+                continue;
+            }
+            peer.owed.push((key.clone(), verdict));
+        }
+    }
+}
+
+/// Retries whatever is outstanding for the peer every `interval`, until the reference stops.
+pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
+    let mut stopped = app.stopped.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => initiate(app.clone(), peer_id.clone(), Reason::Retry).await,
+                _ = stopped.changed() => break,
+            }
+        }
+    });
+}
