@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 mod embedded;
+pub mod endpoint;
 pub mod engine;
 pub mod plan;
 pub mod run;

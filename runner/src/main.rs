@@ -205,7 +205,7 @@ fn serve_reference(listen: SocketAddr, fault: Option<String>) -> i32 {
         }
     };
     runtime.block_on(async {
-        match Reference::start(ReferenceConfig { listen, fault }).await {
+        match Reference::start(ReferenceConfig { listen, fault, ..ReferenceConfig::default() }).await {
             Ok(reference) => {
                 println!("pushpull endpoint: {}", reference.pushpull_url());
                 println!("control API (http trigger): {}", reference.control_url());

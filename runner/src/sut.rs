@@ -75,6 +75,12 @@ struct HarnessSection {
     audience: Option<String>,
     #[serde(default)]
     alg: Option<Alg>,
+    /// Address the harness's own endpoint listens on (a loopback address).
+    #[serde(default)]
+    listen: Option<std::net::IpAddr>,
+    /// Base URL the SUT reaches that endpoint at, `{port}` standing for its port.
+    #[serde(default)]
+    public_base: Option<String>,
 }
 #[derive(Debug, Deserialize)]
 struct TlsSection {
@@ -89,6 +95,10 @@ struct TimeoutsSection {
     request_ms: Option<u64>,
     #[serde(default)]
     scenario_ms: Option<u64>,
+    #[serde(default)]
+    retry_window_ms: Option<u64>,
+    #[serde(default)]
+    observation_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +106,10 @@ pub struct Timeouts {
     pub connect: Duration,
     pub request: Duration,
     pub scenario: Duration,
+    /// The "reasonable time" within which an initiator SUT should retry (§9.1, AMB-11).
+    pub retry_window: Duration,
+    /// How long the harness watches for a request that may never come.
+    pub observation: Duration,
 }
 
 impl Default for Timeouts {
@@ -104,6 +118,8 @@ impl Default for Timeouts {
             connect: Duration::from_secs(2),
             request: Duration::from_secs(10),
             scenario: Duration::from_secs(30),
+            retry_window: Duration::from_secs(2),
+            observation: Duration::from_secs(5),
         }
     }
 }
@@ -127,6 +143,8 @@ pub struct SutSetup {
     pub harness_issuer: String,
     pub harness_audience: String,
     pub harness_alg: Alg,
+    pub harness_listen: std::net::IpAddr,
+    pub harness_public_base: Option<String>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeouts: Timeouts,
 }
@@ -163,6 +181,8 @@ impl SutSetup {
             harness_issuer: DEFAULT_HARNESS_ISSUER.into(),
             harness_audience: DEFAULT_HARNESS_AUDIENCE.into(),
             harness_alg: Alg::ES256,
+            harness_listen: std::net::Ipv4Addr::LOCALHOST.into(),
+            harness_public_base: None,
             ca_pem: None,
             timeouts: Timeouts::default(),
         }
@@ -211,7 +231,17 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             None
         }
     });
-    let harness = raw.harness.unwrap_or(HarnessSection { issuer: None, audience: None, alg: None });
+    let harness = raw.harness.unwrap_or(HarnessSection {
+        issuer: None,
+        audience: None,
+        alg: None,
+        listen: None,
+        public_base: None,
+    });
+    let harness_listen = harness.listen.unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+    if !harness_listen.is_loopback() {
+        errors.push(file.error("/harness/listen", format!("{harness_listen} is not a loopback address")));
+    }
     let harness_audience = harness.audience.unwrap_or_else(|| DEFAULT_HARNESS_AUDIENCE.into());
     let mut timeouts = Timeouts::default();
     if let Some(t) = raw.timeouts {
@@ -219,6 +249,8 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         timeouts.connect = t.connect_ms.map_or(timeouts.connect, ms);
         timeouts.request = t.request_ms.map_or(timeouts.request, ms);
         timeouts.scenario = t.scenario_ms.map_or(timeouts.scenario, ms);
+        timeouts.retry_window = t.retry_window_ms.map_or(timeouts.retry_window, ms);
+        timeouts.observation = t.observation_ms.map_or(timeouts.observation, ms).max(timeouts.retry_window);
     }
     let pushpull_endpoint = raw.pushpull.map(|p| p.endpoint);
     for (pointer, url) in [("/pushpull/endpoint", pushpull_endpoint.as_deref())] {
@@ -245,6 +277,8 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
         harness_audience,
         harness_alg: harness.alg.unwrap_or(Alg::ES256),
+        harness_listen,
+        harness_public_base: harness.public_base,
         ca_pem,
         timeouts,
     })

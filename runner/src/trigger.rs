@@ -2,7 +2,8 @@
 //!
 //! The `http` adapter speaks the control API that the reference implements:
 //! `POST {url}/peers` registers the harness as a peer and returns its bearer
-//! token; `POST {url}/peers/{peer}/queue` asks the SUT to queue SETs for it.
+//! token; `POST {url}/peers/{peer}/queue` asks the SUT to queue SETs for it;
+//! `POST {url}/peers/{peer}/initiate` asks an initiator SUT to send a request now.
 
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
@@ -40,8 +41,18 @@ impl HttpTrigger {
         format!("{}/peers", self.base_url.trim_end_matches('/'))
     }
 
-    pub fn register_body(identity: &HarnessIdentity) -> Value {
-        json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks })
+    /// The registration request; `endpoint` (URL, token) when the SUT is to initiate toward the harness.
+    pub fn register_body(identity: &HarnessIdentity, endpoint: Option<(String, String)>) -> Value {
+        let mut body = json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks });
+        if let Some((url, token)) = endpoint {
+            body["endpoint"] = json!(url);
+            body["endpoint_token"] = json!(token);
+        }
+        body
+    }
+
+    pub fn initiate_url(&self, peer: &str) -> String {
+        format!("{}/peers/{}/initiate", self.base_url.trim_end_matches('/'), percent_encode(peer))
     }
 
     pub fn queue_url(&self, peer: &str) -> String {

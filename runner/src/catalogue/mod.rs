@@ -12,8 +12,8 @@ mod source;
 pub use profile::Profile;
 pub use requirement::{Level, Requirement};
 pub use scenario::{
-    AckSpec, Action, Auth, Check, CountSpec, ErrorCodeSpec, Expectation, Reqs, Scenario, Selector, SendSpec, SetKind,
-    SettleSpec, Soften, StatusSpec, Step, TriggerSpec,
+    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, ErrorCodeSpec, Expectation, ObjectSpec, Reqs,
+    RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec, Step, TriggerSpec,
 };
 pub use source::{LoadError, SourceFile};
 

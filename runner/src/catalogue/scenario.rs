@@ -39,17 +39,21 @@ pub enum Action {
     Trigger(TriggerSpec),
     Send(Box<SendSpec>),
     Settle(SettleSpec),
+    AwaitRequest(Box<AwaitSpec>),
 }
 
+/// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TriggerSpec {
-    pub queue: usize,
+    #[serde(default)]
+    pub queue: Option<usize>,
+    #[serde(default)]
+    pub initiate: Option<bool>,
 }
 
+/// The members of a Communication Object the harness builds (pushpull §5, §6.1).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct SendSpec {
-    #[serde(default)]
-    pub method: Option<String>,
+pub struct ObjectSpec {
     #[serde(default)]
     pub sets: Option<SetsSpec>,
     #[serde(default)]
@@ -60,12 +64,49 @@ pub struct SendSpec {
     pub max_response_events: Option<Value>,
     #[serde(default)]
     pub extra: Option<serde_json::Map<String, Value>>,
+}
+
+/// Wait for the SUT's next request to the harness's endpoint and answer it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AwaitSpec {
+    /// The "reasonable time" the request should come within (default: the SUT's retry window).
+    #[serde(default)]
+    pub within_ms: Option<u64>,
+    /// How long to wait at most (default: the SUT's observation window).
+    #[serde(default)]
+    pub up_to_ms: Option<u64>,
+    #[serde(default)]
+    pub respond: RespondSpec,
+}
+
+/// The harness's answer to a request: a Communication Object by default.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RespondSpec {
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(flatten)]
+    pub body: BodySpec,
+}
+
+/// A message body: a Communication Object built from members, or a raw or JSON body.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BodySpec {
+    #[serde(flatten)]
+    pub object: ObjectSpec,
     #[serde(default)]
     pub raw: Option<String>,
     #[serde(default, deserialize_with = "present")]
     pub json: Option<Value>,
     #[serde(default)]
     pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SendSpec {
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(flatten)]
+    pub body: BodySpec,
     #[serde(default)]
     pub auth: Option<Auth>,
 }
@@ -195,6 +236,10 @@ pub enum Check {
     AckErrDisjoint(bool),
     Redelivered(usize),
     Retired(usize),
+    Method(String),
+    Arrived(bool),
+    ArrivedWithin(bool),
+    NonNegativeInteger(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -2,6 +2,7 @@
 //! way, and the transcript.
 
 use crate::catalogue::{Catalogue, Scenario, SetKind};
+use crate::endpoint::HarnessEndpoint;
 use crate::seed::Rng;
 use crate::set::{HarnessKeys, Minter, SetTrust};
 use crate::sut::SutSetup;
@@ -9,7 +10,7 @@ use crate::trigger::{HarnessIdentity, HttpTrigger, Registration};
 use crate::wire::{self, Observed, Outgoing, Wire, WireError};
 use serde_json::Value;
 use setconform_reports::{Exchange, Verdict};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 /// Shared by every scenario of a run.
@@ -46,13 +47,37 @@ pub struct Sent {
     pub step: usize,
 }
 
-/// The SUT's most recent answer on its protocol endpoint.
+/// The SUT's most recent protocol message: a response to the harness, or a
+/// request to the harness's endpoint.
 #[derive(Debug, Clone)]
-pub struct LastResponse {
-    pub observed: Observed,
+pub struct LastMessage {
+    /// Set for a response.
+    pub status: Option<u16>,
+    /// Set for a request.
+    pub method: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
     /// The body parsed as JSON, if it is JSON.
     pub json: Option<Value>,
     pub step: usize,
+    /// Its place among the SUT's messages (1 = first).
+    pub seq: usize,
+}
+
+impl LastMessage {
+    /// First value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the last `await_request` step saw.
+#[derive(Debug, Clone, Copy)]
+pub struct Awaited {
+    /// How long after the step began the request came, if it came.
+    pub arrived_after: Option<Duration>,
+    pub within: Duration,
+    pub up_to: Duration,
 }
 
 pub struct Context<'a> {
@@ -65,6 +90,8 @@ pub struct Context<'a> {
     in_flight: Option<(&'static str, Outgoing, u64)>,
 
     pub token: Option<String>,
+    /// Bearer token the SUT is told to present at the harness's endpoint.
+    pub endpoint_token: String,
     peer: Option<String>,
     pub sut_trust: SetTrust,
     pub minter: Minter,
@@ -78,8 +105,15 @@ pub struct Context<'a> {
     pub received: BTreeMap<usize, Vec<String>>,
     /// Received SETs the harness has not yet answered, oldest first.
     pub pending: Vec<String>,
-    pub answered: HashSet<String>,
-    pub last: Option<LastResponse>,
+    /// Received SETs the harness answered, with the message count at that moment:
+    /// an answer counts for the SUT's messages that came after it.
+    pub answered: HashMap<String, usize>,
+    /// How many messages the SUT has sent so far.
+    pub messages: usize,
+    pub last: Option<LastMessage>,
+    /// The harness's own endpoint, when the SUT is the initiator.
+    pub endpoint: Option<HarnessEndpoint>,
+    pub awaited: Option<Awaited>,
 }
 
 impl<'a> Context<'a> {
@@ -93,6 +127,7 @@ impl<'a> Context<'a> {
             transcript: Vec::new(),
             in_flight: None,
             token: env.sut.bearer_token.clone(),
+            endpoint_token: String::new(),
             peer: None,
             sut_trust: env.sut.sut_sets.clone(),
             minter: Minter {
@@ -110,9 +145,23 @@ impl<'a> Context<'a> {
             sut_errs: BTreeMap::new(),
             received: BTreeMap::new(),
             pending: Vec::new(),
-            answered: HashSet::new(),
+            answered: HashMap::new(),
+            messages: 0,
             last: None,
+            endpoint: None,
+            awaited: None,
         }
+    }
+
+    /// Opens the harness's endpoint for a SUT that initiates toward it.
+    pub async fn open_endpoint(&mut self) -> Result<(), StepFailure> {
+        let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
+        let patience = self.deadline.saturating_duration_since(Instant::now());
+        let endpoint = HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience)
+            .await
+            .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
+        self.endpoint = Some(endpoint);
+        Ok(())
     }
 
     /// Registers the harness as a peer through the trigger adapter, if there is one.
@@ -131,7 +180,8 @@ impl<'a> Context<'a> {
             audience: self.env.sut.harness_audience.clone(),
             jwks: HarnessKeys::get().jwks().clone(),
         };
-        let body = HttpTrigger::register_body(&identity);
+        let endpoint = self.endpoint.as_ref().map(|e| (e.url.clone(), self.endpoint_token.clone()));
+        let body = HttpTrigger::register_body(&identity, endpoint);
         let obs = self.call("trigger", json_request("POST", trigger.register_url(), &body, None)).await?;
         if !(200..300).contains(&obs.status) {
             return Err(StepFailure::error(format!("trigger: peer registration answered HTTP {}", obs.status)));
@@ -154,16 +204,19 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// Asks the SUT to queue `count` SETs for the harness.
-    pub async fn trigger_queue(&mut self, count: usize) -> Result<(), StepFailure> {
+    /// Asks the SUT to queue `count` SETs for the harness, or (`None`) to initiate now.
+    pub async fn trigger(&mut self, queue: Option<usize>) -> Result<(), StepFailure> {
         let (Some(url), Some(peer)) = (self.env.sut.trigger_url.clone(), self.peer.clone()) else {
-            return Err(StepFailure::error("no trigger adapter to queue SETs with".into()));
+            return Err(StepFailure::error("no trigger adapter to make the SUT act with".into()));
         };
         let trigger = HttpTrigger { base_url: url };
-        let body = HttpTrigger::queue_body(count);
-        let obs = self.call("trigger", json_request("POST", trigger.queue_url(&peer), &body, None)).await?;
+        let (what, url, body) = match queue {
+            Some(count) => ("queue", trigger.queue_url(&peer), HttpTrigger::queue_body(count)),
+            None => ("initiate", trigger.initiate_url(&peer), serde_json::json!({})),
+        };
+        let obs = self.call("trigger", json_request("POST", url, &body, None)).await?;
         if !(200..300).contains(&obs.status) {
-            return Err(StepFailure::error(format!("trigger: queue request answered HTTP {}", obs.status)));
+            return Err(StepFailure::error(format!("trigger: {what} request answered HTTP {}", obs.status)));
         }
         Ok(())
     }
@@ -205,8 +258,26 @@ impl<'a> Context<'a> {
 
     /// Folds a SUT response into the scenario state (acks, errors, delivered SETs).
     pub fn absorb(&mut self, observed: Observed) {
-        let json = serde_json::from_slice::<Value>(&observed.body).ok();
-        if let (true, Some(Value::Object(obj))) = ((200..300).contains(&observed.status), &json) {
+        let ok = (200..300).contains(&observed.status);
+        self.absorb_message(Some(observed.status), None, observed.headers, observed.body, ok);
+    }
+
+    /// Folds a SUT request to the harness's endpoint into the scenario state.
+    pub fn absorb_request(&mut self, method: String, headers: Vec<(String, String)>, body: Vec<u8>) {
+        self.absorb_message(None, Some(method), headers, body, true);
+    }
+
+    fn absorb_message(
+        &mut self,
+        status: Option<u16>,
+        method: Option<String>,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        counts: bool,
+    ) {
+        let json = serde_json::from_slice::<Value>(&body).ok();
+        self.messages += 1;
+        if let (true, Some(Value::Object(obj))) = (counts, &json) {
             if let Some(Value::Array(acks)) = obj.get("ack") {
                 for jti in acks.iter().filter_map(Value::as_str) {
                     self.sut_acks.entry(jti.to_owned()).or_insert(self.step);
@@ -220,14 +291,33 @@ impl<'a> Context<'a> {
             if let Some(Value::Object(sets)) = obj.get("sets") {
                 let keys: Vec<String> = sets.keys().cloned().collect();
                 for key in &keys {
-                    if !self.answered.contains(key) && !self.pending.contains(key) {
+                    if !self.answered.contains_key(key) && !self.pending.contains(key) {
                         self.pending.push(key.clone());
                     }
                 }
                 self.received.entry(self.step).or_default().extend(keys);
             }
         }
-        self.last = Some(LastResponse { observed, json, step: self.step });
+        self.last = Some(LastMessage { status, method, headers, body, json, step: self.step, seq: self.messages });
+    }
+
+    /// Records an exchange on the harness's endpoint (the SUT's request, our reply).
+    pub fn record_inbound(&mut self, req: &Outgoing, at: Instant, reply: &Observed) {
+        let seq = self.transcript.len() + 1;
+        let at_ms = at.saturating_duration_since(self.started).as_millis() as u64;
+        let took = at.elapsed().as_millis() as u64;
+        self.transcript.push(wire::record(seq, "harness", self.step, at_ms, took, req, &Ok(reply.clone())));
+    }
+
+    /// Time left before the scenario deadline.
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// Whether the harness had answered `key` before the SUT's last message came.
+    pub fn answered_before_last(&self, key: &str) -> bool {
+        let last = self.last.as_ref().map_or(usize::MAX, |l| l.seq);
+        self.answered.get(key).is_some_and(|at| *at < last)
     }
 
     /// The `sets` member of the last response, if it is an object.

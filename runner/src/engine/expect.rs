@@ -63,11 +63,51 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::AckErrDisjoint(_) => ack_err_disjoint(ctx),
         Check::Redelivered(step) => redelivered(ctx, *step),
         Check::Retired(step) => retired(ctx, *step),
+        Check::Method(m) => method(ctx, m),
+        Check::Arrived(_) => arrived(ctx, false),
+        Check::ArrivedWithin(_) => arrived(ctx, true),
+        Check::NonNegativeInteger(pointer) => non_negative_integer(ctx, pointer),
     }
 }
 
 fn no_response() -> Outcome {
-    Err("no response from the SUT's endpoint yet".into())
+    Err("no message from the SUT to look at (no response yet, or no request arrived)".into())
+}
+
+fn method(ctx: &Context<'_>, expected: &str) -> (String, Outcome) {
+    let exp = format!("an HTTP {expected} request");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match &last.method {
+        None => (exp, Err("the SUT's last message is a response, not a request".into())),
+        Some(m) if m == expected => (exp, Ok(format!("{m} request"))),
+        Some(m) => (exp, Err(format!("{m} request"))),
+    }
+}
+
+/// Whether the SUT's request came in the last `await_request` step; with
+/// `in_time`, whether it came within that step's reasonable window.
+fn arrived(ctx: &Context<'_>, in_time: bool) -> (String, Outcome) {
+    let Some(a) = ctx.awaited else {
+        return ("a request from the SUT".into(), Err("no step waited for a request".into()));
+    };
+    let limit = if in_time { a.within } else { a.up_to };
+    let exp = format!("a request from the SUT within {} ms", limit.as_millis());
+    let outcome = match a.arrived_after {
+        None => Err(format!("no request within {} ms", a.up_to.as_millis())),
+        Some(t) if t <= limit => Ok(format!("a request after {} ms", t.as_millis())),
+        Some(t) => Err(format!("a request only after {} ms", t.as_millis())),
+    };
+    (exp, outcome)
+}
+
+fn non_negative_integer(ctx: &Context<'_>, pointer: &str) -> (String, Outcome) {
+    let exp = format!("{pointer}, when present, a non-negative integer");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.json.as_ref().and_then(|j| j.pointer(pointer)) {
+        None => (exp, Ok("absent".into())),
+        Some(v) if v.as_u64().is_some() => (exp, Ok(v.to_string())),
+        Some(v) => (exp, Err(v.to_string())),
+    }
 }
 
 fn status(ctx: &Context<'_>, spec: &StatusSpec) -> (String, Outcome) {
@@ -78,7 +118,9 @@ fn status(ctx: &Context<'_>, spec: &StatusSpec) -> (String, Outcome) {
         StatusSpec::NotClass { not_class } => format!("an HTTP status outside {not_class}"),
     };
     let Some(last) = &ctx.last else { return (expected, no_response()) };
-    let got = last.observed.status;
+    let Some(got) = last.status else {
+        return (expected, Err("the SUT's last message is a request, not a response".into()));
+    };
     let class_of = |c: &str| c.as_bytes().first().map(|d| u16::from(d - b'0')) == Some(got / 100);
     let ok = match spec {
         StatusSpec::Exact(s) => got == *s,
@@ -93,7 +135,7 @@ fn status(ctx: &Context<'_>, spec: &StatusSpec) -> (String, Outcome) {
 fn content_type(ctx: &Context<'_>, expected: &str) -> (String, Outcome) {
     let exp = format!("Content-Type {expected}");
     let Some(last) = &ctx.last else { return (exp, no_response()) };
-    match last.observed.header("content-type") {
+    match last.header("content-type") {
         None => (exp, Err("no Content-Type header".into())),
         Some(ct) => {
             let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -107,11 +149,7 @@ fn schema(ctx: &Context<'_>, name: &str) -> (String, Outcome) {
     let exp = format!("a body valid against schema {name}");
     let Some(last) = &ctx.last else { return (exp, no_response()) };
     let Some(json) = &last.json else {
-        let what = if last.observed.body.is_empty() {
-            "an empty body".to_owned()
-        } else {
-            "a body that is not JSON".to_owned()
-        };
+        let what = if last.body.is_empty() { "an empty body".to_owned() } else { "a body that is not JSON".to_owned() };
         return (exp, Err(what));
     };
     match Schemas::embedded().validate(name, json) {
@@ -161,7 +199,7 @@ fn error_code(ctx: &Context<'_>, spec: ErrorCodeSpec) -> (String, Outcome) {
         (Some(other), _) => Err(format!("err is {other}")),
         (None, _) => Err(match &last.json {
             Some(_) => "a JSON body without `err`".into(),
-            None if last.observed.body.is_empty() => "an empty body".into(),
+            None if last.body.is_empty() => "an empty body".into(),
             None => "a body that is not JSON".into(),
         }),
     };
@@ -303,7 +341,7 @@ fn redelivered(ctx: &Context<'_>, step: usize) -> (String, Outcome) {
     let earlier: Vec<&String> = ctx
         .received
         .get(&step)
-        .map(|keys| keys.iter().filter(|k| !ctx.answered.contains(*k)).collect())
+        .map(|keys| keys.iter().filter(|k| !ctx.answered_before_last(k)).collect())
         .unwrap_or_default();
     if earlier.is_empty() {
         return (exp, Err(format!("no unanswered SETs were received in step {step} to look for")));
@@ -322,7 +360,7 @@ fn retired(ctx: &Context<'_>, step: usize) -> (String, Outcome) {
     let answered: Vec<&String> = ctx
         .received
         .get(&step)
-        .map(|keys| keys.iter().filter(|k| ctx.answered.contains(*k)).collect())
+        .map(|keys| keys.iter().filter(|k| ctx.answered_before_last(k)).collect())
         .unwrap_or_default();
     if answered.is_empty() {
         return (exp, Err(format!("no SETs received in step {step} were answered, so nothing to look for")));

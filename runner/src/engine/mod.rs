@@ -20,7 +20,7 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let mut ctx = Context::new(env, scenario, started + deadline);
     let mut expectations = Vec::new();
 
-    let outcome = tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, &mut expectations)).await;
+    let outcome = tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, &mut expectations)).await;
     let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(f)) => Some(f),
@@ -57,15 +57,22 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
 async fn run_steps(
     ctx: &mut Context<'_>,
     scenario: &Scenario,
+    profile: &str,
     results: &mut Vec<ExpectationResult>,
 ) -> Result<(), StepFailure> {
-    ctx.setup(scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
+    let initiator_sut = ctx.env.catalogue.profiles.get(profile).is_some_and(|p| p.role == "initiator");
+    if initiator_sut {
+        ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
+        ctx.open_endpoint().await?;
+    }
+    ctx.setup(initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
     for (i, step) in scenario.steps.iter().enumerate() {
         ctx.step = i + 1;
         match &step.action {
-            Action::Trigger(t) => ctx.trigger_queue(t.queue).await?,
+            Action::Trigger(t) => ctx.trigger(t.queue).await?,
             Action::Send(spec) => steps::send(ctx, spec).await?,
             Action::Settle(spec) => steps::settle(ctx, spec).await?,
+            Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
         }
         for e in &step.expect {
             results.extend(judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)));

@@ -1,23 +1,22 @@
 //! The actions a scenario step can take against the SUT's endpoint.
 
+use super::context::Awaited;
 use super::context::{Context, Sent, StepFailure};
 use crate::catalogue::AckSpec;
-use crate::catalogue::{Auth, SendSpec, SettleSpec};
+use crate::catalogue::{Auth, AwaitSpec, BodySpec, ObjectSpec, SendSpec, SettleSpec};
+use crate::wire::Observed;
 use crate::wire::Outgoing;
 use serde_json::{Map, Value, json};
+use std::time::{Duration, Instant};
 
 /// Bearer token sent when a scenario asks for bad credentials.
 const INVALID_TOKEN: &str = "setconform-invalid-token";
 
 /// One request to the Pushpull endpoint as the scenario describes it.
 pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFailure> {
-    let body = match (&spec.raw, &spec.json) {
-        (Some(raw), _) => raw.clone().into_bytes(),
-        (None, Some(value)) => value.to_string().into_bytes(),
-        (None, None) => communication_object(ctx, spec).to_string().into_bytes(),
-    };
+    let body = body_bytes(ctx, &spec.body);
     let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
-    post(ctx, &method, body, spec.content_type.as_deref(), spec.auth.unwrap_or(Auth::Valid)).await
+    post(ctx, &method, body, spec.body.content_type.as_deref(), spec.auth.unwrap_or(Auth::Valid)).await
 }
 
 /// Keeps talking until every SET the harness sent is answered and every SET
@@ -36,6 +35,44 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
         }
         post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid).await?;
     }
+    Ok(())
+}
+
+/// Waits for the SUT's next request to the harness's endpoint, takes in what
+/// it carries, and answers as the step scripts.
+pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<(), StepFailure> {
+    let timeouts = ctx.env.sut.timeouts;
+    let within = spec.within_ms.map_or(timeouts.retry_window, Duration::from_millis);
+    let up_to = spec.up_to_ms.map_or(timeouts.observation, Duration::from_millis).max(within);
+    let began = Instant::now();
+    let wait = up_to.min(ctx.remaining());
+    let Some(endpoint) = ctx.endpoint.as_mut() else {
+        return Err(StepFailure::error(
+            "this step waits for the SUT's request, and no harness endpoint is open".into(),
+        ));
+    };
+    let inbound = endpoint.next(wait).await;
+    let mut awaited = Awaited { arrived_after: None, within, up_to };
+    let Some(inbound) = inbound else {
+        ctx.last = None;
+        ctx.awaited = Some(awaited);
+        return Ok(());
+    };
+    let req = inbound.request;
+    awaited.arrived_after = Some(req.at.saturating_duration_since(began));
+    ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
+
+    let respond = &spec.respond;
+    let body = body_bytes(ctx, &respond.body);
+    let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
+    let status = respond.status.unwrap_or(200);
+    let reply = crate::endpoint::Reply { status, content_type: content_type.clone(), body: body.clone() };
+    // The SUT may have given up already; what it did is recorded either way.
+    let _ = inbound.reply.send(reply);
+    let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
+    let answered = Observed { status, headers: vec![("content-type".into(), content_type)], body, truncated: false };
+    ctx.record_inbound(&captured, req.at, &answered);
+    ctx.awaited = Some(awaited);
     Ok(())
 }
 
@@ -63,8 +100,17 @@ async fn post(
     Ok(())
 }
 
-/// Builds the Communication Object (pushpull §5, §6.1) a `send` step describes.
-fn communication_object(ctx: &mut Context<'_>, spec: &SendSpec) -> Value {
+/// The bytes of a body as a step describes it.
+fn body_bytes(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    match (&spec.raw, &spec.json) {
+        (Some(raw), _) => raw.clone().into_bytes(),
+        (None, Some(value)) => value.to_string().into_bytes(),
+        (None, None) => communication_object(ctx, &spec.object).to_string().into_bytes(),
+    }
+}
+
+/// Builds the Communication Object (pushpull §5, §6.1) a step describes.
+fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
     let mut object = Map::new();
     if let Some(sets) = &spec.sets {
         let iat = ctx.iat();
@@ -109,6 +155,7 @@ fn communication_object(ctx: &mut Context<'_>, spec: &SendSpec) -> Value {
 /// Hands over every received, unanswered SET key, marking it answered.
 fn take_pending(ctx: &mut Context<'_>) -> Vec<String> {
     let keys = std::mem::take(&mut ctx.pending);
-    ctx.answered.extend(keys.iter().cloned());
+    let now = ctx.messages;
+    ctx.answered.extend(keys.iter().map(|k| (k.clone(), now)));
     keys
 }
