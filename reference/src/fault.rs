@@ -29,10 +29,11 @@ pub enum Fault {
     RequestMethodPut,
     DropAfterErrorResponse,
     ReuseErroredJti,
+    MisnamedAck,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 26] = [
+    pub const ALL: [Fault; 27] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -59,6 +60,7 @@ impl Fault {
         Fault::RequestMethodPut,
         Fault::DropAfterErrorResponse,
         Fault::ReuseErroredJti,
+        Fault::MisnamedAck,
     ];
 
     /// The name used on the command line.
@@ -153,6 +155,9 @@ impl Fault {
                 &["PP-HTTP-014"],
                 "as initiator, takes an error response as the end of the SETs it carried",
             ),
+            Fault::MisnamedAck => {
+                ("misnamed-ack", &["PP-CO-011"], "as responder, sends its acknowledgements as `acks`, not `ack`")
+            }
             Fault::ReuseErroredJti => (
                 "reuse-errored-jti",
                 &["PP-REL-011", "PP-REL-010"],

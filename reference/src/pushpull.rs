@@ -130,7 +130,8 @@ fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<V
         object.insert("sets".into(), Value::Object(sets));
     }
     if !ack.is_empty() {
-        object.insert("ack".into(), json!(ack));
+        let name = if fault == Some(Fault::MisnamedAck) { "acks" } else { "ack" };
+        object.insert(name.into(), json!(ack));
     }
     if !set_errs.is_empty() {
         object.insert("setErrs".into(), Value::Object(set_errs));

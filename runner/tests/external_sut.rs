@@ -43,11 +43,11 @@ fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {
 #[test]
 fn scenarios_needing_an_undeclared_capability_are_shown_as_not_applicable() {
     let port = standalone_reference();
-    let sut = example_sut(port, |t| t.replace("capabilities: [push-pull-class]", "capabilities: []"));
+    let sut = example_sut(port, |t| t.replace("capabilities: [push-pull-class, also-responder]", "capabilities: []"));
     let (run, code) = common::execute(common::request(Some(sut), None, Some(6)));
     let na: Vec<_> = run.scenarios.iter().filter(|s| s.verdict == Verdict::NotApplicable).collect();
     assert!(na.len() >= 5, "{} N/A", na.len());
-    assert!(na.iter().all(|s| s.reason.as_deref().unwrap_or("").contains("push-pull-class")));
+    assert!(na.iter().all(|s| s.reason.as_deref().unwrap_or("").contains("does not declare capability")));
     assert!(na.iter().all(|s| s.transcript.is_empty()), "an N/A scenario never talks to the SUT");
     assert_eq!(run.summary.not_applicable, na.len());
     assert_eq!(code, 0);

@@ -58,6 +58,10 @@ pub struct ObjectSpec {
     pub sets: Option<SetsSpec>,
     #[serde(default)]
     pub ack: Option<AckSpec>,
+    /// The member name the ack array goes under: `ack` unless a scenario
+    /// misspells it on purpose (PP-CO-011).
+    #[serde(default)]
+    pub ack_member: Option<String>,
     #[serde(default)]
     pub set_errs: Option<String>,
     #[serde(default, deserialize_with = "present")]
@@ -240,6 +244,8 @@ pub enum Check {
     Arrived(bool),
     ArrivedWithin(bool),
     NonNegativeInteger(String),
+    MemberNames(bool),
+    PromptAnswers(usize),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -45,6 +45,8 @@ pub struct Sent {
     pub key: String,
     pub kind: SetKind,
     pub step: usize,
+    /// How many messages the SUT had sent when this SET went out.
+    pub after: usize,
 }
 
 /// The SUT's most recent protocol message: a response to the harness, or a
@@ -101,6 +103,8 @@ pub struct Context<'a> {
     pub sut_acks: BTreeMap<String, usize>,
     /// jti -> (step, entry) of the SUT's first setErrs report on it.
     pub sut_errs: BTreeMap<String, (usize, Value)>,
+    /// jti -> the SUT message (1-based count) that first answered it.
+    pub answered_in: BTreeMap<String, usize>,
     /// Keys of the SETs the SUT delivered, by step.
     pub received: BTreeMap<usize, Vec<String>>,
     /// Received SETs the harness has not yet answered, oldest first.
@@ -143,6 +147,7 @@ impl<'a> Context<'a> {
             sent: Vec::new(),
             sut_acks: BTreeMap::new(),
             sut_errs: BTreeMap::new(),
+            answered_in: BTreeMap::new(),
             received: BTreeMap::new(),
             pending: Vec::new(),
             answered: HashMap::new(),
@@ -281,11 +286,13 @@ impl<'a> Context<'a> {
             if let Some(Value::Array(acks)) = obj.get("ack") {
                 for jti in acks.iter().filter_map(Value::as_str) {
                     self.sut_acks.entry(jti.to_owned()).or_insert(self.step);
+                    self.answered_in.entry(jti.to_owned()).or_insert(self.messages);
                 }
             }
             if let Some(Value::Object(errs)) = obj.get("setErrs") {
                 for (jti, entry) in errs {
                     self.sut_errs.entry(jti.clone()).or_insert((self.step, entry.clone()));
+                    self.answered_in.entry(jti.clone()).or_insert(self.messages);
                 }
             }
             if let Some(Value::Object(sets)) = obj.get("sets") {

@@ -67,6 +67,8 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Arrived(_) => arrived(ctx, false),
         Check::ArrivedWithin(_) => arrived(ctx, true),
         Check::NonNegativeInteger(pointer) => non_negative_integer(ctx, pointer),
+        Check::MemberNames(_) => member_names(ctx),
+        Check::PromptAnswers(n) => prompt_answers(ctx, *n),
     }
 }
 
@@ -375,6 +377,55 @@ fn retired(ctx: &Context<'_>, step: usize) -> (String, Outcome) {
         (exp, Ok(format!("none of {} came back", answered.len())))
     } else {
         (exp, Err(format!("delivered again after being answered: {}", list(back.into_iter()))))
+    }
+}
+
+/// Misspellings of the Communication Object's members seen in the wild or in
+/// the drafts themselves (pushpull §11 says `acks`, AMB-07).
+const MISNAMED_MEMBERS: [&str; 10] = [
+    "acks",
+    "Ack",
+    "ACK",
+    "Sets",
+    "SETs",
+    "setErrors",
+    "SetErrs",
+    "set_errs",
+    "max_response_events",
+    "maxresponseevents",
+];
+
+fn member_names(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "only the defined, case-sensitive member names (sets, ack, setErrs)".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let Some(Value::Object(obj)) = &last.json else { return (exp, Err("the body is not a JSON object".into())) };
+    let wrong: Vec<String> = obj.keys().filter(|k| MISNAMED_MEMBERS.contains(&k.as_str())).cloned().collect();
+    if wrong.is_empty() {
+        (exp, Ok(format!("members: {}", obj.keys().cloned().collect::<Vec<_>>().join(", "))))
+    } else {
+        (exp, Err(format!("misnamed members: {}", wrong.join(", "))))
+    }
+}
+
+/// Every SET the harness sent was answered within `n` of the SUT's messages after it.
+fn prompt_answers(ctx: &Context<'_>, n: usize) -> (String, Outcome) {
+    let exp = format!("every SET the harness sent answered within {n} of the SUT's messages");
+    if ctx.sent.is_empty() {
+        return (exp, Err("the harness sent no SET (nothing to judge)".into()));
+    }
+    let slow: Vec<String> = ctx
+        .sent
+        .iter()
+        .filter_map(|s| match ctx.answered_in.get(&s.key) {
+            Some(at) if at.saturating_sub(s.after) <= n => None,
+            Some(at) => Some(format!("{}: answered in message {} after it", s.key, at.saturating_sub(s.after))),
+            None => Some(format!("{}: never answered", s.key)),
+        })
+        .collect();
+    if slow.is_empty() {
+        (exp, Ok(format!("all {} answered in time", ctx.sent.len())))
+    } else {
+        (exp, Err(list(slow.into_iter())))
     }
 }
 

@@ -118,17 +118,22 @@ fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
         for kind in sets.kinds() {
             let jti = ctx.rng.uuid();
             let set = ctx.minter.mint(&jti, kind, iat);
-            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step });
+            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
             members.insert(set.key, json!(set.token));
         }
         object.insert("sets".into(), Value::Object(members));
     }
+    let ack_member = spec.ack_member.clone().unwrap_or_else(|| "ack".to_owned());
     match &spec.ack {
+        // Under a misspelled name the SETs are not really answered: they stay pending.
+        Some(AckSpec::Received(_)) if ack_member != "ack" => {
+            object.insert(ack_member, json!(ctx.pending.clone()));
+        }
         Some(AckSpec::Received(_)) => {
-            object.insert("ack".into(), json!(take_pending(ctx)));
+            object.insert(ack_member, json!(take_pending(ctx)));
         }
         Some(AckSpec::Literal(list)) => {
-            object.insert("ack".into(), json!(list));
+            object.insert(ack_member, json!(list));
         }
         None => {}
     }
