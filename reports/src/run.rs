@@ -124,8 +124,21 @@ pub struct Exchange {
     pub request: HttpRequest,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<HttpResponse>,
+    /// For a trigger command: what the process did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<ProcessRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// A trigger command's run: exit code (none when killed) and bounded output.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessRecord {
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: Body,
+    pub stderr: Body,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use crate::engine::{self, RunEnv};
 use crate::plan::{self, Applicability, Planned};
 use crate::seed;
 use crate::sut::SutSetup;
+use crate::trigger::TriggerConfig;
 use crate::wire::{Wire, WireLimits};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
@@ -133,7 +134,10 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let fail_on = req.fail_on;
     let jobs: Vec<Job> = planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on)).collect();
-    if req.args.test_threads.is_none() {
+    if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
+        // A person follows one scenario at a time.
+        req.args.test_threads = Some(1);
+    } else if req.args.test_threads.is_none() {
         req.args.test_threads = Some(DEFAULT_PARALLEL_SCENARIOS);
     }
     // The exit code comes from the verdicts, not from libtest's pass/fail counts.
@@ -305,8 +309,13 @@ fn assemble(
     if let Some(url) = &env.sut.pushpull_endpoint {
         endpoints.push(("pushpull".to_owned(), url.clone()));
     }
-    if let Some(url) = &env.sut.trigger_url {
-        endpoints.push(("trigger".to_owned(), url.clone()));
+    match &env.sut.trigger {
+        Some(TriggerConfig::Http { url }) => endpoints.push(("trigger".to_owned(), url.clone())),
+        Some(TriggerConfig::Exec { command, .. }) => {
+            endpoints.push(("trigger".to_owned(), format!("exec: {}", command.join(" "))))
+        }
+        Some(TriggerConfig::Manual) => endpoints.push(("trigger".to_owned(), "manual".to_owned())),
+        None => {}
     }
     Run {
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },

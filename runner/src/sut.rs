@@ -3,6 +3,7 @@
 use crate::catalogue::{LoadError, SourceFile};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
+use crate::trigger::TriggerConfig;
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,8 @@ use std::time::Duration;
 
 pub const DEFAULT_HARNESS_ISSUER: &str = "https://harness.setconform.invalid/";
 pub const DEFAULT_HARNESS_AUDIENCE: &str = "https://harness.setconform.invalid/pushpull";
+/// How long a trigger command may run when sut.yaml does not say.
+const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Deserialize)]
 struct SutFile {
@@ -53,6 +56,16 @@ struct SecretRef {
 struct TriggerSection {
     #[serde(default)]
     http: Option<HttpTriggerSection>,
+    #[serde(default)]
+    exec: Option<ExecTriggerSection>,
+    #[serde(default)]
+    manual: Option<serde_json::Value>,
+}
+#[derive(Debug, Deserialize)]
+struct ExecTriggerSection {
+    command: Vec<String>,
+    #[serde(default)]
+    timeout_ms: Option<u64>,
 }
 #[derive(Debug, Deserialize)]
 struct HttpTriggerSection {
@@ -135,7 +148,7 @@ pub struct SutSetup {
     pub capabilities: Vec<String>,
     pub pushpull_endpoint: Option<String>,
     pub bearer_token: Option<String>,
-    pub trigger_url: Option<String>,
+    pub trigger: Option<TriggerConfig>,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
     pub sut_sets: SetTrust,
     /// `aud` the SUT expects in harness SETs.
@@ -156,7 +169,8 @@ impl SutSetup {
         let mut errors = Vec::new();
         let value = file.parse_checked(Schemas::embedded(), "sut-config", &mut errors).ok_or(errors)?;
         let raw: SutFile = file.typed(value).map_err(|e| vec![e])?;
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base =
+            path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         resolve(raw, &file, &base)
     }
 
@@ -175,7 +189,7 @@ impl SutSetup {
             capabilities: Vec::new(),
             pushpull_endpoint: Some(pushpull_url),
             bearer_token: None,
-            trigger_url: Some(control_url),
+            trigger: Some(TriggerConfig::Http { url: control_url }),
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
             sut_audience: None,
             harness_issuer: DEFAULT_HARNESS_ISSUER.into(),
@@ -271,7 +285,17 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         capabilities: raw.capabilities,
         pushpull_endpoint,
         bearer_token,
-        trigger_url: raw.trigger.and_then(|t| t.http).map(|h| h.url),
+        trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
+            (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
+            (_, Some(e), _) => Some(TriggerConfig::Exec {
+                // A relative program path is taken from sut.yaml's folder.
+                command: resolve_program(e.command, base),
+                dir: base.to_path_buf(),
+                timeout: e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis),
+            }),
+            (_, _, Some(_)) => Some(TriggerConfig::Manual),
+            _ => None,
+        }),
         sut_sets: SetTrust { issuer: sets.issuer, audience: Some(harness_audience.clone()), jwks },
         sut_audience: sets.audience,
         harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
@@ -282,4 +306,14 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         ca_pem,
         timeouts,
     })
+}
+
+/// `./script.sh` in sut.yaml means the script beside sut.yaml.
+fn resolve_program(mut command: Vec<String>, base: &Path) -> Vec<String> {
+    if let Some(program) = command.first_mut()
+        && (program.starts_with("./") || program.starts_with("../"))
+    {
+        *program = base.join(&*program).display().to_string();
+    }
+    command
 }

@@ -1,13 +1,39 @@
 //! Trigger adapters: how the harness makes a SUT act (the SUT contract).
 //!
-//! The `http` adapter speaks the control API that the reference implements:
-//! `POST {url}/peers` registers the harness as a peer and returns its bearer
-//! token; `POST {url}/peers/{peer}/queue` asks the SUT to queue SETs for it;
-//! `POST {url}/peers/{peer}/initiate` asks an initiator SUT to send a request now.
+//! Three actions: `register` (the harness introduces itself as a peer: its
+//! issuer, audience and keys, and, when the SUT is to initiate, its endpoint
+//! and the token to present there), `queue` (queue SETs for the harness) and
+//! `initiate` (send a request to the harness's endpoint now). Adapters:
+//! - `http`: the control API the reference implements: `POST {url}/peers`,
+//!   `POST {url}/peers/{peer}/queue`, `POST {url}/peers/{peer}/initiate`;
+//! - `exec`: a command run with the action in `SETCONFORM_*` environment
+//!   variables, bounded by a timeout, its output kept in the transcript;
+//! - `manual`: instructions printed for a person; the next step then waits
+//!   until its expectations are met or the deadline passes.
 
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::io::AsyncReadExt;
+
+/// Most bytes of a trigger command's output kept.
+const MAX_OUTPUT: usize = 64 * 1024;
+
+/// How the SUT is made to act, from `sut.yaml`.
+#[derive(Debug, Clone)]
+pub enum TriggerConfig {
+    Http {
+        url: String,
+    },
+    /// `dir` is where the command runs: the folder of sut.yaml.
+    Exec {
+        command: Vec<String>,
+        dir: std::path::PathBuf,
+        timeout: Duration,
+    },
+    Manual,
+}
 
 /// What the harness tells the SUT about itself when it registers.
 #[derive(Debug, Clone)]
@@ -31,36 +57,145 @@ pub struct Registration {
     pub jwks: Option<JwkSet>,
 }
 
+/// One thing the harness asks of the SUT.
 #[derive(Debug, Clone)]
-pub struct HttpTrigger {
-    pub base_url: String,
+pub enum TriggerAction {
+    Register { body: Value },
+    Queue { peer: String, count: usize },
+    Initiate { peer: String },
 }
 
-impl HttpTrigger {
-    pub fn register_url(&self) -> String {
-        format!("{}/peers", self.base_url.trim_end_matches('/'))
-    }
-
+impl TriggerAction {
     /// The registration request; `endpoint` (URL, token) when the SUT is to initiate toward the harness.
-    pub fn register_body(identity: &HarnessIdentity, endpoint: Option<(String, String)>) -> Value {
+    pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>) -> TriggerAction {
         let mut body = json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks });
         if let Some((url, token)) = endpoint {
             body["endpoint"] = json!(url);
             body["endpoint_token"] = json!(token);
         }
-        body
+        TriggerAction::Register { body }
     }
 
-    pub fn initiate_url(&self, peer: &str) -> String {
-        format!("{}/peers/{}/initiate", self.base_url.trim_end_matches('/'), percent_encode(peer))
+    pub fn name(&self) -> &'static str {
+        match self {
+            TriggerAction::Register { .. } => "register",
+            TriggerAction::Queue { .. } => "queue",
+            TriggerAction::Initiate { .. } => "initiate",
+        }
     }
 
-    pub fn queue_url(&self, peer: &str) -> String {
-        format!("{}/peers/{}/queue", self.base_url.trim_end_matches('/'), percent_encode(peer))
+    /// The JSON request body, the same for every adapter.
+    pub fn body(&self) -> Value {
+        match self {
+            TriggerAction::Register { body } => body.clone(),
+            TriggerAction::Queue { count, .. } => json!({ "count": count }),
+            TriggerAction::Initiate { .. } => json!({}),
+        }
     }
 
-    pub fn queue_body(count: usize) -> Value {
-        json!({ "count": count })
+    fn peer(&self) -> Option<&str> {
+        match self {
+            TriggerAction::Register { .. } => None,
+            TriggerAction::Queue { peer, .. } | TriggerAction::Initiate { peer } => Some(peer),
+        }
+    }
+
+    /// The control API URL for this action under `base`.
+    pub fn http_url(&self, base: &str) -> String {
+        let base = base.trim_end_matches('/');
+        match self {
+            TriggerAction::Register { .. } => format!("{base}/peers"),
+            TriggerAction::Queue { peer, .. } => format!("{base}/peers/{}/queue", percent_encode(peer)),
+            TriggerAction::Initiate { peer } => format!("{base}/peers/{}/initiate", percent_encode(peer)),
+        }
+    }
+
+    /// Environment variables an `exec` trigger command gets.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("SETCONFORM_ACTION".to_owned(), self.name().to_owned()),
+            ("SETCONFORM_REQUEST".to_owned(), self.body().to_string()),
+        ];
+        if let Some(peer) = self.peer() {
+            env.push(("SETCONFORM_PEER".to_owned(), peer.to_owned()));
+        }
+        if let TriggerAction::Queue { count, .. } = self {
+            env.push(("SETCONFORM_COUNT".to_owned(), count.to_string()));
+        }
+        env
+    }
+
+    /// What a person has to do, for the `manual` adapter.
+    pub fn instructions(&self, scenario: &str) -> String {
+        match self {
+            TriggerAction::Register { body } => format!(
+                "[{scenario}] configure the SUT for the harness: issuer {}, audience {}, keys in harness-jwks.json{}",
+                body["issuer"],
+                body["audience"],
+                body.get("endpoint").map(|e| format!(", endpoint {e}")).unwrap_or_default()
+            ),
+            TriggerAction::Queue { count, .. } => {
+                format!("[{scenario}] make the SUT queue {count} SET(s) for the harness now")
+            }
+            TriggerAction::Initiate { .. } => format!("[{scenario}] make the SUT send a request to the harness now"),
+        }
+    }
+}
+
+/// What a trigger command did.
+#[derive(Debug, Clone)]
+pub struct ExecOutcome {
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs `command` for `action`, killing it if it outlives `timeout`.
+pub async fn run_exec(
+    command: &[String],
+    dir: &std::path::Path,
+    action: &TriggerAction,
+    timeout: Duration,
+) -> std::io::Result<ExecOutcome> {
+    let (program, args) = command.split_first().ok_or_else(|| std::io::Error::other("empty trigger command"))?;
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(action.env())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?;
+    let mut stderr = child.stderr.take().ok_or_else(|| std::io::Error::other("no stderr"))?;
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let run = async {
+        let read_out = read_capped(&mut stdout, &mut out);
+        let read_err = read_capped(&mut stderr, &mut err);
+        let (_, _, status) = tokio::join!(read_out, read_err, child.wait());
+        status
+    };
+    let (exit_code, timed_out) = match tokio::time::timeout(timeout, run).await {
+        Ok(status) => (status?.code(), false),
+        Err(_) => {
+            let _ = child.kill().await;
+            (None, true)
+        }
+    };
+    Ok(ExecOutcome { exit_code, timed_out, stdout: out, stderr: err })
+}
+
+/// Reads a stream to its end, keeping at most `MAX_OUTPUT` bytes.
+async fn read_capped(stream: &mut (impl AsyncReadExt + Unpin), into: &mut Vec<u8>) {
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        let room = MAX_OUTPUT.saturating_sub(into.len());
+        into.extend_from_slice(&buf[..n.min(room)]);
     }
 }
 
@@ -81,7 +216,7 @@ mod tests {
 
     #[test]
     fn peer_ids_cannot_escape_their_path_segment() {
-        let t = HttpTrigger { base_url: "http://127.0.0.1:9/control/".into() };
-        assert_eq!(t.queue_url("../x?y"), "http://127.0.0.1:9/control/peers/..%2Fx%3Fy/queue");
+        let a = TriggerAction::Queue { peer: "../x?y".into(), count: 1 };
+        assert_eq!(a.http_url("http://127.0.0.1:9/control/"), "http://127.0.0.1:9/control/peers/..%2Fx%3Fy/queue");
     }
 }

@@ -8,7 +8,7 @@ use setconform_reports::Verdict;
 use std::path::{Path, PathBuf};
 
 /// Starts a standalone reference on its own runtime; returns its port.
-fn standalone_reference() -> u16 {
+pub fn standalone_reference() -> u16 {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

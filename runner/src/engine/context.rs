@@ -6,8 +6,8 @@ use crate::endpoint::HarnessEndpoint;
 use crate::seed::Rng;
 use crate::set::{HarnessKeys, Minter, SetTrust};
 use crate::sut::SutSetup;
-use crate::trigger::{HarnessIdentity, HttpTrigger, Registration};
-use crate::wire::{self, Observed, Outgoing, Wire, WireError};
+use crate::trigger::{self, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::wire::{self, NonHttpTrigger, Observed, Outgoing, Wire, WireError};
 use serde_json::Value;
 use setconform_reports::{Exchange, Verdict};
 use std::collections::{BTreeMap, HashMap};
@@ -118,6 +118,9 @@ pub struct Context<'a> {
     /// The harness's own endpoint, when the SUT is the initiator.
     pub endpoint: Option<HarnessEndpoint>,
     pub awaited: Option<Awaited>,
+    /// A person was just asked to act: the next step waits for the outcome.
+    pub manual: bool,
+    scenario_id: String,
 }
 
 impl<'a> Context<'a> {
@@ -155,6 +158,8 @@ impl<'a> Context<'a> {
             last: None,
             endpoint: None,
             awaited: None,
+            manual: false,
+            scenario_id: scenario.id.clone(),
         }
     }
 
@@ -171,27 +176,26 @@ impl<'a> Context<'a> {
 
     /// Registers the harness as a peer through the trigger adapter, if there is one.
     pub async fn setup(&mut self, needs_trigger: bool) -> Result<(), StepFailure> {
-        let Some(url) = self.env.sut.trigger_url.clone() else {
+        if self.env.sut.trigger.is_none() {
             if needs_trigger {
                 return Err(StepFailure::error(
                     "this scenario asks the SUT to act, and the SUT configuration has no trigger adapter".into(),
                 ));
             }
             return Ok(());
-        };
-        let trigger = HttpTrigger { base_url: url };
+        }
         let identity = HarnessIdentity {
             issuer: self.env.sut.harness_issuer.clone(),
             audience: self.env.sut.harness_audience.clone(),
             jwks: HarnessKeys::get().jwks().clone(),
         };
         let endpoint = self.endpoint.as_ref().map(|e| (e.url.clone(), self.endpoint_token.clone()));
-        let body = HttpTrigger::register_body(&identity, endpoint);
-        let obs = self.call("trigger", json_request("POST", trigger.register_url(), &body, None)).await?;
-        if !(200..300).contains(&obs.status) {
-            return Err(StepFailure::error(format!("trigger: peer registration answered HTTP {}", obs.status)));
-        }
-        let reg: Registration = serde_json::from_slice(&obs.body)
+        let Some(answer) = self.act(TriggerAction::register(&identity, endpoint)).await? else {
+            // A person configures the SUT; its identity comes from sut.yaml.
+            self.peer = Some("manual".into());
+            return Ok(());
+        };
+        let reg: Registration = serde_json::from_slice(&answer)
             .map_err(|e| StepFailure::error(format!("trigger: peer registration answer is not understood: {e}")))?;
         self.peer = Some(reg.peer);
         if reg.token.is_some() {
@@ -211,19 +215,82 @@ impl<'a> Context<'a> {
 
     /// Asks the SUT to queue `count` SETs for the harness, or (`None`) to initiate now.
     pub async fn trigger(&mut self, queue: Option<usize>) -> Result<(), StepFailure> {
-        let (Some(url), Some(peer)) = (self.env.sut.trigger_url.clone(), self.peer.clone()) else {
+        let Some(peer) = self.peer.clone() else {
             return Err(StepFailure::error("no trigger adapter to make the SUT act with".into()));
         };
-        let trigger = HttpTrigger { base_url: url };
-        let (what, url, body) = match queue {
-            Some(count) => ("queue", trigger.queue_url(&peer), HttpTrigger::queue_body(count)),
-            None => ("initiate", trigger.initiate_url(&peer), serde_json::json!({})),
+        let action = match queue {
+            Some(count) => TriggerAction::Queue { peer, count },
+            None => TriggerAction::Initiate { peer },
         };
-        let obs = self.call("trigger", json_request("POST", url, &body, None)).await?;
-        if !(200..300).contains(&obs.status) {
-            return Err(StepFailure::error(format!("trigger: {what} request answered HTTP {}", obs.status)));
+        self.act(action).await.map(|_| ())
+    }
+
+    /// Performs one trigger action with the configured adapter; returns the
+    /// SUT's answer (`None` when a person was asked to act).
+    async fn act(&mut self, action: TriggerAction) -> Result<Option<Vec<u8>>, StepFailure> {
+        let Some(config) = self.env.sut.trigger.clone() else {
+            return Err(StepFailure::error("no trigger adapter to make the SUT act with".into()));
+        };
+        let what = action.name();
+        match config {
+            TriggerConfig::Http { url } => {
+                let req = json_request("POST", action.http_url(&url), &action.body(), None);
+                let obs = self.call("trigger", req).await?;
+                if !(200..300).contains(&obs.status) {
+                    return Err(StepFailure::error(format!("trigger: {what} answered HTTP {}", obs.status)));
+                }
+                Ok(Some(obs.body))
+            }
+            TriggerConfig::Exec { command, dir, timeout } => {
+                let at_ms = self.elapsed_ms();
+                let began = Instant::now();
+                let limit = timeout.min(self.remaining());
+                let outcome = trigger::run_exec(&command, &dir, &action, limit).await.map_err(|e| e.to_string());
+                let env = action.env();
+                self.transcript.push(wire::record_non_http(NonHttpTrigger {
+                    seq: self.transcript.len() + 1,
+                    step: self.step,
+                    at_ms,
+                    duration_ms: began.elapsed().as_millis() as u64,
+                    kind: "EXEC",
+                    target: format!("exec: {}", command.join(" ")),
+                    env: &env,
+                    body: action.body().to_string().as_bytes(),
+                    outcome: Some(&outcome),
+                }));
+                let o = outcome
+                    .map_err(|e| StepFailure::error(format!("trigger command for {what} did not start: {e}")))?;
+                let tail = String::from_utf8_lossy(&o.stderr[o.stderr.len().saturating_sub(300)..]).trim().to_owned();
+                match (o.timed_out, o.exit_code) {
+                    (true, _) => Err(StepFailure::error(format!(
+                        "trigger command for {what} was still running after {} ms and was killed; stderr: {tail}",
+                        limit.as_millis()
+                    ))),
+                    (false, Some(0)) => Ok(Some(o.stdout)),
+                    (false, code) => Err(StepFailure::error(format!(
+                        "trigger command for {what} exited with {}; stderr: {tail}",
+                        code.map_or("a signal".to_owned(), |c| c.to_string())
+                    ))),
+                }
+            }
+            TriggerConfig::Manual => {
+                let text = action.instructions(&self.scenario_id);
+                eprintln!("setconform: {text}");
+                self.transcript.push(wire::record_non_http(NonHttpTrigger {
+                    seq: self.transcript.len() + 1,
+                    step: self.step,
+                    at_ms: self.elapsed_ms(),
+                    duration_ms: 0,
+                    kind: "MANUAL",
+                    target: "manual".into(),
+                    env: &[],
+                    body: text.as_bytes(),
+                    outcome: None,
+                }));
+                self.manual = true;
+                Ok(None)
+            }
         }
-        Ok(())
     }
 
     /// One exchange, bounded by the request timeout and the scenario deadline, recorded.

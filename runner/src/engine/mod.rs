@@ -11,7 +11,11 @@ pub use context::RunEnv;
 use crate::catalogue::{Action, Scenario};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Pauses between attempts at a step while a person acts (manual trigger).
+const MANUAL_FIRST_PAUSE: Duration = Duration::from_millis(250);
+const MANUAL_MAX_PAUSE: Duration = Duration::from_secs(2);
 
 /// Runs `scenario` for `profile` and returns its judged result.
 pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> ScenarioResult {
@@ -66,17 +70,32 @@ async fn run_steps(
         ctx.open_endpoint().await?;
     }
     ctx.setup(initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
+    let mut after_manual = false;
     for (i, step) in scenario.steps.iter().enumerate() {
         ctx.step = i + 1;
-        match &step.action {
-            Action::Trigger(t) => ctx.trigger(t.queue).await?,
-            Action::Send(spec) => steps::send(ctx, spec).await?,
-            Action::Settle(spec) => steps::settle(ctx, spec).await?,
-            Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
+        let mut pause = MANUAL_FIRST_PAUSE;
+        loop {
+            match &step.action {
+                Action::Trigger(t) => ctx.trigger(t.queue).await?,
+                Action::Send(spec) => steps::send(ctx, spec).await?,
+                Action::Settle(spec) => steps::settle(ctx, spec).await?,
+                Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
+            }
+            let judged: Vec<ExpectationResult> = step
+                .expect
+                .iter()
+                .flat_map(|e| judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)))
+                .collect();
+            // After asking a person to act, give them until the deadline to get it right.
+            let settled = judged.iter().all(|r| r.verdict == Verdict::Pass);
+            if !after_manual || settled || ctx.remaining() <= pause {
+                results.extend(judged);
+                break;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(MANUAL_MAX_PAUSE);
         }
-        for e in &step.expect {
-            results.extend(judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)));
-        }
+        after_manual = std::mem::take(&mut ctx.manual);
     }
     Ok(())
 }

@@ -3,8 +3,9 @@
 
 use super::client::{Observed, Outgoing, WireError};
 use crate::set::decode_for_transcript;
+use crate::trigger::ExecOutcome;
 use serde_json::Value;
-use setconform_reports::{Body, Exchange, Header, HttpRequest, HttpResponse};
+use setconform_reports::{Body, Exchange, Header, HttpRequest, HttpResponse, ProcessRecord};
 
 /// Replaces secret header values in transcripts.
 pub const REDACTED: &str = "[redacted]";
@@ -51,6 +52,54 @@ pub fn record(
             body: body(&scrub(&req.body), false),
         },
         response,
+        process: None,
+        error,
+    }
+}
+
+/// The transcript entry for a trigger that is not HTTP: a command the harness
+/// ran (`outcome`), or instructions it printed for a person (`outcome` none).
+pub struct NonHttpTrigger<'a> {
+    pub seq: usize,
+    pub step: usize,
+    pub at_ms: u64,
+    pub duration_ms: u64,
+    /// `EXEC` or `MANUAL`.
+    pub kind: &'a str,
+    pub target: String,
+    pub env: &'a [(String, String)],
+    pub body: &'a [u8],
+    pub outcome: Option<&'a Result<ExecOutcome, String>>,
+}
+
+pub fn record_non_http(t: NonHttpTrigger<'_>) -> Exchange {
+    let (process, error) = match t.outcome {
+        None => (None, None),
+        Some(Err(e)) => (None, Some(e.clone())),
+        Some(Ok(o)) => (
+            Some(ProcessRecord {
+                exit_code: o.exit_code,
+                timed_out: o.timed_out,
+                stdout: body(&redact_members(&o.stdout), false),
+                stderr: body(&o.stderr, false),
+            }),
+            None,
+        ),
+    };
+    Exchange {
+        seq: t.seq,
+        channel: "trigger".to_owned(),
+        step: t.step,
+        at_ms: t.at_ms,
+        duration_ms: t.duration_ms,
+        request: HttpRequest {
+            method: t.kind.to_owned(),
+            url: t.target,
+            headers: headers(t.env),
+            body: body(&redact_members(t.body), false),
+        },
+        response: None,
+        process,
         error,
     }
 }

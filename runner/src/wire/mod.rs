@@ -3,5 +3,5 @@
 mod capture;
 mod client;
 
-pub use capture::{REDACTED, record};
+pub use capture::{NonHttpTrigger, REDACTED, record, record_non_http};
 pub use client::{Observed, Outgoing, Wire, WireError, WireLimits};
