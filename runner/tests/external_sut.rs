@@ -3,23 +3,8 @@
 
 mod common;
 
-use setconform_reference::{Reference, ReferenceConfig};
 use setconform_reports::Verdict;
 use std::path::{Path, PathBuf};
-
-/// Starts a standalone reference on its own runtime; returns its port.
-pub fn standalone_reference() -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let reference = Reference::start(ReferenceConfig::default()).await.unwrap();
-            tx.send(reference.addr().port()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().unwrap()
-}
 
 /// The README's example sut.yaml with the reference's port and `edit` applied.
 fn example_sut(port: u16, edit: impl Fn(String) -> String) -> PathBuf {
@@ -32,7 +17,7 @@ fn example_sut(port: u16, edit: impl Fn(String) -> String) -> PathBuf {
 
 #[test]
 fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {
-    let port = standalone_reference();
+    let port = common::standalone_reference();
     let (run, code) = common::execute(common::request(Some(example_sut(port, |t| t)), None, Some(5)));
     assert_eq!(run.sut.kind, "external");
     assert!(common::findings(&run).iter().all(|f| f.starts_with("INFO")), "{:?}", common::findings(&run));
@@ -42,7 +27,7 @@ fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {
 
 #[test]
 fn scenarios_needing_an_undeclared_capability_are_shown_as_not_applicable() {
-    let port = standalone_reference();
+    let port = common::standalone_reference();
     let sut = example_sut(port, |t| t.replace("capabilities: [push-pull-class, also-responder]", "capabilities: []"));
     let (run, code) = common::execute(common::request(Some(sut), None, Some(6)));
     let na: Vec<_> = run.scenarios.iter().filter(|s| s.verdict == Verdict::NotApplicable).collect();

@@ -4,23 +4,9 @@
 
 mod common;
 
-use setconform_reference::{Reference, ReferenceConfig};
 use setconform_reports::Verdict;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn standalone_reference() -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let reference = Reference::start(ReferenceConfig::default()).await.unwrap();
-            tx.send(reference.addr().port()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().unwrap()
-}
 
 /// A trigger command that forwards each action to the reference's control API.
 const FORWARDER: &str = r#"
@@ -48,7 +34,7 @@ fn sut_with_trigger(dir: &Path, port: u16, trigger: &str, extra: &str) -> PathBu
 
 #[test]
 fn an_exec_trigger_drives_the_whole_catalogue() {
-    let port = standalone_reference();
+    let port = common::standalone_reference();
     let dir = common::scratch("exec");
     std::fs::write(dir.join("forward.py"), FORWARDER).unwrap();
     let trigger = format!(
@@ -123,7 +109,7 @@ fn register_by_hand(port: u16) -> String {
 
 #[test]
 fn manual_mode_judges_what_the_person_did() {
-    let port = standalone_reference();
+    let port = common::standalone_reference();
     let dir = common::scratch("manual");
     std::fs::write(dir.join("token"), register_by_hand(port)).unwrap();
     let sut = sut_with_trigger(&dir, port, "trigger: { manual: {} }", "auth: { bearer_token: { file: token } }\n");
@@ -136,7 +122,7 @@ fn manual_mode_judges_what_the_person_did() {
 
 #[test]
 fn manual_mode_gives_up_at_the_deadline_with_a_verdict() {
-    let port = standalone_reference();
+    let port = common::standalone_reference();
     let dir = common::scratch("manual-idle");
     std::fs::write(dir.join("token"), "a-token-nobody-registered").unwrap();
     let extra = "auth: { bearer_token: { file: token } }\ntimeouts: { scenario_ms: 1500 }\n";
