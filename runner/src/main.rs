@@ -33,6 +33,9 @@ enum Command {
         #[arg(long)]
         sut: Option<PathBuf>,
     },
+    /// Sit between two implementations, an initiator and a responder, relay their
+    /// conversation and judge both (default: two embedded references).
+    Pair(PairArgs),
     /// Print the harness's public keys (JWKS) for SUTs that are configured by hand.
     Keys,
     /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
@@ -73,6 +76,25 @@ struct RunArgs {
     harness: libtest_mimic::Arguments,
 }
 
+#[derive(clap::Args)]
+struct PairArgs {
+    /// The initiator's sut.yaml (with an http trigger); default: an embedded reference.
+    #[arg(long, requires = "responder")]
+    initiator: Option<PathBuf>,
+    /// The responder's sut.yaml (with an http trigger and a pushpull endpoint).
+    #[arg(long, requires = "initiator")]
+    responder: Option<PathBuf>,
+    /// Make the embedded initiator break one rule.
+    #[arg(long)]
+    fault_initiator: Option<String>,
+    /// Make the embedded responder break one rule.
+    #[arg(long)]
+    fault_responder: Option<String>,
+    /// Folder for reports (run.json).
+    #[arg(long, default_value = "setconform-report")]
+    out: PathBuf,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -85,6 +107,7 @@ fn main() -> ExitCode {
         }
         Command::Requirements { suite } => requirements(suite),
         Command::Check { suite, sut } => check(suite, sut),
+        Command::Pair(args) => pair_command(args),
         Command::Keys => {
             println!("{}", harness_jwks());
             exit::CONFORMANT
@@ -126,6 +149,31 @@ fn run_command(args: RunArgs) -> i32 {
                 }
             }
             finished.exit_code
+        }
+    }
+}
+
+fn pair_command(args: PairArgs) -> i32 {
+    let request = run::PairRequest {
+        initiator: args.initiator,
+        responder: args.responder,
+        fault_initiator: args.fault_initiator,
+        fault_responder: args.fault_responder,
+    };
+    match run::pair(request) {
+        Err(e) => {
+            eprintln!("setconform: {e}");
+            exit::USAGE
+        }
+        Ok(record) => {
+            print!("{}", setconform_reports::console::summary(&record));
+            let path = args.out.join("run.json");
+            if let Err(e) = setconform_reports::json::write(&record, &path) {
+                eprintln!("setconform: cannot write {}: {e}", path.display());
+                return exit::INCOMPLETE;
+            }
+            println!("report: {}", path.display());
+            record.summary.exit_code
         }
     }
 }

@@ -301,15 +301,52 @@ fn assemble(
     seed: u64,
     fail_on: FailOn,
 ) -> Run {
-    let summary_verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
-    let mut summary = Summary::count(summary_verdicts.iter().copied());
-    summary.exit_code = exit_code(&summary_verdicts, fail_on);
-    let requirements = roll_up_requirements(&env.catalogue, &scenarios);
+    let sut = SutInfo {
+        name: env.sut.name.clone(),
+        kind: env.sut.kind.into(),
+        fault: env.sut.fault.clone(),
+        endpoints: endpoints(&env.sut),
+    };
+    let profiles = if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() };
+    let head = RunHead { sut, profiles, started_at, clock, seed };
+    record(&env.catalogue, head, scenarios, fail_on)
+}
+
+/// What a Run record says about itself besides its scenarios.
+pub struct RunHead {
+    pub sut: SutInfo,
+    pub profiles: Vec<String>,
+    pub started_at: SystemTime,
+    pub clock: Instant,
+    pub seed: u64,
+}
+
+/// Builds the Run record: summary, exit code and requirement roll-up from the scenarios.
+pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResult>, fail_on: FailOn) -> Run {
+    let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
+    let mut summary = Summary::count(verdicts.iter().copied());
+    summary.exit_code = exit_code(&verdicts, fail_on);
+    let requirements = roll_up_requirements(catalogue, &scenarios);
+    Run {
+        tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
+        started_at: setconform_reports::rfc3339_utc(head.started_at),
+        duration_ms: head.clock.elapsed().as_millis() as u64,
+        seed: head.seed,
+        sut: head.sut,
+        profiles: head.profiles,
+        summary,
+        requirements,
+        scenarios,
+    }
+}
+
+/// The SUT's endpoints, by role, for the record.
+pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
     let mut endpoints = Vec::new();
-    if let Some(url) = &env.sut.pushpull_endpoint {
+    if let Some(url) = &sut.pushpull_endpoint {
         endpoints.push(("pushpull".to_owned(), url.clone()));
     }
-    match &env.sut.trigger {
+    match &sut.trigger {
         Some(TriggerConfig::Http { url }) => endpoints.push(("trigger".to_owned(), url.clone())),
         Some(TriggerConfig::Exec { command, .. }) => {
             endpoints.push(("trigger".to_owned(), format!("exec: {}", command.join(" "))))
@@ -317,17 +354,7 @@ fn assemble(
         Some(TriggerConfig::Manual) => endpoints.push(("trigger".to_owned(), "manual".to_owned())),
         None => {}
     }
-    Run {
-        tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
-        started_at: setconform_reports::rfc3339_utc(started_at),
-        duration_ms: clock.elapsed().as_millis() as u64,
-        seed,
-        sut: SutInfo { name: env.sut.name.clone(), kind: env.sut.kind.into(), fault: env.sut.fault.clone(), endpoints },
-        profiles: if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() },
-        summary,
-        requirements,
-        scenarios,
-    }
+    endpoints
 }
 
 pub fn exit_code(verdicts: &[Verdict], fail_on: FailOn) -> i32 {
@@ -366,4 +393,68 @@ fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> 
             scenarios,
         })
         .collect()
+}
+
+/// A pairing of two implementations (see [`crate::pair`]).
+pub struct PairRequest {
+    pub initiator: Option<PathBuf>,
+    pub responder: Option<PathBuf>,
+    pub fault_initiator: Option<String>,
+    pub fault_responder: Option<String>,
+}
+
+/// Runs a pairing: configured SUTs, or two embedded references (each with its own fault).
+pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let catalogue = load_catalogue(None)?;
+    let fault = |name: &Option<String>| -> Result<Option<Fault>, ConfigError> {
+        name.as_deref()
+            .map(|n| {
+                Fault::from_name(n)
+                    .ok_or_else(|| ConfigError::one(format!("unknown fault {n:?} (see `setconform faults`)")))
+            })
+            .transpose()
+    };
+    let (fi, fr) = (fault(&req.fault_initiator)?, fault(&req.fault_responder)?);
+    let load =
+        |p: &PathBuf| SutSetup::load(p).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()));
+    let mut references = Vec::new();
+    let (initiator, responder) = match (&req.initiator, &req.responder) {
+        (Some(i), Some(r)) => (load(i)?, load(r)?),
+        _ => {
+            let mut start = |f: Option<Fault>, profile: &str| -> Result<SutSetup, ConfigError> {
+                let reference = runtime
+                    .block_on(Reference::start(ReferenceConfig { fault: f, ..ReferenceConfig::default() }))
+                    .map_err(|e| ConfigError::one(format!("cannot start a reference: {e}")))?;
+                let sut = SutSetup::embedded(
+                    reference.pushpull_url(),
+                    reference.control_url(),
+                    vec![profile.to_owned()],
+                    f.map(|f| f.name().to_owned()),
+                );
+                references.push(reference);
+                Ok(sut)
+            };
+            (start(fi, "pushpull-http-initiator")?, start(fr, "pushpull-http-responder")?)
+        }
+    };
+    let wire = Wire::new(WireLimits::default(), None).map_err(|e| ConfigError::one(e.to_string()))?;
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire));
+    let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
+    let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
+    let sut = SutInfo {
+        name: format!("{} -> {}", initiator.name, responder.name),
+        kind: initiator.kind.into(),
+        fault: (!faults.is_empty()).then(|| faults.join(", ")),
+        endpoints: [endpoints(&initiator), endpoints(&responder)].concat(),
+    };
+    let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
+    let head = RunHead { sut, profiles, started_at, clock, seed: 0 };
+    Ok(record(&catalogue, head, scenarios, FailOn::Fail))
 }
