@@ -40,11 +40,20 @@ pub struct NewPeer {
     /// Bearer token to present at that endpoint.
     #[serde(default)]
     endpoint_token: Option<String>,
+    /// PEM CA certificate(s) the endpoint's certificate chains to.
+    #[serde(default)]
+    endpoint_ca: Option<String>,
 }
 
 pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> Response {
     let trust = Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks };
-    let endpoint = req.endpoint.map(|url| Endpoint { url, token: req.endpoint_token });
+    let client = match peer_client(req.endpoint_ca.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("endpoint_ca: {e}") }))).into_response();
+        }
+    };
+    let endpoint = req.endpoint.map(|url| Endpoint { url, token: req.endpoint_token, client });
     let initiates = endpoint.is_some();
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
     if initiates {
@@ -121,6 +130,19 @@ pub async fn state(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Res
         Some(s) => Json(s).into_response(),
         None => unknown_peer(),
     }
+}
+
+/// A client for the peer's endpoint, trusting the CA it named (§8.1: the
+/// initiator validates the responder's certificate).
+fn peer_client(ca_pem: Option<&str>) -> Result<reqwest::Client, reqwest::Error> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy();
+    if let Some(pem) = ca_pem {
+        builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem.as_bytes())?);
+    }
+    builder.build()
 }
 
 pub async fn jwks() -> Response {

@@ -30,10 +30,12 @@ pub enum Fault {
     DropAfterErrorResponse,
     ReuseErroredJti,
     MisnamedAck,
+    AcceptCleartext,
+    InitiateCleartext,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 27] = [
+    pub const ALL: [Fault; 29] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -61,6 +63,8 @@ impl Fault {
         Fault::DropAfterErrorResponse,
         Fault::ReuseErroredJti,
         Fault::MisnamedAck,
+        Fault::AcceptCleartext,
+        Fault::InitiateCleartext,
     ];
 
     /// The name used on the command line.
@@ -155,6 +159,12 @@ impl Fault {
                 &["PP-HTTP-014"],
                 "as initiator, takes an error response as the end of the SETs it carried",
             ),
+            Fault::AcceptCleartext => {
+                ("accept-cleartext", &["PP-EP-004"], "serves requests that arrive without TLS as if they had")
+            }
+            Fault::InitiateCleartext => {
+                ("initiate-cleartext", &["PP-SEC-001"], "as initiator, sends SETs to a peer endpoint that is not https")
+            }
             Fault::MisnamedAck => {
                 ("misnamed-ack", &["PP-CO-011"], "as responder, sends its acknowledgements as `acks`, not `ack`")
             }

@@ -34,12 +34,13 @@ pub async fn initiate(app: Arc<App>, peer_id: String, reason: Reason) {
     let Some(prepared) = app.peers.with_id(&peer_id, |p| prepare(p, reason, fault)).flatten() else {
         return;
     };
-    let answer = send(&app.client, &prepared, fault).await;
+    let answer = send(&prepared, fault).await;
     app.peers.with_id(&peer_id, |p| absorb(p, &prepared, answer, fault));
 }
 
 /// Everything one request carries, taken from the peer's state.
 struct Prepared {
+    client: reqwest::Client,
     url: String,
     token: Option<String>,
     body: Value,
@@ -49,6 +50,10 @@ struct Prepared {
 
 fn prepare(peer: &mut Peer, reason: Reason, fault: Option<Fault>) -> Option<Prepared> {
     let endpoint = peer.endpoint.clone()?;
+    // §12.2: SETs go to peers over TLS only.
+    if !endpoint.url.starts_with("https://") && fault != Some(Fault::InitiateCleartext) {
+        return None;
+    }
     if reason == Reason::Retry && peer.outbox.is_empty() && peer.owed.is_empty() {
         return None;
     }
@@ -83,7 +88,14 @@ fn prepare(peer: &mut Peer, reason: Reason, fault: Option<Fault>) -> Option<Prep
         body.insert("setErrs".into(), Value::Object(errs));
     }
     body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
-    Some(Prepared { url: endpoint.url, token: endpoint.token, body: Value::Object(body), carried, owed })
+    Some(Prepared {
+        client: endpoint.client,
+        url: endpoint.url,
+        token: endpoint.token,
+        body: Value::Object(body),
+        carried,
+        owed,
+    })
 }
 
 /// A setErrs entry (§5), honouring the faults that spoil one.
@@ -104,10 +116,11 @@ enum Answer {
     Refused,
 }
 
-async fn send(client: &reqwest::Client, prepared: &Prepared, fault: Option<Fault>) -> Answer {
+async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
     let method = if fault == Some(Fault::RequestMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
     let content_type = if fault == Some(Fault::RequestTextContentType) { "text/plain" } else { "application/json" };
-    let mut request = client
+    let mut request = prepared
+        .client
         .request(method, &prepared.url)
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", content_type)

@@ -18,6 +18,7 @@ mod keys;
 mod peers;
 mod pushpull;
 mod server;
+pub mod tls;
 
 pub use fault::Fault;
 pub use server::{Reference, ReferenceConfig};

@@ -43,6 +43,8 @@ pub struct Peer {
 pub struct Endpoint {
     pub url: String,
     pub token: Option<String>,
+    /// A client that trusts the CA the peer named for its endpoint.
+    pub client: reqwest::Client,
 }
 
 impl Peer {

@@ -5,6 +5,7 @@ use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
 use crate::pushpull;
+use crate::tls;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
@@ -16,6 +17,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+/// The reference's TLS identity: fixed test certificates for 127.0.0.1 and localhost.
+const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
+const TLS_KEY: &[u8] = include_bytes!("../keys/tls/server-key.pem");
+const TLS_CA: &[u8] = include_bytes!("../keys/tls/ca.pem");
 
 /// Largest request body the reference reads.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -44,7 +50,6 @@ pub struct App {
     pub fault: Option<Fault>,
     /// Peer that unauthenticated requests fall to under the `no-auth-check` fault.
     pub anonymous_token: String,
-    pub client: reqwest::Client,
     pub retry_interval: Duration,
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
@@ -76,17 +81,10 @@ impl Reference {
         };
         let (_, anonymous_token) = peers.register(nobody, String::new(), None);
         let (stop, stopped) = watch::channel(false);
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(std::io::Error::other)?;
         let app = Arc::new(App {
             peers,
             fault: config.fault,
             anonymous_token,
-            client,
             retry_interval: config.retry_interval,
             stopped: stopped.clone(),
             gates: Mutex::default(),
@@ -102,6 +100,8 @@ impl Reference {
             .with_state(app);
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        let tls = tls::server_config(TLS_CHAIN, TLS_KEY)?;
+        let listener = tls::TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
         let mut stopped = stopped;
         tokio::spawn(async move {
             let shutdown = async move {
@@ -118,11 +118,16 @@ impl Reference {
 
     /// URL of the Pushpull endpoint.
     pub fn pushpull_url(&self) -> String {
-        format!("http://{}/pushpull", self.addr)
+        format!("https://{}/pushpull", self.addr)
     }
 
     /// Base URL of the control API (the `http` trigger).
     pub fn control_url(&self) -> String {
-        format!("http://{}/control", self.addr)
+        format!("https://{}/control", self.addr)
+    }
+
+    /// The CA certificate (PEM) that the reference's server certificate chains to.
+    pub fn ca_pem() -> &'static [u8] {
+        TLS_CA
     }
 }

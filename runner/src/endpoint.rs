@@ -12,6 +12,13 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 
+/// The harness endpoint's TLS identity: fixed test certificates for 127.0.0.1
+/// and localhost. A SUT trusts `HARNESS_CA` (sent at registration, and written
+/// beside every report as harness-ca.pem).
+const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
+const TLS_KEY: &[u8] = include_bytes!("../keys/tls/server-key.pem");
+pub const HARNESS_CA: &str = include_str!("../keys/tls/ca.pem");
+
 /// Largest request body the endpoint reads.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Requests that may wait for the scenario before the endpoint answers 503.
@@ -55,9 +62,14 @@ struct Shared {
 }
 
 impl HarnessEndpoint {
-    /// Listens on `listen` (port 0 for a free one); `patience` bounds how long a
-    /// request waits for the scenario before it gets a 503.
-    pub async fn start(listen: SocketAddr, public_base: Option<&str>, patience: Duration) -> std::io::Result<Self> {
+    /// Listens on `listen` (port 0 for a free one), over TLS unless `cleartext`;
+    /// `patience` bounds how long a request waits for the scenario before it gets a 503.
+    pub async fn start(
+        listen: SocketAddr,
+        public_base: Option<&str>,
+        patience: Duration,
+        cleartext: bool,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let (tx, inbox) = mpsc::channel(INBOX);
@@ -66,15 +78,20 @@ impl HarnessEndpoint {
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .with_state(Shared { inbox: tx, patience });
         let (stop, mut stopped) = watch::channel(false);
-        tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.changed().await;
-            };
-            let _ = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
-        });
+        let shutdown = async move {
+            let _ = stopped.changed().await;
+        };
+        if cleartext {
+            tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
+        } else {
+            let config = setconform_reference::tls::server_config(TLS_CHAIN, TLS_KEY)?;
+            let listener = setconform_reference::tls::TlsListener::new(listener, config, false)?;
+            tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
+        }
+        let scheme = if cleartext { "http" } else { "https" };
         let base = match public_base {
             Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
-            None => format!("http://{addr}"),
+            None => format!("{scheme}://{addr}"),
         };
         Ok(HarnessEndpoint { url: format!("{base}/pushpull"), inbox, _stop: stop })
     }

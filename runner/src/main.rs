@@ -140,7 +140,8 @@ fn run_command(args: RunArgs) -> i32 {
             let path = out.join("run.json");
             print!("{}", setconform_reports::console::summary(&record));
             let written = setconform_reports::json::write(&record, &path)
-                .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"));
+                .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"))
+                .and_then(|()| std::fs::write(out.join("harness-ca.pem"), setconform::endpoint::HARNESS_CA));
             match written {
                 Ok(()) => println!("report: {}", path.display()),
                 Err(e) => {
@@ -257,6 +258,8 @@ fn serve_reference(listen: SocketAddr, fault: Option<String>) -> i32 {
             Ok(reference) => {
                 println!("pushpull endpoint: {}", reference.pushpull_url());
                 println!("control API (http trigger): {}", reference.control_url());
+                println!("TLS: trust the CA in reference/keys/tls/ca.pem (also printed below)");
+                print!("{}", String::from_utf8_lossy(Reference::ca_pem()));
                 println!("stop with Ctrl-C");
                 let _ = tokio::signal::ctrl_c().await;
                 exit::CONFORMANT

@@ -442,7 +442,9 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
             (start(fi, "pushpull-http-initiator")?, start(fr, "pushpull-http-responder")?)
         }
     };
-    let wire = Wire::new(WireLimits::default(), None).map_err(|e| ConfigError::one(e.to_string()))?;
+    let roots: Vec<u8> = [&initiator.ca_pem, &responder.ca_pem].into_iter().flatten().flatten().copied().collect();
+    let roots = (!roots.is_empty()).then_some(roots);
+    let wire = Wire::new(WireLimits::default(), roots.as_deref()).map_err(|e| ConfigError::one(e.to_string()))?;
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire));

@@ -197,7 +197,7 @@ impl SutSetup {
             harness_alg: Alg::ES256,
             harness_listen: std::net::Ipv4Addr::LOCALHOST.into(),
             harness_public_base: None,
-            ca_pem: None,
+            ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
         }
     }

@@ -70,6 +70,9 @@ impl TriggerAction {
     pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>) -> TriggerAction {
         let mut body = json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks });
         if let Some((url, token)) = endpoint {
+            if url.starts_with("https://") {
+                body["endpoint_ca"] = json!(crate::endpoint::HARNESS_CA);
+            }
             body["endpoint"] = json!(url);
             body["endpoint_token"] = json!(token);
         }

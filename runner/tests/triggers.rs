@@ -10,23 +10,28 @@ use std::time::{Duration, Instant};
 
 /// A trigger command that forwards each action to the reference's control API.
 const FORWARDER: &str = r#"
-import json, os, sys, urllib.request
-base = sys.argv[1]
+import json, os, ssl, sys, urllib.request
+base, ca = sys.argv[1], sys.argv[2]
 action, peer = os.environ["SETCONFORM_ACTION"], os.environ.get("SETCONFORM_PEER", "")
 path = {"register": "/peers", "queue": f"/peers/{peer}/queue", "initiate": f"/peers/{peer}/initiate"}[action]
 req = urllib.request.Request(base + path, data=os.environ["SETCONFORM_REQUEST"].encode(),
                              headers={"Content-Type": "application/json"}, method="POST")
-with urllib.request.urlopen(req, timeout=5) as resp:
+with urllib.request.urlopen(req, timeout=5, context=ssl.create_default_context(cafile=ca)) as resp:
     sys.stdout.write(resp.read().decode())
 print("forwarded", action, file=sys.stderr)
 "#;
+
+fn reference_ca() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem")
+}
 
 fn sut_with_trigger(dir: &Path, port: u16, trigger: &str, extra: &str) -> PathBuf {
     let path = dir.join("sut.yaml");
     let text = format!(
         "name: exec-driven reference\nprofiles: [pushpull-http-responder, pushpull-http-initiator]\n\
          capabilities: [push-pull-class, also-responder]\n\
-         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull' }}\n{trigger}\n{extra}"
+         pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\ntls: {{ ca_file: '{}' }}\n{trigger}\n{extra}",
+        reference_ca().display()
     );
     std::fs::write(&path, text).unwrap();
     path
@@ -38,7 +43,8 @@ fn an_exec_trigger_drives_the_whole_catalogue() {
     let dir = common::scratch("exec");
     std::fs::write(dir.join("forward.py"), FORWARDER).unwrap();
     let trigger = format!(
-        "trigger: {{ exec: {{ command: [python3, ./forward.py, 'http://127.0.0.1:{port}/control'], timeout_ms: 5000 }} }}"
+        "trigger: {{ exec: {{ command: [python3, ./forward.py, 'https://127.0.0.1:{port}/control', '{}'], timeout_ms: 5000 }} }}",
+        reference_ca().display()
     );
     let (run, code) = common::execute(common::request(Some(sut_with_trigger(&dir, port, &trigger, "")), None, Some(9)));
     assert!(common::findings(&run).iter().all(|f| f.starts_with("INFO")), "{:?}", common::findings(&run));
@@ -95,14 +101,15 @@ fn register_by_hand(port: u16) -> String {
         "audience": setconform::sut::DEFAULT_HARNESS_AUDIENCE,
         "jwks": jwks,
     });
+    let ca = reqwest::Certificate::from_pem(setconform_reference::Reference::ca_pem()).unwrap();
+    let client = reqwest::Client::builder().tls_certs_merge([ca]).build().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let url = format!("http://127.0.0.1:{port}/control/peers");
-        let answer: serde_json::Value =
-            reqwest::Client::new().post(url).json(&body).send().await.unwrap().json().await.unwrap();
+        let url = format!("https://127.0.0.1:{port}/control/peers");
+        let answer: serde_json::Value = client.post(url).json(&body).send().await.unwrap().json().await.unwrap();
         let peer = answer["peer"].as_str().unwrap().to_owned();
-        let queue = format!("http://127.0.0.1:{port}/control/peers/{peer}/queue");
-        reqwest::Client::new().post(queue).json(&serde_json::json!({ "count": 5 })).send().await.unwrap();
+        let queue = format!("https://127.0.0.1:{port}/control/peers/{peer}/queue");
+        client.post(queue).json(&serde_json::json!({ "count": 5 })).send().await.unwrap();
         answer["token"].as_str().unwrap().to_owned()
     })
 }

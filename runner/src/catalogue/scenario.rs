@@ -17,6 +17,9 @@ pub struct Scenario {
     pub requires: Vec<String>,
     #[serde(default)]
     pub deadline_ms: Option<u64>,
+    /// Whether the harness's own endpoint (initiator profiles) is served over TLS.
+    #[serde(default = "default_true")]
+    pub endpoint_tls: bool,
     pub steps: Vec<Step>,
     /// The file it was loaded from.
     #[serde(skip)]
@@ -113,6 +116,9 @@ pub struct SendSpec {
     pub body: BodySpec,
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Send this request without TLS, to the same host and port.
+    #[serde(default)]
+    pub cleartext: bool,
 }
 
 /// Keeps an explicit `null` apart from an absent member: `json: null` sends `null`.
@@ -246,6 +252,8 @@ pub enum Check {
     NonNegativeInteger(String),
     MemberNames(bool),
     PromptAnswers(usize),
+    OverTls(bool),
+    NoSuccess(bool),
 }
 
 #[derive(Debug, Clone, Deserialize)]

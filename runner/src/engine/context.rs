@@ -120,6 +120,10 @@ pub struct Context<'a> {
     pub awaited: Option<Awaited>,
     /// A person was just asked to act: the next step waits for the outcome.
     pub manual: bool,
+    /// Why the last deliberate cleartext request got no HTTP answer at all.
+    pub refused: Option<String>,
+    /// URL of the harness's last request to the SUT's endpoint.
+    pub last_url: Option<String>,
     scenario_id: String,
 }
 
@@ -159,15 +163,17 @@ impl<'a> Context<'a> {
             endpoint: None,
             awaited: None,
             manual: false,
+            refused: None,
+            last_url: None,
             scenario_id: scenario.id.clone(),
         }
     }
 
-    /// Opens the harness's endpoint for a SUT that initiates toward it.
-    pub async fn open_endpoint(&mut self) -> Result<(), StepFailure> {
+    /// Opens the harness's endpoint for a SUT that initiates toward it (over TLS unless `cleartext`).
+    pub async fn open_endpoint(&mut self, cleartext: bool) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.deadline.saturating_duration_since(Instant::now());
-        let endpoint = HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience)
+        let endpoint = HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, cleartext)
             .await
             .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
         self.endpoint = Some(endpoint);

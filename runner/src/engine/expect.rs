@@ -64,11 +64,14 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Redelivered(step) => redelivered(ctx, *step),
         Check::Retired(step) => retired(ctx, *step),
         Check::Method(m) => method(ctx, m),
-        Check::Arrived(_) => arrived(ctx, false),
+        Check::Arrived(true) => arrived(ctx, false),
+        Check::Arrived(false) => nothing_arrived(ctx),
         Check::ArrivedWithin(_) => arrived(ctx, true),
         Check::NonNegativeInteger(pointer) => non_negative_integer(ctx, pointer),
         Check::MemberNames(_) => member_names(ctx),
         Check::PromptAnswers(n) => prompt_answers(ctx, *n),
+        Check::OverTls(_) => over_tls(ctx),
+        Check::NoSuccess(_) => no_success(ctx),
     }
 }
 
@@ -100,6 +103,41 @@ fn arrived(ctx: &Context<'_>, in_time: bool) -> (String, Outcome) {
         Some(t) => Err(format!("a request only after {} ms", t.as_millis())),
     };
     (exp, outcome)
+}
+
+/// No request reached the harness in the last `await_request` step.
+fn nothing_arrived(ctx: &Context<'_>) -> (String, Outcome) {
+    let Some(a) = ctx.awaited else {
+        return ("no request from the SUT".into(), Err("no step waited for a request".into()));
+    };
+    let exp = format!("no request from the SUT within {} ms", a.up_to.as_millis());
+    match a.arrived_after {
+        None => (exp, Ok("none came".into())),
+        Some(t) => (exp, Err(format!("a request after {} ms", t.as_millis()))),
+    }
+}
+
+/// The last exchange with the SUT's endpoint went over TLS and was answered.
+fn over_tls(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "an answer over TLS (https) from the SUT's endpoint".to_owned();
+    match (&ctx.last_url, ctx.last.as_ref().and_then(|l| l.status)) {
+        (Some(url), Some(status)) if url.starts_with("https://") => (exp, Ok(format!("HTTP {status} from {url}"))),
+        (Some(url), _) => (exp, Err(format!("{url} is not served over TLS, or did not answer"))),
+        (None, _) => (exp, no_response()),
+    }
+}
+
+/// The last (deliberately cleartext) request was refused: no connection, or no 2xx answer.
+fn no_success(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "the request refused: no HTTP answer, or a status outside 2xx".to_owned();
+    if let Some(why) = &ctx.refused {
+        return (exp, Ok(format!("no HTTP answer ({why})")));
+    }
+    match ctx.last.as_ref().and_then(|l| l.status) {
+        Some(s) if (200..300).contains(&s) => (exp, Err(format!("HTTP status {s}"))),
+        Some(s) => (exp, Ok(format!("HTTP status {s}"))),
+        None => (exp, no_response()),
+    }
 }
 
 fn non_negative_integer(ctx: &Context<'_>, pointer: &str) -> (String, Outcome) {

@@ -67,7 +67,7 @@ async fn run_steps(
     let initiator_sut = ctx.env.catalogue.profiles.get(profile).is_some_and(|p| p.role == "initiator");
     if initiator_sut {
         ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
-        ctx.open_endpoint().await?;
+        ctx.open_endpoint(!scenario.endpoint_tls).await?;
     }
     ctx.setup(initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
     let mut after_manual = false;

@@ -16,7 +16,20 @@ const INVALID_TOKEN: &str = "setconform-invalid-token";
 pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFailure> {
     let body = body_bytes(ctx, &spec.body);
     let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
-    post(ctx, &method, body, spec.body.content_type.as_deref(), spec.auth.unwrap_or(Auth::Valid)).await
+    let auth = spec.auth.unwrap_or(Auth::Valid);
+    if !spec.cleartext {
+        return post(ctx, &method, body, spec.body.content_type.as_deref(), auth).await;
+    }
+    // A deliberate downgrade (§4, §12.2): no HTTP answer at all is an outcome to judge, not an error.
+    ctx.refused = None;
+    match post_to(ctx, &method, body, spec.body.content_type.as_deref(), auth, true).await {
+        Err(f) if f.verdict == setconform_reports::Verdict::Error => {
+            ctx.last = None;
+            ctx.refused = Some(f.reason);
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Keeps talking until every SET the harness sent is answered and every SET
@@ -83,9 +96,24 @@ async fn post(
     content_type: Option<&str>,
     auth: Auth,
 ) -> Result<(), StepFailure> {
-    let Some(url) = ctx.env.sut.pushpull_endpoint.clone() else {
+    post_to(ctx, method, body, content_type, auth, false).await
+}
+
+async fn post_to(
+    ctx: &mut Context<'_>,
+    method: &str,
+    body: Vec<u8>,
+    content_type: Option<&str>,
+    auth: Auth,
+    cleartext: bool,
+) -> Result<(), StepFailure> {
+    let Some(mut url) = ctx.env.sut.pushpull_endpoint.clone() else {
         return Err(StepFailure::error("the SUT configuration has no pushpull endpoint".into()));
     };
+    if cleartext && let Some(rest) = url.strip_prefix("https://") {
+        url = format!("http://{rest}");
+    }
+    ctx.last_url = Some(url.clone());
     let mut headers = vec![("Content-Type".to_owned(), content_type.unwrap_or("application/json").to_owned())];
     let token = match auth {
         Auth::Valid => ctx.token.clone(),
