@@ -91,6 +91,9 @@ pub struct AwaitSpec {
 pub struct RespondSpec {
     #[serde(default)]
     pub status: Option<u16>,
+    /// Answer this much later: a deliberately slow peer (a scripted behaviour, not a wait).
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
     #[serde(flatten)]
     pub body: BodySpec,
 }

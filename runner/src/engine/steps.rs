@@ -80,6 +80,9 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
     let status = respond.status.unwrap_or(200);
     let reply = crate::endpoint::Reply { status, content_type: content_type.clone(), body: body.clone() };
+    if let Some(ms) = respond.delay_ms {
+        tokio::time::sleep(Duration::from_millis(ms).min(ctx.remaining())).await;
+    }
     // The SUT may have given up already; what it did is recorded either way.
     let _ = inbound.reply.send(reply);
     let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
