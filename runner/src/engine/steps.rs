@@ -55,8 +55,13 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
 /// it carries, and answers as the step scripts.
 pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<(), StepFailure> {
     let timeouts = ctx.env.sut.timeouts;
-    let within = spec.within_ms.map_or(timeouts.retry_window, Duration::from_millis);
-    let up_to = spec.up_to_ms.map_or(timeouts.observation, Duration::from_millis).max(within);
+    // An explicit bound wins over the defaults; the reasonable window never exceeds the whole wait.
+    let (within, up_to) = match (spec.within_ms.map(Duration::from_millis), spec.up_to_ms.map(Duration::from_millis)) {
+        (Some(w), Some(u)) => (w.min(u), u),
+        (Some(w), None) => (w, timeouts.observation.max(w)),
+        (None, Some(u)) => (timeouts.retry_window.min(u), u),
+        (None, None) => (timeouts.retry_window, timeouts.observation),
+    };
     let began = Instant::now();
     let wait = up_to.min(ctx.remaining());
     let Some(endpoint) = ctx.endpoint.as_mut() else {
