@@ -96,6 +96,7 @@ struct PairArgs {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(args) => run_command(args),
@@ -115,6 +116,16 @@ fn main() -> ExitCode {
         Command::Reference { listen, fault } => serve_reference(listen, fault),
     };
     ExitCode::from(code as u8)
+}
+
+/// `setconform run --list | head` should end quietly when `head` stops reading,
+/// as command-line tools do, not panic inside the console printer.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 fn run_command(args: RunArgs) -> i32 {

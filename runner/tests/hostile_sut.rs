@@ -110,3 +110,44 @@ fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
         assert!(s.reason.as_deref().unwrap_or("").contains("not understood"), "{:?}", s.reason);
     }
 }
+
+/// A listener that answers with a 200 whose body never ends (16 MiB and counting).
+fn endless_body_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+                let mut buf = [0u8; 8192];
+                let _ = stream.read(&mut buf);
+                let head =
+                    b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 16777216\r\n\r\n";
+                if stream.write_all(head).is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                for _ in 0..256 {
+                    if stream.write_all(&chunk).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn an_oversized_body_is_cut_at_the_cap_and_judged() {
+    let port = endless_body_server();
+    let mut req = common::request(Some(sut_yaml(port, 5000, 10_000)), None, Some(1));
+    req.args = common::args(Some("batch.1"));
+    let (run, _) = common::execute(req);
+    let s = &run.scenarios[0];
+    assert_eq!(s.verdict, Verdict::Error, "{:?}", s.reason);
+    let body = &s.transcript[0].response.as_ref().expect("the answer is recorded").body;
+    assert!(body.truncated, "the body was cut");
+    assert!(body.size <= 4 * 1024 * 1024, "read no more than the cap: {}", body.size);
+    assert!(body.text.len() <= 64 * 1024, "kept no more than the transcript cap");
+}
