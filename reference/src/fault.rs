@@ -32,10 +32,12 @@ pub enum Fault {
     MisnamedAck,
     AcceptCleartext,
     InitiateCleartext,
+    WsNoSubprotocol,
+    WsUpgradeUnoffered,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 29] = [
+    pub const ALL: [Fault; 31] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -65,6 +67,8 @@ impl Fault {
         Fault::MisnamedAck,
         Fault::AcceptCleartext,
         Fault::InitiateCleartext,
+        Fault::WsNoSubprotocol,
+        Fault::WsUpgradeUnoffered,
     ];
 
     /// The name used on the command line.
@@ -158,6 +162,14 @@ impl Fault {
                 "drop-after-error-response",
                 &["PP-HTTP-014"],
                 "as initiator, takes an error response as the end of the SETs it carried",
+            ),
+            Fault::WsNoSubprotocol => {
+                ("ws-no-subprotocol", &["PP-WS-004"], "upgrades to WebSocket without naming pushpull in its reply")
+            }
+            Fault::WsUpgradeUnoffered => (
+                "ws-upgrade-unoffered",
+                &["PP-WS-005"],
+                "upgrades to pushpull over WebSocket when pushpull was not offered",
             ),
             Fault::AcceptCleartext => {
                 ("accept-cleartext", &["PP-EP-004"], "serves requests that arrive without TLS as if they had")

@@ -19,6 +19,7 @@ mod peers;
 mod pushpull;
 mod server;
 pub mod tls;
+mod websocket;
 
 pub use fault::Fault;
 pub use server::{Reference, ReferenceConfig};

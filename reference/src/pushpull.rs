@@ -18,11 +18,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const ASYNC_ACK_BATCH: usize = 10;
 
 /// What a request asked of us, once parsed and type-checked.
-struct Request {
+pub(crate) struct Request {
     sets: Vec<(String, String)>,
     ack: Vec<String>,
     set_errs: Vec<String>,
     max_response_events: Option<usize>,
+}
+
+impl Request {
+    /// A request that carries nothing: what an unprompted message answers.
+    pub(crate) fn empty() -> Request {
+        Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None }
+    }
 }
 
 pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
@@ -48,7 +55,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: Header
     let request = match parse(&body) {
         Ok(r) => r,
         Err(_) if fault == Some(Fault::ParseAnything) || (body.is_empty() && fault == Some(Fault::AcceptAnyMethod)) => {
-            Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None }
+            Request::empty()
         }
         Err(why) => return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
     };
@@ -63,7 +70,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: Header
 }
 
 /// Applies one request to the peer's state and builds the response object.
-fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<Value, String> {
+pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<Value, String> {
     // Judge every SET first: a request is accepted or refused whole.
     let judged: Vec<(String, Result<(), jose::Rejection>)> =
         request.sets.iter().map(|(key, token)| (key.clone(), jose::validate(key, token, &peer.trust))).collect();
@@ -158,12 +165,12 @@ pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String>
 }
 
 /// Parses and type-checks a request body (§5, §6.1); the error says what is wrong.
-fn parse(body: &[u8]) -> Result<Request, String> {
+pub(crate) fn parse(body: &[u8]) -> Result<Request, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
     let Value::Object(obj) = value else {
         return Err("body is not a JSON object".into());
     };
-    let mut request = Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None };
+    let mut request = Request::empty();
     if let Some(sets) = obj.get("sets") {
         let sets = sets.as_object().ok_or("`sets` is not an object")?;
         for (key, token) in sets {
@@ -194,7 +201,7 @@ fn parse(body: &[u8]) -> Result<Request, String> {
     Ok(request)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())

@@ -4,8 +4,8 @@ use crate::control;
 use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
-use crate::pushpull;
 use crate::tls;
+use crate::websocket;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
@@ -90,7 +90,7 @@ impl Reference {
             gates: Mutex::default(),
         });
         let router = Router::new()
-            .route("/pushpull", any(pushpull::handle))
+            .route("/pushpull", any(websocket::entry))
             .route("/control/peers", post(control::register))
             .route("/control/peers/{peer}", get(control::state))
             .route("/control/peers/{peer}/queue", post(control::queue))

@@ -10,8 +10,8 @@ mod time;
 pub mod verdict;
 
 pub use run::{
-    Body, DecodedSet, Exchange, ExpectationResult, Header, HttpRequest, HttpResponse, ProcessRecord, RequirementResult,
-    Run, ScenarioResult, Summary, SutInfo, Tool,
+    Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord,
+    RequirementResult, Run, ScenarioResult, Summary, SutInfo, Tool,
 };
 pub use time::rfc3339_utc;
 pub use verdict::Verdict;

@@ -127,8 +127,22 @@ pub struct Exchange {
     /// For a trigger command: what the process did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<ProcessRecord>,
+    /// For a WebSocket frame: which way it went and what it was; `request`
+    /// then holds its payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<FrameRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// One WebSocket frame (RFC 6455 §5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrameRecord {
+    /// `sent` (harness to SUT) or `received`.
+    pub direction: String,
+    /// `text`, `binary`, `close`, `ping` or `pong`.
+    pub opcode: String,
+    pub size: usize,
 }
 
 /// A trigger command's run: exit code (none when killed) and bounded output.

@@ -39,6 +39,8 @@ struct SutFile {
 #[derive(Debug, Deserialize)]
 struct PushpullSection {
     endpoint: String,
+    #[serde(default)]
+    websocket: Option<String>,
 }
 #[derive(Debug, Deserialize)]
 struct AuthSection {
@@ -147,6 +149,8 @@ pub struct SutSetup {
     pub profiles: Vec<String>,
     pub capabilities: Vec<String>,
     pub pushpull_endpoint: Option<String>,
+    /// Where the WebSocket binding is (AMB-01); `None`: the endpoint URL itself.
+    pub pushpull_websocket: Option<String>,
     pub bearer_token: Option<String>,
     pub trigger: Option<TriggerConfig>,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
@@ -163,6 +167,17 @@ pub struct SutSetup {
 }
 
 impl SutSetup {
+    /// The WebSocket URL: as configured, or the endpoint's own URL upgraded (ws/wss).
+    pub fn websocket_url(&self) -> Option<String> {
+        self.pushpull_websocket.clone().or_else(|| {
+            let e = self.pushpull_endpoint.as_deref()?;
+            Some(match e.strip_prefix("https://") {
+                Some(rest) => format!("wss://{rest}"),
+                None => e.replacen("http://", "ws://", 1),
+            })
+        })
+    }
+
     /// Reads and checks `sut.yaml`; every problem names the file and field.
     pub fn load(path: &Path) -> Result<SutSetup, Vec<LoadError>> {
         let file = SourceFile::read(path).map_err(|e| vec![e])?;
@@ -188,6 +203,7 @@ impl SutSetup {
             profiles,
             capabilities: Vec::new(),
             pushpull_endpoint: Some(pushpull_url),
+            pushpull_websocket: None,
             bearer_token: None,
             trigger: Some(TriggerConfig::Http { url: control_url }),
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
@@ -266,7 +282,10 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         timeouts.retry_window = t.retry_window_ms.map_or(timeouts.retry_window, ms);
         timeouts.observation = t.observation_ms.map_or(timeouts.observation, ms).max(timeouts.retry_window);
     }
-    let pushpull_endpoint = raw.pushpull.map(|p| p.endpoint);
+    let (pushpull_endpoint, pushpull_websocket) = match raw.pushpull {
+        Some(p) => (Some(p.endpoint), p.websocket),
+        None => (None, None),
+    };
     for (pointer, url) in [("/pushpull/endpoint", pushpull_endpoint.as_deref())] {
         if let Some(url) = url
             && let Err(e) = reqwest::Url::parse(url)
@@ -284,6 +303,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         profiles: raw.profiles,
         capabilities: raw.capabilities,
         pushpull_endpoint,
+        pushpull_websocket,
         bearer_token,
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),

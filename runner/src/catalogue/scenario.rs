@@ -43,6 +43,26 @@ pub enum Action {
     Send(Box<SendSpec>),
     Settle(SettleSpec),
     AwaitRequest(Box<AwaitSpec>),
+    WsConnect(WsConnectSpec),
+    WsSend(Box<BodySpec>),
+    WsReceive(WsReceiveSpec),
+}
+
+/// Open a WebSocket to the SUT (pushpull §7.1): the opening handshake, offering `protocols`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WsConnectSpec {
+    /// Subprotocols to offer; `[pushpull]` unless said.
+    #[serde(default)]
+    pub protocols: Option<Vec<String>>,
+    #[serde(default)]
+    pub auth: Option<Auth>,
+}
+
+/// Wait for the SUT's next message on the socket.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WsReceiveSpec {
+    #[serde(default)]
+    pub within_ms: Option<u64>,
 }
 
 /// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.
@@ -257,6 +277,7 @@ pub enum Check {
     PromptAnswers(usize),
     OverTls(bool),
     NoSuccess(bool),
+    Subprotocol(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -124,6 +124,8 @@ pub struct Context<'a> {
     pub refused: Option<String>,
     /// URL of the harness's last request to the SUT's endpoint.
     pub last_url: Option<String>,
+    /// An open pushpull WebSocket to the SUT, and its URL.
+    pub ws: Option<(crate::wire::websocket::Socket, String)>,
     scenario_id: String,
 }
 
@@ -165,6 +167,7 @@ impl<'a> Context<'a> {
             manual: false,
             refused: None,
             last_url: None,
+            ws: None,
             scenario_id: scenario.id.clone(),
         }
     }
@@ -345,7 +348,7 @@ impl<'a> Context<'a> {
         self.absorb_message(None, Some(method), headers, body, true);
     }
 
-    fn absorb_message(
+    pub(super) fn absorb_message(
         &mut self,
         status: Option<u16>,
         method: Option<String>,
@@ -414,7 +417,33 @@ impl<'a> Context<'a> {
         })
     }
 
-    fn elapsed_ms(&self) -> u64 {
+    /// Appends a WebSocket frame to the transcript.
+    pub fn record_frame(&mut self, url: &str, direction: &str, opcode: &str, payload: &[u8]) {
+        let frame = setconform_reports::FrameRecord {
+            direction: direction.to_owned(),
+            opcode: opcode.to_owned(),
+            size: payload.len(),
+        };
+        let seq = self.transcript.len() + 1;
+        let at_ms = self.elapsed_ms();
+        self.transcript.push(wire::record_frame(seq, self.step, at_ms, url, frame, payload));
+    }
+
+    /// Appends an exchange recorded elsewhere (the WebSocket handshake).
+    pub fn record_exchange(
+        &mut self,
+        channel: &str,
+        req: &Outgoing,
+        at: Instant,
+        result: &Result<Observed, WireError>,
+    ) {
+        let seq = self.transcript.len() + 1;
+        let at_ms = at.saturating_duration_since(self.started).as_millis() as u64;
+        let took = at.elapsed().as_millis() as u64;
+        self.transcript.push(wire::record(seq, channel, self.step, at_ms, took, req, result));
+    }
+
+    pub fn elapsed_ms(&self) -> u64 {
         self.started.elapsed().as_millis() as u64
     }
 

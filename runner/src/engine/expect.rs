@@ -72,6 +72,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::PromptAnswers(n) => prompt_answers(ctx, *n),
         Check::OverTls(_) => over_tls(ctx),
         Check::NoSuccess(_) => no_success(ctx),
+        Check::Subprotocol(want) => subprotocol(ctx, want),
     }
 }
 
@@ -137,6 +138,24 @@ fn no_success(ctx: &Context<'_>) -> (String, Outcome) {
         Some(s) if (200..300).contains(&s) => (exp, Err(format!("HTTP status {s}"))),
         Some(s) => (exp, Ok(format!("HTTP status {s}"))),
         None => (exp, no_response()),
+    }
+}
+
+/// The opening handshake's answer as to the pushpull subprotocol (§7.1.1, RFC 6455 §4.2.2).
+fn subprotocol(ctx: &Context<'_>, want: &str) -> (String, Outcome) {
+    let Some(last) = &ctx.last else { return ("a handshake answer".into(), no_response()) };
+    let status = last.status.unwrap_or(0);
+    let named = last.header("sec-websocket-protocol").map(str::trim);
+    let actual =
+        format!("HTTP {status}, Sec-WebSocket-Protocol {}", named.map_or("absent".to_owned(), |n| format!("{n:?}")));
+    if want == "pushpull" {
+        let exp = "101 with exactly Sec-WebSocket-Protocol: pushpull".to_owned();
+        (exp, if status == 101 && named == Some("pushpull") { Ok(actual) } else { Err(actual) })
+    } else {
+        let exp = "no 101 that names pushpull (the subprotocol was not offered)".to_owned();
+        let pushpull_session = status == 101 && named.is_some_and(|n| n.split(',').any(|p| p.trim() == "pushpull"));
+        let upgraded_anyway = status == 101 && named.is_none();
+        (exp, if pushpull_session || upgraded_anyway { Err(actual) } else { Ok(actual) })
     }
 }
 

@@ -5,6 +5,7 @@ mod context;
 mod expect;
 mod judge;
 mod steps;
+mod websocket;
 
 pub use context::RunEnv;
 
@@ -80,6 +81,9 @@ async fn run_steps(
                 Action::Send(spec) => steps::send(ctx, spec).await?,
                 Action::Settle(spec) => steps::settle(ctx, spec).await?,
                 Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
+                Action::WsConnect(spec) => websocket::connect(ctx, spec).await?,
+                Action::WsSend(spec) => websocket::send(ctx, spec).await?,
+                Action::WsReceive(spec) => websocket::receive(ctx, spec).await?,
             }
             let judged: Vec<ExpectationResult> = step
                 .expect

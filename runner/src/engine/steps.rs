@@ -137,7 +137,7 @@ async fn post_to(
 }
 
 /// The bytes of a body as a step describes it.
-fn body_bytes(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+pub(super) fn body_bytes(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
     match (&spec.raw, &spec.json) {
         (Some(raw), _) => raw.clone().into_bytes(),
         (None, Some(value)) => value.to_string().into_bytes(),

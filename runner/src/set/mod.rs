@@ -19,3 +19,8 @@ pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
 pub(crate) fn unb64(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
 }
+
+/// Standard base64 with padding, as a `Sec-WebSocket-Key` is written (RFC 6455 §4.1).
+pub fn b64_standard(bytes: impl AsRef<[u8]>) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -5,7 +5,7 @@ use super::client::{Observed, Outgoing, WireError};
 use crate::set::decode_for_transcript;
 use crate::trigger::ExecOutcome;
 use serde_json::Value;
-use setconform_reports::{Body, Exchange, Header, HttpRequest, HttpResponse, ProcessRecord};
+use setconform_reports::{Body, Exchange, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord};
 
 /// Replaces secret header values in transcripts.
 pub const REDACTED: &str = "[redacted]";
@@ -53,7 +53,29 @@ pub fn record(
         },
         response,
         process: None,
+        frame: None,
         error,
+    }
+}
+
+/// The transcript entry for one WebSocket frame on the socket at `url`.
+pub fn record_frame(seq: usize, step: usize, at_ms: u64, url: &str, frame: FrameRecord, payload: &[u8]) -> Exchange {
+    Exchange {
+        seq,
+        channel: "sut".to_owned(),
+        step,
+        at_ms,
+        duration_ms: 0,
+        request: HttpRequest {
+            method: "WS".to_owned(),
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: body(payload, false),
+        },
+        response: None,
+        process: None,
+        frame: Some(frame),
+        error: None,
     }
 }
 
@@ -100,6 +122,7 @@ pub fn record_non_http(t: NonHttpTrigger<'_>) -> Exchange {
         },
         response: None,
         process,
+        frame: None,
         error,
     }
 }

@@ -2,6 +2,7 @@
 
 mod capture;
 mod client;
+pub mod websocket;
 
-pub use capture::{NonHttpTrigger, REDACTED, record, record_non_http};
+pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http};
 pub use client::{Observed, Outgoing, Wire, WireError, WireLimits};
