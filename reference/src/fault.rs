@@ -34,10 +34,11 @@ pub enum Fault {
     InitiateCleartext,
     WsNoSubprotocol,
     WsUpgradeUnoffered,
+    WsSeveralObjects,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 31] = [
+    pub const ALL: [Fault; 32] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -69,6 +70,7 @@ impl Fault {
         Fault::InitiateCleartext,
         Fault::WsNoSubprotocol,
         Fault::WsUpgradeUnoffered,
+        Fault::WsSeveralObjects,
     ];
 
     /// The name used on the command line.
@@ -171,6 +173,9 @@ impl Fault {
                 &["PP-WS-005"],
                 "upgrades to pushpull over WebSocket when pushpull was not offered",
             ),
+            Fault::WsSeveralObjects => {
+                ("ws-several-objects", &["PP-WS-010"], "puts two Communication Objects into one WebSocket message")
+            }
             Fault::AcceptCleartext => {
                 ("accept-cleartext", &["PP-EP-004"], "serves requests that arrive without TLS as if they had")
             }

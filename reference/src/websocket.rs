@@ -67,11 +67,16 @@ fn upgrade(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response
 
 async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
     let fault = app.fault;
+    // §7: one Communication Object per message; the fault sends each twice over in one.
+    let encode = |v: Value| {
+        let text = if fault == Some(Fault::WsSeveralObjects) { format!("{v}{v}") } else { v.to_string() };
+        Message::Text(text.into())
+    };
     let answer = |request: Request| -> Option<Value> {
         app.peers.with_token(&token, |peer| pushpull::exchange(peer, request, fault).ok()).flatten()
     };
     if let Some(owed) = answer(Request::empty()).filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
-        && socket.send(Message::Text(owed.to_string().into())).await.is_err()
+        && socket.send(encode(owed)).await.is_err()
     {
         return;
     }
@@ -88,7 +93,7 @@ async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
             Err(why) => return close(socket, INVALID_PAYLOAD, &why).await,
         };
         let Some(reply) = reply else { break };
-        if socket.send(Message::Text(reply.to_string().into())).await.is_err() {
+        if socket.send(encode(reply)).await.is_err() {
             break;
         }
     }

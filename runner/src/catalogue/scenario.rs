@@ -278,6 +278,8 @@ pub enum Check {
     OverTls(bool),
     NoSuccess(bool),
     Subprotocol(String),
+    FrameType(String),
+    NoExtensions(bool),
 }
 
 #[derive(Debug, Clone, Deserialize)]

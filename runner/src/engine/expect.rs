@@ -73,6 +73,8 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::OverTls(_) => over_tls(ctx),
         Check::NoSuccess(_) => no_success(ctx),
         Check::Subprotocol(want) => subprotocol(ctx, want),
+        Check::FrameType(want) => frame_type(ctx, want),
+        Check::NoExtensions(_) => no_extensions(ctx),
     }
 }
 
@@ -156,6 +158,27 @@ fn subprotocol(ctx: &Context<'_>, want: &str) -> (String, Outcome) {
         let pushpull_session = status == 101 && named.is_some_and(|n| n.split(',').any(|p| p.trim() == "pushpull"));
         let upgraded_anyway = status == 101 && named.is_none();
         (exp, if pushpull_session || upgraded_anyway { Err(actual) } else { Ok(actual) })
+    }
+}
+
+/// The SUT's last WebSocket message came in a frame of this type (AMB-03: text is the baseline).
+fn frame_type(ctx: &Context<'_>, want: &str) -> (String, Outcome) {
+    let exp = format!("a {want} message");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.header("opcode") {
+        Some(op) if op == want => (exp, Ok(format!("a {op} message"))),
+        Some(op) => (exp, Err(format!("a {op} message"))),
+        None => (exp, Err("the last message is not a WebSocket message".into())),
+    }
+}
+
+/// The handshake answer negotiates no extension (the harness offers none; RFC 6455 §9.1).
+fn no_extensions(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "no Sec-WebSocket-Extensions in the handshake answer (none was offered)".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.header("sec-websocket-extensions") {
+        None => (exp, Ok("none".into())),
+        Some(e) => (exp, Err(format!("Sec-WebSocket-Extensions: {e}"))),
     }
 }
 

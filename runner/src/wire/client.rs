@@ -63,6 +63,9 @@ impl Wire {
             .connect_timeout(limits.connect)
             // A redirect is an answer to judge, not to follow.
             .redirect(reqwest::redirect::Policy::none())
+            // A fresh connection per exchange: a pooled one that the SUT closed in the
+            // meantime would turn into a spurious ERROR, and no verdict may hang on that race.
+            .pool_max_idle_per_host(0)
             .no_proxy();
         if let Some(pem) = extra_roots_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| WireError::Other(e.to_string()))?;

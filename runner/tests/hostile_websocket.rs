@@ -1,0 +1,152 @@
+//! WebSocket peers that misbehave: every one ends in a verdict within the
+//! scenario deadline, never a hang or a panic.
+
+mod common;
+
+use futures_util::{SinkExt, StreamExt};
+use setconform_reports::{Run, Verdict};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Silent,
+    Garbage,
+    NotJson,
+    CloseAtOnce,
+    Huge,
+    PingFlood,
+}
+
+/// Serves `behaviour` on a loopback port, on a runtime of its own.
+fn hostile_peer(behaviour: Behaviour) -> u16 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { continue };
+                tokio::spawn(serve(tcp, behaviour));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+// The handshake callback's error type is tungstenite's, large or not.
+#[allow(clippy::result_large_err)]
+async fn serve(mut tcp: tokio::net::TcpStream, behaviour: Behaviour) {
+    match behaviour {
+        Behaviour::Silent => {
+            let mut buf = [0u8; 4096];
+            let _ = tcp.read(&mut buf).await;
+            std::future::pending::<()>().await
+        }
+        Behaviour::Garbage => {
+            let mut buf = [0u8; 4096];
+            let _ = tcp.read(&mut buf).await;
+            let _ = tcp.write_all(b"\x00\x01 this is not HTTP\r\n\r\n").await;
+        }
+        _ => {
+            let agree = |_: &Request, mut resp: Response| {
+                resp.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().unwrap());
+                Ok(resp)
+            };
+            let Ok(mut ws) = tokio_tungstenite::accept_hdr_async(tcp, agree).await else { return };
+            match behaviour {
+                Behaviour::CloseAtOnce => {
+                    let _ = ws.close(None).await;
+                }
+                Behaviour::Huge => {
+                    let _ = ws.send(Message::Text("x".repeat(5 * 1024 * 1024).into())).await;
+                }
+                Behaviour::PingFlood => {
+                    for _ in 0..20_000 {
+                        if ws.send(Message::Ping(vec![0u8; 16].into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                _ => {
+                    while let Some(Ok(_)) = ws.next().await {
+                        if ws.send(Message::Text("this is not json".into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            // Keep the socket open a while so the harness, not the peer, ends the exchange.
+            let _ = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
+        }
+    }
+}
+
+fn sut(port: u16) -> PathBuf {
+    let path = common::scratch("hostile-ws").join("sut.yaml");
+    let text = format!(
+        "name: hostile ws\nprofiles: [pushpull-ws-responder]\n\
+         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull', websocket: 'ws://127.0.0.1:{port}/pushpull' }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 4000 }}\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_against(behaviour: Behaviour) -> (Run, Duration) {
+    let mut req = common::request(Some(sut(hostile_peer(behaviour))), None, Some(1));
+    req.args = common::args(Some("ws.responder.exchange.acknowledged"));
+    let started = Instant::now();
+    let (run, _) = common::execute(req);
+    (run, started.elapsed())
+}
+
+fn assert_verdict(behaviour: Behaviour, expected: Verdict, reason_contains: Option<&str>) {
+    let (run, took) = run_against(behaviour);
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    let s = &run.scenarios[0];
+    assert_eq!(s.verdict, expected, "{:?} {:?}", s.reason, s.expectations);
+    if let Some(text) = reason_contains {
+        assert!(s.reason.as_deref().unwrap_or("").contains(text), "{:?}", s.reason);
+    }
+}
+
+#[test]
+fn a_handshake_never_answered_times_out() {
+    assert_verdict(Behaviour::Silent, Verdict::Timeout, Some("WebSocket handshake"));
+}
+
+#[test]
+fn a_handshake_answered_with_garbage_is_an_error() {
+    assert_verdict(Behaviour::Garbage, Verdict::Error, Some("not an HTTP status line"));
+}
+
+#[test]
+fn a_message_that_is_not_json_fails_the_rule() {
+    let (run, _) = run_against(Behaviour::NotJson);
+    let failed: Vec<_> = run.scenarios[0].expectations.iter().filter(|e| e.verdict == Verdict::Fail).collect();
+    assert!(failed.iter().any(|e| e.requirement == "PP-WS-010"), "{failed:?}");
+}
+
+#[test]
+fn a_close_mid_exchange_is_judged_not_awaited() {
+    assert_verdict(Behaviour::CloseAtOnce, Verdict::Fail, None);
+}
+
+#[test]
+fn an_oversized_message_is_refused_at_the_cap() {
+    assert_verdict(Behaviour::Huge, Verdict::Error, Some("WebSocket receive"));
+}
+
+#[test]
+fn a_ping_flood_does_not_outlast_the_window() {
+    // The flooding peer may give up and reset the connection first: ERROR then, else FAIL.
+    let (run, took) = run_against(Behaviour::PingFlood);
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    let v = run.scenarios[0].verdict;
+    assert!(matches!(v, Verdict::Fail | Verdict::Error), "{v:?}");
+}
