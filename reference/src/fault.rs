@@ -176,9 +176,11 @@ impl Fault {
             Fault::WsSeveralObjects => {
                 ("ws-several-objects", &["PP-WS-010"], "puts two Communication Objects into one WebSocket message")
             }
-            Fault::AcceptCleartext => {
-                ("accept-cleartext", &["PP-EP-004"], "serves requests that arrive without TLS as if they had")
-            }
+            Fault::AcceptCleartext => (
+                "accept-cleartext",
+                &["PP-EP-004", "PP-WS-011"],
+                "serves requests and upgrades that arrive without TLS",
+            ),
             Fault::InitiateCleartext => {
                 ("initiate-cleartext", &["PP-SEC-001"], "as initiator, sends SETs to a peer endpoint that is not https")
             }

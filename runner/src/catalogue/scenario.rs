@@ -56,6 +56,9 @@ pub struct WsConnectSpec {
     pub protocols: Option<Vec<String>>,
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Try `ws://` instead of `wss://`, to the same host and port (PP-WS-011).
+    #[serde(default)]
+    pub cleartext: bool,
 }
 
 /// Wait for the SUT's next message on the socket.

@@ -132,12 +132,14 @@ fn over_tls(ctx: &Context<'_>) -> (String, Outcome) {
 
 /// The last (deliberately cleartext) request was refused: no connection, or no 2xx answer.
 fn no_success(ctx: &Context<'_>) -> (String, Outcome) {
-    let exp = "the request refused: no HTTP answer, or a status outside 2xx".to_owned();
+    let exp = "the request refused: no HTTP answer, or a status that is not a success (2xx, or 101 for an upgrade)"
+        .to_owned();
     if let Some(why) = &ctx.refused {
         return (exp, Ok(format!("no HTTP answer ({why})")));
     }
     match ctx.last.as_ref().and_then(|l| l.status) {
-        Some(s) if (200..300).contains(&s) => (exp, Err(format!("HTTP status {s}"))),
+        // 101 is a WebSocket handshake's success.
+        Some(s) if (200..300).contains(&s) || s == 101 => (exp, Err(format!("HTTP status {s}"))),
         Some(s) => (exp, Ok(format!("HTTP status {s}"))),
         None => (exp, no_response()),
     }

@@ -12,9 +12,15 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// Performs the opening handshake; keeps the socket when the SUT agreed to pushpull.
 pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), StepFailure> {
-    let Some(url) = ctx.env.sut.websocket_url() else {
+    let Some(mut url) = ctx.env.sut.websocket_url() else {
         return Err(StepFailure::error("the SUT configuration has no pushpull endpoint to upgrade".into()));
     };
+    if spec.cleartext
+        && let Some(rest) = url.strip_prefix("wss://")
+    {
+        url = format!("ws://{rest}");
+    }
+    ctx.refused = None;
     let protocols = spec.protocols.clone().unwrap_or_else(|| vec![SUBPROTOCOL.to_owned()]);
     let token = match spec.auth.unwrap_or(Auth::Valid) {
         Auth::Valid => ctx.token.clone(),
@@ -43,6 +49,12 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
             ctx.absorb_message(Some(answer.status), None, answer.headers, Vec::new(), false);
             // Like a well-behaved initiator, never use a socket the SUT did not agree to (§7.1.1).
             ctx.ws = socket.filter(|_| pushpull).map(|s| (s, url));
+            Ok(())
+        }
+        // A deliberate cleartext attempt that gets no answer at all has been refused.
+        Err(e) if spec.cleartext && !matches!(e, WireError::Timeout(_)) => {
+            ctx.last = None;
+            ctx.refused = Some(e.to_string());
             Ok(())
         }
         Err(WireError::Timeout(_)) => Err(StepFailure::timeout(format!(
