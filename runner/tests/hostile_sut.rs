@@ -35,18 +35,18 @@ fn silent_server() -> u16 {
     port
 }
 
-/// A listener that answers every connection with `reply` and closes.
-fn scripted_server(reply: &'static [u8]) -> u16 {
+/// A loopback listener that reads each request and answers it with `answer`,
+/// one thread per connection so parallel scenarios do not queue behind each other.
+fn answering_server(answer: fn(&mut std::net::TcpStream)) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
-            // One thread per connection: parallel scenarios must not queue behind each other.
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
                 let mut buf = [0u8; 8192];
                 let _ = stream.read(&mut buf);
-                let _ = stream.write_all(reply);
+                answer(&mut stream);
             });
         }
     });
@@ -96,7 +96,9 @@ fn the_scenario_deadline_bounds_a_scenario_whatever_the_request_timeout() {
 
 #[test]
 fn garbage_instead_of_http_is_an_error_not_a_panic() {
-    let port = scripted_server(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
+    let port = answering_server(|s| {
+        let _ = s.write_all(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
+    });
     let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
     assert_eq!(code, 3);
     assert!(run.scenarios.iter().all(|s| s.verdict == Verdict::Error), "{:?}", common::findings(&run));
@@ -105,8 +107,10 @@ fn garbage_instead_of_http_is_an_error_not_a_panic() {
 #[test]
 fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
     // Registration "succeeds" with a body the harness cannot use: a clear ERROR.
-    let port =
-        scripted_server(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n[1,2,3]");
+    let port = answering_server(|s| {
+        let _ =
+            s.write_all(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n[1,2,3]");
+    });
     let (run, _) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
     for s in &run.scenarios {
         assert_eq!(s.verdict, Verdict::Error, "{}", s.id);
@@ -114,36 +118,23 @@ fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
     }
 }
 
-/// A listener that answers with a 200 whose body never ends (16 MiB and counting).
-fn endless_body_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-                let mut buf = [0u8; 8192];
-                let _ = stream.read(&mut buf);
-                let head =
-                    b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 16777216\r\n\r\n";
-                if stream.write_all(head).is_err() {
-                    return;
-                }
-                let chunk = vec![b' '; 64 * 1024];
-                for _ in 0..256 {
-                    if stream.write_all(&chunk).is_err() {
-                        return;
-                    }
-                }
-            });
+/// Answers with a body that never ends (16 MiB announced, written until the reader stops).
+fn endless_body(stream: &mut std::net::TcpStream) {
+    let head = b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 16777216\r\n\r\n";
+    if stream.write_all(head).is_err() {
+        return;
+    }
+    let chunk = vec![b' '; 64 * 1024];
+    for _ in 0..256 {
+        if stream.write_all(&chunk).is_err() {
+            return;
         }
-    });
-    port
+    }
 }
 
 #[test]
 fn an_oversized_body_is_cut_at_the_cap_and_judged() {
-    let port = endless_body_server();
+    let port = answering_server(endless_body);
     let mut req = common::request(Some(sut_yaml(port, 5000, 10_000)), None, Some(1));
     req.args = common::args(Some("batch.1"));
     let (run, _) = common::execute(req);

@@ -18,11 +18,11 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
     let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
     let auth = spec.auth.unwrap_or(Auth::Valid);
     if !spec.cleartext {
-        return post(ctx, &method, body, spec.body.content_type.as_deref(), auth).await;
+        return post(ctx, &method, body, spec.body.content_type.as_deref(), auth, false).await;
     }
     // A deliberate downgrade (§4, §12.2): no HTTP answer at all is an outcome to judge, not an error.
     ctx.refused = None;
-    match post_to(ctx, &method, body, spec.body.content_type.as_deref(), auth, true).await {
+    match post(ctx, &method, body, spec.body.content_type.as_deref(), auth, true).await {
         Err(f) if f.verdict == setconform_reports::Verdict::Error => {
             ctx.last = None;
             ctx.refused = Some(f.reason);
@@ -46,7 +46,7 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
         if spec.ack && !ctx.pending.is_empty() {
             object.insert("ack".into(), json!(take_pending(ctx)));
         }
-        post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid).await?;
+        post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid, false).await?;
     }
     Ok(())
 }
@@ -97,17 +97,8 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     Ok(())
 }
 
+/// One request to the SUT's Pushpull endpoint (`cleartext`: http on the same host and port).
 async fn post(
-    ctx: &mut Context<'_>,
-    method: &str,
-    body: Vec<u8>,
-    content_type: Option<&str>,
-    auth: Auth,
-) -> Result<(), StepFailure> {
-    post_to(ctx, method, body, content_type, auth, false).await
-}
-
-async fn post_to(
     ctx: &mut Context<'_>,
     method: &str,
     body: Vec<u8>,
