@@ -145,3 +145,21 @@ fn an_oversized_body_is_cut_at_the_cap_and_judged() {
     assert!(body.size <= 4 * 1024 * 1024, "read no more than the cap: {}", body.size);
     assert!(body.text.len() <= 64 * 1024, "kept no more than the transcript cap");
 }
+
+/// A SUT that answers over plain HTTP breaks the TLS rule, whatever else it does.
+#[test]
+fn an_endpoint_without_tls_fails_the_tls_rule() {
+    let port = answering_server(|s| {
+        let body = br#"{"peer":"p1"}"#;
+        let head =
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body);
+    });
+    let mut req = common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1));
+    req.args = common::args(Some("http.responder.post.empty-object"));
+    let (run, code) = common::execute(req);
+    let tls = run.scenarios[0].expectations.iter().find(|e| e.requirement == "PP-EP-003").expect("judged");
+    assert_eq!(tls.verdict, Verdict::Fail, "{tls:?}");
+    assert_eq!(code, 1);
+}

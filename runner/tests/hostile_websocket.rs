@@ -19,6 +19,8 @@ enum Behaviour {
     CloseAtOnce,
     Huge,
     PingFlood,
+    /// Answers in binary frames and negotiates an extension nobody offered.
+    BinaryWithExtension,
 }
 
 /// Serves `behaviour` on a loopback port, on a runtime of its own.
@@ -53,8 +55,11 @@ async fn serve(mut tcp: tokio::net::TcpStream, behaviour: Behaviour) {
             let _ = tcp.write_all(b"\x00\x01 this is not HTTP\r\n\r\n").await;
         }
         _ => {
-            let agree = |_: &Request, mut resp: Response| {
+            let agree = move |_: &Request, mut resp: Response| {
                 resp.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().unwrap());
+                if matches!(behaviour, Behaviour::BinaryWithExtension) {
+                    resp.headers_mut().insert("Sec-WebSocket-Extensions", "x-setconform-test".parse().unwrap());
+                }
                 Ok(resp)
             };
             let Ok(mut ws) = tokio_tungstenite::accept_hdr_async(tcp, agree).await else { return };
@@ -68,6 +73,13 @@ async fn serve(mut tcp: tokio::net::TcpStream, behaviour: Behaviour) {
                 Behaviour::PingFlood => {
                     for _ in 0..20_000 {
                         if ws.send(Message::Ping(vec![0u8; 16].into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                Behaviour::BinaryWithExtension => {
+                    while let Some(Ok(_)) = ws.next().await {
+                        if ws.send(Message::Binary(b"{}".to_vec().into())).await.is_err() {
                             return;
                         }
                     }
@@ -98,8 +110,12 @@ fn sut(port: u16) -> PathBuf {
 }
 
 fn run_against(behaviour: Behaviour) -> (Run, Duration) {
+    run_scenario(behaviour, "ws.responder.exchange.acknowledged")
+}
+
+fn run_scenario(behaviour: Behaviour, filter: &str) -> (Run, Duration) {
     let mut req = common::request(Some(sut(hostile_peer(behaviour))), None, Some(1));
-    req.args = common::args(Some("ws.responder.exchange.acknowledged"));
+    req.args = common::args(Some(filter));
     let started = Instant::now();
     let (run, _) = common::execute(req);
     (run, started.elapsed())
@@ -149,4 +165,20 @@ fn a_ping_flood_does_not_outlast_the_window() {
     assert!(took < Duration::from_secs(6), "took {took:?}");
     let v = run.scenarios[0].verdict;
     assert!(matches!(v, Verdict::Fail | Verdict::Error), "{v:?}");
+}
+
+/// Binary frames and an unoffered extension are readings the specs leave open
+/// (AMB-03): recorded as INFO on PP-WS-010, not passed silently.
+#[test]
+fn binary_frames_and_unoffered_extensions_are_recorded() {
+    let info_on = |run: &Run, expected: &str| {
+        run.scenarios[0]
+            .expectations
+            .iter()
+            .any(|e| e.requirement == "PP-WS-010" && e.verdict == Verdict::Info && e.expected.contains(expected))
+    };
+    let (run, _) = run_scenario(Behaviour::BinaryWithExtension, "ws.responder.handshake.pushpull");
+    assert!(info_on(&run, "Sec-WebSocket-Extensions"), "{:?}", run.scenarios[0].expectations);
+    let (run, _) = run_scenario(Behaviour::BinaryWithExtension, "ws.responder.exchange.acknowledged");
+    assert!(info_on(&run, "a text message"), "{:?}", run.scenarios[0].expectations);
 }
