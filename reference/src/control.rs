@@ -43,6 +43,9 @@ pub struct NewPeer {
     /// PEM CA certificate(s) the endpoint's certificate chains to.
     #[serde(default)]
     endpoint_ca: Option<String>,
+    /// `http` (default) or `websocket`: upgrade at the endpoint's URL (pushpull §7.1).
+    #[serde(default)]
+    binding: Option<String>,
 }
 
 pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> Response {
@@ -53,7 +56,21 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
             return (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("endpoint_ca: {e}") }))).into_response();
         }
     };
-    let endpoint = req.endpoint.map(|url| Endpoint { url, token: req.endpoint_token, client });
+    let websocket = match req.binding.as_deref() {
+        None | Some("http") => false,
+        Some("websocket") => true,
+        Some(other) => {
+            let body = json!({ "error": format!("binding: {other:?} is neither http nor websocket") });
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+    };
+    let endpoint = req.endpoint.map(|url| Endpoint {
+        url,
+        token: req.endpoint_token,
+        client,
+        websocket,
+        ca_pem: req.endpoint_ca.clone(),
+    });
     let initiates = endpoint.is_some();
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
     if initiates {

@@ -35,10 +35,14 @@ pub enum Fault {
     WsNoSubprotocol,
     WsUpgradeUnoffered,
     WsSeveralObjects,
+    WsBinaryFrames,
+    WsOfferMissing,
+    WsIgnoreSubprotocol,
+    WsHttpOnLiveSocket,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 32] = [
+    pub const ALL: [Fault; 36] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -71,6 +75,10 @@ impl Fault {
         Fault::WsNoSubprotocol,
         Fault::WsUpgradeUnoffered,
         Fault::WsSeveralObjects,
+        Fault::WsBinaryFrames,
+        Fault::WsOfferMissing,
+        Fault::WsIgnoreSubprotocol,
+        Fault::WsHttpOnLiveSocket,
     ];
 
     /// The name used on the command line.
@@ -86,6 +94,15 @@ impl Fault {
     /// What the reference does wrong under this fault.
     pub fn description(self) -> &'static str {
         self.entry().2
+    }
+
+    /// The ambiguity (AMB-nn) under which the specs' reading of this
+    /// deviation is open: the suite reports it as INFO, not as a violation.
+    pub fn ambiguity(self) -> Option<&'static str> {
+        match self {
+            Fault::WsBinaryFrames => Some("AMB-03"),
+            _ => None,
+        }
     }
 
     pub fn from_name(name: &str) -> Option<Fault> {
@@ -176,6 +193,26 @@ impl Fault {
             Fault::WsSeveralObjects => {
                 ("ws-several-objects", &["PP-WS-010"], "puts two Communication Objects into one WebSocket message")
             }
+            Fault::WsBinaryFrames => (
+                "ws-binary-frames",
+                &["PP-WS-010"],
+                "sends its WebSocket messages in binary frames, not text (both roles)",
+            ),
+            Fault::WsOfferMissing => (
+                "ws-offer-missing",
+                &["PP-WS-003"],
+                "as initiator, asks for the WebSocket upgrade without listing pushpull",
+            ),
+            Fault::WsIgnoreSubprotocol => (
+                "ws-ignore-subprotocol",
+                &["PP-WS-006"],
+                "as initiator, sends Communication Objects on a socket whose handshake reply did not name pushpull",
+            ),
+            Fault::WsHttpOnLiveSocket => (
+                "ws-http-on-live-socket",
+                &["PP-WS-007"],
+                "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open",
+            ),
             Fault::AcceptCleartext => (
                 "accept-cleartext",
                 &["PP-EP-004", "PP-WS-011"],

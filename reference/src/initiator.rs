@@ -25,45 +25,71 @@ pub enum Reason {
     Retry,
 }
 
-/// One request to the peer's endpoint and the processing of its answer.
-/// Requests to one peer never overlap, so SETs are not sent twice at once.
+/// One communication toward the peer: over its WebSocket when it asked for
+/// one (§7.1), else one request to its endpoint and the processing of the
+/// answer. Communications with one peer never overlap, so SETs are not sent
+/// twice at once.
 pub async fn initiate(app: Arc<App>, peer_id: String, reason: Reason) {
     let gate = app.initiating(&peer_id);
     let _one_at_a_time = gate.lock().await;
+    let websocket = app.peers.with_id(&peer_id, |p| p.endpoint.as_ref().is_some_and(|e| e.websocket));
+    if websocket == Some(true) {
+        crate::ws_initiator::deliver(&app, &peer_id, reason).await;
+    } else {
+        exchange(&app, &peer_id, reason).await;
+    }
+}
+
+/// One HTTP request to the peer's endpoint (§6.1) and the processing of its answer.
+pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
     let fault = app.fault;
-    let Some(prepared) = app.peers.with_id(&peer_id, |p| prepare(p, reason, fault)).flatten() else {
+    let Some(prepared) = app.peers.with_id(peer_id, |p| prepare(p, reason, fault, None)).flatten() else {
         return;
     };
     let answer = send(&prepared, fault).await;
-    app.peers.with_id(&peer_id, |p| absorb(p, &prepared, answer, fault));
+    app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, fault));
 }
 
 /// Everything one request carries, taken from the peer's state.
-struct Prepared {
+pub struct Prepared {
     client: reqwest::Client,
     url: String,
     token: Option<String>,
-    body: Value,
+    pub body: Value,
     carried: Vec<String>,
     owed: Vec<(String, Verdict)>,
 }
 
-fn prepare(peer: &mut Peer, reason: Reason, fault: Option<Fault>) -> Option<Prepared> {
+/// Takes what the next communication carries out of the peer's state. Over a
+/// WebSocket (`socket_retry`: the retry interval) a retry carries only SETs
+/// that went out longer ago than that, since nothing answers a message there.
+pub fn prepare(
+    peer: &mut Peer,
+    reason: Reason,
+    fault: Option<Fault>,
+    socket_retry: Option<Duration>,
+) -> Option<Prepared> {
     let endpoint = peer.endpoint.clone()?;
     // §12.2: SETs go to peers over TLS only.
     if !endpoint.url.starts_with("https://") && fault != Some(Fault::InitiateCleartext) {
         return None;
     }
-    if reason == Reason::Retry && peer.outbox.is_empty() && peer.owed.is_empty() {
+    let now = std::time::Instant::now();
+    let due = |o: &Outgoing| match (reason, socket_retry, o.last_sent) {
+        (Reason::Retry, Some(interval), Some(at)) => now.duration_since(at) >= interval,
+        _ => true,
+    };
+    if reason == Reason::Retry && !peer.outbox.iter().any(due) && peer.owed.is_empty() {
         return None;
     }
     let mut body = Map::new();
     let mut sets = Map::new();
     let mut carried = Vec::new();
-    for out in peer.outbox.iter_mut() {
+    for out in peer.outbox.iter_mut().filter(|o| due(o)) {
         let key = if fault == Some(Fault::JtiKeyMismatch) { format!("{}-key", out.jti) } else { out.jti.clone() };
         sets.insert(key, json!(out.token));
         out.deliveries += 1;
+        out.last_sent = Some(now);
         carried.push(out.jti.clone());
     }
     if fault == Some(Fault::NoRedelivery) {
@@ -87,7 +113,10 @@ fn prepare(peer: &mut Peer, reason: Reason, fault: Option<Fault>) -> Option<Prep
     if !errs.is_empty() {
         body.insert("setErrs".into(), Value::Object(errs));
     }
-    body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
+    // Meaningless over a WebSocket, where nothing responds (AMB-03).
+    if socket_retry.is_none() {
+        body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
+    }
     Some(Prepared {
         client: endpoint.client,
         url: endpoint.url,
@@ -145,18 +174,27 @@ async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
     }
 }
 
+/// Folds the peer's answer to a request into its state.
 fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>) {
-    let Answer::Ok(object) = answer else {
-        // §6.2.2: an error response neither acknowledges nor rejects anything;
-        // what we owed is owed again.
-        if fault == Some(Fault::DropAfterErrorResponse) {
-            peer.outbox.retain(|o| !prepared.carried.contains(&o.jti));
-        }
-        let mut owed = prepared.owed.clone();
-        owed.append(&mut peer.owed);
-        peer.owed = owed;
-        return;
-    };
+    match answer {
+        Answer::Ok(object) => absorb_object(peer, &object, fault),
+        Answer::Refused => restore(peer, prepared, fault),
+    }
+}
+
+/// A communication that went nowhere: what it owed is owed again.
+pub fn restore(peer: &mut Peer, prepared: &Prepared, fault: Option<Fault>) {
+    // §6.2.2: an error response neither acknowledges nor rejects anything.
+    if fault == Some(Fault::DropAfterErrorResponse) {
+        peer.outbox.retain(|o| !prepared.carried.contains(&o.jti));
+    }
+    let mut owed = prepared.owed.clone();
+    owed.append(&mut peer.owed);
+    peer.owed = owed;
+}
+
+/// Takes in a Communication Object from the peer: its acks, setErrs and SETs.
+pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>) {
     let strings = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
@@ -177,7 +215,7 @@ fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fa
         let iat = crate::pushpull::now();
         for jti in &errored {
             let token = jose::mint(jti, &peer.audience, iat, None);
-            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0 });
+            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0, last_sent: None });
         }
     }
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {

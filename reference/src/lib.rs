@@ -20,6 +20,7 @@ mod pushpull;
 mod server;
 pub mod tls;
 mod websocket;
+mod ws_initiator;
 
 pub use fault::Fault;
 pub use server::{Reference, ReferenceConfig};

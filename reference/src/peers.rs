@@ -11,6 +11,8 @@ pub struct Outgoing {
     pub jti: String,
     pub token: String,
     pub deliveries: u32,
+    /// When it last went out.
+    pub last_sent: Option<std::time::Instant>,
 }
 
 /// What the reference decided about a SET the peer sent.
@@ -45,6 +47,10 @@ pub struct Endpoint {
     pub token: Option<String>,
     /// A client that trusts the CA the peer named for its endpoint.
     pub client: reqwest::Client,
+    /// Talk to it over WebSocket (pushpull §7.1), upgrading at the endpoint's URL.
+    pub websocket: bool,
+    /// The CA the peer named, for the WebSocket's TLS.
+    pub ca_pem: Option<String>,
 }
 
 impl Peer {

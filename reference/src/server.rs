@@ -54,6 +54,8 @@ pub struct App {
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Live pushpull sockets toward peers (initiator over WebSocket).
+    sockets: Mutex<HashMap<String, crate::ws_initiator::Kick>>,
 }
 
 impl App {
@@ -61,6 +63,24 @@ impl App {
     pub fn initiating(&self, peer: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
         gates.entry(peer.to_owned()).or_default().clone()
+    }
+
+    /// The live socket toward `peer`, if there is one.
+    pub fn socket_to(&self, peer: &str) -> Option<crate::ws_initiator::Kick> {
+        let sockets = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        sockets.get(peer).filter(|k| !k.is_closed()).cloned()
+    }
+
+    pub fn keep_socket(&self, peer: &str, kick: crate::ws_initiator::Kick) {
+        self.sockets.lock().unwrap_or_else(|e| e.into_inner()).insert(peer.to_owned(), kick);
+    }
+
+    /// Forgets the socket toward `peer` once its session has ended (and not a newer one).
+    pub fn drop_socket(&self, peer: &str) {
+        let mut sockets = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        if sockets.get(peer).is_some_and(|k| k.is_closed()) {
+            sockets.remove(peer);
+        }
     }
 }
 
@@ -88,6 +108,7 @@ impl Reference {
             retry_interval: config.retry_interval,
             stopped: stopped.clone(),
             gates: Mutex::default(),
+            sockets: Mutex::default(),
         });
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))

@@ -70,7 +70,11 @@ async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
     // §7: one Communication Object per message; the fault sends each twice over in one.
     let encode = |v: Value| {
         let text = if fault == Some(Fault::WsSeveralObjects) { format!("{v}{v}") } else { v.to_string() };
-        Message::Text(text.into())
+        if fault == Some(Fault::WsBinaryFrames) {
+            Message::Binary(text.into_bytes().into())
+        } else {
+            Message::Text(text.into())
+        }
     };
     let answer = |request: Request| -> Option<Value> {
         app.peers.with_token(&token, |peer| pushpull::exchange(peer, request, fault).ok()).flatten()
