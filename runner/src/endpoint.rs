@@ -1,16 +1,24 @@
 //! The harness's own Pushpull endpoint, for scenarios in which the SUT is the
 //! initiator (pushpull §6): one per scenario on a loopback port. Every request
-//! is handed to the scenario, which judges it and scripts the answer.
+//! is handed to the scenario, which judges it and scripts the answer. A GET
+//! with `Upgrade: websocket` on the same URL (AMB-01 reading (a)) is handed
+//! over the same way; when the scenario answers 101 it gets the socket.
 
+use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::State;
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hyper::upgrade::OnUpgrade;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 /// The harness endpoint's TLS identity: fixed test certificates for 127.0.0.1
 /// and localhost. A SUT trusts `HARNESS_CA` (sent at registration, and written
@@ -32,6 +40,15 @@ pub struct Captured {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub at: Instant,
+    /// A WebSocket opening handshake: GET with `Upgrade: websocket`.
+    pub upgrade: bool,
+}
+
+impl Captured {
+    /// First value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
 }
 
 /// The answer a scenario gives to one request.
@@ -40,23 +57,30 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub body: Vec<u8>,
+    /// Further headers; for a 101, `Sec-WebSocket-Protocol` if any.
+    pub headers: Vec<(String, String)>,
 }
 
 pub struct Inbound {
     pub request: Captured,
     pub reply: oneshot::Sender<Reply>,
+    /// For a handshake answered 101: the socket, once the connection is upgraded.
+    pub socket: Option<oneshot::Receiver<Socket>>,
 }
 
 pub struct HarnessEndpoint {
     /// The endpoint URL the SUT is told to call.
     pub url: String,
     inbox: mpsc::Receiver<Inbound>,
+    http_requests: Arc<AtomicUsize>,
     _stop: watch::Sender<bool>,
 }
 
 #[derive(Clone)]
 struct Shared {
     inbox: mpsc::Sender<Inbound>,
+    /// Requests other than WebSocket handshakes that reached the endpoint.
+    http_requests: Arc<AtomicUsize>,
     /// How long a request waits for the scenario's answer.
     patience: Duration,
 }
@@ -73,10 +97,9 @@ impl HarnessEndpoint {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let (tx, inbox) = mpsc::channel(INBOX);
-        let router = Router::new()
-            .fallback(capture)
-            .layer(DefaultBodyLimit::max(MAX_BODY))
-            .with_state(Shared { inbox: tx, patience });
+        let http_requests = Arc::new(AtomicUsize::new(0));
+        let shared = Shared { inbox: tx, http_requests: http_requests.clone(), patience };
+        let router = Router::new().fallback(capture).with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
         let shutdown = async move {
             let _ = stopped.changed().await;
@@ -93,7 +116,12 @@ impl HarnessEndpoint {
             Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
             None => format!("{scheme}://{addr}"),
         };
-        Ok(HarnessEndpoint { url: format!("{base}/pushpull"), inbox, _stop: stop })
+        Ok(HarnessEndpoint { url: format!("{base}/pushpull"), inbox, http_requests, _stop: stop })
+    }
+
+    /// How many requests other than WebSocket handshakes have reached the endpoint so far.
+    pub fn http_requests(&self) -> usize {
+        self.http_requests.load(Ordering::SeqCst)
     }
 
     /// The next request from the SUT, if one arrives within `within`.
@@ -102,26 +130,83 @@ impl HarnessEndpoint {
     }
 }
 
-async fn capture(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let upgrade = parts.method == Method::GET
+        && parts
+            .headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let on_upgrade = if upgrade { parts.extensions.remove::<OnUpgrade>() } else { None };
+    if !upgrade {
+        shared.http_requests.fetch_add(1, Ordering::SeqCst);
+    }
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
     let request = Captured {
-        method: method.to_string(),
-        url: uri.to_string(),
-        headers: headers
+        method: parts.method.to_string(),
+        url: parts.uri.to_string(),
+        headers: parts
+            .headers
             .iter()
             .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
         body: body.to_vec(),
         at: Instant::now(),
+        upgrade,
     };
+    let key = request.header("sec-websocket-key").map(|k| derive_accept_key(k.trim().as_bytes()));
     let (reply, answer) = oneshot::channel();
-    if shared.inbox.try_send(Inbound { request, reply }).is_err() {
+    let (socket_tx, socket_rx) = oneshot::channel();
+    let socket = on_upgrade.is_some().then_some(socket_rx);
+    if shared.inbox.try_send(Inbound { request, reply, socket }).is_err() {
         return (StatusCode::SERVICE_UNAVAILABLE, "the harness is not listening for this request").into_response();
     }
-    match tokio::time::timeout(shared.patience, answer).await {
-        Ok(Ok(r)) => {
-            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(axum::http::header::CONTENT_TYPE, r.content_type)], r.body).into_response()
+    let reply = match tokio::time::timeout(shared.patience, answer).await {
+        Ok(Ok(r)) => r,
+        _ => return (StatusCode::SERVICE_UNAVAILABLE, "the scenario did not answer this request").into_response(),
+    };
+    if reply.status == 101 {
+        return match (on_upgrade, key) {
+            (Some(on_upgrade), Some(accept)) => switch_protocols(on_upgrade, &accept, reply.headers, socket_tx),
+            _ => (StatusCode::BAD_REQUEST, "not a WebSocket opening handshake").into_response(),
+        };
+    }
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response();
+    append_headers(&mut response, reply.headers);
+    response
+}
+
+/// Answers a handshake with 101 (RFC 6455 §4.2.2) and hands the upgraded
+/// connection to the scenario as a server-side socket.
+fn switch_protocols(
+    on_upgrade: OnUpgrade,
+    accept: &str,
+    headers: Vec<(String, String)>,
+    socket: oneshot::Sender<Socket>,
+) -> Response {
+    tokio::spawn(async move {
+        let Ok(upgraded) = on_upgrade.await else { return };
+        let io: Box<dyn Io> = Box::new(hyper_util::rt::TokioIo::new(upgraded));
+        let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
+        let _ = socket.send(WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await);
+    });
+    let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+    let fixed = [("upgrade", "websocket"), ("connection", "Upgrade"), ("sec-websocket-accept", accept)];
+    append_headers(&mut response, fixed.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect());
+    append_headers(&mut response, headers);
+    response
+}
+
+fn append_headers(response: &mut Response, headers: Vec<(String, String)>) {
+    for (name, value) in headers {
+        if let (Ok(n), Ok(v)) = (header::HeaderName::from_bytes(name.as_bytes()), header::HeaderValue::from_str(&value))
+        {
+            response.headers_mut().append(n, v);
         }
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "the scenario did not answer this request").into_response(),
     }
 }

@@ -168,11 +168,16 @@ pub async fn run(
             Ok(obs) => {
                 judge_response(&mut conv.responder, &mut conv.initiator, obs, &trust_b, round);
                 let content_type = obs.header("content-type").unwrap_or("application/json").to_owned();
-                Reply { status: obs.status, content_type, body: obs.body.clone() }
+                Reply { status: obs.status, content_type, body: obs.body.clone(), headers: Vec::new() }
             }
             Err(e) => {
                 stalled = Some(format!("the responder did not answer a relayed request: {e}"));
-                Reply { status: 502, content_type: "text/plain".into(), body: b"responder unreachable".to_vec() }
+                Reply {
+                    status: 502,
+                    content_type: "text/plain".into(),
+                    body: b"responder unreachable".to_vec(),
+                    headers: Vec::new(),
+                }
             }
         };
         let captured =
@@ -374,7 +379,7 @@ async fn register(
     identity: &HarnessIdentity,
     endpoint: Option<(String, String)>,
 ) -> Result<Identity, PairError> {
-    let body = act(conv, wire, sut, side, TriggerAction::register(identity, endpoint)).await?;
+    let body = act(conv, wire, sut, side, TriggerAction::register(identity, endpoint, "http")).await?;
     let reg: Registration = serde_json::from_slice(&body)
         .map_err(|e| setup_error(side, format!("registration answer is not understood: {e}")))?;
     let missing =

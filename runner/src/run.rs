@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 3] =
-    ["pushpull-http-responder", "pushpull-http-initiator", "pushpull-ws-responder"];
+pub const REFERENCE_PROFILES: [&str; 4] =
+    ["pushpull-http-responder", "pushpull-http-initiator", "pushpull-ws-responder", "pushpull-ws-initiator"];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;

@@ -66,8 +66,10 @@ pub enum TriggerAction {
 }
 
 impl TriggerAction {
-    /// The registration request; `endpoint` (URL, token) when the SUT is to initiate toward the harness.
-    pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>) -> TriggerAction {
+    /// The registration request; `endpoint` (URL, token) when the SUT is to
+    /// initiate toward the harness, over `binding` ("http", or "websocket":
+    /// upgrade at the endpoint's URL, pushpull §7.1, AMB-01 reading (a)).
+    pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>, binding: &str) -> TriggerAction {
         let mut body = json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks });
         if let Some((url, token)) = endpoint {
             if url.starts_with("https://") {
@@ -75,6 +77,7 @@ impl TriggerAction {
             }
             body["endpoint"] = json!(url);
             body["endpoint_token"] = json!(token);
+            body["binding"] = json!(binding);
         }
         TriggerAction::Register { body }
     }

@@ -14,7 +14,7 @@ pub use requirement::{Level, Requirement};
 pub use scenario::{
     AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, ErrorCodeSpec, Expectation, ObjectSpec, Reqs,
     RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec, Step, TriggerSpec,
-    WsConnectSpec, WsReceiveSpec,
+    WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 

@@ -44,6 +44,7 @@ pub enum Action {
     Settle(SettleSpec),
     AwaitRequest(Box<AwaitSpec>),
     WsConnect(WsConnectSpec),
+    WsAccept(WsAcceptSpec),
     WsSend(Box<BodySpec>),
     WsReceive(WsReceiveSpec),
 }
@@ -59,6 +60,30 @@ pub struct WsConnectSpec {
     /// Try `ws://` instead of `wss://`, to the same host and port (PP-WS-011).
     #[serde(default)]
     pub cleartext: bool,
+}
+
+/// Wait for the SUT's opening handshake at the harness's endpoint (pushpull
+/// §7.1, the SUT as initiator) and answer it as scripted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WsAcceptSpec {
+    #[serde(default)]
+    pub answer: WsAnswer,
+    /// How long to wait at most (default: the SUT's observation window).
+    #[serde(default)]
+    pub up_to_ms: Option<u64>,
+}
+
+/// How the harness answers an opening handshake.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WsAnswer {
+    /// 101 naming `pushpull`, when the SUT offered it (PP-WS-004, the harness's side).
+    #[default]
+    Pushpull,
+    /// 101 naming no subprotocol: not a pushpull session (PP-WS-006).
+    NoSubprotocol,
+    /// 405: an endpoint that takes POST only (PP-WS-008).
+    Refuse,
 }
 
 /// Wait for the SUT's next message on the socket.
@@ -283,6 +308,10 @@ pub enum Check {
     Subprotocol(String),
     FrameType(String),
     NoExtensions(bool),
+    UpgradeRequested(bool),
+    OffersSubprotocol(String),
+    OverSocketOnly(bool),
+    UpgradeAtEndpoint(bool),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -73,9 +73,12 @@ impl LastMessage {
     }
 }
 
-/// What the last `await_request` step saw.
+/// What the last step that waited for the SUT (`await_request`, `ws_accept`,
+/// `ws_receive`) saw.
 #[derive(Debug, Clone, Copy)]
 pub struct Awaited {
+    /// What was waited for, in words: "request", "WebSocket message".
+    pub what: &'static str,
     /// How long after the step began the request came, if it came.
     pub arrived_after: Option<Duration>,
     pub within: Duration,
@@ -126,6 +129,10 @@ pub struct Context<'a> {
     pub last_url: Option<String>,
     /// An open pushpull WebSocket to the SUT, and its URL.
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
+    /// Why no pushpull WebSocket is open, for the steps that need one.
+    pub ws_gone: Option<String>,
+    /// HTTP requests the harness's endpoint had seen when it accepted the SUT's upgrade.
+    pub http_at_upgrade: Option<usize>,
     scenario_id: String,
 }
 
@@ -168,6 +175,8 @@ impl<'a> Context<'a> {
             refused: None,
             last_url: None,
             ws: None,
+            http_at_upgrade: None,
+            ws_gone: None,
             scenario_id: scenario.id.clone(),
         }
     }
@@ -183,8 +192,9 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// Registers the harness as a peer through the trigger adapter, if there is one.
-    pub async fn setup(&mut self, needs_trigger: bool) -> Result<(), StepFailure> {
+    /// Registers the harness as a peer through the trigger adapter, if there is one;
+    /// `binding` is how the SUT is to reach the harness's endpoint.
+    pub async fn setup(&mut self, needs_trigger: bool, binding: &str) -> Result<(), StepFailure> {
         if self.env.sut.trigger.is_none() {
             if needs_trigger {
                 return Err(StepFailure::error(
@@ -199,7 +209,7 @@ impl<'a> Context<'a> {
             jwks: HarnessKeys::get().jwks().clone(),
         };
         let endpoint = self.endpoint.as_ref().map(|e| (e.url.clone(), self.endpoint_token.clone()));
-        let Some(answer) = self.act(TriggerAction::register(&identity, endpoint)).await? else {
+        let Some(answer) = self.act(TriggerAction::register(&identity, endpoint, binding)).await? else {
             // A person configures the SUT; its identity comes from sut.yaml.
             self.peer = Some("manual".into());
             return Ok(());

@@ -75,6 +75,10 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Subprotocol(want) => subprotocol(ctx, want),
         Check::FrameType(want) => frame_type(ctx, want),
         Check::NoExtensions(_) => no_extensions(ctx),
+        Check::UpgradeRequested(_) => upgrade_requested(ctx),
+        Check::OffersSubprotocol(token) => offers_subprotocol(ctx, token),
+        Check::OverSocketOnly(_) => over_socket_only(ctx),
+        Check::UpgradeAtEndpoint(_) => upgrade_at_endpoint(ctx),
     }
 }
 
@@ -99,11 +103,12 @@ fn arrived(ctx: &Context<'_>, in_time: bool) -> (String, Outcome) {
         return ("a request from the SUT".into(), Err("no step waited for a request".into()));
     };
     let limit = if in_time { a.within } else { a.up_to };
-    let exp = format!("a request from the SUT within {} ms", limit.as_millis());
+    let what = a.what;
+    let exp = format!("a {what} from the SUT within {} ms", limit.as_millis());
     let outcome = match a.arrived_after {
-        None => Err(format!("no request within {} ms", a.up_to.as_millis())),
-        Some(t) if t <= limit => Ok(format!("a request after {} ms", t.as_millis())),
-        Some(t) => Err(format!("a request only after {} ms", t.as_millis())),
+        None => Err(format!("no {what} within {} ms", a.up_to.as_millis())),
+        Some(t) if t <= limit => Ok(format!("a {what} after {} ms", t.as_millis())),
+        Some(t) => Err(format!("a {what} only after {} ms", t.as_millis())),
     };
     (exp, outcome)
 }
@@ -113,10 +118,11 @@ fn nothing_arrived(ctx: &Context<'_>) -> (String, Outcome) {
     let Some(a) = ctx.awaited else {
         return ("no request from the SUT".into(), Err("no step waited for a request".into()));
     };
-    let exp = format!("no request from the SUT within {} ms", a.up_to.as_millis());
+    let what = a.what;
+    let exp = format!("no {what} from the SUT within {} ms", a.up_to.as_millis());
     match a.arrived_after {
         None => (exp, Ok("none came".into())),
-        Some(t) => (exp, Err(format!("a request after {} ms", t.as_millis()))),
+        Some(t) => (exp, Err(format!("a {what} after {} ms", t.as_millis()))),
     }
 }
 
@@ -181,6 +187,62 @@ fn no_extensions(ctx: &Context<'_>) -> (String, Outcome) {
     match last.header("sec-websocket-extensions") {
         None => (exp, Ok("none".into())),
         Some(e) => (exp, Err(format!("Sec-WebSocket-Extensions: {e}"))),
+    }
+}
+
+/// The SUT's last request is a WebSocket opening handshake (pushpull §7.1, RFC 6455 §4.1).
+fn upgrade_requested(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "a WebSocket opening handshake: GET with Upgrade: websocket".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let Some(method) = &last.method else {
+        return (exp, Err("the SUT's last message is not a request".into()));
+    };
+    let upgrade = last.header("upgrade");
+    let actual = format!("{method} request, Upgrade {}", upgrade.map_or("absent".to_owned(), |u| format!("{u:?}")));
+    let ok = method == "GET" && upgrade.is_some_and(|u| u.trim().eq_ignore_ascii_case("websocket"));
+    (exp, if ok { Ok(actual) } else { Err(actual) })
+}
+
+/// The SUT's handshake lists `token` among its subprotocols (§7.1.1: exact, lower-case).
+fn offers_subprotocol(ctx: &Context<'_>, token: &str) -> (String, Outcome) {
+    let exp = format!("Sec-WebSocket-Protocol listing {token}");
+    let Some(last) = ctx.last.as_ref().filter(|l| l.method.is_some()) else { return (exp, no_response()) };
+    let offered: Vec<&str> = last
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-protocol"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if offered.is_empty() {
+        return (exp, Err("no Sec-WebSocket-Protocol header".into()));
+    }
+    let actual = format!("Sec-WebSocket-Protocol: {}", offered.join(", "));
+    let listed = offered.iter().flat_map(|v| v.split(',')).any(|p| p.trim() == token);
+    (exp, if listed { Ok(actual) } else { Err(actual) })
+}
+
+/// Where the SUT's upgrade lives (AMB-01): the endpoint's own URL, or a separate one.
+fn upgrade_at_endpoint(ctx: &Context<'_>) -> (String, Outcome) {
+    let endpoint = ctx.env.sut.pushpull_endpoint.as_deref().unwrap_or("(none configured)");
+    let exp = format!("the upgrade at the Pushpull endpoint's URL, {endpoint}");
+    let Some(url) = &ctx.last_url else { return (exp, no_response()) };
+    let same = |u: &str| u.split_once("://").map(|(_, rest)| rest.to_owned());
+    if same(url) == same(endpoint) {
+        (exp, Ok(format!("GET with Upgrade at {url}")))
+    } else {
+        (exp, Err(format!("a separate URL, {url}")))
+    }
+}
+
+/// No HTTP request reached the harness's endpoint since it accepted the SUT's upgrade (§7.1).
+fn over_socket_only(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "no HTTP request while the pushpull WebSocket is open".to_owned();
+    let (Some(before), Some(endpoint)) = (ctx.http_at_upgrade, ctx.endpoint.as_ref()) else {
+        return (exp, Err("no WebSocket upgrade was accepted".into()));
+    };
+    match endpoint.http_requests().saturating_sub(before) {
+        0 => (exp, Ok("none".into())),
+        n => (exp, Err(format!("{n} HTTP request(s) to the endpoint after the upgrade"))),
     }
 }
 

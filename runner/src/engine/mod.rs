@@ -65,12 +65,15 @@ async fn run_steps(
     profile: &str,
     results: &mut Vec<ExpectationResult>,
 ) -> Result<(), StepFailure> {
-    let initiator_sut = ctx.env.catalogue.profiles.get(profile).is_some_and(|p| p.role == "initiator");
+    let profile_def = ctx.env.catalogue.profiles.get(profile);
+    let initiator_sut = profile_def.is_some_and(|p| p.role == "initiator");
+    let binding = profile_def.map_or("http", |p| p.binding.as_str());
     if initiator_sut {
         ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
         ctx.open_endpoint(!scenario.endpoint_tls).await?;
     }
-    ctx.setup(initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)))).await?;
+    let needs_trigger = initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
+    ctx.setup(needs_trigger, binding).await?;
     let mut after_manual = false;
     for (i, step) in scenario.steps.iter().enumerate() {
         ctx.step = i + 1;
@@ -82,6 +85,7 @@ async fn run_steps(
                 Action::Settle(spec) => steps::settle(ctx, spec).await?,
                 Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
                 Action::WsConnect(spec) => websocket::connect(ctx, spec).await?,
+                Action::WsAccept(spec) => websocket::accept(ctx, spec).await?,
                 Action::WsSend(spec) => websocket::send(ctx, spec).await?,
                 Action::WsReceive(spec) => websocket::receive(ctx, spec).await?,
             }

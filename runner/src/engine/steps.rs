@@ -70,7 +70,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         ));
     };
     let inbound = endpoint.next(wait).await;
-    let mut awaited = Awaited { arrived_after: None, within, up_to };
+    let mut awaited = Awaited { what: "request", arrived_after: None, within, up_to };
     let Some(inbound) = inbound else {
         ctx.last = None;
         ctx.awaited = Some(awaited);
@@ -84,7 +84,8 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let body = body_bytes(ctx, &respond.body);
     let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
     let status = respond.status.unwrap_or(200);
-    let reply = crate::endpoint::Reply { status, content_type: content_type.clone(), body: body.clone() };
+    let reply =
+        crate::endpoint::Reply { status, content_type: content_type.clone(), body: body.clone(), headers: Vec::new() };
     if let Some(ms) = respond.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms).min(ctx.remaining())).await;
     }

@@ -1,9 +1,11 @@
 //! The WebSocket steps (pushpull §7): open a socket with the opening
-//! handshake, send a Communication Object, wait for the SUT's next message.
+//! handshake, or accept the SUT's; send a Communication Object; wait for the
+//! SUT's next message.
 
-use super::context::{Context, StepFailure};
+use super::context::{Awaited, Context, StepFailure};
 use super::steps::body_bytes;
-use crate::catalogue::{Auth, BodySpec, WsConnectSpec, WsReceiveSpec};
+use crate::catalogue::{Auth, BodySpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec};
+use crate::endpoint::Reply;
 use crate::wire::websocket::{self, SUBPROTOCOL};
 use crate::wire::{Observed, WireError};
 use futures_util::{SinkExt, StreamExt};
@@ -49,6 +51,7 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
             ctx.absorb_message(Some(answer.status), None, answer.headers, Vec::new(), false);
             // Like a well-behaved initiator, never use a socket the SUT did not agree to (§7.1.1).
             ctx.ws = socket.filter(|_| pushpull).map(|s| (s, url));
+            ctx.ws_gone = Some(format!("the handshake in step {} did not open a pushpull session", ctx.step));
             Ok(())
         }
         // A deliberate cleartext attempt that gets no answer at all has been refused.
@@ -65,11 +68,92 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
     }
 }
 
+/// Waits for the SUT's opening handshake at the harness's endpoint and answers
+/// it as scripted; on 101 the socket is kept for the next steps. A request that
+/// is not a handshake gets an empty Communication Object: nothing answered.
+pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), StepFailure> {
+    let up_to = spec.up_to_ms.map_or(ctx.env.sut.timeouts.observation, Duration::from_millis);
+    let wait = up_to.min(ctx.remaining());
+    let began = Instant::now();
+    ctx.ws = None;
+    ctx.http_at_upgrade = None;
+    let Some(endpoint) = ctx.endpoint.as_mut() else {
+        return Err(StepFailure::error(
+            "this step waits for the SUT's handshake, and no harness endpoint is open".into(),
+        ));
+    };
+    let url = endpoint.url.clone();
+    let inbound = endpoint.next(wait).await;
+    let http_so_far = endpoint.http_requests();
+    let mut awaited = Awaited { what: "request", arrived_after: None, within: up_to, up_to };
+    ctx.ws_gone = Some(format!("no handshake came in step {}", ctx.step));
+    let Some(inbound) = inbound else {
+        ctx.last = None;
+        ctx.awaited = Some(awaited);
+        return Ok(());
+    };
+    let req = inbound.request;
+    ctx.ws_gone = Some(match req.upgrade {
+        true => format!("the SUT's handshake in step {} did not end in a pushpull session", ctx.step),
+        false => format!("the SUT sent an HTTP {} request in step {}, not a handshake", req.method, ctx.step),
+    });
+    awaited.arrived_after = Some(req.at.saturating_duration_since(began));
+    ctx.awaited = Some(awaited);
+    ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
+
+    let offered = req
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-protocol"))
+        .flat_map(|(_, v)| v.split(','))
+        .any(|p| p.trim() == SUBPROTOCOL);
+    let text = |status: u16, why: &str| Reply {
+        status,
+        content_type: "text/plain".into(),
+        body: why.as_bytes().to_vec(),
+        headers: Vec::new(),
+    };
+    let reply = match (req.upgrade, spec.answer) {
+        (false, _) => {
+            Reply { status: 200, content_type: "application/json".into(), body: b"{}".to_vec(), headers: Vec::new() }
+        }
+        // Like a well-behaved responder, no pushpull session unless it was offered (§7.1.1).
+        (true, WsAnswer::Pushpull) if !offered => text(400, "the pushpull subprotocol was not offered"),
+        (true, WsAnswer::Pushpull) => {
+            Reply { headers: vec![("Sec-WebSocket-Protocol".into(), SUBPROTOCOL.into())], ..text(101, "") }
+        }
+        (true, WsAnswer::NoSubprotocol) => text(101, ""),
+        (true, WsAnswer::Refuse) => text(405, "this endpoint takes POST only"),
+    };
+    let mut answered_headers = reply.headers.clone();
+    if reply.status != 101 {
+        answered_headers.push(("content-type".into(), reply.content_type.clone()));
+    }
+    let answered =
+        Observed { status: reply.status, headers: answered_headers, body: reply.body.clone(), truncated: false };
+    let upgrading = reply.status == 101;
+    // The SUT may have given up already; what it did is recorded either way.
+    let _ = inbound.reply.send(reply);
+    let captured = crate::wire::Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
+    ctx.record_inbound(&captured, req.at, &answered);
+    let Some(socket) = inbound.socket.filter(|_| upgrading) else { return Ok(()) };
+    let limit = ctx.env.sut.timeouts.request.min(ctx.remaining());
+    match tokio::time::timeout(limit, socket).await {
+        Ok(Ok(socket)) => {
+            ctx.ws = Some((socket, url));
+            ctx.http_at_upgrade = Some(http_so_far);
+            Ok(())
+        }
+        Ok(Err(_)) => Err(StepFailure::error("the SUT's connection closed before the upgrade completed".into())),
+        Err(_) => Err(StepFailure::timeout(format!("the upgrade did not complete within {} ms", limit.as_millis()))),
+    }
+}
+
 /// Sends one Communication Object as a text message.
 pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFailure> {
     let payload = body_bytes(ctx, spec);
     let Some((mut socket, url)) = ctx.ws.take() else {
-        return Err(StepFailure::error("no pushpull WebSocket is open".into()));
+        return Err(no_socket(ctx));
     };
     let text = String::from_utf8_lossy(&payload).into_owned();
     let limit = ctx.env.sut.timeouts.request.min(ctx.remaining());
@@ -88,16 +172,21 @@ pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFail
 /// Waits for the SUT's next data message and takes in what it carries.
 pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), StepFailure> {
     let Some((mut socket, url)) = ctx.ws.take() else {
-        return Err(StepFailure::error("no pushpull WebSocket is open".into()));
+        return Err(no_socket(ctx));
     };
     let window = spec.within_ms.map_or(ctx.env.sut.timeouts.request, Duration::from_millis).min(ctx.remaining());
-    let until = Instant::now() + window;
+    let began = Instant::now();
+    let until = began + window;
     ctx.last = None;
+    ctx.awaited = Some(Awaited { what: "WebSocket message", arrived_after: None, within: window, up_to: window });
     loop {
         let left = until.saturating_duration_since(Instant::now());
         let next = match tokio::time::timeout(left, socket.next()).await {
             Err(_) => break, // nothing within the window: judged by the expectations
-            Ok(None) => return Ok(()),
+            Ok(None) => {
+                ctx.ws_gone = Some(format!("the SUT closed the connection in step {}", ctx.step));
+                return Ok(());
+            }
             Ok(Some(Err(e))) => return Err(StepFailure::error(format!("WebSocket receive: {e}"))),
             Ok(Some(Ok(m))) => m,
         };
@@ -112,14 +201,25 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
         ctx.record_frame(&url, "received", opcode, &payload);
         match opcode {
             "text" | "binary" => {
+                if let Some(a) = ctx.awaited.as_mut() {
+                    a.arrived_after = Some(began.elapsed());
+                }
                 ctx.absorb_message(None, None, vec![("opcode".into(), opcode.into())], payload, true);
                 ctx.ws = Some((socket, url));
                 return Ok(());
             }
-            "close" => return Ok(()),
+            "close" => {
+                ctx.ws_gone = Some(format!("the SUT closed the socket in step {}", ctx.step));
+                return Ok(());
+            }
             _ => continue,
         }
     }
     ctx.ws = Some((socket, url));
     Ok(())
+}
+
+fn no_socket(ctx: &Context<'_>) -> StepFailure {
+    let why = ctx.ws_gone.as_deref().unwrap_or("no step opened one");
+    StepFailure::error(format!("no pushpull WebSocket is open: {why}"))
 }
