@@ -1,0 +1,207 @@
+//! Initiators that misbehave on the WebSocket they open to the harness: every
+//! one ends in a verdict within the scenario deadline, never a hang or a panic.
+//!
+//! The fake SUT here has the `http` trigger's control API; asked to queue SETs,
+//! it connects to the harness's endpoint and does its one bad thing.
+
+mod common;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use setconform_reports::{Run, Verdict};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    /// Connects and never sends its handshake.
+    SilentHandshake,
+    NotJson,
+    CloseAtOnce,
+    Huge,
+    PingFlood,
+}
+
+/// Serves the fake SUT's control API on a loopback port, on a runtime of its own.
+fn hostile_initiator(behaviour: Behaviour) -> u16 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            let peer: Arc<std::sync::Mutex<Option<Value>>> = Arc::default();
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { continue };
+                tokio::spawn(control(tcp, peer.clone(), behaviour));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// One control request: `register` keeps the harness's endpoint; `queue` sets the behaviour off.
+async fn control(mut tcp: TcpStream, peer: Arc<std::sync::Mutex<Option<Value>>>, behaviour: Behaviour) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let (head_end, length) = loop {
+        let Ok(n) = tcp.read(&mut chunk).await else { return };
+        if n == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (i + 4, length);
+        }
+    };
+    while buf.len() < head_end + length {
+        let Ok(n) = tcp.read(&mut chunk).await else { return };
+        if n == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let line = String::from_utf8_lossy(&buf[..head_end]).lines().next().unwrap_or_default().to_owned();
+    let body: Value = serde_json::from_slice(&buf[head_end..head_end + length]).unwrap_or(Value::Null);
+    let answer = if line.contains("/control/peers ") {
+        *peer.lock().unwrap() = Some(body);
+        "{\"peer\": \"h1\"}"
+    } else {
+        if let Some(registration) = peer.lock().unwrap().clone() {
+            tokio::spawn(misbehave(registration, behaviour));
+        }
+        "{}"
+    };
+    let status = if line.contains("/control/peers ") { "201 Created" } else { "200 OK" };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+    let _ = tcp.write_all(response.as_bytes()).await;
+}
+
+/// Connects to the harness's endpoint over TLS and does the one bad thing.
+async fn misbehave(registration: Value, behaviour: Behaviour) {
+    let url = registration["endpoint"].as_str().unwrap_or_default().to_owned();
+    let ca = registration["endpoint_ca"].as_str().unwrap_or_default().to_owned();
+    let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default().to_owned();
+    let Ok(tcp) = TcpStream::connect(&authority).await else { return };
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca.as_bytes()).flatten() {
+        let _ = roots.add(cert);
+    }
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from("127.0.0.1").unwrap();
+    let Ok(tls) = TlsConnector::from(Arc::new(config)).connect(name, tcp).await else { return };
+    if matches!(behaviour, Behaviour::SilentHandshake) {
+        let _held = tls;
+        return tokio::time::sleep(Duration::from_secs(10)).await;
+    }
+    let mut request = url.replacen("https://", "wss://", 1).into_client_request().unwrap();
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().unwrap());
+    let Ok((mut ws, _)) = tokio_tungstenite::client_async(request, tls).await else { return };
+    match behaviour {
+        Behaviour::NotJson => {
+            let _ = ws.send(Message::Text("this is not json".into())).await;
+        }
+        Behaviour::CloseAtOnce => {
+            let _ = ws.close(None).await;
+        }
+        Behaviour::Huge => {
+            let _ = ws.send(Message::Text("x".repeat(5 * 1024 * 1024).into())).await;
+        }
+        Behaviour::PingFlood => {
+            for _ in 0..20_000 {
+                if ws.send(Message::Ping(vec![0u8; 16].into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Behaviour::SilentHandshake => {}
+    }
+    // Keep the socket open a while so the harness, not the peer, ends the exchange.
+    let _ = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
+}
+
+fn sut(port: u16) -> PathBuf {
+    let path = common::scratch("hostile-ws-initiator").join("sut.yaml");
+    let text = format!(
+        "name: hostile ws initiator\nprofiles: [pushpull-ws-initiator]\n\
+         trigger: {{ http: {{ url: 'http://127.0.0.1:{port}/control' }} }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 4000, observation_ms: 1500 }}\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_against(behaviour: Behaviour) -> (Run, Duration) {
+    let mut req = common::request(Some(sut(hostile_initiator(behaviour))), None, Some(1));
+    req.args = common::args(Some("ws.initiator.handshake.offers-pushpull"));
+    let started = Instant::now();
+    let (run, _) = common::execute(req);
+    (run, started.elapsed())
+}
+
+fn verdict_of(behaviour: Behaviour) -> (Verdict, Run) {
+    let (run, took) = run_against(behaviour);
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    assert_eq!(run.scenarios.len(), 1);
+    (run.scenarios[0].verdict, run)
+}
+
+#[test]
+fn a_handshake_never_sent_is_judged_after_the_observation_window() {
+    let (v, run) = verdict_of(Behaviour::SilentHandshake);
+    let s = &run.scenarios[0];
+    // A broken rule outranks the step that could not go on for want of a socket.
+    assert_eq!(v, Verdict::Fail, "{:?}", s.reason);
+    assert!(s.reason.as_deref().unwrap_or("").contains("no handshake came"), "{:?}", s.reason);
+    assert!(s.expectations.iter().any(|e| e.requirement == "PP-WS-003" && e.verdict == Verdict::Fail));
+}
+
+#[test]
+fn a_message_that_is_not_json_fails_the_rule() {
+    let (_, run) = verdict_of(Behaviour::NotJson);
+    let failed: Vec<_> = run.scenarios[0].expectations.iter().filter(|e| e.verdict == Verdict::Fail).collect();
+    assert!(failed.iter().any(|e| e.requirement == "PP-WS-010"), "{failed:?}");
+}
+
+#[test]
+fn a_close_mid_exchange_is_judged_not_awaited() {
+    let (v, run) = verdict_of(Behaviour::CloseAtOnce);
+    assert_eq!(v, Verdict::Fail, "{:?}", run.scenarios[0].reason);
+    assert!(run.scenarios[0].reason.as_deref().unwrap_or("").contains("closed"), "{:?}", run.scenarios[0].reason);
+}
+
+#[test]
+fn an_oversized_message_is_refused_at_the_cap() {
+    let (v, run) = verdict_of(Behaviour::Huge);
+    assert_eq!(v, Verdict::Error, "{:?}", run.scenarios[0].reason);
+    assert!(run.scenarios[0].reason.as_deref().unwrap_or("").contains("WebSocket receive"));
+}
+
+#[test]
+fn a_ping_flood_does_not_outlast_the_window() {
+    let (v, run) = verdict_of(Behaviour::PingFlood);
+    assert!(matches!(v, Verdict::Fail | Verdict::Error), "{v:?} {:?}", run.scenarios[0].reason);
+}
