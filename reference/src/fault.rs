@@ -39,10 +39,21 @@ pub enum Fault {
     WsOfferMissing,
     WsIgnoreSubprotocol,
     WsHttpOnLiveSocket,
+    PushSuccess200,
+    PushSuccessBody,
+    PushErrorNotJson,
+    PushUnregisteredErr,
+    PushGenericErr,
+    PushOmitDescription,
+    PushNoContentLanguage,
+    PushAcceptBadSignature,
+    PushAcceptAlgNone,
+    PushAcceptWrongAudience,
+    PushDuplicateError,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 36] = [
+    pub const ALL: [Fault; 47] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -79,6 +90,17 @@ impl Fault {
         Fault::WsOfferMissing,
         Fault::WsIgnoreSubprotocol,
         Fault::WsHttpOnLiveSocket,
+        Fault::PushSuccess200,
+        Fault::PushSuccessBody,
+        Fault::PushErrorNotJson,
+        Fault::PushUnregisteredErr,
+        Fault::PushGenericErr,
+        Fault::PushOmitDescription,
+        Fault::PushNoContentLanguage,
+        Fault::PushAcceptBadSignature,
+        Fault::PushAcceptAlgNone,
+        Fault::PushAcceptWrongAudience,
+        Fault::PushDuplicateError,
     ];
 
     /// The name used on the command line.
@@ -101,6 +123,7 @@ impl Fault {
     pub fn ambiguity(self) -> Option<&'static str> {
         match self {
             Fault::WsBinaryFrames => Some("AMB-03"),
+            Fault::PushGenericErr => Some("AMB-20"),
             _ => None,
         }
     }
@@ -212,6 +235,47 @@ impl Fault {
                 "ws-http-on-live-socket",
                 &["PP-WS-007"],
                 "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open",
+            ),
+            Fault::PushSuccess200 => {
+                ("push-success-200", &["PUSH-020"], "as push receiver, answers a valid SET with 200 instead of 202")
+            }
+            Fault::PushSuccessBody => {
+                ("push-success-body", &["PUSH-021"], "as push receiver, puts a JSON body into its 202 responses")
+            }
+            Fault::PushErrorNotJson => (
+                "push-error-not-json",
+                &["PUSH-032", "PUSH-033"],
+                "as push receiver, sends its 400 errors as text/plain, not a JSON object",
+            ),
+            Fault::PushUnregisteredErr => {
+                ("push-unregistered-err", &["PUSH-034"], "as push receiver, uses an `err` code that is not registered")
+            }
+            Fault::PushGenericErr => (
+                "push-generic-err",
+                &["PUSH-035"],
+                "as push receiver, reports every rejected SET as invalid_request, whatever the cause",
+            ),
+            Fault::PushOmitDescription => {
+                ("push-omit-description", &["PUSH-033"], "as push receiver, leaves `description` out of its errors")
+            }
+            Fault::PushNoContentLanguage => {
+                ("push-no-content-language", &["PUSH-036"], "as push receiver, sends errors without Content-Language")
+            }
+            Fault::PushAcceptBadSignature => {
+                ("push-accept-bad-signature", &["PUSH-031"], "as push receiver, accepts SETs whose signature fails")
+            }
+            Fault::PushAcceptAlgNone => {
+                ("push-accept-alg-none", &["PUSH-031"], "as push receiver, accepts unsecured (alg none) SETs")
+            }
+            Fault::PushAcceptWrongAudience => (
+                "push-accept-wrong-audience",
+                &["PUSH-031"],
+                "as push receiver, accepts SETs addressed to someone else",
+            ),
+            Fault::PushDuplicateError => (
+                "push-duplicate-error",
+                &["PUSH-005"],
+                "as push receiver, rejects a SET it has received before instead of accepting it again",
             ),
             Fault::AcceptCleartext => (
                 "accept-cleartext",

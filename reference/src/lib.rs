@@ -16,6 +16,7 @@ mod initiator;
 mod jose;
 mod keys;
 mod peers;
+mod push;
 mod pushpull;
 mod server;
 pub mod tls;

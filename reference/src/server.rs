@@ -112,6 +112,7 @@ impl Reference {
         });
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
+            .route("/push", any(crate::push::receive))
             .route("/control/peers", post(control::register))
             .route("/control/peers/{peer}", get(control::state))
             .route("/control/peers/{peer}/queue", post(control::queue))
@@ -135,6 +136,11 @@ impl Reference {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// URL of the push endpoint (RFC 8935).
+    pub fn push_url(&self) -> String {
+        format!("https://{}/push", self.addr)
     }
 
     /// URL of the Pushpull endpoint.

@@ -1,0 +1,105 @@
+//! The push receiver (RFC 8935): one SET per POST, `202` with an empty body
+//! when it is valid, `400` with an error object when it is not.
+
+use crate::fault::Fault;
+use crate::jose::{self, Rejection};
+use crate::pushpull::bearer;
+use crate::server::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::sync::Arc;
+
+/// The media type of a SET in an HTTP body (RFC 8417 §7.2, RFC 8935 §2.1).
+pub const SET_MEDIA_TYPE: &str = "application/secevent+jwt";
+
+pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let fault = app.fault;
+    // RFC 8935 §2.3: HTTP-level errors keep their HTTP status.
+    if method != Method::POST {
+        let mut resp = error(fault, StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    // §3: the transmitter is authenticated with HTTP authentication (RFC 7235).
+    let token = bearer(&headers).unwrap_or_default();
+    if app.peers.with_token(&token, |_| ()).is_none() {
+        let mut resp =
+            error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return resp;
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    if !media.eq_ignore_ascii_case(SET_MEDIA_TYPE) {
+        let why = format!("Content-Type must be {SET_MEDIA_TYPE}");
+        return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why);
+    }
+    let Ok(token_text) = std::str::from_utf8(&body) else {
+        return error(fault, StatusCode::BAD_REQUEST, "invalid_request", "the body is not UTF-8");
+    };
+    let set = token_text.trim();
+    let jti = jose::jti_of(set).unwrap_or_default();
+    let verdict = app.peers.with_token(&token, |peer| {
+        let seen = peer.received.contains_key(&jti);
+        let judged = jose::validate(&jti, set, &peer.trust);
+        if judged.is_ok() {
+            peer.received.insert(jti.clone(), crate::peers::Verdict::Acked);
+        }
+        (seen, judged)
+    });
+    match verdict {
+        Some((true, Ok(()))) if fault == Some(Fault::PushDuplicateError) => {
+            error(fault, StatusCode::BAD_REQUEST, "invalid_request", "this SET was received before")
+        }
+        Some((_, Ok(()))) => accepted(fault),
+        Some((_, Err(rejection))) if overlooked(&rejection, fault) => accepted(fault),
+        Some((_, Err(Rejection { err, description }))) => {
+            let err = if fault == Some(Fault::PushGenericErr) { "invalid_request" } else { err };
+            error(fault, StatusCode::BAD_REQUEST, err, &description)
+        }
+        None => error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "the peer vanished"),
+    }
+}
+
+/// The faults that let a particular broken SET through.
+fn overlooked(rejection: &Rejection, fault: Option<Fault>) -> bool {
+    let d = rejection.description.as_str();
+    match fault {
+        Some(Fault::PushAcceptBadSignature) => d.contains("signature does not verify"),
+        Some(Fault::PushAcceptAlgNone) => d.contains("unsecured"),
+        Some(Fault::PushAcceptWrongAudience) => d.contains("aud does not name"),
+        _ => false,
+    }
+}
+
+/// §2.2: `202 Accepted` with an empty body.
+fn accepted(fault: Option<Fault>) -> Response {
+    match fault {
+        Some(Fault::PushSuccess200) => StatusCode::OK.into_response(),
+        Some(Fault::PushSuccessBody) => {
+            (StatusCode::ACCEPTED, [(header::CONTENT_TYPE, "application/json")], "{\"status\":\"ok\"}").into_response()
+        }
+        _ => StatusCode::ACCEPTED.into_response(),
+    }
+}
+
+/// §2.3: a JSON error object with `err` and `description`, in English.
+fn error(fault: Option<Fault>, status: StatusCode, err: &str, description: &str) -> Response {
+    if fault == Some(Fault::PushErrorNotJson) {
+        return (status, [(header::CONTENT_TYPE, "text/plain")], format!("{err}: {description}")).into_response();
+    }
+    let err = if fault == Some(Fault::PushUnregisteredErr) { "bad_set" } else { err };
+    let body = if fault == Some(Fault::PushOmitDescription) {
+        json!({ "err": err })
+    } else {
+        json!({ "err": err, "description": description })
+    };
+    let mut resp = (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+    if fault != Some(Fault::PushNoContentLanguage) {
+        resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+    }
+    resp
+}
