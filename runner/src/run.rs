@@ -17,8 +17,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 4] =
-    ["pushpull-http-responder", "pushpull-http-initiator", "pushpull-ws-responder", "pushpull-ws-initiator"];
+pub const REFERENCE_PROFILES: [&str; 5] = [
+    "pushpull-http-responder",
+    "pushpull-http-initiator",
+    "pushpull-ws-responder",
+    "pushpull-ws-initiator",
+    "push-receiver",
+];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;
@@ -116,6 +121,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             let profiles = REFERENCE_PROFILES.iter().map(|p| p.to_string()).collect();
             let sut = SutSetup::embedded(
                 reference.pushpull_url(),
+                reference.push_url(),
                 reference.control_url(),
                 profiles,
                 fault.map(|f| f.name().to_owned()),
@@ -433,6 +439,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
                     .map_err(|e| ConfigError::one(format!("cannot start a reference: {e}")))?;
                 let sut = SutSetup::embedded(
                     reference.pushpull_url(),
+                    reference.push_url(),
                     reference.control_url(),
                     vec![profile.to_owned()],
                     f.map(|f| f.name().to_owned()),

@@ -23,6 +23,8 @@ struct SutFile {
     #[serde(default)]
     pushpull: Option<PushpullSection>,
     #[serde(default)]
+    push: Option<PushSection>,
+    #[serde(default)]
     auth: Option<AuthSection>,
     #[serde(default)]
     trigger: Option<TriggerSection>,
@@ -41,6 +43,10 @@ struct PushpullSection {
     endpoint: String,
     #[serde(default)]
     websocket: Option<String>,
+}
+#[derive(Debug, Deserialize)]
+struct PushSection {
+    endpoint: String,
 }
 #[derive(Debug, Deserialize)]
 struct AuthSection {
@@ -151,6 +157,8 @@ pub struct SutSetup {
     pub pushpull_endpoint: Option<String>,
     /// Where the WebSocket binding is (AMB-01); `None`: the endpoint URL itself.
     pub pushpull_websocket: Option<String>,
+    /// The SUT's push endpoint, where it receives SETs (RFC 8935).
+    pub push_endpoint: Option<String>,
     pub bearer_token: Option<String>,
     pub trigger: Option<TriggerConfig>,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
@@ -192,6 +200,7 @@ impl SutSetup {
     /// The SUT setup for the embedded reference at the given URLs.
     pub fn embedded(
         pushpull_url: String,
+        push_url: String,
         control_url: String,
         profiles: Vec<String>,
         fault: Option<String>,
@@ -204,6 +213,7 @@ impl SutSetup {
             capabilities: Vec::new(),
             pushpull_endpoint: Some(pushpull_url),
             pushpull_websocket: None,
+            push_endpoint: Some(push_url),
             bearer_token: None,
             trigger: Some(TriggerConfig::Http { url: control_url }),
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
@@ -286,7 +296,10 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         Some(p) => (Some(p.endpoint), p.websocket),
         None => (None, None),
     };
-    for (pointer, url) in [("/pushpull/endpoint", pushpull_endpoint.as_deref())] {
+    let push_endpoint = raw.push.map(|p| p.endpoint);
+    for (pointer, url) in
+        [("/pushpull/endpoint", pushpull_endpoint.as_deref()), ("/push/endpoint", push_endpoint.as_deref())]
+    {
         if let Some(url) = url
             && let Err(e) = reqwest::Url::parse(url)
         {
@@ -304,6 +317,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         capabilities: raw.capabilities,
         pushpull_endpoint,
         pushpull_websocket,
+        push_endpoint,
         bearer_token,
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),

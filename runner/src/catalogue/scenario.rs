@@ -41,6 +41,7 @@ pub struct Step {
 pub enum Action {
     Trigger(TriggerSpec),
     Send(Box<SendSpec>),
+    Push(PushSpec),
     Settle(SettleSpec),
     AwaitRequest(Box<AwaitSpec>),
     WsConnect(WsConnectSpec),
@@ -91,6 +92,25 @@ pub enum WsAnswer {
 pub struct WsReceiveSpec {
     #[serde(default)]
     pub within_ms: Option<u64>,
+}
+
+/// POST one SET to the SUT's push endpoint (RFC 8935 §2.1).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PushSpec {
+    /// Which SET to mint; `valid` unless said.
+    #[serde(default)]
+    pub set: Option<SetKind>,
+    /// Send the previous push's body again, byte for byte (RFC 8935 §2: a duplicate).
+    #[serde(default)]
+    pub again: bool,
+    /// Send this text as the body instead of a SET.
+    #[serde(default)]
+    pub raw: Option<String>,
+    /// Content-Type instead of application/secevent+jwt.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub auth: Option<Auth>,
 }
 
 /// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.
@@ -251,6 +271,10 @@ pub struct Expectation {
     /// What a violation becomes under `amb` (INFO unless said).
     #[serde(default)]
     pub soften_to: Option<Soften>,
+    /// Judge only when the SUT's last answer has this status: checks on an
+    /// error body say nothing when the SUT did not answer with an error.
+    #[serde(default)]
+    pub if_status: Option<u16>,
     #[serde(flatten)]
     pub check: Check,
 }
@@ -312,6 +336,23 @@ pub enum Check {
     OffersSubprotocol(String),
     OverSocketOnly(bool),
     UpgradeAtEndpoint(bool),
+    EmptyBody(bool),
+    Header(HeaderSpec),
+    ErrIs(Vec<String>),
+    AuthRejected(bool),
+}
+
+/// A header of the SUT's last message: present, or with a value that
+/// equals, starts with, or lists (comma-separated) the given text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderSpec {
+    pub name: String,
+    #[serde(default)]
+    pub equals: Option<String>,
+    #[serde(default)]
+    pub starts_with: Option<String>,
+    #[serde(default)]
+    pub lists: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -129,6 +129,8 @@ pub struct Context<'a> {
     pub last_url: Option<String>,
     /// An open pushpull WebSocket to the SUT, and its URL.
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
+    /// The body of the last `push` step, for sending it again.
+    pub last_push: Option<Vec<u8>>,
     /// Why no pushpull WebSocket is open, for the steps that need one.
     pub ws_gone: Option<String>,
     /// HTTP requests the harness's endpoint had seen when it accepted the SUT's upgrade.
@@ -177,6 +179,7 @@ impl<'a> Context<'a> {
             ws: None,
             http_at_upgrade: None,
             ws_gone: None,
+            last_push: None,
             scenario_id: scenario.id.clone(),
         }
     }

@@ -2,7 +2,7 @@
 //! and says, in words, what was expected and what was seen.
 
 use super::context::Context;
-use crate::catalogue::{Check, CountSpec, ErrorCodeSpec, Reqs, Selector, SetKind, StatusSpec};
+use crate::catalogue::{Check, CountSpec, ErrorCodeSpec, HeaderSpec, Reqs, Selector, SetKind, StatusSpec};
 use crate::schema::Schemas;
 use crate::set::inspect;
 use serde_json::Value;
@@ -79,6 +79,10 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::OffersSubprotocol(token) => offers_subprotocol(ctx, token),
         Check::OverSocketOnly(_) => over_socket_only(ctx),
         Check::UpgradeAtEndpoint(_) => upgrade_at_endpoint(ctx),
+        Check::EmptyBody(_) => empty_body(ctx),
+        Check::Header(spec) => header(ctx, spec),
+        Check::ErrIs(codes) => err_is(ctx, codes),
+        Check::AuthRejected(_) => auth_rejected(ctx),
     }
 }
 
@@ -219,6 +223,70 @@ fn offers_subprotocol(ctx: &Context<'_>, token: &str) -> (String, Outcome) {
     let actual = format!("Sec-WebSocket-Protocol: {}", offered.join(", "));
     let listed = offered.iter().flat_map(|v| v.split(',')).any(|p| p.trim() == token);
     (exp, if listed { Ok(actual) } else { Err(actual) })
+}
+
+/// The last message has no body (RFC 8935 §2.2: a 202 carries none).
+fn empty_body(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "an empty body".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    if last.body.is_empty() {
+        return (exp, Ok("no body".into()));
+    }
+    let text = String::from_utf8_lossy(&last.body);
+    (exp, Err(format!("a body of {} bytes: {}", last.body.len(), text.chars().take(200).collect::<String>())))
+}
+
+/// A header of the last message, present or with a given value.
+fn header(ctx: &Context<'_>, spec: &HeaderSpec) -> (String, Outcome) {
+    let name = &spec.name;
+    type Test<'a> = Box<dyn Fn(&str) -> bool + 'a>;
+    let (exp, test): (String, Test) = match (&spec.equals, &spec.starts_with, &spec.lists) {
+        (Some(v), _, _) => (format!("{name}: {v}"), Box::new(move |h: &str| h.trim().eq_ignore_ascii_case(v))),
+        (_, Some(v), _) => (
+            format!("{name} starting with {v:?}"),
+            Box::new(move |h: &str| h.trim().to_ascii_lowercase().starts_with(&v.to_ascii_lowercase())),
+        ),
+        (_, _, Some(v)) => (
+            format!("{name} listing {v}"),
+            Box::new(move |h: &str| {
+                h.split(',').any(|item| item.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(v))
+            }),
+        ),
+        _ => (format!("a {name} header"), Box::new(|_: &str| true)),
+    };
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.header(name) {
+        None => (exp, Err(format!("no {name} header"))),
+        Some(h) if test(h) => (exp, Ok(format!("{name}: {h}"))),
+        Some(h) => (exp, Err(format!("{name}: {h}"))),
+    }
+}
+
+/// The error body's `err` is one of `codes` (RFC 8935 §2.4).
+fn err_is(ctx: &Context<'_>, codes: &[String]) -> (String, Outcome) {
+    let exp = format!("err {}", codes.join(" or "));
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    match last.json.as_ref().and_then(|j| j.get("err")) {
+        Some(Value::String(code)) if codes.contains(code) => (exp, Ok(format!("err {code:?}"))),
+        Some(other) => (exp, Err(format!("err {other}"))),
+        None => (exp, Err("no `err` in the body".into())),
+    }
+}
+
+/// Credentials refused the RFC 8935 way or the RFC 7235 way (AMB-19: both pass).
+fn auth_rejected(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "400 with err authentication_failed, or 401 with WWW-Authenticate".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let status = last.status.unwrap_or(0);
+    let err = last.json.as_ref().and_then(|j| j.get("err")).and_then(Value::as_str);
+    let challenge = last.header("www-authenticate");
+    let actual = format!(
+        "HTTP {status}, err {}, WWW-Authenticate {}",
+        err.map_or("absent".to_owned(), |e| format!("{e:?}")),
+        challenge.map_or("absent".to_owned(), |c| format!("{c:?}"))
+    );
+    let kept = (status == 400 && err == Some("authentication_failed")) || (status == 401 && challenge.is_some());
+    (exp, if kept { Ok(actual) } else { Err(actual) })
 }
 
 /// Where the SUT's upgrade lives (AMB-01): the endpoint's own URL, or a separate one.

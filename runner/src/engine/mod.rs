@@ -82,6 +82,7 @@ async fn run_steps(
             match &step.action {
                 Action::Trigger(t) => ctx.trigger(t.queue).await?,
                 Action::Send(spec) => steps::send(ctx, spec).await?,
+                Action::Push(spec) => steps::push(ctx, spec).await?,
                 Action::Settle(spec) => steps::settle(ctx, spec).await?,
                 Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
                 Action::WsConnect(spec) => websocket::connect(ctx, spec).await?,
@@ -92,6 +93,7 @@ async fn run_steps(
             let judged: Vec<ExpectationResult> = step
                 .expect
                 .iter()
+                .filter(|e| e.if_status.is_none_or(|s| ctx.last.as_ref().and_then(|l| l.status) == Some(s)))
                 .flat_map(|e| judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)))
                 .collect();
             // After asking a person to act, give them until the deadline to get it right.

@@ -3,7 +3,7 @@
 use super::context::Awaited;
 use super::context::{Context, Sent, StepFailure};
 use crate::catalogue::AckSpec;
-use crate::catalogue::{Auth, AwaitSpec, BodySpec, ObjectSpec, SendSpec, SettleSpec};
+use crate::catalogue::{Auth, AwaitSpec, BodySpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
 use crate::wire::Observed;
 use crate::wire::Outgoing;
 use serde_json::{Map, Value, json};
@@ -30,6 +30,46 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
         }
         other => other,
     }
+}
+
+/// The media type of a SET in an HTTP body (RFC 8417 §7.2, RFC 8935 §2.1).
+const SET_MEDIA_TYPE: &str = "application/secevent+jwt";
+
+/// One SET POSTed to the SUT's push endpoint (RFC 8935 §2.1).
+pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFailure> {
+    let Some(url) = ctx.env.sut.push_endpoint.clone() else {
+        return Err(StepFailure::error("the SUT configuration has no push endpoint (push.endpoint)".into()));
+    };
+    let body = match (&spec.raw, spec.again, &ctx.last_push) {
+        (Some(raw), _, _) => raw.clone().into_bytes(),
+        (None, true, Some(previous)) => previous.clone(),
+        (None, true, None) => return Err(StepFailure::error("`again`: nothing was pushed before".into())),
+        (None, false, _) => {
+            let kind = spec.set.unwrap_or(SetKind::Valid);
+            let jti = ctx.rng.uuid();
+            let iat = ctx.iat();
+            let set = ctx.minter.mint(&jti, kind, iat);
+            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
+            set.token.into_bytes()
+        }
+    };
+    ctx.last_push = Some(body.clone());
+    ctx.last_url = Some(url.clone());
+    let mut headers = vec![
+        ("Content-Type".to_owned(), spec.content_type.clone().unwrap_or_else(|| SET_MEDIA_TYPE.to_owned())),
+        ("Accept".to_owned(), "application/json".to_owned()),
+    ];
+    let token = match spec.auth.unwrap_or(Auth::Valid) {
+        Auth::Valid => ctx.token.clone(),
+        Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
+        Auth::None => None,
+    };
+    if let Some(t) = token {
+        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
+    }
+    let observed = ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await?;
+    ctx.absorb(observed);
+    Ok(())
 }
 
 /// Keeps talking until every SET the harness sent is answered and every SET
