@@ -9,7 +9,7 @@
 use crate::initiator::{self, Reason};
 use crate::jose::{self, Trust};
 use crate::keys;
-use crate::peers::{Endpoint, Verdict};
+use crate::peers::{Binding, Endpoint, Verdict};
 use crate::pushpull;
 use crate::server::App;
 use axum::Json;
@@ -43,7 +43,8 @@ pub struct NewPeer {
     /// PEM CA certificate(s) the endpoint's certificate chains to.
     #[serde(default)]
     endpoint_ca: Option<String>,
-    /// `http` (default) or `websocket`: upgrade at the endpoint's URL (pushpull §7.1).
+    /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
+    /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935).
     #[serde(default)]
     binding: Option<String>,
 }
@@ -56,11 +57,12 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
             return (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("endpoint_ca: {e}") }))).into_response();
         }
     };
-    let websocket = match req.binding.as_deref() {
-        None | Some("http") => false,
-        Some("websocket") => true,
+    let binding = match req.binding.as_deref() {
+        None | Some("http") => Binding::Pushpull,
+        Some("websocket") => Binding::PushpullWebSocket,
+        Some("push") => Binding::Push,
         Some(other) => {
-            let body = json!({ "error": format!("binding: {other:?} is neither http nor websocket") });
+            let body = json!({ "error": format!("binding: {other:?} is none of http, websocket, push") });
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
@@ -68,7 +70,7 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
         url,
         token: req.endpoint_token,
         client,
-        websocket,
+        binding,
         ca_pem: req.endpoint_ca.clone(),
     });
     let initiates = endpoint.is_some();

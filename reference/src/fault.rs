@@ -50,10 +50,18 @@ pub enum Fault {
     PushAcceptAlgNone,
     PushAcceptWrongAudience,
     PushDuplicateError,
+    PushWrongContentType,
+    PushNoAccept,
+    PushResendAccepted,
+    PushRetryAfter400,
+    PushNoRetryDelay,
+    PushIgnoreRetryAfter,
+    PushGiveUpAfter503,
+    PushUnknownErrHalts,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 47] = [
+    pub const ALL: [Fault; 55] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -101,6 +109,14 @@ impl Fault {
         Fault::PushAcceptAlgNone,
         Fault::PushAcceptWrongAudience,
         Fault::PushDuplicateError,
+        Fault::PushWrongContentType,
+        Fault::PushNoAccept,
+        Fault::PushResendAccepted,
+        Fault::PushRetryAfter400,
+        Fault::PushNoRetryDelay,
+        Fault::PushIgnoreRetryAfter,
+        Fault::PushGiveUpAfter503,
+        Fault::PushUnknownErrHalts,
     ];
 
     /// The name used on the command line.
@@ -277,14 +293,48 @@ impl Fault {
                 &["PUSH-005"],
                 "as push receiver, rejects a SET it has received before instead of accepting it again",
             ),
+            Fault::PushWrongContentType => {
+                ("push-wrong-content-type", &["PUSH-009"], "as push transmitter, labels its SETs application/json")
+            }
+            Fault::PushNoAccept => {
+                ("push-no-accept", &["PUSH-010"], "as push transmitter, sends no Accept: application/json")
+            }
+            Fault::PushResendAccepted => (
+                "push-resend-accepted",
+                &["PUSH-006"],
+                "as push transmitter, sends a SET again although the receiver answered 202",
+            ),
+            Fault::PushRetryAfter400 => {
+                ("push-retry-after-400", &["PUSH-006"], "as push transmitter, keeps resending a SET refused with 400")
+            }
+            Fault::PushNoRetryDelay => (
+                "push-no-retry-delay",
+                &["PUSH-007"],
+                "as push transmitter, retries at once after a 503, without delay",
+            ),
+            Fault::PushIgnoreRetryAfter => (
+                "push-ignore-retry-after",
+                &["PUSH-007"],
+                "as push transmitter, retries before the receiver's Retry-After has passed",
+            ),
+            Fault::PushGiveUpAfter503 => {
+                ("push-give-up-after-503", &["PUSH-007"], "as push transmitter, drops a SET after the first 503")
+            }
+            Fault::PushUnknownErrHalts => (
+                "push-unknown-err-halts",
+                &["PUSH-039"],
+                "as push transmitter, stops delivering after an error code it does not know",
+            ),
             Fault::AcceptCleartext => (
                 "accept-cleartext",
                 &["PP-EP-004", "PP-WS-011"],
                 "serves requests and upgrades that arrive without TLS",
             ),
-            Fault::InitiateCleartext => {
-                ("initiate-cleartext", &["PP-SEC-001"], "as initiator, sends SETs to a peer endpoint that is not https")
-            }
+            Fault::InitiateCleartext => (
+                "initiate-cleartext",
+                &["PP-SEC-001", "PUSH-050"],
+                "as initiator or push transmitter, sends SETs to a peer endpoint that is not https",
+            ),
             Fault::MisnamedAck => {
                 ("misnamed-ack", &["PP-CO-011"], "as responder, sends its acknowledgements as `acks`, not `ack`")
             }

@@ -3,7 +3,7 @@
 
 use crate::fault::Fault;
 use crate::jose;
-use crate::peers::{Outgoing, Peer, Verdict};
+use crate::peers::{Binding, Outgoing, Peer, Verdict};
 use crate::server::App;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -29,16 +29,22 @@ pub enum Reason {
 /// one (§7.1), else one request to its endpoint and the processing of the
 /// answer. Communications with one peer never overlap, so SETs are not sent
 /// twice at once.
-pub async fn initiate(app: Arc<App>, peer_id: String, reason: Reason) {
-    let gate = app.initiating(&peer_id);
-    let _one_at_a_time = gate.lock().await;
-    let websocket = app.peers.with_id(&peer_id, |p| p.endpoint.as_ref().is_some_and(|e| e.websocket));
-    if websocket == Some(true) {
-        crate::ws_initiator::deliver(&app, &peer_id, reason).await;
-    } else {
-        exchange(&app, &peer_id, reason).await;
-    }
+pub fn initiate(app: Arc<App>, peer_id: String, reason: Reason) -> Initiation {
+    // Boxed: a push retry timer starts a new initiation from inside one.
+    Box::pin(async move {
+        let gate = app.initiating(&peer_id);
+        let _one_at_a_time = gate.lock().await;
+        match app.peers.with_id(&peer_id, |p| p.endpoint.as_ref().map(|e| e.binding)).flatten() {
+            Some(Binding::PushpullWebSocket) => crate::ws_initiator::deliver(&app, &peer_id, reason).await,
+            Some(Binding::Push) => crate::push_transmitter::deliver(&app, &peer_id).await,
+            Some(Binding::Pushpull) => exchange(&app, &peer_id, reason).await,
+            None => {}
+        }
+    })
 }
+
+/// A communication under way toward a peer.
+pub type Initiation = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// One HTTP request to the peer's endpoint (§6.1) and the processing of its answer.
 pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
@@ -215,7 +221,7 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>) {
         let iat = crate::pushpull::now();
         for jti in &errored {
             let token = jose::mint(jti, &peer.audience, iat, None);
-            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0, last_sent: None });
+            peer.outbox.push(Outgoing::new(jti.clone(), token));
         }
     }
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {

@@ -17,6 +17,7 @@ mod jose;
 mod keys;
 mod peers;
 mod push;
+mod push_transmitter;
 mod pushpull;
 mod server;
 pub mod tls;

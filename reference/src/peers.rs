@@ -13,6 +13,25 @@ pub struct Outgoing {
     pub deliveries: u32,
     /// When it last went out.
     pub last_sent: Option<std::time::Instant>,
+    /// Not to be sent again before then (push retry backoff, RFC 8935 §2).
+    pub not_before: Option<std::time::Instant>,
+}
+
+impl Outgoing {
+    pub fn new(jti: String, token: String) -> Outgoing {
+        Outgoing { jti, token, deliveries: 0, last_sent: None, not_before: None }
+    }
+}
+
+/// How the reference talks to a peer's endpoint when it initiates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// Pushpull requests over HTTP (pushpull §6.1).
+    Pushpull,
+    /// Pushpull over a WebSocket, upgraded at the endpoint's URL (pushpull §7.1).
+    PushpullWebSocket,
+    /// One SET per POST (RFC 8935).
+    Push,
 }
 
 /// What the reference decided about a SET the peer sent.
@@ -38,6 +57,8 @@ pub struct Peer {
     pub endpoint: Option<Endpoint>,
     /// Verdicts on SETs the peer returned in responses, owed in the next request.
     pub owed: Vec<(String, Verdict)>,
+    /// Push delivery to this peer has stopped (the `push-unknown-err-halts` fault).
+    pub push_halted: bool,
     minted: u64,
 }
 
@@ -47,8 +68,7 @@ pub struct Endpoint {
     pub token: Option<String>,
     /// A client that trusts the CA the peer named for its endpoint.
     pub client: reqwest::Client,
-    /// Talk to it over WebSocket (pushpull §7.1), upgrading at the endpoint's URL.
-    pub websocket: bool,
+    pub binding: Binding,
     /// The CA the peer named, for the WebSocket's TLS.
     pub ca_pem: Option<String>,
 }
@@ -83,6 +103,7 @@ impl Peers {
             deferred_acks: Vec::new(),
             endpoint,
             owed: Vec::new(),
+            push_halted: false,
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);

@@ -158,7 +158,7 @@ pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String>
         .map(|_| {
             let jti = peer.next_jti();
             let token = jose::mint(&jti, &peer.audience, iat, fault);
-            peer.outbox.push(Outgoing { jti: jti.clone(), token, deliveries: 0, last_sent: None });
+            peer.outbox.push(Outgoing::new(jti.clone(), token));
             jti
         })
         .collect()
