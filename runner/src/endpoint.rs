@@ -88,11 +88,13 @@ struct Shared {
 impl HarnessEndpoint {
     /// Listens on `listen` (port 0 for a free one), over TLS unless `cleartext`;
     /// `patience` bounds how long a request waits for the scenario before it gets a 503.
+    /// `path` is the URL path the SUT is told (every path is served).
     pub async fn start(
         listen: SocketAddr,
         public_base: Option<&str>,
         patience: Duration,
         cleartext: bool,
+        path: &str,
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
@@ -116,7 +118,7 @@ impl HarnessEndpoint {
             Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
             None => format!("{scheme}://{addr}"),
         };
-        Ok(HarnessEndpoint { url: format!("{base}/pushpull"), inbox, http_requests, _stop: stop })
+        Ok(HarnessEndpoint { url: format!("{base}{path}"), inbox, http_requests, _stop: stop })
     }
 
     /// How many requests other than WebSocket handshakes have reached the endpoint so far.

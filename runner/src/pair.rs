@@ -110,9 +110,10 @@ pub async fn run(
     let observation = initiator.timeouts.observation;
     let listen = std::net::SocketAddr::new(initiator.harness_listen, 0);
     let patience = initiator.timeouts.request;
-    let mut relay = HarnessEndpoint::start(listen, initiator.harness_public_base.as_deref(), patience, false)
-        .await
-        .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
+    let mut relay =
+        HarnessEndpoint::start(listen, initiator.harness_public_base.as_deref(), patience, false, "/pushpull")
+            .await
+            .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
     let relay_token = "setconform-relay".to_owned();
 
     // Introductions: the responder's identity first, then the initiator's.

@@ -111,6 +111,9 @@ pub struct PushSpec {
     pub content_type: Option<String>,
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Try `http://` instead of `https://`, to the same host and port (PUSH-050).
+    #[serde(default)]
+    pub cleartext: bool,
 }
 
 /// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.
@@ -162,6 +165,9 @@ pub struct RespondSpec {
     /// Answer this much later: a deliberately slow peer (a scripted behaviour, not a wait).
     #[serde(default)]
     pub delay_ms: Option<u64>,
+    /// Further response headers, e.g. Retry-After.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
     #[serde(flatten)]
     pub body: BodySpec,
 }
@@ -340,6 +346,19 @@ pub enum Check {
     Header(HeaderSpec),
     ErrIs(Vec<String>),
     AuthRejected(bool),
+    CompactSet(bool),
+    Delay(DelaySpec),
+    DelayGrows(bool),
+    AnsweredWithinMs(u64),
+}
+
+/// Bounds on how long the SUT took to come back.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DelaySpec {
+    #[serde(default)]
+    pub min_ms: Option<u64>,
+    #[serde(default)]
+    pub max_ms: Option<u64>,
 }
 
 /// A header of the SUT's last message: present, or with a value that

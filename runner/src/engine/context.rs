@@ -61,6 +61,8 @@ pub struct LastMessage {
     pub body: Vec<u8>,
     /// The body parsed as JSON, if it is JSON.
     pub json: Option<Value>,
+    /// The SETs it carries, keyed: a Communication Object's `sets`, or a push body's one SET.
+    pub sets: Option<Value>,
     pub step: usize,
     /// Its place among the SUT's messages (1 = first).
     pub seq: usize,
@@ -129,6 +131,12 @@ pub struct Context<'a> {
     pub last_url: Option<String>,
     /// An open pushpull WebSocket to the SUT, and its URL.
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
+    /// How long the SUT took to answer the harness's last request.
+    pub last_took: Option<Duration>,
+    /// How the SUT reaches the harness's endpoint: "http", "websocket" or "push".
+    pub binding: &'static str,
+    /// How long the SUT took to come back in each step that waited for it, in order.
+    pub delays: Vec<Duration>,
     /// The body of the last `push` step, for sending it again.
     pub last_push: Option<Vec<u8>>,
     /// Why no pushpull WebSocket is open, for the steps that need one.
@@ -180,17 +188,21 @@ impl<'a> Context<'a> {
             http_at_upgrade: None,
             ws_gone: None,
             last_push: None,
+            binding: "http",
+            last_took: None,
+            delays: Vec::new(),
             scenario_id: scenario.id.clone(),
         }
     }
 
     /// Opens the harness's endpoint for a SUT that initiates toward it (over TLS unless `cleartext`).
-    pub async fn open_endpoint(&mut self, cleartext: bool) -> Result<(), StepFailure> {
+    pub async fn open_endpoint(&mut self, cleartext: bool, path: &str) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.deadline.saturating_duration_since(Instant::now());
-        let endpoint = HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, cleartext)
-            .await
-            .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
+        let endpoint =
+            HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, cleartext, path)
+                .await
+                .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
         self.endpoint = Some(endpoint);
         Ok(())
     }
@@ -329,6 +341,7 @@ impl<'a> Context<'a> {
         self.in_flight = None;
         let seq = self.transcript.len() + 1;
         let took = now.elapsed().as_millis() as u64;
+        self.last_took = Some(now.elapsed());
         self.transcript.push(wire::record(seq, channel, self.step, at_ms, took, &req, &result));
         let what = format!("{channel}: {} {}", req.method, req.url);
         result.map_err(|e| match e {
@@ -358,7 +371,39 @@ impl<'a> Context<'a> {
 
     /// Folds a SUT request to the harness's endpoint into the scenario state.
     pub fn absorb_request(&mut self, method: String, headers: Vec<(String, String)>, body: Vec<u8>) {
+        if self.binding == "push" {
+            return self.absorb_push(method, headers, body);
+        }
         self.absorb_message(None, Some(method), headers, body, true);
+    }
+
+    /// A push request (RFC 8935 §2.1): the body is one SET, filed under its jti.
+    fn absorb_push(&mut self, method: String, headers: Vec<(String, String)>, body: Vec<u8>) {
+        self.messages += 1;
+        let token = String::from_utf8_lossy(&body).trim().to_owned();
+        let jti = crate::set::jti_of(&token).unwrap_or_else(|| format!("(no jti: request {})", self.messages));
+        if !self.answered.contains_key(&jti) && !self.pending.contains(&jti) {
+            self.pending.push(jti.clone());
+        }
+        self.received.entry(self.step).or_default().push(jti.clone());
+        let sets = Some(serde_json::json!({ jti: token }));
+        self.last = Some(LastMessage {
+            status: None,
+            method: Some(method),
+            headers,
+            body,
+            json: None,
+            sets,
+            step: self.step,
+            seq: self.messages,
+        });
+    }
+
+    /// The harness answered the pending SETs (a push receiver's 202 or 400).
+    pub fn answer_pending(&mut self) {
+        let keys = std::mem::take(&mut self.pending);
+        let now = self.messages;
+        self.answered.extend(keys.into_iter().map(|k| (k, now)));
     }
 
     pub(super) fn absorb_message(
@@ -394,7 +439,9 @@ impl<'a> Context<'a> {
                 self.received.entry(self.step).or_default().extend(keys);
             }
         }
-        self.last = Some(LastMessage { status, method, headers, body, json, step: self.step, seq: self.messages });
+        let sets = json.as_ref().and_then(|j| j.get("sets")).cloned();
+        self.last =
+            Some(LastMessage { status, method, headers, body, json, sets, step: self.step, seq: self.messages });
     }
 
     /// Records an exchange on the harness's endpoint (the SUT's request, our reply).
@@ -418,7 +465,7 @@ impl<'a> Context<'a> {
 
     /// The `sets` member of the last response, if it is an object.
     pub fn last_sets(&self) -> Vec<(&String, &Value)> {
-        match self.last.as_ref().and_then(|l| l.json.as_ref()).and_then(|j| j.get("sets")) {
+        match self.last.as_ref().and_then(|l| l.sets.as_ref()) {
             Some(Value::Object(sets)) => sets.iter().collect(),
             _ => Vec::new(),
         }

@@ -2,7 +2,7 @@
 //! and says, in words, what was expected and what was seen.
 
 use super::context::Context;
-use crate::catalogue::{Check, CountSpec, ErrorCodeSpec, HeaderSpec, Reqs, Selector, SetKind, StatusSpec};
+use crate::catalogue::{Check, CountSpec, DelaySpec, ErrorCodeSpec, HeaderSpec, Reqs, Selector, SetKind, StatusSpec};
 use crate::schema::Schemas;
 use crate::set::inspect;
 use serde_json::Value;
@@ -83,6 +83,10 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Header(spec) => header(ctx, spec),
         Check::ErrIs(codes) => err_is(ctx, codes),
         Check::AuthRejected(_) => auth_rejected(ctx),
+        Check::CompactSet(_) => compact_set(ctx),
+        Check::Delay(spec) => delay(ctx, spec),
+        Check::DelayGrows(_) => delay_grows(ctx),
+        Check::AnsweredWithinMs(ms) => answered_within(ctx, *ms),
     }
 }
 
@@ -287,6 +291,55 @@ fn auth_rejected(ctx: &Context<'_>) -> (String, Outcome) {
     );
     let kept = (status == 400 && err == Some("authentication_failed")) || (status == 401 && challenge.is_some());
     (exp, if kept { Ok(actual) } else { Err(actual) })
+}
+
+/// The request body is one SET in compact serialization, nothing else (RFC 8935 §2.1).
+fn compact_set(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "a body that is one SET in compact serialization (RFC 7515 §7.1), not wrapped".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let text = String::from_utf8_lossy(&last.body);
+    let shown: String = text.chars().take(120).collect();
+    if crate::set::is_compact_serialization(text.trim_end_matches(['\r', '\n'])) {
+        (exp, Ok(format!("{} bytes, {} dot-separated parts", last.body.len(), text.split('.').count())))
+    } else {
+        (exp, Err(format!("{} bytes: {shown}", last.body.len())))
+    }
+}
+
+/// How long after the harness's previous answer the SUT's request came.
+fn delay(ctx: &Context<'_>, spec: &DelaySpec) -> (String, Outcome) {
+    let exp = match (spec.min_ms, spec.max_ms) {
+        (Some(lo), Some(hi)) => format!("the request between {lo} and {hi} ms after the previous answer"),
+        (Some(lo), None) => format!("the request at least {lo} ms after the previous answer"),
+        (None, Some(hi)) => format!("the request at most {hi} ms after the previous answer"),
+        (None, None) => "a request".to_owned(),
+    };
+    let Some(took) = ctx.awaited.and_then(|a| a.arrived_after) else {
+        return (exp, Err("no request came".into()));
+    };
+    let ms = took.as_millis() as u64;
+    let kept = spec.min_ms.is_none_or(|lo| ms >= lo) && spec.max_ms.is_none_or(|hi| ms <= hi);
+    (exp, if kept { Ok(format!("after {ms} ms")) } else { Err(format!("after {ms} ms")) })
+}
+
+/// The SUT answered the harness's last request within `limit_ms`.
+fn answered_within(ctx: &Context<'_>, limit_ms: u64) -> (String, Outcome) {
+    let exp = format!("an answer within {limit_ms} ms");
+    let Some(took) = ctx.last_took else { return (exp, no_response()) };
+    let ms = took.as_millis() as u64;
+    (exp, if ms <= limit_ms { Ok(format!("answered in {ms} ms")) } else { Err(format!("answered in {ms} ms")) })
+}
+
+/// This retry waited at least as long as the one before it (a backoff, RFC 8935 §2).
+fn delay_grows(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "a delay before this retry no shorter than before the previous one (within 10%)".to_owned();
+    let [.., before, now] = ctx.delays[..] else {
+        return (exp, Err(format!("{} measured delays; two are needed", ctx.delays.len())));
+    };
+    let (b, n) = (before.as_millis(), now.as_millis());
+    let actual = format!("{b} ms, then {n} ms");
+    // Timers jitter: a delay within a tenth of the one before counts as not shorter.
+    (exp, if n * 10 >= b * 9 { Ok(actual) } else { Err(actual) })
 }
 
 /// Where the SUT's upgrade lives (AMB-01): the endpoint's own URL, or a separate one.

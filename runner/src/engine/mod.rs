@@ -66,13 +66,20 @@ async fn run_steps(
     results: &mut Vec<ExpectationResult>,
 ) -> Result<(), StepFailure> {
     let profile_def = ctx.env.catalogue.profiles.get(profile);
-    let initiator_sut = profile_def.is_some_and(|p| p.role == "initiator");
-    let binding = profile_def.map_or("http", |p| p.binding.as_str());
-    if initiator_sut {
+    // A SUT that sends to the harness: it needs the harness's endpoint.
+    let sut_sends = profile_def.is_some_and(|p| p.role == "initiator" || p.role == "transmitter");
+    ctx.binding = match profile_def.map(|p| (p.protocol.as_str(), p.binding.as_str())) {
+        Some(("push", _)) => "push",
+        Some((_, "websocket")) => "websocket",
+        _ => "http",
+    };
+    if sut_sends {
         ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
-        ctx.open_endpoint(!scenario.endpoint_tls).await?;
+        let path = if ctx.binding == "push" { "/push" } else { "/pushpull" };
+        ctx.open_endpoint(!scenario.endpoint_tls, path).await?;
     }
-    let needs_trigger = initiator_sut || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
+    let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
+    let binding = ctx.binding;
     ctx.setup(needs_trigger, binding).await?;
     let mut after_manual = false;
     for (i, step) in scenario.steps.iter().enumerate() {

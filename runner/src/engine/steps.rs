@@ -37,9 +37,14 @@ const SET_MEDIA_TYPE: &str = "application/secevent+jwt";
 
 /// One SET POSTed to the SUT's push endpoint (RFC 8935 §2.1).
 pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFailure> {
-    let Some(url) = ctx.env.sut.push_endpoint.clone() else {
+    let Some(mut url) = ctx.env.sut.push_endpoint.clone() else {
         return Err(StepFailure::error("the SUT configuration has no push endpoint (push.endpoint)".into()));
     };
+    if spec.cleartext
+        && let Some(rest) = url.strip_prefix("https://")
+    {
+        url = format!("http://{rest}");
+    }
     let body = match (&spec.raw, spec.again, &ctx.last_push) {
         (Some(raw), _, _) => raw.clone().into_bytes(),
         (None, true, Some(previous)) => previous.clone(),
@@ -67,8 +72,16 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
     if let Some(t) = token {
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
     }
-    let observed = ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await?;
-    ctx.absorb(observed);
+    ctx.refused = None;
+    match ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await {
+        Ok(observed) => ctx.absorb(observed),
+        // A deliberate downgrade that gets no HTTP answer at all has been refused (§5.3).
+        Err(f) if spec.cleartext && f.verdict == setconform_reports::Verdict::Error => {
+            ctx.last = None;
+            ctx.refused = Some(f.reason);
+        }
+        Err(f) => return Err(f),
+    }
     Ok(())
 }
 
@@ -117,22 +130,42 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         return Ok(());
     };
     let req = inbound.request;
-    awaited.arrived_after = Some(req.at.saturating_duration_since(began));
+    let delay = req.at.saturating_duration_since(began);
+    awaited.arrived_after = Some(delay);
+    ctx.delays.push(delay);
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
     let respond = &spec.respond;
-    let body = body_bytes(ctx, &respond.body);
+    let push = ctx.binding == "push";
+    // A push receiver answers 202 with no body (RFC 8935 §2.2); pushpull, a Communication Object.
+    let status = respond.status.unwrap_or(if push { 202 } else { 200 });
+    let body = if push && respond.body.raw.is_none() && respond.body.json.is_none() {
+        Vec::new()
+    } else {
+        body_bytes(ctx, &respond.body)
+    };
     let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
-    let status = respond.status.unwrap_or(200);
-    let reply =
-        crate::endpoint::Reply { status, content_type: content_type.clone(), body: body.clone(), headers: Vec::new() };
+    let headers: Vec<(String, String)> = respond.headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+    // A push receiver's 2xx or 400 settles the SET (RFC 8935 §2.2, §2.3); anything
+    // else (429, 503, ...) leaves it to be retried.
+    if push && ((200..300).contains(&status) || status == 400) {
+        ctx.answer_pending();
+    }
+    let reply = crate::endpoint::Reply {
+        status,
+        content_type: content_type.clone(),
+        body: body.clone(),
+        headers: headers.clone(),
+    };
     if let Some(ms) = respond.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms).min(ctx.remaining())).await;
     }
     // The SUT may have given up already; what it did is recorded either way.
     let _ = inbound.reply.send(reply);
     let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
-    let answered = Observed { status, headers: vec![("content-type".into(), content_type)], body, truncated: false };
+    let mut answered_headers = vec![("content-type".to_owned(), content_type)];
+    answered_headers.extend(headers);
+    let answered = Observed { status, headers: answered_headers, body, truncated: false };
     ctx.record_inbound(&captured, req.at, &answered);
     ctx.awaited = Some(awaited);
     Ok(())

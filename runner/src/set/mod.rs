@@ -24,3 +24,18 @@ pub(crate) fn unb64(text: &str) -> Option<Vec<u8>> {
 pub fn b64_standard(bytes: impl AsRef<[u8]>) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// The `jti` claim of a compact JWS, read without validating anything.
+pub fn jti_of(token: &str) -> Option<String> {
+    let payload = unb64(token.split('.').nth(1)?)?;
+    let claims: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    claims.get("jti")?.as_str().map(str::to_owned)
+}
+
+/// Whether `body` is exactly one JWS (three base64url parts) or JWE (five) in
+/// compact serialization, and nothing else.
+pub fn is_compact_serialization(body: &str) -> bool {
+    let parts: Vec<&str> = body.split('.').collect();
+    let base64url = |p: &&str| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    matches!(parts.len(), 3 | 5) && !parts[0].is_empty() && parts.iter().all(base64url)
+}
