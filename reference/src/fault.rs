@@ -58,10 +58,15 @@ pub enum Fault {
     PushIgnoreRetryAfter,
     PushGiveUpAfter503,
     PushUnknownErrHalts,
+    MspSuccess200,
+    MspOmitEmptyAck,
+    MspAuthCodeInSetErrs,
+    MspNoContentLanguage,
+    MspErrorNotProblemJson,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 55] = [
+    pub const ALL: [Fault; 60] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -117,6 +122,11 @@ impl Fault {
         Fault::PushIgnoreRetryAfter,
         Fault::PushGiveUpAfter503,
         Fault::PushUnknownErrHalts,
+        Fault::MspSuccess200,
+        Fault::MspOmitEmptyAck,
+        Fault::MspAuthCodeInSetErrs,
+        Fault::MspNoContentLanguage,
+        Fault::MspErrorNotProblemJson,
     ];
 
     /// The name used on the command line.
@@ -324,6 +334,29 @@ impl Fault {
                 "push-unknown-err-halts",
                 &["PUSH-039"],
                 "as push transmitter, stops delivering after an error code it does not know",
+            ),
+            Fault::MspSuccess200 => {
+                ("msp-success-200", &["MSP-015"], "as multi-SET push recipient, answers a batch with 200, not 202")
+            }
+            Fault::MspOmitEmptyAck => (
+                "msp-omit-empty-ack",
+                &["MSP-011"],
+                "as multi-SET push recipient, leaves `ack` out when it has nothing to acknowledge",
+            ),
+            Fault::MspAuthCodeInSetErrs => (
+                "msp-auth-code-in-set-errs",
+                &["MSP-013"],
+                "as multi-SET push recipient, reports rejected SETs in setErrs as authentication_failed",
+            ),
+            Fault::MspNoContentLanguage => (
+                "msp-no-content-language",
+                &["MSP-014"],
+                "as multi-SET push recipient, sends error descriptions without Content-Language",
+            ),
+            Fault::MspErrorNotProblemJson => (
+                "msp-error-not-problem-json",
+                &["MSP-016"],
+                "as multi-SET push recipient, labels whole-request failures application/json, not problem+json",
             ),
             Fault::AcceptCleartext => (
                 "accept-cleartext",

@@ -15,6 +15,7 @@ mod fault;
 mod initiator;
 mod jose;
 mod keys;
+mod msp;
 mod peers;
 mod push;
 mod push_transmitter;

@@ -113,6 +113,7 @@ impl Reference {
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))
+            .route("/msp", any(crate::msp::receive))
             .route("/control/peers", post(control::register))
             .route("/control/peers/{peer}", get(control::state))
             .route("/control/peers/{peer}/queue", post(control::queue))
@@ -141,6 +142,11 @@ impl Reference {
     /// URL of the push endpoint (RFC 8935).
     pub fn push_url(&self) -> String {
         format!("https://{}/push", self.addr)
+    }
+
+    /// URL of the multi-SET push endpoint.
+    pub fn msp_url(&self) -> String {
+        format!("https://{}/msp", self.addr)
     }
 
     /// URL of the Pushpull endpoint.
