@@ -17,13 +17,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 6] = [
+pub const REFERENCE_PROFILES: [&str; 7] = [
     "pushpull-http-responder",
     "pushpull-http-initiator",
     "pushpull-ws-responder",
     "pushpull-ws-initiator",
     "push-receiver",
     "push-transmitter",
+    "multi-set-push-receiver",
 ];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
@@ -123,6 +124,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             let sut = SutSetup::embedded(
                 reference.pushpull_url(),
                 reference.push_url(),
+                reference.msp_url(),
                 reference.control_url(),
                 profiles,
                 fault.map(|f| f.name().to_owned()),
@@ -441,6 +443,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
                 let sut = SutSetup::embedded(
                     reference.pushpull_url(),
                     reference.push_url(),
+                    reference.msp_url(),
                     reference.control_url(),
                     vec![profile.to_owned()],
                     f.map(|f| f.name().to_owned()),

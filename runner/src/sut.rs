@@ -25,6 +25,8 @@ struct SutFile {
     #[serde(default)]
     push: Option<PushSection>,
     #[serde(default)]
+    multi_set_push: Option<MspSection>,
+    #[serde(default)]
     auth: Option<AuthSection>,
     #[serde(default)]
     trigger: Option<TriggerSection>,
@@ -47,6 +49,12 @@ struct PushpullSection {
 #[derive(Debug, Deserialize)]
 struct PushSection {
     endpoint: String,
+}
+#[derive(Debug, Deserialize)]
+struct MspSection {
+    endpoint: String,
+    #[serde(default)]
+    revision: Option<String>,
 }
 #[derive(Debug, Deserialize)]
 struct AuthSection {
@@ -159,6 +167,10 @@ pub struct SutSetup {
     pub pushpull_websocket: Option<String>,
     /// The SUT's push endpoint, where it receives SETs (RFC 8935).
     pub push_endpoint: Option<String>,
+    /// The SUT's multi-SET push endpoint, where it receives batches.
+    pub msp_endpoint: Option<String>,
+    /// The multi-SET push draft revision the SUT follows (AMB-30).
+    pub msp_revision: MspRevision,
     pub bearer_token: Option<String>,
     pub trigger: Option<TriggerConfig>,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
@@ -172,6 +184,26 @@ pub struct SutSetup {
     pub harness_public_base: Option<String>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeouts: Timeouts,
+}
+
+/// Multi-SET push revisions differ in their media types (AMB-30).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MspRevision {
+    /// The editor's copy after -03: `application/secevents+json` requests, problem+json failures.
+    #[default]
+    Post03,
+    /// -02 and multi-push-00: `application/json` requests, `400` JSON failures.
+    Draft02,
+}
+
+impl MspRevision {
+    /// The media type of a batch request.
+    pub fn request_media_type(self) -> &'static str {
+        match self {
+            MspRevision::Post03 => "application/secevents+json",
+            MspRevision::Draft02 => "application/json",
+        }
+    }
 }
 
 impl SutSetup {
@@ -201,6 +233,7 @@ impl SutSetup {
     pub fn embedded(
         pushpull_url: String,
         push_url: String,
+        msp_url: String,
         control_url: String,
         profiles: Vec<String>,
         fault: Option<String>,
@@ -214,6 +247,8 @@ impl SutSetup {
             pushpull_endpoint: Some(pushpull_url),
             pushpull_websocket: None,
             push_endpoint: Some(push_url),
+            msp_endpoint: Some(msp_url),
+            msp_revision: MspRevision::Post03,
             bearer_token: None,
             trigger: Some(TriggerConfig::Http { url: control_url }),
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
@@ -297,9 +332,25 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         None => (None, None),
     };
     let push_endpoint = raw.push.map(|p| p.endpoint);
-    for (pointer, url) in
-        [("/pushpull/endpoint", pushpull_endpoint.as_deref()), ("/push/endpoint", push_endpoint.as_deref())]
-    {
+    let (msp_endpoint, msp_revision) = match raw.multi_set_push {
+        Some(m) => {
+            let revision = match m.revision.as_deref() {
+                None | Some("post-03") => MspRevision::Post03,
+                Some("02") => MspRevision::Draft02,
+                Some(other) => {
+                    errors.push(file.error("/multi_set_push/revision", format!("{other:?} is neither post-03 nor 02")));
+                    MspRevision::Post03
+                }
+            };
+            (Some(m.endpoint), revision)
+        }
+        None => (None, MspRevision::Post03),
+    };
+    for (pointer, url) in [
+        ("/pushpull/endpoint", pushpull_endpoint.as_deref()),
+        ("/push/endpoint", push_endpoint.as_deref()),
+        ("/multi_set_push/endpoint", msp_endpoint.as_deref()),
+    ] {
         if let Some(url) = url
             && let Err(e) = reqwest::Url::parse(url)
         {
@@ -318,6 +369,8 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         pushpull_endpoint,
         pushpull_websocket,
         push_endpoint,
+        msp_endpoint,
+        msp_revision,
         bearer_token,
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),

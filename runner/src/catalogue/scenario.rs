@@ -350,6 +350,9 @@ pub enum Check {
     Delay(DelaySpec),
     DelayGrows(bool),
     AnsweredWithinMs(u64),
+    SetErrsExclude(Vec<String>),
+    ContentLanguageIfDescribed(bool),
+    MspErrorMediaType(bool),
 }
 
 /// Bounds on how long the SUT took to come back.

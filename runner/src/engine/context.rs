@@ -133,7 +133,7 @@ pub struct Context<'a> {
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
     /// How long the SUT took to answer the harness's last request.
     pub last_took: Option<Duration>,
-    /// How the SUT reaches the harness's endpoint: "http", "websocket" or "push".
+    /// The binding in use: "http" or "websocket" (pushpull), "push" (RFC 8935) or "msp" (multi-SET push).
     pub binding: &'static str,
     /// How long the SUT took to come back in each step that waited for it, in order.
     pub delays: Vec<Duration>,

@@ -87,6 +87,15 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Delay(spec) => delay(ctx, spec),
         Check::DelayGrows(_) => delay_grows(ctx),
         Check::AnsweredWithinMs(ms) => answered_within(ctx, *ms),
+        Check::SetErrsExclude(codes) => set_errs_exclude(ctx, codes),
+        Check::ContentLanguageIfDescribed(_) => content_language_if_described(ctx),
+        Check::MspErrorMediaType(_) => {
+            let expected = match ctx.env.sut.msp_revision {
+                crate::sut::MspRevision::Post03 => "application/problem+json",
+                crate::sut::MspRevision::Draft02 => "application/json",
+            };
+            content_type(ctx, expected)
+        }
     }
 }
 
@@ -320,6 +329,46 @@ fn delay(ctx: &Context<'_>, spec: &DelaySpec) -> (String, Outcome) {
     let ms = took.as_millis() as u64;
     let kept = spec.min_ms.is_none_or(|lo| ms >= lo) && spec.max_ms.is_none_or(|hi| ms <= hi);
     (exp, if kept { Ok(format!("after {ms} ms")) } else { Err(format!("after {ms} ms")) })
+}
+
+/// The entries of the last message's `setErrs`, by jti.
+fn set_errs_of<'c>(ctx: &'c Context<'_>) -> Vec<(&'c String, &'c Value)> {
+    match ctx.last.as_ref().and_then(|l| l.json.as_ref()).and_then(|j| j.get("setErrs")) {
+        Some(Value::Object(errs)) => errs.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// No setErrs entry uses a code that belongs to the request as a whole.
+fn set_errs_exclude(ctx: &Context<'_>, codes: &[String]) -> (String, Outcome) {
+    let exp = format!("no setErrs entry with err {}", codes.join(" or "));
+    if ctx.last.is_none() {
+        return (exp, no_response());
+    }
+    let errs = set_errs_of(ctx);
+    let used: Vec<String> = errs
+        .iter()
+        .filter_map(|(jti, e)| {
+            e.get("err").and_then(Value::as_str).filter(|c| codes.iter().any(|x| x == c)).map(|c| format!("{jti}: {c}"))
+        })
+        .collect();
+    if used.is_empty() {
+        (exp, Ok(format!("{} setErrs entries, none uses them", errs.len())))
+    } else {
+        (exp, Err(list(used.into_iter())))
+    }
+}
+
+/// A message with error descriptions names their language.
+fn content_language_if_described(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "Content-Language when setErrs carries a description".to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let described = set_errs_of(ctx).iter().any(|(_, e)| e.get("description").is_some());
+    match (described, last.header("content-language")) {
+        (false, _) => (exp, Ok("no descriptions".into())),
+        (true, Some(lang)) => (exp, Ok(format!("Content-Language: {lang}"))),
+        (true, None) => (exp, Err("descriptions without a Content-Language header".into())),
+    }
 }
 
 /// The SUT answered the harness's last request within `limit_ms`.

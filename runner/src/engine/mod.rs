@@ -70,6 +70,7 @@ async fn run_steps(
     let sut_sends = profile_def.is_some_and(|p| p.role == "initiator" || p.role == "transmitter");
     ctx.binding = match profile_def.map(|p| (p.protocol.as_str(), p.binding.as_str())) {
         Some(("push", _)) => "push",
+        Some(("multi-set-push", _)) => "msp",
         Some((_, "websocket")) => "websocket",
         _ => "http",
     };

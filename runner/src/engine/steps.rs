@@ -99,6 +99,10 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
         if spec.ack && !ctx.pending.is_empty() {
             object.insert("ack".into(), json!(take_pending(ctx)));
         }
+        // A multi-SET push request always has `sets` (§4.3.1): here, an empty batch.
+        if ctx.binding == "msp" {
+            object.insert("sets".into(), json!({}));
+        }
         post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid, false).await?;
     }
     Ok(())
@@ -180,14 +184,25 @@ async fn post(
     auth: Auth,
     cleartext: bool,
 ) -> Result<(), StepFailure> {
-    let Some(mut url) = ctx.env.sut.pushpull_endpoint.clone() else {
-        return Err(StepFailure::error("the SUT configuration has no pushpull endpoint".into()));
+    let msp = ctx.binding == "msp";
+    let (endpoint, field) = if msp {
+        (ctx.env.sut.msp_endpoint.clone(), "multi_set_push.endpoint")
+    } else {
+        (ctx.env.sut.pushpull_endpoint.clone(), "pushpull.endpoint")
+    };
+    let Some(mut url) = endpoint else {
+        return Err(StepFailure::error(format!("the SUT configuration has no {field}")));
     };
     if cleartext && let Some(rest) = url.strip_prefix("https://") {
         url = format!("http://{rest}");
     }
     ctx.last_url = Some(url.clone());
-    let mut headers = vec![("Content-Type".to_owned(), content_type.unwrap_or("application/json").to_owned())];
+    // Multi-SET push batches carry their revision's media type (AMB-30) and ask for JSON.
+    let default_type = if msp { ctx.env.sut.msp_revision.request_media_type() } else { "application/json" };
+    let mut headers = vec![("Content-Type".to_owned(), content_type.unwrap_or(default_type).to_owned())];
+    if msp {
+        headers.push(("Accept".to_owned(), "application/json".to_owned()));
+    }
     let token = match auth {
         Auth::Valid => ctx.token.clone(),
         Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
@@ -254,6 +269,10 @@ fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
     }
     if let Some(extra) = &spec.extra {
         object.extend(extra.clone());
+    }
+    // A multi-SET push request always has `sets`, empty when it carries none (§4.3.1).
+    if ctx.binding == "msp" {
+        object.entry("sets").or_insert_with(|| json!({}));
     }
     Value::Object(object)
 }
