@@ -63,10 +63,16 @@ pub enum Fault {
     MspAuthCodeInSetErrs,
     MspNoContentLanguage,
     MspErrorNotProblemJson,
+    MspTxJsonMediaType,
+    MspTxNoEmptyBatches,
+    MspTxOmitEmptySets,
+    MspTxHaltOnUnknownAck,
+    TrustAnyCertificate,
+    Tls13Only,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 60] = [
+    pub const ALL: [Fault; 66] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -127,6 +133,12 @@ impl Fault {
         Fault::MspAuthCodeInSetErrs,
         Fault::MspNoContentLanguage,
         Fault::MspErrorNotProblemJson,
+        Fault::MspTxJsonMediaType,
+        Fault::MspTxNoEmptyBatches,
+        Fault::MspTxOmitEmptySets,
+        Fault::MspTxHaltOnUnknownAck,
+        Fault::TrustAnyCertificate,
+        Fault::Tls13Only,
     ];
 
     /// The name used on the command line.
@@ -358,6 +370,34 @@ impl Fault {
                 &["MSP-016"],
                 "as multi-SET push recipient, labels whole-request failures application/json, not problem+json",
             ),
+            Fault::MspTxJsonMediaType => (
+                "msp-tx-json-media-type",
+                &["MSP-002"],
+                "as multi-SET push transmitter, labels post -03 batches application/json",
+            ),
+            Fault::MspTxNoEmptyBatches => (
+                "msp-tx-no-empty-batches",
+                &["MSP-004"],
+                "as multi-SET push transmitter, never sends an empty batch to collect late answers",
+            ),
+            Fault::MspTxOmitEmptySets => (
+                "msp-tx-omit-empty-sets",
+                &["MSP-003"],
+                "as multi-SET push transmitter, leaves `sets` out of an empty batch",
+            ),
+            Fault::MspTxHaltOnUnknownAck => (
+                "msp-tx-halt-on-unknown-ack",
+                &["MSP-005"],
+                "as multi-SET push transmitter, stops delivering when an answer names a jti it never sent",
+            ),
+            Fault::TrustAnyCertificate => (
+                "trust-any-certificate",
+                &["PP-AUTH-001", "PUSH-040", "MSP-018"],
+                "as initiator or transmitter over HTTP, sends SETs to a peer whatever certificate it presents",
+            ),
+            Fault::Tls13Only => {
+                ("tls13-only", &["PUSH-051"], "serves its endpoints with TLS 1.3 only, refusing TLS 1.2 handshakes")
+            }
             Fault::AcceptCleartext => (
                 "accept-cleartext",
                 &["PP-EP-004", "PP-WS-011"],

@@ -37,6 +37,7 @@ pub fn initiate(app: Arc<App>, peer_id: String, reason: Reason) -> Initiation {
         match app.peers.with_id(&peer_id, |p| p.endpoint.as_ref().map(|e| e.binding)).flatten() {
             Some(Binding::PushpullWebSocket) => crate::ws_initiator::deliver(&app, &peer_id, reason).await,
             Some(Binding::Push) => crate::push_transmitter::deliver(&app, &peer_id).await,
+            Some(Binding::MultiSetPush) => crate::msp_transmitter::deliver(&app, &peer_id, reason).await,
             Some(Binding::Pushpull) => exchange(&app, &peer_id, reason).await,
             None => {}
         }

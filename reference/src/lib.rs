@@ -16,6 +16,7 @@ mod initiator;
 mod jose;
 mod keys;
 mod msp;
+mod msp_transmitter;
 mod peers;
 mod push;
 mod push_transmitter;

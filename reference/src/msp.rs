@@ -43,7 +43,12 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         Ok(Value::Object(o)) => match o.get("sets") {
             Some(Value::Object(sets)) => sets.len(),
             _ => {
-                return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", "`sets` is missing or not an object");
+                return problem(
+                    fault,
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "`sets` is missing or not an object",
+                );
             }
         },
         _ => return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", "the body is not a JSON object"),

@@ -32,6 +32,8 @@ pub enum Binding {
     PushpullWebSocket,
     /// One SET per POST (RFC 8935).
     Push,
+    /// Batches of SETs per POST (multi-SET push).
+    MultiSetPush,
 }
 
 /// What the reference decided about a SET the peer sent.
@@ -57,7 +59,7 @@ pub struct Peer {
     pub endpoint: Option<Endpoint>,
     /// Verdicts on SETs the peer returned in responses, owed in the next request.
     pub owed: Vec<(String, Verdict)>,
-    /// Push delivery to this peer has stopped (the `push-unknown-err-halts` fault).
+    /// Delivery to this peer has stopped (faults that give up on an unknown answer).
     pub push_halted: bool,
     minted: u64,
 }

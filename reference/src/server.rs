@@ -123,7 +123,7 @@ impl Reference {
             .with_state(app);
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let tls = tls::server_config(TLS_CHAIN, TLS_KEY)?;
+        let tls = tls::server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
         let listener = tls::TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
         let mut stopped = stopped;
         tokio::spawn(async move {

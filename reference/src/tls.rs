@@ -28,11 +28,21 @@ const TLS_HANDSHAKE: u8 = 0x16;
 
 /// Builds a server configuration from a PEM certificate chain and key.
 pub fn server_config(chain_pem: &[u8], key_pem: &[u8]) -> io::Result<Arc<ServerConfig>> {
+    server_config_for(chain_pem, key_pem, false)
+}
+
+/// As `server_config`; with `tls13_only`, TLS 1.2 handshakes fail.
+pub fn server_config_for(chain_pem: &[u8], key_pem: &[u8], tls13_only: bool) -> io::Result<Arc<ServerConfig>> {
     let chain = CertificateDer::pem_slice_iter(chain_pem).collect::<Result<Vec<_>, _>>().map_err(io::Error::other)?;
     let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(io::Error::other)?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+    let builder = ServerConfig::builder_with_provider(provider);
+    let builder = if tls13_only {
+        builder.with_protocol_versions(&[&tokio_rustls::rustls::version::TLS13])
+    } else {
+        builder.with_safe_default_protocol_versions()
+    };
+    let mut config = builder
         .map_err(io::Error::other)?
         .with_no_client_auth()
         .with_single_cert(chain, key)
