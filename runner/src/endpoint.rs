@@ -26,6 +26,21 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
 const TLS_KEY: &[u8] = include_bytes!("../keys/tls/server-key.pem");
 pub const HARNESS_CA: &str = include_str!("../keys/tls/ca.pem");
+/// A self-signed identity for 127.0.0.1 that no SUT should trust: served when a
+/// scenario checks that the SUT validates the harness's certificate.
+const UNTRUSTED_CHAIN: &[u8] = include_bytes!("../keys/tls/self-signed.pem");
+const UNTRUSTED_KEY: &[u8] = include_bytes!("../keys/tls/self-signed-key.pem");
+
+/// How the endpoint is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// TLS with the harness's certificate, which chains to `HARNESS_CA`.
+    Tls,
+    /// TLS with a self-signed certificate that chains to nothing the SUT was given.
+    UntrustedTls,
+    /// Plain HTTP.
+    Cleartext,
+}
 
 /// Largest request body the endpoint reads.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -86,16 +101,17 @@ struct Shared {
 }
 
 impl HarnessEndpoint {
-    /// Listens on `listen` (port 0 for a free one), over TLS unless `cleartext`;
+    /// Listens on `listen` (port 0 for a free one), served as `transport` says;
     /// `patience` bounds how long a request waits for the scenario before it gets a 503.
     /// `path` is the URL path the SUT is told (every path is served).
     pub async fn start(
         listen: SocketAddr,
         public_base: Option<&str>,
         patience: Duration,
-        cleartext: bool,
+        transport: Transport,
         path: &str,
     ) -> std::io::Result<Self> {
+        let cleartext = transport == Transport::Cleartext;
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let (tx, inbox) = mpsc::channel(INBOX);
@@ -109,7 +125,11 @@ impl HarnessEndpoint {
         if cleartext {
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         } else {
-            let config = setconform_reference::tls::server_config(TLS_CHAIN, TLS_KEY)?;
+            let (chain, key) = match transport {
+                Transport::UntrustedTls => (UNTRUSTED_CHAIN, UNTRUSTED_KEY),
+                _ => (TLS_CHAIN, TLS_KEY),
+            };
+            let config = setconform_reference::tls::server_config(chain, key)?;
             let listener = setconform_reference::tls::TlsListener::new(listener, config, false)?;
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         }

@@ -9,7 +9,7 @@
 //! until every SET each side sent is answered by the other.
 
 use crate::catalogue::{Catalogue, INSPECTED_REQUIREMENTS};
-use crate::endpoint::{HarnessEndpoint, Reply};
+use crate::endpoint::{HarnessEndpoint, Reply, Transport};
 use crate::schema::Schemas;
 use crate::set::{HarnessKeys, SetTrust, inspect};
 use crate::sut::SutSetup;
@@ -111,7 +111,7 @@ pub async fn run(
     let listen = std::net::SocketAddr::new(initiator.harness_listen, 0);
     let patience = initiator.timeouts.request;
     let mut relay =
-        HarnessEndpoint::start(listen, initiator.harness_public_base.as_deref(), patience, false, "/pushpull")
+        HarnessEndpoint::start(listen, initiator.harness_public_base.as_deref(), patience, Transport::Tls, "/pushpull")
             .await
             .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
     let relay_token = "setconform-relay".to_owned();

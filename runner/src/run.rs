@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 7] = [
+pub const REFERENCE_PROFILES: [&str; 8] = [
     "pushpull-http-responder",
     "pushpull-http-initiator",
     "pushpull-ws-responder",
@@ -25,6 +25,7 @@ pub const REFERENCE_PROFILES: [&str; 7] = [
     "push-receiver",
     "push-transmitter",
     "multi-set-push-receiver",
+    "multi-set-push-transmitter",
 ];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.

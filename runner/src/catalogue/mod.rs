@@ -12,9 +12,9 @@ mod source;
 pub use profile::Profile;
 pub use requirement::{Level, Requirement};
 pub use scenario::{
-    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, DelaySpec, ErrorCodeSpec, Expectation, HeaderSpec,
-    ObjectSpec, PushSpec, Reqs, RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec,
-    Step, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, DelaySpec, EndpointCert, ErrorCodeSpec, Expectation,
+    HeaderSpec, ObjectSpec, PushSpec, Reqs, RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften,
+    StatusSpec, Step, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 

@@ -20,10 +20,24 @@ pub struct Scenario {
     /// Whether the harness's own endpoint (initiator profiles) is served over TLS.
     #[serde(default = "default_true")]
     pub endpoint_tls: bool,
+    /// The certificate the harness's endpoint presents.
+    #[serde(default)]
+    pub endpoint_cert: EndpointCert,
     pub steps: Vec<Step>,
     /// The file it was loaded from.
     #[serde(skip)]
     pub source: String,
+}
+
+/// The certificate of the harness's own endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointCert {
+    /// Chains to the CA the SUT is given at registration.
+    #[default]
+    Harness,
+    /// Self-signed: a SUT that validates certificates refuses it.
+    SelfSigned,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +128,9 @@ pub struct PushSpec {
     /// Try `http://` instead of `https://`, to the same host and port (PUSH-050).
     #[serde(default)]
     pub cleartext: bool,
+    /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (PUSH-051).
+    #[serde(default)]
+    pub tls: Option<String>,
 }
 
 /// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.
@@ -153,6 +170,9 @@ pub struct AwaitSpec {
     /// How long to wait at most (default: the SUT's observation window).
     #[serde(default)]
     pub up_to_ms: Option<u64>,
+    /// Answer empty batches (multi-SET push) with an empty ack and keep waiting for SETs.
+    #[serde(default)]
+    pub skip_empty: bool,
     #[serde(default)]
     pub respond: RespondSpec,
 }
@@ -353,6 +373,7 @@ pub enum Check {
     SetErrsExclude(Vec<String>),
     ContentLanguageIfDescribed(bool),
     MspErrorMediaType(bool),
+    MspMediaType(bool),
 }
 
 /// Bounds on how long the SUT took to come back.

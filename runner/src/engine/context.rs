@@ -131,6 +131,8 @@ pub struct Context<'a> {
     pub last_url: Option<String>,
     /// An open pushpull WebSocket to the SUT, and its URL.
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
+    /// Hold the next request's connection to this TLS version.
+    pub tls_pin: Option<wire::TlsPin>,
     /// How long the SUT took to answer the harness's last request.
     pub last_took: Option<Duration>,
     /// The binding in use: "http" or "websocket" (pushpull), "push" (RFC 8935) or "msp" (multi-SET push).
@@ -190,17 +192,22 @@ impl<'a> Context<'a> {
             last_push: None,
             binding: "http",
             last_took: None,
+            tls_pin: None,
             delays: Vec::new(),
             scenario_id: scenario.id.clone(),
         }
     }
 
-    /// Opens the harness's endpoint for a SUT that initiates toward it (over TLS unless `cleartext`).
-    pub async fn open_endpoint(&mut self, cleartext: bool, path: &str) -> Result<(), StepFailure> {
+    /// Opens the harness's endpoint for a SUT that sends to it.
+    pub async fn open_endpoint(
+        &mut self,
+        transport: crate::endpoint::Transport,
+        path: &str,
+    ) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.deadline.saturating_duration_since(Instant::now());
         let endpoint =
-            HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, cleartext, path)
+            HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, transport, path)
                 .await
                 .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
         self.endpoint = Some(endpoint);
@@ -337,7 +344,7 @@ impl<'a> Context<'a> {
         let limit = remaining.min(self.env.sut.timeouts.request);
         let at_ms = self.elapsed_ms();
         self.in_flight = Some((channel, req.clone(), at_ms));
-        let result = self.env.wire.exchange(&req, limit).await;
+        let result = self.env.wire.exchange_pinned(&req, limit, self.tls_pin.take()).await;
         self.in_flight = None;
         let seq = self.transcript.len() + 1;
         let took = now.elapsed().as_millis() as u64;

@@ -89,6 +89,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::AnsweredWithinMs(ms) => answered_within(ctx, *ms),
         Check::SetErrsExclude(codes) => set_errs_exclude(ctx, codes),
         Check::ContentLanguageIfDescribed(_) => content_language_if_described(ctx),
+        Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
                 crate::sut::MspRevision::Post03 => "application/problem+json",
@@ -433,6 +434,9 @@ fn status(ctx: &Context<'_>, spec: &StatusSpec) -> (String, Outcome) {
         StatusSpec::Class { class } => format!("an HTTP {class} status"),
         StatusSpec::NotClass { not_class } => format!("an HTTP status outside {not_class}"),
     };
+    if let (None, Some(why)) = (&ctx.last, &ctx.refused) {
+        return (expected, Err(format!("no HTTP answer: {why}")));
+    }
     let Some(last) = &ctx.last else { return (expected, no_response()) };
     let Some(got) = last.status else {
         return (expected, Err("the SUT's last message is a request, not a response".into()));

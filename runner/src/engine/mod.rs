@@ -9,7 +9,8 @@ mod websocket;
 
 pub use context::RunEnv;
 
-use crate::catalogue::{Action, Scenario};
+use crate::catalogue::{Action, EndpointCert, Scenario};
+use crate::endpoint::Transport;
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
@@ -76,8 +77,17 @@ async fn run_steps(
     };
     if sut_sends {
         ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
-        let path = if ctx.binding == "push" { "/push" } else { "/pushpull" };
-        ctx.open_endpoint(!scenario.endpoint_tls, path).await?;
+        let path = match ctx.binding {
+            "push" => "/push",
+            "msp" => "/msp",
+            _ => "/pushpull",
+        };
+        let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
+            (false, _) => Transport::Cleartext,
+            (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,
+            (true, EndpointCert::Harness) => Transport::Tls,
+        };
+        ctx.open_endpoint(transport, path).await?;
     }
     let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
     let binding = ctx.binding;

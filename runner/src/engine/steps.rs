@@ -73,10 +73,14 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
     }
     ctx.refused = None;
+    let probe = spec.cleartext || spec.tls.is_some();
+    if spec.tls.is_some() {
+        ctx.tls_pin = Some(crate::wire::TlsPin::Tls12);
+    }
     match ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await {
         Ok(observed) => ctx.absorb(observed),
-        // A deliberate downgrade that gets no HTTP answer at all has been refused (§5.3).
-        Err(f) if spec.cleartext && f.verdict == setconform_reports::Verdict::Error => {
+        // A probe (plain http, or an old TLS version) that gets no HTTP answer is an outcome to judge (§5.3).
+        Err(f) if probe && f.verdict == setconform_reports::Verdict::Error => {
             ctx.last = None;
             ctx.refused = Some(f.reason);
         }
@@ -126,7 +130,31 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
             "this step waits for the SUT's request, and no harness endpoint is open".into(),
         ));
     };
-    let inbound = endpoint.next(wait).await;
+    let mut inbound = endpoint.next(wait).await;
+    // Empty batches while the harness waits for SETs get an empty answer (multi-SET push §4).
+    while spec.skip_empty
+        && let Some(empty) = inbound.take_if(|i| is_empty_batch(&i.request.body))
+    {
+        let reply = crate::endpoint::Reply {
+            status: 202,
+            content_type: "application/json".into(),
+            body: br#"{"ack":[]}"#.to_vec(),
+            headers: Vec::new(),
+        };
+        let answered = Observed {
+            status: 202,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: reply.body.clone(),
+            truncated: false,
+        };
+        let _ = empty.reply.send(reply);
+        let req = empty.request;
+        let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
+        ctx.record_inbound(&captured, req.at, &answered);
+        let left = wait.saturating_sub(began.elapsed());
+        let Some(endpoint) = ctx.endpoint.as_mut() else { break };
+        inbound = endpoint.next(left).await;
+    }
     let mut awaited = Awaited { what: "request", arrived_after: None, within, up_to };
     let Some(inbound) = inbound else {
         ctx.last = None;
@@ -141,12 +169,15 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
 
     let respond = &spec.respond;
     let push = ctx.binding == "push";
-    // A push receiver answers 202 with no body (RFC 8935 §2.2); pushpull, a Communication Object.
-    let status = respond.status.unwrap_or(if push { 202 } else { 200 });
-    let body = if push && respond.body.raw.is_none() && respond.body.json.is_none() {
-        Vec::new()
-    } else {
-        body_bytes(ctx, &respond.body)
+    let msp = ctx.binding == "msp";
+    // A push receiver answers 202 with no body (RFC 8935 §2.2), a multi-SET push
+    // recipient 202 with an ack array (§4.4.1); pushpull, 200 with a Communication Object.
+    let status = respond.status.unwrap_or(if push || msp { 202 } else { 200 });
+    let scripted = respond.body.raw.is_some() || respond.body.json.is_some();
+    let body = match (push, msp, scripted) {
+        (true, _, false) => Vec::new(),
+        (_, true, false) => recipient_answer(ctx, &respond.body),
+        _ => body_bytes(ctx, &respond.body),
     };
     let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
     let headers: Vec<(String, String)> = respond.headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
@@ -173,6 +204,24 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     ctx.record_inbound(&captured, req.at, &answered);
     ctx.awaited = Some(awaited);
     Ok(())
+}
+
+/// A batch with no SETs in it: `{"sets": {}}`, or no `sets` at all.
+fn is_empty_batch(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .is_some_and(|v| v.get("sets").and_then(Value::as_object).is_none_or(|s| s.is_empty()))
+}
+
+/// A multi-SET push recipient's answer (§4.4): `ack` always present, and no SETs.
+fn recipient_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    let mut object = match serde_json::from_slice::<Value>(&body_bytes(ctx, spec)) {
+        Ok(Value::Object(o)) => o,
+        _ => Map::new(),
+    };
+    object.remove("sets");
+    object.entry("ack").or_insert_with(|| json!([]));
+    Value::Object(object).to_string().into_bytes()
 }
 
 /// One request to the SUT's Pushpull endpoint (`cleartext`: http on the same host and port).

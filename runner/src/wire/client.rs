@@ -50,15 +50,34 @@ pub enum WireError {
     Other(String),
 }
 
+/// A TLS version to hold a connection to, for probing what the SUT supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsPin {
+    /// TLS 1.2 and nothing newer.
+    Tls12,
+}
+
 /// A shared HTTP client; cheap to clone.
 #[derive(Clone)]
 pub struct Wire {
     client: reqwest::Client,
+    /// The same client held to TLS 1.2.
+    tls12: reqwest::Client,
     limits: WireLimits,
 }
 
 impl Wire {
     pub fn new(limits: WireLimits, extra_roots_pem: Option<&[u8]>) -> Result<Wire, WireError> {
+        let client = Wire::client(&limits, extra_roots_pem, None)?;
+        let tls12 = Wire::client(&limits, extra_roots_pem, Some(reqwest::tls::Version::TLS_1_2))?;
+        Ok(Wire { client, tls12, limits })
+    }
+
+    fn client(
+        limits: &WireLimits,
+        extra_roots_pem: Option<&[u8]>,
+        max_tls: Option<reqwest::tls::Version>,
+    ) -> Result<reqwest::Client, WireError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(limits.connect)
             // A redirect is an answer to judge, not to follow.
@@ -71,21 +90,37 @@ impl Wire {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| WireError::Other(e.to_string()))?;
             builder = builder.tls_certs_merge(certs);
         }
-        let client = builder.build().map_err(|e| WireError::Other(e.to_string()))?;
-        Ok(Wire { client, limits })
+        if let Some(version) = max_tls {
+            builder = builder.max_tls_version(version);
+        }
+        builder.build().map_err(|e| WireError::Other(e.to_string()))
     }
 
     /// Sends `req` and reads the response, all within `deadline`.
     pub async fn exchange(&self, req: &Outgoing, deadline: Duration) -> Result<Observed, WireError> {
-        match tokio::time::timeout(deadline, self.exchange_unbounded(req)).await {
+        self.exchange_pinned(req, deadline, None).await
+    }
+
+    /// As `exchange`, over a connection held to `pin` when one is given.
+    pub async fn exchange_pinned(
+        &self,
+        req: &Outgoing,
+        deadline: Duration,
+        pin: Option<TlsPin>,
+    ) -> Result<Observed, WireError> {
+        let client = match pin {
+            Some(TlsPin::Tls12) => &self.tls12,
+            None => &self.client,
+        };
+        match tokio::time::timeout(deadline, self.exchange_unbounded(client, req)).await {
             Ok(result) => result,
             Err(_) => Err(WireError::Timeout(deadline.as_millis())),
         }
     }
 
-    async fn exchange_unbounded(&self, req: &Outgoing) -> Result<Observed, WireError> {
+    async fn exchange_unbounded(&self, client: &reqwest::Client, req: &Outgoing) -> Result<Observed, WireError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| WireError::Other(e.to_string()))?;
-        let mut builder = self.client.request(method, &req.url).body(req.body.clone());
+        let mut builder = client.request(method, &req.url).body(req.body.clone());
         for (name, value) in &req.headers {
             builder = builder.header(name, value);
         }

@@ -5,4 +5,4 @@ mod client;
 pub mod websocket;
 
 pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http};
-pub use client::{Observed, Outgoing, Wire, WireError, WireLimits};
+pub use client::{Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};
