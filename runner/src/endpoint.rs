@@ -6,6 +6,7 @@
 
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -191,6 +192,12 @@ async fn capture(State(shared): State<Shared>, request: axum::extract::Request) 
         Ok(Ok(r)) => r,
         _ => return (StatusCode::SERVICE_UNAVAILABLE, "the scenario did not answer this request").into_response(),
     };
+    // Status 0: end the exchange with no HTTP answer at all (a dropped connection).
+    if reply.status == 0 {
+        let failing =
+            futures_util::stream::once(async { Err::<Bytes, _>(std::io::Error::other("dropped on purpose")) });
+        return Response::new(axum::body::Body::from_stream(failing));
+    }
     if reply.status == 101 {
         return match (on_upgrade, key) {
             (Some(on_upgrade), Some(accept)) => switch_protocols(on_upgrade, &accept, reply.headers, socket_tx),

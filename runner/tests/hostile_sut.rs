@@ -165,3 +165,33 @@ fn an_endpoint_without_tls_fails_the_tls_rule() {
     assert_eq!(tls.verdict, Verdict::Fail, "{tls:?}");
     assert_eq!(code, 1);
 }
+
+/// A server that agrees to any ClientHello, legacy or not, is caught: the
+/// legacy-TLS probe (RFC 7525, PUSH-052) fails on every offer.
+#[test]
+fn a_server_agreeing_to_legacy_tls_fails_the_rule() {
+    let port = answering_server(|s| {
+        // A ServerHello for TLS 1.1 with ECDHE-RSA-AES128-CBC-SHA, and nothing more.
+        let mut hello = vec![0x16, 3, 2, 0, 42, 0x02, 0, 0, 38, 3, 2];
+        hello.extend_from_slice(&[9; 32]);
+        hello.extend_from_slice(&[0, 0xC0, 0x13, 0]);
+        let _ = s.write_all(&hello);
+    });
+    let sut = common::scratch("legacy-tls").join("sut.yaml");
+    let text = format!(
+        "name: legacy tls\nprofiles: [push-receiver]\npush: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 5000 }}\n"
+    );
+    std::fs::write(&sut, text).unwrap();
+    let mut req = common::request(Some(sut), None, Some(1));
+    req.args = common::args(Some("push.receiver.tls.legacy-refused"));
+    let (run, code) = common::execute(req);
+    assert_eq!(code, 1);
+    let failed: Vec<_> = run.scenarios[0]
+        .expectations
+        .iter()
+        .filter(|e| e.requirement == "PUSH-052" && e.verdict == Verdict::Fail)
+        .collect();
+    assert_eq!(failed.len(), 4, "{:?}", run.scenarios[0].expectations);
+    assert!(failed[1].actual.contains("version 3.2"), "{}", failed[1].actual);
+}

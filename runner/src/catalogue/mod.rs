@@ -14,7 +14,7 @@ pub use requirement::{Level, Requirement};
 pub use scenario::{
     AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, DelaySpec, EndpointCert, ErrorCodeSpec, Expectation,
     HeaderSpec, ObjectSpec, PushSpec, Reqs, RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften,
-    StatusSpec, Step, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    StatusSpec, Step, TlsProbeSpec, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 

@@ -56,6 +56,7 @@ pub enum Action {
     Trigger(TriggerSpec),
     Send(Box<SendSpec>),
     Push(PushSpec),
+    TlsProbe(TlsProbeSpec),
     Settle(SettleSpec),
     AwaitRequest(Box<AwaitSpec>),
     WsConnect(WsConnectSpec),
@@ -106,6 +107,13 @@ pub enum WsAnswer {
 pub struct WsReceiveSpec {
     #[serde(default)]
     pub within_ms: Option<u64>,
+}
+
+/// Offer the SUT's endpoint a legacy TLS handshake it should refuse (RFC 7525).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TlsProbeSpec {
+    /// `tls1.0`, `tls1.1`, `rc4` or `null-cipher`.
+    pub offer: String,
 }
 
 /// POST one SET to the SUT's push endpoint (RFC 8935 §2.1).
@@ -188,6 +196,9 @@ pub struct RespondSpec {
     /// Further response headers, e.g. Retry-After.
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
+    /// Close the connection instead of answering: a recoverable failure for the SUT.
+    #[serde(default)]
+    pub drop: bool,
     #[serde(flatten)]
     pub body: BodySpec,
 }
@@ -374,6 +385,7 @@ pub enum Check {
     ContentLanguageIfDescribed(bool),
     MspErrorMediaType(bool),
     MspMediaType(bool),
+    TlsRefused(bool),
 }
 
 /// Bounds on how long the SUT took to come back.

@@ -131,6 +131,8 @@ pub struct Context<'a> {
     pub last_url: Option<String>,
     /// An open pushpull WebSocket to the SUT, and its URL.
     pub ws: Option<(crate::wire::websocket::Socket, String)>,
+    /// The SUT's answer to the last legacy TLS probe.
+    pub tls_answer: Option<wire::tls_probe::Answer>,
     /// Hold the next request's connection to this TLS version.
     pub tls_pin: Option<wire::TlsPin>,
     /// How long the SUT took to answer the harness's last request.
@@ -193,6 +195,7 @@ impl<'a> Context<'a> {
             binding: "http",
             last_took: None,
             tls_pin: None,
+            tls_answer: None,
             delays: Vec::new(),
             scenario_id: scenario.id.clone(),
         }

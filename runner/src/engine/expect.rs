@@ -89,6 +89,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::AnsweredWithinMs(ms) => answered_within(ctx, *ms),
         Check::SetErrsExclude(codes) => set_errs_exclude(ctx, codes),
         Check::ContentLanguageIfDescribed(_) => content_language_if_described(ctx),
+        Check::TlsRefused(_) => tls_refused(ctx),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -369,6 +370,19 @@ fn content_language_if_described(ctx: &Context<'_>) -> (String, Outcome) {
         (false, _) => (exp, Ok("no descriptions".into())),
         (true, Some(lang)) => (exp, Ok(format!("Content-Language: {lang}"))),
         (true, None) => (exp, Err("descriptions without a Content-Language header".into())),
+    }
+}
+
+/// The last legacy TLS probe got no ServerHello (RFC 7525).
+fn tls_refused(ctx: &Context<'_>) -> (String, Outcome) {
+    use crate::wire::tls_probe::Answer;
+    let exp = "no ServerHello: the offered version or cipher suites refused".to_owned();
+    match &ctx.tls_answer {
+        None => (exp, Err("no tls_probe step ran".into())),
+        Some(Answer::Refused(why)) => (exp, Ok(format!("refused: {why}"))),
+        Some(Answer::Agreed { version, suite }) => {
+            (exp, Err(format!("ServerHello: version {}.{}, cipher suite 0x{suite:04X}", version[0], version[1])))
+        }
     }
 }
 

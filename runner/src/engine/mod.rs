@@ -101,6 +101,7 @@ async fn run_steps(
                 Action::Trigger(t) => ctx.trigger(t.queue).await?,
                 Action::Send(spec) => steps::send(ctx, spec).await?,
                 Action::Push(spec) => steps::push(ctx, spec).await?,
+                Action::TlsProbe(spec) => steps::tls_probe(ctx, spec).await?,
                 Action::Settle(spec) => steps::settle(ctx, spec).await?,
                 Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
                 Action::WsConnect(spec) => websocket::connect(ctx, spec).await?,

@@ -4,8 +4,8 @@ use super::context::Awaited;
 use super::context::{Context, Sent, StepFailure};
 use crate::catalogue::AckSpec;
 use crate::catalogue::{Auth, AwaitSpec, BodySpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
-use crate::wire::Observed;
 use crate::wire::Outgoing;
+use crate::wire::{Observed, WireError};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
 
@@ -87,6 +87,57 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         Err(f) => return Err(f),
     }
     Ok(())
+}
+
+/// Offers the SUT's endpoint (the one its profile uses) a legacy handshake.
+pub async fn tls_probe(ctx: &mut Context<'_>, spec: &crate::catalogue::TlsProbeSpec) -> Result<(), StepFailure> {
+    use crate::wire::tls_probe::{self, Answer, Offer};
+    let Some(offer) = Offer::parse(&spec.offer) else {
+        return Err(StepFailure::error(format!("tls_probe: unknown offer {:?}", spec.offer)));
+    };
+    let sut = &ctx.env.sut;
+    let endpoint = match ctx.binding {
+        "push" => sut.push_endpoint.clone(),
+        "msp" => sut.msp_endpoint.clone(),
+        _ => sut.pushpull_endpoint.clone(),
+    };
+    let Some(url) = endpoint else {
+        return Err(StepFailure::error("tls_probe: the SUT configuration names no endpoint for this profile".into()));
+    };
+    let parsed = reqwest::Url::parse(&url).map_err(|e| StepFailure::error(format!("{url}: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned();
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let mut random = [0u8; 32];
+    for chunk in random.chunks_mut(8) {
+        chunk.copy_from_slice(&ctx.rng.next_u64().to_le_bytes());
+    }
+    let hello = tls_probe::client_hello(offer, random);
+    let limit = ctx.env.sut.timeouts.request.min(ctx.remaining());
+    let at = Instant::now();
+    let result = tls_probe::probe(&host, port, &hello, limit).await;
+    let request = Outgoing {
+        method: "TLS".into(),
+        url: format!("tls://{host}:{port}"),
+        headers: vec![("offer".into(), spec.offer.clone())],
+        body: hello,
+    };
+    // No HTTP response either way: what the SUT answered is told in words.
+    let recorded = Err(match &result {
+        Ok((Answer::Agreed { version, suite }, _)) => WireError::Other(format!(
+            "TLS ServerHello: version {}.{}, cipher suite 0x{suite:04X}",
+            version[0], version[1]
+        )),
+        Ok((Answer::Refused(why), _)) => WireError::Other(format!("TLS refused: {why}")),
+        Err(why) => WireError::Connect(why.clone()),
+    });
+    ctx.record_exchange("sut", &request, at, &recorded);
+    match result {
+        Ok((answer, _)) => {
+            ctx.tls_answer = Some(answer);
+            Ok(())
+        }
+        Err(why) => Err(StepFailure::error(format!("tls_probe {}: {why}", spec.offer))),
+    }
 }
 
 /// Keeps talking until every SET the harness sent is answered and every SET
@@ -172,7 +223,8 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let msp = ctx.binding == "msp";
     // A push receiver answers 202 with no body (RFC 8935 §2.2), a multi-SET push
     // recipient 202 with an ack array (§4.4.1); pushpull, 200 with a Communication Object.
-    let status = respond.status.unwrap_or(if push || msp { 202 } else { 200 });
+    // Status 0 tells the endpoint to close the connection without an answer.
+    let status = if respond.drop { 0 } else { respond.status.unwrap_or(if push || msp { 202 } else { 200 }) };
     let scripted = respond.body.raw.is_some() || respond.body.json.is_some();
     let body = match (push, msp, scripted) {
         (true, _, false) => Vec::new(),
@@ -201,7 +253,12 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let mut answered_headers = vec![("content-type".to_owned(), content_type)];
     answered_headers.extend(headers);
     let answered = Observed { status, headers: answered_headers, body, truncated: false };
-    ctx.record_inbound(&captured, req.at, &answered);
+    if respond.drop {
+        let dropped = Err(WireError::Other("no answer: the harness closed the connection on purpose".into()));
+        ctx.record_exchange("harness", &captured, req.at, &dropped);
+    } else {
+        ctx.record_inbound(&captured, req.at, &answered);
+    }
     ctx.awaited = Some(awaited);
     Ok(())
 }

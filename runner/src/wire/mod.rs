@@ -5,4 +5,5 @@ mod client;
 pub mod websocket;
 
 pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http};
+pub mod tls_probe;
 pub use client::{Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};
