@@ -31,7 +31,7 @@ pub const REFERENCE_PROFILES: [&str; 8] = [
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;
 /// Scenarios wait on the network, not the CPU: run several per core.
-const DEFAULT_PARALLEL_SCENARIOS: usize = 8;
+const DEFAULT_PARALLEL_SCENARIOS: usize = 16;
 
 /// Exit codes (DESIGN.md, README).
 pub mod exit {

@@ -51,7 +51,11 @@ fn every_fault_is_caught_by_the_scenarios_on_its_requirement() {
         }
         let expected_code = if fault.breaks().iter().any(|r| expected_for(r) == Verdict::Fail) { 1 } else { 0 };
         if code != expected_code {
-            missed.push(format!("{}: exit code {code}, expected {expected_code}", fault.name()));
+            let failures: Vec<String> = common::findings(&run)
+                .into_iter()
+                .filter(|f| f.starts_with("FAIL") || f.starts_with("ERROR"))
+                .collect();
+            missed.push(format!("{}: exit code {code}, expected {expected_code}: {failures:?}", fault.name()));
         }
     }
     assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));

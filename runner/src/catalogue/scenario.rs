@@ -107,6 +107,10 @@ pub enum WsAnswer {
 pub struct WsReceiveSpec {
     #[serde(default)]
     pub within_ms: Option<u64>,
+    /// Pass over messages that only resend SETs the harness has already answered:
+    /// on a socket such a message can cross the answer in flight.
+    #[serde(default)]
+    pub skip_crossed: bool,
 }
 
 /// Offer the SUT's endpoint a legacy TLS handshake it should refuse (RFC 7525).
