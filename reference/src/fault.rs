@@ -69,10 +69,12 @@ pub enum Fault {
     MspTxHaltOnUnknownAck,
     TrustAnyCertificate,
     Tls13Only,
+    PushJsonWrapped,
+    PushSlowAnswer,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 66] = [
+    pub const ALL: [Fault; 68] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -139,6 +141,8 @@ impl Fault {
         Fault::MspTxHaltOnUnknownAck,
         Fault::TrustAnyCertificate,
         Fault::Tls13Only,
+        Fault::PushJsonWrapped,
+        Fault::PushSlowAnswer,
     ];
 
     /// The name used on the command line.
@@ -230,7 +234,7 @@ impl Fault {
             Fault::SetsWithExp => ("sets-with-exp", &["SET-015"], "puts an `exp` claim in its SETs"),
             Fault::TypJwt => ("typ-jwt", &["SET-021"], "labels its SETs `typ: JWT` instead of `secevent+jwt`"),
             Fault::NoAuthCheck => {
-                ("no-auth-check", &["PP-AUTH-002"], "serves requests without checking the bearer token")
+                ("no-auth-check", &["PP-AUTH-002", "PUSH-041"], "serves requests without checking the bearer token")
             }
             Fault::RequestTextContentType => {
                 ("request-text-content-type", &["PP-HTTP-002"], "as initiator, labels its requests text/plain")
@@ -397,6 +401,12 @@ impl Fault {
             ),
             Fault::Tls13Only => {
                 ("tls13-only", &["PUSH-051"], "serves its endpoints with TLS 1.3 only, refusing TLS 1.2 handshakes")
+            }
+            Fault::PushJsonWrapped => {
+                ("push-json-wrapped", &["PUSH-011"], "as push transmitter, wraps each SET in a JSON object")
+            }
+            Fault::PushSlowAnswer => {
+                ("push-slow-answer", &["PUSH-002"], "as push receiver, takes three seconds to answer a valid SET")
             }
             Fault::AcceptCleartext => (
                 "accept-cleartext",

@@ -24,7 +24,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         return resp;
     }
     // §3: the transmitter is authenticated with HTTP authentication (RFC 7235).
-    let token = bearer(&headers).unwrap_or_default();
+    let mut token = bearer(&headers).unwrap_or_default();
+    if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
+        token = app.anonymous_token.clone();
+    }
     if app.peers.with_token(&token, |_| ()).is_none() {
         let mut resp =
             error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
@@ -53,6 +56,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     match verdict {
         Some((true, Ok(()))) if fault == Some(Fault::PushDuplicateError) => {
             error(fault, StatusCode::BAD_REQUEST, "invalid_request", "this SET was received before")
+        }
+        Some((_, Ok(()))) if fault == Some(Fault::PushSlowAnswer) => {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            accepted(fault)
         }
         Some((_, Ok(()))) => accepted(fault),
         Some((_, Err(rejection))) if overlooked(&rejection, fault) => accepted(fault),

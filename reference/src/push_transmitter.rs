@@ -113,7 +113,10 @@ async fn send(endpoint: &Endpoint, token: &str, fault: Option<Fault>) -> Outcome
         .header("Content-Type", content_type)
         // §2.3: the language wanted for error descriptions.
         .header("Accept-Language", "en")
-        .body(token.to_owned());
+        .body(match fault {
+            Some(Fault::PushJsonWrapped) => serde_json::json!({ "set": token }).to_string(),
+            _ => token.to_owned(),
+        });
     if fault != Some(Fault::PushNoAccept) {
         request = request.header("Accept", "application/json");
     }
