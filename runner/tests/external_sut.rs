@@ -51,3 +51,29 @@ fn an_unknown_profile_or_fault_is_a_configuration_error() {
     let err = setconform::run::execute(common::request(None, Some("no-such-fault"), None)).err().unwrap().to_string();
     assert!(err.contains("--fault no-such-fault"), "{err}");
 }
+
+/// Where the upgrade lives is the SUT's choice (AMB-01): a separate WebSocket URL
+/// in sut.yaml is reported as INFO, naming the URL, and the session still works.
+#[test]
+fn a_separate_websocket_url_is_reported_as_info() {
+    let port = common::standalone_reference();
+    let sut = example_sut(port, |t| {
+        t.lines()
+            .map(|l| match l.trim_start().starts_with("# websocket:") {
+                true => format!("  websocket: wss://localhost:{port}/pushpull"),
+                false => l.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let mut req = common::request(Some(sut), None, Some(7));
+    req.args = common::args(Some("ws.responder.handshake.pushpull"));
+    let (run, code) = common::execute(req);
+    assert_eq!(code, 0);
+    let s = &run.scenarios[0];
+    let info: Vec<_> = s.expectations.iter().filter(|e| e.verdict == Verdict::Info).collect();
+    assert_eq!(info.len(), 1, "{:?}", s.expectations);
+    assert_eq!(info[0].requirement, "PP-WS-001");
+    assert_eq!(info[0].ambiguity.as_deref(), Some("AMB-01"));
+    assert!(info[0].actual.contains("a separate URL, wss://localhost:"), "{}", info[0].actual);
+}

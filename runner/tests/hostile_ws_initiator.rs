@@ -25,6 +25,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 enum Behaviour {
     /// Connects and never sends its handshake.
     SilentHandshake,
+    /// POSTs its SETs instead of asking for the upgrade.
+    PostInstead,
     NotJson,
     CloseAtOnce,
     Huge,
@@ -117,6 +119,18 @@ async fn misbehave(registration: Value, behaviour: Behaviour) {
         let _held = tls;
         return tokio::time::sleep(Duration::from_secs(10)).await;
     }
+    if matches!(behaviour, Behaviour::PostInstead) {
+        let mut tls = tls;
+        let body = "{}";
+        let head = format!(
+            "POST /pushpull HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = tls.write_all(head.as_bytes()).await;
+        let mut answer = [0u8; 1024];
+        let _ = tokio::time::timeout(Duration::from_secs(5), tls.read(&mut answer)).await;
+        return;
+    }
     let mut request = url.replacen("https://", "wss://", 1).into_client_request().unwrap();
     request.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().unwrap());
     let Ok((mut ws, _)) = tokio_tungstenite::client_async(request, tls).await else { return };
@@ -137,7 +151,7 @@ async fn misbehave(registration: Value, behaviour: Behaviour) {
                 }
             }
         }
-        Behaviour::SilentHandshake => {}
+        Behaviour::SilentHandshake | Behaviour::PostInstead => {}
     }
     // Keep the socket open a while so the harness, not the peer, ends the exchange.
     let _ = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
@@ -204,4 +218,14 @@ fn an_oversized_message_is_refused_at_the_cap() {
 fn a_ping_flood_does_not_outlast_the_window() {
     let (v, run) = verdict_of(Behaviour::PingFlood);
     assert!(matches!(v, Verdict::Fail | Verdict::Error), "{v:?} {:?}", run.scenarios[0].reason);
+}
+
+/// Asking for the upgrade is a MAY (PP-WS-002): a SUT that POSTs instead is
+/// recorded as INFO, and the rules it had to keep once upgraded are not judged.
+#[test]
+fn an_initiator_that_posts_instead_of_upgrading_is_recorded() {
+    let (_, run) = verdict_of(Behaviour::PostInstead);
+    let e = &run.scenarios[0].expectations;
+    assert!(e.iter().any(|e| e.requirement == "PP-WS-002" && e.verdict == Verdict::Info), "{e:?}");
+    assert!(e.iter().all(|e| e.requirement != "PP-WS-002" || e.actual.starts_with("POST request")), "{e:?}");
 }
