@@ -57,10 +57,9 @@ fn answering_server(answer: fn(&mut std::net::TcpStream)) -> u16 {
 
 #[test]
 fn an_unreachable_sut_gives_error_verdicts_quickly_and_exit_3() {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Port 1 (tcpmux) on loopback: nothing listens there, and no test's ephemeral
+    // listener can take it over between its release and the run, as a freed port can.
+    let port = 1;
     let started = Instant::now();
     let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 5000)), None, Some(1)));
     assert_eq!(code, 3);
