@@ -97,6 +97,12 @@ struct PairArgs {
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
+    // The libtest console runs each scenario on a thread of its own; give those
+    // threads the stack scenarios need (see run::THREAD_STACK), unless told otherwise.
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
+        unsafe { std::env::set_var("RUST_MIN_STACK", setconform::run::THREAD_STACK.to_string()) };
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(args) => run_command(args),

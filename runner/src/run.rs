@@ -30,6 +30,9 @@ pub const REFERENCE_PROFILES: [&str; 8] = [
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;
+/// Stack for the threads that drive scenarios: a scenario's polled state
+/// machine runs deep, more so in debug builds, than the 2 MiB default allows.
+pub const THREAD_STACK: usize = 16 * 1024 * 1024;
 /// Scenarios wait on the network, not the CPU: run several per core.
 const DEFAULT_PARALLEL_SCENARIOS: usize = 16;
 
@@ -88,6 +91,7 @@ pub struct Finished {
 pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(THREAD_STACK)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
@@ -206,7 +210,7 @@ fn run_silently(args: &Arguments, jobs: Vec<Job>) {
     let workers = args.test_threads.unwrap_or(DEFAULT_PARALLEL_SCENARIOS).max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(THREAD_STACK).spawn_scoped(scope, || {
                 loop {
                     // Take the job in its own statement so the lock is released before it runs.
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
@@ -214,6 +218,9 @@ fn run_silently(args: &Arguments, jobs: Vec<Job>) {
                     let _ = (job.body)();
                 }
             });
+            if worker.is_err() {
+                break; // fewer workers, same jobs: the others take the queue
+            }
         }
     });
 }
@@ -243,7 +250,8 @@ fn job(
             let handle = handle.clone();
             Box::new(move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle.block_on(engine::run_scenario(&env, &scenario, &profile))
+                    // On the heap: a scenario's state machine is large, and worker threads have small stacks.
+                    handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile)))
                 }));
                 let result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
                 let failed = fails(result.verdict, fail_on);
@@ -418,6 +426,7 @@ pub struct PairRequest {
 pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(THREAD_STACK)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
