@@ -25,19 +25,7 @@ enum Behaviour {
 
 /// Serves `behaviour` on a loopback port, on a runtime of its own.
 fn hostile_peer(behaviour: Behaviour) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().port()).unwrap();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                tokio::spawn(serve(tcp, behaviour));
-            }
-        });
-    });
-    rx.recv().unwrap()
+    common::serve_on_own_runtime(move |tcp| serve(tcp, behaviour))
 }
 
 // The handshake callback's error type is tungstenite's, large or not.

@@ -35,20 +35,8 @@ enum Behaviour {
 
 /// Serves the fake SUT's control API on a loopback port, on a runtime of its own.
 fn hostile_initiator(behaviour: Behaviour) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().port()).unwrap();
-            let peer: Arc<std::sync::Mutex<Option<Value>>> = Arc::default();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                tokio::spawn(control(tcp, peer.clone(), behaviour));
-            }
-        });
-    });
-    rx.recv().unwrap()
+    let peer: Arc<std::sync::Mutex<Option<Value>>> = Arc::default();
+    common::serve_on_own_runtime(move |tcp| control(tcp, peer.clone(), behaviour))
 }
 
 /// One control request: `register` keeps the harness's endpoint; `queue` sets the behaviour off.

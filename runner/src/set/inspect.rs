@@ -266,7 +266,7 @@ fn duplicate_event(payload: &[u8]) -> Option<String> {
     top.0
 }
 
-fn decode_object(part: &str) -> Option<serde_json::Map<String, Value>> {
+pub(super) fn decode_object(part: &str) -> Option<serde_json::Map<String, Value>> {
     match serde_json::from_slice(&super::unb64(part)?).ok()? {
         Value::Object(m) => Some(m),
         _ => None,

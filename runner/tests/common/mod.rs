@@ -74,3 +74,26 @@ pub fn standalone_reference() -> u16 {
     });
     rx.recv().unwrap()
 }
+
+/// Serves every connection to a fresh loopback port with `serve`, on a tokio
+/// runtime of its own (a thread that lives as long as the test process);
+/// returns the port.
+pub fn serve_on_own_runtime<F, Fut>(serve: F) -> u16
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().port()).unwrap();
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { continue };
+                tokio::spawn(serve(tcp));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
