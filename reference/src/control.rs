@@ -1,7 +1,8 @@
 //! The control API: the `http` trigger adapter of the setconform SUT contract.
 //!
 //! `POST /control/peers` registers a peer (the harness) and returns its bearer
-//! token; `POST /control/peers/{peer}/queue` queues SETs for it;
+//! token; `POST /control/peers/{peer}/queue` queues SETs for it (a peer
+//! without an endpoint collects them at the poll endpoint, RFC 8936);
 //! `POST /control/peers/{peer}/initiate` makes it send a request to the peer's
 //! endpoint now; `GET /control/peers/{peer}` reads what it holds for the peer.
 //! A vendor can copy this small API into a test build of their product.
@@ -45,7 +46,9 @@ pub struct NewPeer {
     endpoint_ca: Option<String>,
     /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
     /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935); `msp`:
-    /// batches of SETs (multi-SET push).
+    /// batches of SETs (multi-SET push); `poll` (RFC 8936): without an endpoint the
+    /// peer polls the reference's `/poll` for its SETs, with one the reference
+    /// polls the endpoint for the peer's SETs.
     #[serde(default)]
     binding: Option<String>,
 }
@@ -64,8 +67,9 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
         Some("websocket") => Binding::PushpullWebSocket,
         Some("push") => Binding::Push,
         Some("msp") => Binding::MultiSetPush,
+        Some("poll") => Binding::Poll,
         Some(other) => {
-            let body = json!({ "error": format!("binding: {other:?} is none of http, websocket, push, msp") });
+            let body = json!({ "error": format!("binding: {other:?} is none of http, websocket, push, msp, poll") });
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
@@ -76,7 +80,8 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
         binding,
         ca_pem: req.endpoint_ca.clone(),
     });
-    let initiates = endpoint.is_some();
+    // A poll recipient has no deliveries to retry: it polls on its own.
+    let initiates = endpoint.as_ref().is_some_and(|e| e.binding != Binding::Poll);
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
     if initiates {
         initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval);
@@ -102,7 +107,13 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
     }
     let fault = app.fault;
-    match app.peers.with_id(&peer, |p| (pushpull::queue(p, req.count, fault), p.endpoint.is_some())) {
+    let queued = app.peers.with_id(&peer, |p| {
+        let jtis = pushpull::queue(p, req.count, fault);
+        // Wakes a poll held while there was nothing to return (RFC 8936 §2.5).
+        p.arrivals.send_replace(());
+        (jtis, p.endpoint.is_some())
+    });
+    match queued {
         Some((jtis, initiates)) => {
             if initiates {
                 // Deliver now, without holding up the caller (who may be the peer itself).

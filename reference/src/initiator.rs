@@ -39,7 +39,8 @@ pub fn initiate(app: Arc<App>, peer_id: String, reason: Reason) -> Initiation {
             Some(Binding::Push) => crate::push_transmitter::deliver(&app, &peer_id).await,
             Some(Binding::MultiSetPush) => crate::msp_transmitter::deliver(&app, &peer_id, reason).await,
             Some(Binding::Pushpull) => exchange(&app, &peer_id, reason).await,
-            None => {}
+            // A poll recipient sends nothing; its poll loop runs on its own.
+            Some(Binding::Poll) | None => {}
         }
     })
 }

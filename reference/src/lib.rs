@@ -18,6 +18,7 @@ mod keys;
 mod msp;
 mod msp_transmitter;
 mod peers;
+mod poll;
 mod push;
 mod push_transmitter;
 mod pushpull;

@@ -4,6 +4,7 @@ use crate::jose::Trust;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::watch;
 
 /// A SET waiting in the outbox until the peer acknowledges or rejects it.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub enum Binding {
     Push,
     /// Batches of SETs per POST (multi-SET push).
     MultiSetPush,
+    /// The reference polls the peer's endpoint for its SETs (RFC 8936, as SET Recipient).
+    Poll,
 }
 
 /// What the reference decided about a SET the peer sent.
@@ -61,6 +64,8 @@ pub struct Peer {
     pub owed: Vec<(String, Verdict)>,
     /// Delivery to this peer has stopped (faults that give up on an unknown answer).
     pub push_halted: bool,
+    /// Signalled whenever SETs are queued for the peer, to wake a held poll (RFC 8936 §2.5).
+    pub arrivals: watch::Sender<()>,
     minted: u64,
 }
 
@@ -106,6 +111,7 @@ impl Peers {
             endpoint,
             owed: Vec::new(),
             push_halted: false,
+            arrivals: watch::Sender::new(()),
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);

@@ -33,6 +33,9 @@ pub struct ReferenceConfig {
     pub fault: Option<Fault>,
     /// How often, as initiator, it retries what the peer has not answered (§9.1).
     pub retry_interval: Duration,
+    /// How long, as poll transmitter, it holds a poll while it has nothing to
+    /// return (RFC 8936 §2.5: the timeout is agreed out of band).
+    pub poll_hold: Duration,
 }
 
 impl Default for ReferenceConfig {
@@ -41,6 +44,7 @@ impl Default for ReferenceConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             fault: None,
             retry_interval: Duration::from_millis(250),
+            poll_hold: Duration::from_millis(1500),
         }
     }
 }
@@ -51,6 +55,8 @@ pub struct App {
     /// Peer that unauthenticated requests fall to under the `no-auth-check` fault.
     pub anonymous_token: String,
     pub retry_interval: Duration,
+    /// How long a poll with nothing to return is held (RFC 8936 §2.5).
+    pub poll_hold: Duration,
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -106,6 +112,7 @@ impl Reference {
             fault: config.fault,
             anonymous_token,
             retry_interval: config.retry_interval,
+            poll_hold: config.poll_hold,
             stopped: stopped.clone(),
             gates: Mutex::default(),
             sockets: Mutex::default(),
@@ -114,6 +121,7 @@ impl Reference {
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))
             .route("/msp", any(crate::msp::receive))
+            .route("/poll", any(crate::poll::serve))
             .route("/control/peers", post(control::register))
             .route("/control/peers/{peer}", get(control::state))
             .route("/control/peers/{peer}/queue", post(control::queue))
@@ -147,6 +155,11 @@ impl Reference {
     /// URL of the multi-SET push endpoint.
     pub fn msp_url(&self) -> String {
         format!("https://{}/msp", self.addr)
+    }
+
+    /// URL of the poll endpoint (RFC 8936), where peers collect their SETs.
+    pub fn poll_url(&self) -> String {
+        format!("https://{}/poll", self.addr)
     }
 
     /// URL of the Pushpull endpoint.

@@ -1,0 +1,163 @@
+//! The poll endpoint (RFC 8936): the reference as SET Transmitter, the peer
+//! polls it for its SETs. One POST carries the peer's acknowledgements and
+//! errors; the answer carries the SETs it has not acknowledged yet.
+
+use crate::fault::Fault;
+use crate::peers::Peer;
+use crate::pushpull::bearer;
+use crate::server::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// A poll request (§2.2), once parsed and type-checked.
+#[derive(Debug, Default)]
+struct Poll {
+    max_events: Option<usize>,
+    return_immediately: bool,
+    ack: Vec<String>,
+    set_errs: Vec<String>,
+}
+
+/// What one poll hands out: the SETs and whether more are waiting.
+struct Selection {
+    sets: Map<String, Value>,
+    more_available: bool,
+}
+
+pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let fault = app.fault;
+    // §2.4: polls are POSTs; anything else is a general HTTP error (§2.5.1).
+    if method != Method::POST {
+        let mut resp = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    // §3: the Recipient is authenticated with HTTP authentication (RFC 7235).
+    let mut token = bearer(&headers).unwrap_or_default();
+    if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
+        token = app.anonymous_token.clone();
+    }
+    let Some(mut arrivals) = app.peers.with_token(&token, |p| p.arrivals.subscribe()) else {
+        return unauthorized();
+    };
+    // §2.5.1: an invalid poll is answered 400.
+    let poll = match parse(&body) {
+        Ok(poll) => poll,
+        Err(why) => return error(StatusCode::BAD_REQUEST, "invalid_request", &why),
+    };
+    let hold = poll.max_events != Some(0) && !poll.return_immediately;
+
+    let Some(mut selection) = app.peers.with_token(&token, |p| {
+        retire(p, &poll);
+        select(p, &poll)
+    }) else {
+        return unauthorized();
+    };
+    // §2.5: with nothing to return, hold the poll until a SET arrives or the hold time is up.
+    if selection.sets.is_empty() && hold {
+        let deadline = Instant::now() + app.poll_hold;
+        let mut stopped = app.stopped.clone();
+        loop {
+            tokio::select! {
+                arrived = tokio::time::timeout_at(deadline, arrivals.changed()) => {
+                    if !matches!(arrived, Ok(Ok(()))) {
+                        break;
+                    }
+                }
+                _ = stopped.changed() => break,
+            }
+            match app.peers.with_token(&token, |p| select(p, &poll)) {
+                Some(s) if !s.sets.is_empty() => {
+                    selection = s;
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    respond(selection)
+}
+
+/// Parses and type-checks a poll request (§2.2); the error says what is wrong.
+fn parse(body: &[u8]) -> Result<Poll, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
+    let Value::Object(obj) = value else {
+        return Err("body is not a JSON object".into());
+    };
+    let mut poll = Poll::default();
+    if let Some(max) = obj.get("maxEvents") {
+        let max = max.as_u64().ok_or("`maxEvents` is not a non-negative integer")?;
+        poll.max_events = Some(usize::try_from(max).unwrap_or(usize::MAX));
+    }
+    if let Some(now) = obj.get("returnImmediately") {
+        poll.return_immediately = now.as_bool().ok_or("`returnImmediately` is not a boolean")?;
+    }
+    if let Some(ack) = obj.get("ack") {
+        let ack = ack.as_array().ok_or("`ack` is not an array")?;
+        for jti in ack {
+            poll.ack.push(jti.as_str().ok_or("`ack` holds a non-string")?.to_owned());
+        }
+    }
+    if let Some(errs) = obj.get("setErrs") {
+        let errs = errs.as_object().ok_or("`setErrs` is not an object")?;
+        for (jti, entry) in errs {
+            if !entry.is_object() {
+                return Err(format!("`setErrs` member {jti:?} is not an object"));
+            }
+            poll.set_errs.push(jti.clone());
+        }
+    }
+    Ok(poll)
+}
+
+/// §2.2: acknowledged and rejected SETs leave the outbox for good.
+fn retire(peer: &mut Peer, poll: &Poll) {
+    for jti in poll.ack.iter().chain(&poll.set_errs) {
+        peer.retired.insert(jti.clone());
+    }
+    let retired = &peer.retired;
+    peer.outbox.retain(|o| !retired.contains(&o.jti));
+}
+
+/// Takes the SETs this poll returns, oldest first: new ones and those sent
+/// before but not acknowledged (§2.3), at most `maxEvents` (§2.2).
+fn select(peer: &mut Peer, poll: &Poll) -> Selection {
+    let limit = poll.max_events.unwrap_or(usize::MAX);
+    let now = std::time::Instant::now();
+    let mut sets = Map::new();
+    for out in peer.outbox.iter_mut().take(limit) {
+        sets.insert(out.jti.clone(), json!(out.token));
+        out.deliveries += 1;
+        out.last_sent = Some(now);
+    }
+    let more_available = peer.outbox.len() > sets.len();
+    Selection { sets, more_available }
+}
+
+/// §2.3: `sets` always, `moreAvailable` only when true (omitted means false).
+fn respond(selection: Selection) -> Response {
+    let mut object = Map::new();
+    object.insert("sets".into(), Value::Object(selection.sets));
+    if selection.more_available {
+        object.insert("moreAvailable".into(), json!(true));
+    }
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Value::Object(object).to_string()).into_response()
+}
+
+/// §3: a missing or unknown token is refused, naming the scheme (RFC 7235 §4.1).
+fn unauthorized() -> Response {
+    let mut resp = error(StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
+    resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    resp
+}
+
+/// §2.5.1 leaves the body of an error undefined; an RFC 8935-style object says what went wrong.
+fn error(status: StatusCode, err: &str, description: &str) -> Response {
+    let body = json!({ "err": err, "description": description });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
