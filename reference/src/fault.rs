@@ -71,10 +71,23 @@ pub enum Fault {
     Tls13Only,
     PushJsonWrapped,
     PushSlowAnswer,
+    PollIgnoreAck,
+    PollOmitEmptySets,
+    PollIgnoreMaxEvents,
+    PollNeverMoreAvailable,
+    PollHoldReturnImmediately,
+    PollNoLongPoll,
+    PollAnswerAtOnce,
+    PollNoRedelivery,
+    PollAcceptInvalid,
+    Poll401NoChallenge,
+    PollTextContentType,
+    PollKeyNotJti,
+    PollRejectSetErrs,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 68] = [
+    pub const ALL: [Fault; 81] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -143,6 +156,19 @@ impl Fault {
         Fault::Tls13Only,
         Fault::PushJsonWrapped,
         Fault::PushSlowAnswer,
+        Fault::PollIgnoreAck,
+        Fault::PollOmitEmptySets,
+        Fault::PollIgnoreMaxEvents,
+        Fault::PollNeverMoreAvailable,
+        Fault::PollHoldReturnImmediately,
+        Fault::PollNoLongPoll,
+        Fault::PollAnswerAtOnce,
+        Fault::PollNoRedelivery,
+        Fault::PollAcceptInvalid,
+        Fault::Poll401NoChallenge,
+        Fault::PollTextContentType,
+        Fault::PollKeyNotJti,
+        Fault::PollRejectSetErrs,
     ];
 
     /// The name used on the command line.
@@ -425,6 +451,69 @@ impl Fault {
                 "reuse-errored-jti",
                 &["PP-REL-011", "PP-REL-010"],
                 "as initiator, re-sends an event the peer reported in setErrs under the same jti",
+            ),
+            Fault::PollIgnoreAck => (
+                "poll-ignore-ack",
+                &["POLL-027"],
+                "as poll transmitter, keeps acknowledged SETs and delivers them again",
+            ),
+            Fault::PollOmitEmptySets => (
+                "poll-omit-empty-sets",
+                &["POLL-030"],
+                "as poll transmitter, leaves `sets` out when it has nothing to return",
+            ),
+            Fault::PollIgnoreMaxEvents => (
+                "poll-ignore-max-events",
+                &["POLL-021"],
+                "as poll transmitter, returns every queued SET whatever maxEvents says, 0 included",
+            ),
+            Fault::PollNeverMoreAvailable => (
+                "poll-never-more-available",
+                &["POLL-033"],
+                "as poll transmitter, never sends moreAvailable, even when SETs are left",
+            ),
+            Fault::PollHoldReturnImmediately => (
+                "poll-hold-return-immediately",
+                &["POLL-025"],
+                "as poll transmitter, holds an empty poll even when it asks to return immediately",
+            ),
+            Fault::PollNoLongPoll => (
+                "poll-no-long-poll",
+                &["POLL-045"],
+                "as poll transmitter, answers 404 to any poll without `\"returnImmediately\": true`, `{}` included",
+            ),
+            Fault::PollAnswerAtOnce => (
+                "poll-answer-at-once",
+                &["POLL-051"],
+                "as poll transmitter, never holds a poll: an empty queue is answered at once",
+            ),
+            Fault::PollNoRedelivery => (
+                "poll-no-redelivery",
+                &["POLL-032"],
+                "as poll transmitter, drops each SET once it went out, acknowledged or not",
+            ),
+            Fault::PollAcceptInvalid => (
+                "poll-accept-invalid",
+                &["POLL-061"],
+                "as poll transmitter, answers invalid polls with 200 as if they were empty short polls",
+            ),
+            Fault::Poll401NoChallenge => (
+                "poll-401-no-challenge",
+                &["POLL-081"],
+                "as poll transmitter, refuses unauthenticated polls with 401 but no WWW-Authenticate",
+            ),
+            Fault::PollTextContentType => {
+                ("poll-text-content-type", &["POLL-001"], "as poll transmitter, labels its 200 responses text/plain")
+            }
+            Fault::PollKeyNotJti => (
+                "poll-key-not-jti",
+                &["POLL-031"],
+                "as poll transmitter, files SETs in `sets` under a name that is not their jti",
+            ),
+            Fault::PollRejectSetErrs => (
+                "poll-reject-set-errs",
+                &["POLL-028"],
+                "as poll transmitter, answers 400 to any poll that reports setErrs",
             ),
         }
     }

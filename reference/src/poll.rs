@@ -43,20 +43,34 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderM
         token = app.anonymous_token.clone();
     }
     let Some(mut arrivals) = app.peers.with_token(&token, |p| p.arrivals.subscribe()) else {
-        return unauthorized();
+        return unauthorized(fault);
     };
     // §2.5.1: an invalid poll is answered 400.
     let poll = match parse(&body) {
         Ok(poll) => poll,
+        // Answered at once, so that the fault does not leave the poller hanging.
+        Err(_) if fault == Some(Fault::PollAcceptInvalid) => Poll { return_immediately: true, ..Poll::default() },
         Err(why) => return error(StatusCode::BAD_REQUEST, "invalid_request", &why),
     };
-    let hold = poll.max_events != Some(0) && !poll.return_immediately;
+    if fault == Some(Fault::PollRejectSetErrs) && !poll.set_errs.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "invalid_request", "setErrs are not accepted");
+    }
+    // §2.4.1: `{}` is a valid poll, a long one.
+    if fault == Some(Fault::PollNoLongPoll) && !poll.return_immediately {
+        return (StatusCode::NOT_FOUND, "long polling is not supported").into_response();
+    }
+    // AMB-21: an acknowledge-only poll (maxEvents 0) is answered at once.
+    let hold = match fault {
+        Some(Fault::PollAnswerAtOnce) => false,
+        Some(Fault::PollHoldReturnImmediately) => poll.max_events != Some(0),
+        _ => poll.max_events != Some(0) && !poll.return_immediately,
+    };
 
     let Some(mut selection) = app.peers.with_token(&token, |p| {
-        retire(p, &poll);
-        select(p, &poll)
+        retire(p, &poll, fault);
+        select(p, &poll, fault)
     }) else {
-        return unauthorized();
+        return unauthorized(fault);
     };
     // §2.5: with nothing to return, hold the poll until a SET arrives or the hold time is up.
     if selection.sets.is_empty() && hold {
@@ -71,7 +85,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderM
                 }
                 _ = stopped.changed() => break,
             }
-            match app.peers.with_token(&token, |p| select(p, &poll)) {
+            match app.peers.with_token(&token, |p| select(p, &poll, fault)) {
                 Some(s) if !s.sets.is_empty() => {
                     selection = s;
                     break;
@@ -80,7 +94,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderM
             }
         }
     }
-    respond(selection)
+    respond(selection, fault)
 }
 
 /// Parses and type-checks a poll request (§2.2); the error says what is wrong.
@@ -116,8 +130,9 @@ fn parse(body: &[u8]) -> Result<Poll, String> {
 }
 
 /// §2.2: acknowledged and rejected SETs leave the outbox for good.
-fn retire(peer: &mut Peer, poll: &Poll) {
-    for jti in poll.ack.iter().chain(&poll.set_errs) {
+fn retire(peer: &mut Peer, poll: &Poll, fault: Option<Fault>) {
+    let ack: &[String] = if fault == Some(Fault::PollIgnoreAck) { &[] } else { &poll.ack };
+    for jti in ack.iter().chain(&poll.set_errs) {
         peer.retired.insert(jti.clone());
     }
     let retired = &peer.retired;
@@ -126,33 +141,47 @@ fn retire(peer: &mut Peer, poll: &Poll) {
 
 /// Takes the SETs this poll returns, oldest first: new ones and those sent
 /// before but not acknowledged (§2.3), at most `maxEvents` (§2.2).
-fn select(peer: &mut Peer, poll: &Poll) -> Selection {
-    let limit = poll.max_events.unwrap_or(usize::MAX);
+fn select(peer: &mut Peer, poll: &Poll, fault: Option<Fault>) -> Selection {
+    let limit = match fault {
+        Some(Fault::PollIgnoreMaxEvents) => usize::MAX,
+        _ => poll.max_events.unwrap_or(usize::MAX),
+    };
     let now = std::time::Instant::now();
     let mut sets = Map::new();
     for out in peer.outbox.iter_mut().take(limit) {
-        sets.insert(out.jti.clone(), json!(out.token));
+        // §2.3: the member name is the SET's jti.
+        let name = if fault == Some(Fault::PollKeyNotJti) { format!("{}-key", out.jti) } else { out.jti.clone() };
+        sets.insert(name, json!(out.token));
         out.deliveries += 1;
         out.last_sent = Some(now);
     }
-    let more_available = peer.outbox.len() > sets.len();
+    let more_available = peer.outbox.len() > sets.len() && fault != Some(Fault::PollNeverMoreAvailable);
+    if fault == Some(Fault::PollNoRedelivery) {
+        peer.outbox.retain(|o| o.deliveries == 0);
+    }
     Selection { sets, more_available }
 }
 
 /// §2.3: `sets` always, `moreAvailable` only when true (omitted means false).
-fn respond(selection: Selection) -> Response {
+fn respond(selection: Selection, fault: Option<Fault>) -> Response {
     let mut object = Map::new();
-    object.insert("sets".into(), Value::Object(selection.sets));
+    if !(selection.sets.is_empty() && fault == Some(Fault::PollOmitEmptySets)) {
+        object.insert("sets".into(), Value::Object(selection.sets));
+    }
     if selection.more_available {
         object.insert("moreAvailable".into(), json!(true));
     }
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Value::Object(object).to_string()).into_response()
+    // §2.3: the response is application/json.
+    let content_type = if fault == Some(Fault::PollTextContentType) { "text/plain" } else { "application/json" };
+    (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], Value::Object(object).to_string()).into_response()
 }
 
 /// §3: a missing or unknown token is refused, naming the scheme (RFC 7235 §4.1).
-fn unauthorized() -> Response {
+fn unauthorized(fault: Option<Fault>) -> Response {
     let mut resp = error(StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
-    resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    if fault != Some(Fault::Poll401NoChallenge) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     resp
 }
 
