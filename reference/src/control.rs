@@ -4,13 +4,15 @@
 //! token; `POST /control/peers/{peer}/queue` queues SETs for it (a peer
 //! without an endpoint collects them at the poll endpoint, RFC 8936);
 //! `POST /control/peers/{peer}/initiate` makes it send a request to the peer's
-//! endpoint now; `GET /control/peers/{peer}` reads what it holds for the peer.
+//! endpoint now (for a peer whose endpoint it polls: polls again if its poll
+//! loop has ended); `GET /control/peers/{peer}` reads what it holds for the peer.
 //! A vendor can copy this small API into a test build of their product.
 
 use crate::initiator::{self, Reason};
 use crate::jose::{self, Trust};
 use crate::keys;
 use crate::peers::{Binding, Endpoint, Verdict};
+use crate::poll_receiver;
 use crate::pushpull;
 use crate::server::App;
 use axum::Json;
@@ -80,11 +82,13 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
         binding,
         ca_pem: req.endpoint_ca.clone(),
     });
-    // A poll recipient has no deliveries to retry: it polls on its own.
-    let initiates = endpoint.as_ref().is_some_and(|e| e.binding != Binding::Poll);
+    let role = endpoint.as_ref().map(|e| e.binding);
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
-    if initiates {
-        initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval);
+    match role {
+        // RFC 8936: a recipient polls on its own, from the start.
+        Some(Binding::Poll) => poll_receiver::start(app.clone(), peer.clone()),
+        Some(_) => initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval),
+        None => {}
     }
     let body = json!({
         "peer": peer,
@@ -125,14 +129,19 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
     }
 }
 
-/// Makes the reference send a request to the peer now, even with nothing to deliver.
+/// Makes the reference send a request to the peer now, even with nothing to
+/// deliver; for a peer it polls, restarts the poll loop if it has ended.
 pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
-    match app.peers.with_id(&peer, |p| p.endpoint.is_some()) {
-        Some(true) => {
+    match app.peers.with_id(&peer, |p| p.endpoint.as_ref().map(|e| e.binding == Binding::Poll)) {
+        Some(Some(true)) => {
+            poll_receiver::start(app.clone(), peer);
+            (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+        }
+        Some(Some(false)) => {
             tokio::spawn(initiator::initiate(app.clone(), peer, Reason::Asked));
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
         }
-        Some(false) => {
+        Some(None) => {
             let body = json!({ "error": "the peer registered no endpoint to initiate toward" });
             (StatusCode::CONFLICT, Json(body)).into_response()
         }

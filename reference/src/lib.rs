@@ -19,6 +19,7 @@ mod msp;
 mod msp_transmitter;
 mod peers;
 mod poll;
+mod poll_receiver;
 mod push;
 mod push_transmitter;
 mod pushpull;

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 use jsonwebtoken::jwk::JwkSet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -62,6 +62,8 @@ pub struct App {
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Live pushpull sockets toward peers (initiator over WebSocket).
     sockets: Mutex<HashMap<String, crate::ws_initiator::Kick>>,
+    /// Peers whose endpoint the reference is polling now (RFC 8936, as Recipient).
+    polling: Mutex<HashSet<String>>,
 }
 
 impl App {
@@ -79,6 +81,16 @@ impl App {
 
     pub fn keep_socket(&self, peer: &str, kick: crate::ws_initiator::Kick) {
         self.sockets.lock().unwrap_or_else(|e| e.into_inner()).insert(peer.to_owned(), kick);
+    }
+
+    /// Marks a poll loop for `peer` as running; false when one already runs.
+    pub fn start_polling(&self, peer: &str) -> bool {
+        self.polling.lock().unwrap_or_else(|e| e.into_inner()).insert(peer.to_owned())
+    }
+
+    /// Marks the poll loop for `peer` as ended.
+    pub fn stop_polling(&self, peer: &str) {
+        self.polling.lock().unwrap_or_else(|e| e.into_inner()).remove(peer);
     }
 
     /// Forgets the socket toward `peer` once its session has ended (and not a newer one).
@@ -116,6 +128,7 @@ impl Reference {
             stopped: stopped.clone(),
             gates: Mutex::default(),
             sockets: Mutex::default(),
+            polling: Mutex::default(),
         });
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))

@@ -1,0 +1,242 @@
+//! The poll recipient (RFC 8936): the reference polls the peer's endpoint
+//! for the SETs the peer transmits. It long-polls for SETs, judges what
+//! comes back, and hands its verdicts over in an acknowledge-only poll
+//! (§2.4.2) before it long-polls again. One loop per peer, one poll in
+//! flight at a time.
+
+use crate::fault::Fault;
+use crate::jose;
+use crate::peers::{Endpoint, Peer, Verdict};
+use crate::server::App;
+use reqwest::header;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// `maxEvents` of a normal poll (§2.2).
+const MAX_EVENTS: u64 = 25;
+/// Longest the reference waits for an answer; the transmitter may hold a long poll (§2.5).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response body the reference reads.
+const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
+/// Pause after the first failed poll; each further failure doubles it.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// Longest pause between failed polls.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// Polls in a row that reach nobody before the loop gives up on the endpoint.
+const MAX_UNREACHABLE: u32 = 5;
+/// Polls that return nothing new come no faster than this, so a transmitter
+/// that answers at once is not flooded.
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Starts polling the peer's endpoint, unless a loop for the peer already runs.
+pub fn start(app: Arc<App>, peer_id: String) {
+    if !app.start_polling(&peer_id) {
+        return;
+    }
+    tokio::spawn(async move {
+        let _running = Running { app: app.clone(), peer_id: peer_id.clone() };
+        run(&app, &peer_id).await;
+    });
+}
+
+/// Marks the loop as ended however it ends, so that it can be started again.
+struct Running {
+    app: Arc<App>,
+    peer_id: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.app.stop_polling(&self.peer_id);
+    }
+}
+
+/// What became of one poll.
+enum Outcome {
+    /// 200 with a JSON object.
+    Answered(Map<String, Value>),
+    /// Any other answer; `halts` only under the fault that gives up on it.
+    Refused { halts: bool },
+    /// No answer: the connection failed or timed out.
+    Unreachable,
+}
+
+async fn run(app: &Arc<App>, peer_id: &str) {
+    let fault = app.fault;
+    let Some(endpoint) = app.peers.with_id(peer_id, |p| p.endpoint.clone()).flatten() else { return };
+    // §3: the poll goes over TLS, so the transmitter's certificate can be validated.
+    if !endpoint.url.starts_with("https://") && fault != Some(Fault::InitiateCleartext) {
+        return;
+    }
+    let mut stopped = app.stopped.clone();
+    let mut backoff = FIRST_BACKOFF;
+    let mut unreachable = 0;
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        let owed = app.peers.with_id(peer_id, |p| std::mem::take(&mut p.owed)).unwrap_or_default();
+        let started = Instant::now();
+        let outcome = tokio::select! {
+            outcome = send(&endpoint, &owed, fault) => outcome,
+            _ = stopped.changed() => return,
+        };
+        let pause = match outcome {
+            Outcome::Answered(object) => {
+                backoff = FIRST_BACKOFF;
+                unreachable = 0;
+                let more = app.peers.with_id(peer_id, |p| absorb(p, &object, fault)).unwrap_or(false);
+                let owes = app.peers.with_id(peer_id, |p| !p.owed.is_empty()).unwrap_or(false);
+                // §2.3: moreAvailable, or verdicts to hand over: poll again at once.
+                if more || owes { Duration::ZERO } else { MIN_POLL_INTERVAL.saturating_sub(started.elapsed()) }
+            }
+            Outcome::Refused { halts } => {
+                app.peers.with_id(peer_id, |p| owe_again(p, owed));
+                if halts {
+                    return;
+                }
+                unreachable = 0;
+                next_backoff(&mut backoff)
+            }
+            Outcome::Unreachable => {
+                app.peers.with_id(peer_id, |p| owe_again(p, owed));
+                unreachable += 1;
+                if unreachable >= MAX_UNREACHABLE {
+                    return;
+                }
+                next_backoff(&mut backoff)
+            }
+        };
+        if !pause.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stopped.changed() => return,
+            }
+        }
+    }
+}
+
+/// The pause before the next poll after a failure, doubling the one after it.
+fn next_backoff(backoff: &mut Duration) -> Duration {
+    let pause = *backoff;
+    *backoff = (*backoff * 2).min(MAX_BACKOFF);
+    pause
+}
+
+/// A poll that went nowhere acknowledged nothing: its verdicts are owed again, first.
+fn owe_again(peer: &mut Peer, mut owed: Vec<(String, Verdict)>) {
+    owed.append(&mut peer.owed);
+    peer.owed = owed;
+}
+
+/// The body of the next poll: an acknowledge-only poll when verdicts are owed
+/// (§2.4.2), else a long poll for SETs (§2.4.1). The first poll owes nothing,
+/// so it carries no `ack` or `setErrs` (§2.4).
+fn poll_body(owed: &[(String, Verdict)]) -> Value {
+    if owed.is_empty() {
+        return json!({ "maxEvents": MAX_EVENTS });
+    }
+    let mut body = Map::new();
+    let ack: Vec<&String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(jti, _)| jti).collect();
+    if !ack.is_empty() {
+        body.insert("ack".into(), json!(ack));
+    }
+    let set_errs = set_errs(owed);
+    if !set_errs.is_empty() {
+        body.insert("setErrs".into(), Value::Object(set_errs));
+    }
+    // §2.4.2: maxEvents 0 asks for no SETs; returnImmediately keeps it from being held.
+    body.insert("maxEvents".into(), json!(0));
+    body.insert("returnImmediately".into(), json!(true));
+    Value::Object(body)
+}
+
+/// §2.2, §2.6: one `{err, description}` per rejected SET, keyed by its jti.
+fn set_errs(owed: &[(String, Verdict)]) -> Map<String, Value> {
+    owed.iter()
+        .filter_map(|(jti, v)| match v {
+            Verdict::Errored { err, description } => {
+                Some((jti.clone(), json!({ "err": err, "description": description })))
+            }
+            Verdict::Acked => None,
+        })
+        .collect()
+}
+
+/// One poll: a POST of a JSON object to the endpoint (§2.2, §2.4).
+async fn send(endpoint: &Endpoint, owed: &[(String, Verdict)], fault: Option<Fault>) -> Outcome {
+    let body = poll_body(owed);
+    let mut request = endpoint
+        .client
+        .post(&endpoint.url)
+        .timeout(REQUEST_TIMEOUT)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(body.to_string());
+    // §2.6: the language of the error descriptions.
+    if body.get("setErrs").is_some() {
+        request = request.header(header::CONTENT_LANGUAGE, "en");
+    }
+    if let Some(token) = &endpoint.token {
+        request = request.bearer_auth(token);
+    }
+    let Ok(response) = request.send().await else { return Outcome::Unreachable };
+    if response.status() != reqwest::StatusCode::OK {
+        // §2.5.1: the body of an error answer is undefined; it is not read.
+        let _ = fault;
+        return Outcome::Refused { halts: false };
+    }
+    match read_body(response).await {
+        Body::Complete(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(object)) => Outcome::Answered(object),
+            _ => Outcome::Refused { halts: false },
+        },
+        Body::TooLong => Outcome::Refused { halts: false },
+        Body::Broken => Outcome::Unreachable,
+    }
+}
+
+/// A response body, read up to `MAX_RESPONSE_BODY` bytes.
+enum Body {
+    Complete(Vec<u8>),
+    TooLong,
+    /// The connection broke or timed out midway.
+    Broken,
+}
+
+async fn read_body(mut response: reqwest::Response) -> Body {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_RESPONSE_BODY => body.extend_from_slice(&chunk),
+            Ok(Some(_)) => return Body::TooLong,
+            Ok(None) => return Body::Complete(body),
+            Err(_) => return Body::Broken,
+        }
+    }
+}
+
+/// Judges the SETs of an answer and records what is owed for each; returns
+/// whether the transmitter said more are available (§2.3).
+fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) -> bool {
+    let _ = fault;
+    if let Some(sets) = object.get("sets").and_then(Value::as_object) {
+        for (jti, token) in sets {
+            let verdict = match token.as_str().map(|t| jose::validate(jti, t, &peer.trust)) {
+                Some(Ok(())) => Verdict::Acked,
+                Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },
+                None => {
+                    Verdict::Errored { err: "invalid_request".into(), description: "the SET is not a string".into() }
+                }
+            };
+            peer.received.insert(jti.clone(), verdict.clone());
+            // §2.4: a SET delivered again is acknowledged again (POLL-041).
+            if !peer.owed.iter().any(|(owed, _)| owed == jti) {
+                peer.owed.push((jti.clone(), verdict));
+            }
+        }
+    }
+    // Unknown members are ignored.
+    object.get("moreAvailable") == Some(&Value::Bool(true))
+}
