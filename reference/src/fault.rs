@@ -84,10 +84,19 @@ pub enum Fault {
     PollTextContentType,
     PollKeyNotJti,
     PollRejectSetErrs,
+    PollRcvNeverAcks,
+    PollRcvAckOnlyBlocking,
+    PollRcvNoDescription,
+    PollRcvNoContentLanguage,
+    PollRcvUnregisteredErr,
+    PollRcvNoReack,
+    PollRcvHaltOnErrorBody,
+    PollRcvMethodPut,
+    PollRcvTextContentType,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 81] = [
+    pub const ALL: [Fault; 90] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -169,6 +178,15 @@ impl Fault {
         Fault::PollTextContentType,
         Fault::PollKeyNotJti,
         Fault::PollRejectSetErrs,
+        Fault::PollRcvNeverAcks,
+        Fault::PollRcvAckOnlyBlocking,
+        Fault::PollRcvNoDescription,
+        Fault::PollRcvNoContentLanguage,
+        Fault::PollRcvUnregisteredErr,
+        Fault::PollRcvNoReack,
+        Fault::PollRcvHaltOnErrorBody,
+        Fault::PollRcvMethodPut,
+        Fault::PollRcvTextContentType,
     ];
 
     /// The name used on the command line.
@@ -515,6 +533,45 @@ impl Fault {
                 &["POLL-028"],
                 "as poll transmitter, answers 400 to any poll that reports setErrs",
             ),
+            Fault::PollRcvNeverAcks => (
+                "poll-rcv-never-acks",
+                &["POLL-002"],
+                "as poll recipient, never acknowledges the valid SETs it receives (still reports setErrs)",
+            ),
+            Fault::PollRcvAckOnlyBlocking => (
+                "poll-rcv-ack-only-blocking",
+                &["POLL-046"],
+                "as poll recipient, sends acknowledge-only polls (maxEvents 0) without returnImmediately",
+            ),
+            Fault::PollRcvNoDescription => (
+                "poll-rcv-no-description",
+                &["POLL-028"],
+                "as poll recipient, leaves `description` out of its setErrs entries",
+            ),
+            Fault::PollRcvNoContentLanguage => (
+                "poll-rcv-no-content-language",
+                &["POLL-071"],
+                "as poll recipient, sends polls carrying setErrs without Content-Language",
+            ),
+            Fault::PollRcvUnregisteredErr => (
+                "poll-rcv-unregistered-err",
+                &["POLL-070"],
+                "as poll recipient, reports rejected SETs with an `err` code that is not registered",
+            ),
+            Fault::PollRcvNoReack => (
+                "poll-rcv-no-reack",
+                &["POLL-041"],
+                "as poll recipient, does not acknowledge again a SET it acknowledged before",
+            ),
+            Fault::PollRcvHaltOnErrorBody => (
+                "poll-rcv-halt-on-error-body",
+                &["POLL-062"],
+                "as poll recipient, stops polling for good after an error answer whose body is not JSON",
+            ),
+            Fault::PollRcvMethodPut => ("poll-rcv-method-put", &["POLL-010"], "as poll recipient, polls with PUT"),
+            Fault::PollRcvTextContentType => {
+                ("poll-rcv-text-content-type", &["POLL-001"], "as poll recipient, labels its polls text/plain")
+            }
         }
     }
 }

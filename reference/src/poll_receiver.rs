@@ -133,7 +133,7 @@ fn owe_again(peer: &mut Peer, mut owed: Vec<(String, Verdict)>) {
 /// The body of the next poll: an acknowledge-only poll when verdicts are owed
 /// (§2.4.2), else a long poll for SETs (§2.4.1). The first poll owes nothing,
 /// so it carries no `ack` or `setErrs` (§2.4).
-fn poll_body(owed: &[(String, Verdict)]) -> Value {
+fn poll_body(owed: &[(String, Verdict)], fault: Option<Fault>) -> Value {
     if owed.is_empty() {
         return json!({ "maxEvents": MAX_EVENTS });
     }
@@ -142,23 +142,32 @@ fn poll_body(owed: &[(String, Verdict)]) -> Value {
     if !ack.is_empty() {
         body.insert("ack".into(), json!(ack));
     }
-    let set_errs = set_errs(owed);
+    let set_errs = set_errs(owed, fault);
     if !set_errs.is_empty() {
         body.insert("setErrs".into(), Value::Object(set_errs));
     }
     // §2.4.2: maxEvents 0 asks for no SETs; returnImmediately keeps it from being held.
     body.insert("maxEvents".into(), json!(0));
-    body.insert("returnImmediately".into(), json!(true));
+    if fault != Some(Fault::PollRcvAckOnlyBlocking) {
+        body.insert("returnImmediately".into(), json!(true));
+    }
     Value::Object(body)
 }
 
 /// §2.2, §2.6: one `{err, description}` per rejected SET, keyed by its jti.
-fn set_errs(owed: &[(String, Verdict)]) -> Map<String, Value> {
+/// The codes come from the RFC 8935 registry (POLL-070).
+fn set_errs(owed: &[(String, Verdict)], fault: Option<Fault>) -> Map<String, Value> {
+    let entry = |err: &str, description: &str| {
+        let err = if fault == Some(Fault::PollRcvUnregisteredErr) { "bad_set" } else { err };
+        if fault == Some(Fault::PollRcvNoDescription) {
+            json!({ "err": err })
+        } else {
+            json!({ "err": err, "description": description })
+        }
+    };
     owed.iter()
         .filter_map(|(jti, v)| match v {
-            Verdict::Errored { err, description } => {
-                Some((jti.clone(), json!({ "err": err, "description": description })))
-            }
+            Verdict::Errored { err, description } => Some((jti.clone(), entry(err, description))),
             Verdict::Acked => None,
         })
         .collect()
@@ -166,16 +175,18 @@ fn set_errs(owed: &[(String, Verdict)]) -> Map<String, Value> {
 
 /// One poll: a POST of a JSON object to the endpoint (§2.2, §2.4).
 async fn send(endpoint: &Endpoint, owed: &[(String, Verdict)], fault: Option<Fault>) -> Outcome {
-    let body = poll_body(owed);
+    let body = poll_body(owed, fault);
+    let method = if fault == Some(Fault::PollRcvMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
+    let content_type = if fault == Some(Fault::PollRcvTextContentType) { "text/plain" } else { "application/json" };
     let mut request = endpoint
         .client
-        .post(&endpoint.url)
+        .request(method, &endpoint.url)
         .timeout(REQUEST_TIMEOUT)
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCEPT, "application/json")
         .body(body.to_string());
     // §2.6: the language of the error descriptions.
-    if body.get("setErrs").is_some() {
+    if body.get("setErrs").is_some() && fault != Some(Fault::PollRcvNoContentLanguage) {
         request = request.header(header::CONTENT_LANGUAGE, "en");
     }
     if let Some(token) = &endpoint.token {
@@ -184,8 +195,12 @@ async fn send(endpoint: &Endpoint, owed: &[(String, Verdict)], fault: Option<Fau
     let Ok(response) = request.send().await else { return Outcome::Unreachable };
     if response.status() != reqwest::StatusCode::OK {
         // §2.5.1: the body of an error answer is undefined; it is not read.
-        let _ = fault;
-        return Outcome::Refused { halts: false };
+        if fault != Some(Fault::PollRcvHaltOnErrorBody) {
+            return Outcome::Refused { halts: false };
+        }
+        let is_json =
+            matches!(read_body(response).await, Body::Complete(b) if serde_json::from_slice::<Value>(&b).is_ok());
+        return Outcome::Refused { halts: !is_json };
     }
     match read_body(response).await {
         Body::Complete(bytes) => match serde_json::from_slice::<Value>(&bytes) {
@@ -220,7 +235,6 @@ async fn read_body(mut response: reqwest::Response) -> Body {
 /// Judges the SETs of an answer and records what is owed for each; returns
 /// whether the transmitter said more are available (§2.3).
 fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) -> bool {
-    let _ = fault;
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {
         for (jti, token) in sets {
             let verdict = match token.as_str().map(|t| jose::validate(jti, t, &peer.trust)) {
@@ -230,9 +244,17 @@ fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) ->
                     Verdict::Errored { err: "invalid_request".into(), description: "the SET is not a string".into() }
                 }
             };
+            let acked_before = peer.received.get(jti) == Some(&Verdict::Acked);
             peer.received.insert(jti.clone(), verdict.clone());
+            let withheld = verdict == Verdict::Acked
+                && match fault {
+                    // §2: valid SETs are to be acknowledged.
+                    Some(Fault::PollRcvNeverAcks) => true,
+                    Some(Fault::PollRcvNoReack) => acked_before,
+                    _ => false,
+                };
             // §2.4: a SET delivered again is acknowledged again (POLL-041).
-            if !peer.owed.iter().any(|(owed, _)| owed == jti) {
+            if !withheld && !peer.owed.iter().any(|(owed, _)| owed == jti) {
                 peer.owed.push((jti.clone(), verdict));
             }
         }
