@@ -277,9 +277,11 @@ impl Fault {
             Fault::SetsWithoutEvents => ("sets-without-events", &["SET-002"], "mints SETs with no `events` claim"),
             Fault::SetsWithExp => ("sets-with-exp", &["SET-015"], "puts an `exp` claim in its SETs"),
             Fault::TypJwt => ("typ-jwt", &["SET-021"], "labels its SETs `typ: JWT` instead of `secevent+jwt`"),
-            Fault::NoAuthCheck => {
-                ("no-auth-check", &["PP-AUTH-002", "PUSH-041"], "serves requests without checking the bearer token")
-            }
+            Fault::NoAuthCheck => (
+                "no-auth-check",
+                &["PP-AUTH-002", "PUSH-041", "POLL-081"],
+                "serves requests without checking the bearer token",
+            ),
             Fault::RequestTextContentType => {
                 ("request-text-content-type", &["PP-HTTP-002"], "as initiator, labels its requests text/plain")
             }
@@ -440,12 +442,14 @@ impl Fault {
             ),
             Fault::TrustAnyCertificate => (
                 "trust-any-certificate",
-                &["PP-AUTH-001", "PUSH-040", "MSP-018"],
-                "as initiator or transmitter over HTTP, sends SETs to a peer whatever certificate it presents",
+                &["PP-AUTH-001", "PUSH-040", "MSP-018", "POLL-080"],
+                "as initiator, transmitter or poll recipient over HTTP, talks to a peer whatever certificate it presents",
             ),
-            Fault::Tls13Only => {
-                ("tls13-only", &["PUSH-051"], "serves its endpoints with TLS 1.3 only, refusing TLS 1.2 handshakes")
-            }
+            Fault::Tls13Only => (
+                "tls13-only",
+                &["PUSH-051", "POLL-090"],
+                "serves its endpoints with TLS 1.3 only, refusing TLS 1.2 handshakes",
+            ),
             Fault::PushJsonWrapped => {
                 ("push-json-wrapped", &["PUSH-011"], "as push transmitter, wraps each SET in a JSON object")
             }
@@ -460,7 +464,7 @@ impl Fault {
             Fault::InitiateCleartext => (
                 "initiate-cleartext",
                 &["PP-SEC-001", "PUSH-050"],
-                "as initiator or push transmitter, sends SETs to a peer endpoint that is not https",
+                "as initiator, push transmitter or poll recipient, talks to a peer endpoint that is not https",
             ),
             Fault::MisnamedAck => {
                 ("misnamed-ack", &["PP-CO-011"], "as responder, sends its acknowledgements as `acks`, not `ack`")
