@@ -25,8 +25,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// Polls in a row that reach nobody before the loop gives up on the endpoint.
 const MAX_UNREACHABLE: u32 = 5;
-/// Polls that return nothing new come no faster than this, so a transmitter
-/// that answers at once is not flooded.
+/// Long polls that leave nothing to acknowledge come no faster than this, so
+/// a transmitter that answers them at once is not flooded.
 const MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Starts polling the peer's endpoint, unless a loop for the peer already runs.
@@ -77,6 +77,7 @@ async fn run(app: &Arc<App>, peer_id: &str) {
             return;
         }
         let owed = app.peers.with_id(peer_id, |p| std::mem::take(&mut p.owed)).unwrap_or_default();
+        let ack_only = !owed.is_empty();
         let started = Instant::now();
         let outcome = tokio::select! {
             outcome = send(&endpoint, &owed, fault) => outcome,
@@ -88,8 +89,13 @@ async fn run(app: &Arc<App>, peer_id: &str) {
                 unreachable = 0;
                 let more = app.peers.with_id(peer_id, |p| absorb(p, &object, fault)).unwrap_or(false);
                 let owes = app.peers.with_id(peer_id, |p| !p.owed.is_empty()).unwrap_or(false);
-                // §2.3: moreAvailable, or verdicts to hand over: poll again at once.
-                if more || owes { Duration::ZERO } else { MIN_POLL_INTERVAL.saturating_sub(started.elapsed()) }
+                // §2.3: moreAvailable, verdicts to hand over, or a long poll to follow
+                // an acknowledge-only one: poll again at once.
+                if more || owes || ack_only {
+                    Duration::ZERO
+                } else {
+                    MIN_POLL_INTERVAL.saturating_sub(started.elapsed())
+                }
             }
             Outcome::Refused { halts } => {
                 app.peers.with_id(peer_id, |p| owe_again(p, owed));
