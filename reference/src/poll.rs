@@ -190,3 +190,62 @@ fn error(status: StatusCode, err: &str, description: &str) -> Response {
     let body = json!({ "err": err, "description": description });
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::Trust;
+    use crate::peers::Peers;
+    use jsonwebtoken::jwk::JwkSet;
+
+    /// A peer with `queued` SETs; returns the peers and its id.
+    fn peer_with(queued: usize) -> (Peers, String) {
+        let peers = Peers::default();
+        let trust =
+            Trust { peer_issuer: String::new(), own_audience: String::new(), peer_jwks: JwkSet { keys: vec![] } };
+        let (id, _) = peers.register(trust, "urn:test:peer".into(), None);
+        peers.with_id(&id, |p| crate::pushpull::queue(p, queued, None));
+        (peers, id)
+    }
+
+    fn poll_of(body: &str) -> Poll {
+        parse(body.as_bytes()).unwrap()
+    }
+
+    /// One poll's retirements and selection: the names returned and moreAvailable.
+    fn exchange(peers: &Peers, id: &str, body: &str, fault: Option<Fault>) -> (Vec<String>, bool) {
+        let poll = poll_of(body);
+        peers
+            .with_id(id, |p| {
+                retire(p, &poll, fault);
+                let s = select(p, &poll, fault);
+                (s.sets.keys().cloned().collect(), s.more_available)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn faults_spoil_the_selection_they_name() {
+        let (peers, id) = peer_with(3);
+        let all = vec!["p1-0001".to_owned(), "p1-0002".into(), "p1-0003".into()];
+        assert_eq!(exchange(&peers, &id, r#"{"maxEvents":0}"#, None), (vec![], true));
+        assert_eq!(exchange(&peers, &id, r#"{"maxEvents":0}"#, Some(Fault::PollIgnoreMaxEvents)), (all.clone(), false));
+        assert!(!exchange(&peers, &id, r#"{"maxEvents":1}"#, Some(Fault::PollNeverMoreAvailable)).1);
+        let (named, _) = exchange(&peers, &id, r#"{"maxEvents":1}"#, Some(Fault::PollKeyNotJti));
+        assert_eq!(named, ["p1-0001-key"]);
+        let acked = r#"{"ack":["p1-0001"],"maxEvents":1}"#;
+        assert_eq!(exchange(&peers, &id, acked, Some(Fault::PollIgnoreAck)).0, ["p1-0001"]);
+        assert_eq!(exchange(&peers, &id, acked, None).0, ["p1-0002"]);
+        assert_eq!(exchange(&peers, &id, "{}", Some(Fault::PollNoRedelivery)).0, all[1..]);
+        assert_eq!(exchange(&peers, &id, "{}", None), (vec![], false));
+    }
+
+    #[test]
+    fn poll_members_are_type_checked() {
+        assert_eq!(poll_of(r#"{"maxEvents":3,"returnImmediately":true}"#).max_events, Some(3));
+        for bad in [r#"{"maxEvents":-1}"#, r#"{"maxEvents":1.5}"#, r#"{"setErrs":{"j":"x"}}"#, r#"{"ack":[1]}"#, "null"]
+        {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+}

@@ -268,3 +268,65 @@ fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) ->
     // Unknown members are ignored.
     object.get("moreAvailable") == Some(&Value::Bool(true))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::Trust;
+    use crate::peers::Peers;
+
+    fn errored(jti: &str) -> (String, Verdict) {
+        (jti.into(), Verdict::Errored { err: "invalid_key".into(), description: "signature does not verify".into() })
+    }
+
+    #[test]
+    fn verdicts_go_out_in_an_acknowledge_only_poll() {
+        assert_eq!(poll_body(&[], None), json!({ "maxEvents": 25 }));
+        let owed = [("a".into(), Verdict::Acked), errored("b")];
+        assert_eq!(
+            poll_body(&owed, None),
+            json!({
+                "ack": ["a"],
+                "setErrs": { "b": { "err": "invalid_key", "description": "signature does not verify" } },
+                "maxEvents": 0,
+                "returnImmediately": true,
+            })
+        );
+        assert!(poll_body(&owed, Some(Fault::PollRcvAckOnlyBlocking)).get("returnImmediately").is_none());
+        assert_eq!(poll_body(&owed, Some(Fault::PollRcvUnregisteredErr))["setErrs"]["b"]["err"], "bad_set");
+        assert!(poll_body(&owed, Some(Fault::PollRcvNoDescription))["setErrs"]["b"].get("description").is_none());
+    }
+
+    #[test]
+    fn a_set_delivered_again_is_acknowledged_again() {
+        let peers = Peers::default();
+        let trust = Trust {
+            peer_issuer: crate::jose::ISSUER.into(),
+            own_audience: "urn:test:me".into(),
+            peer_jwks: crate::keys::keys().jwks.clone(),
+        };
+        let (id, _) = peers.register(trust, String::new(), None);
+        let token = crate::jose::mint("j1", "urn:test:me", 1, None);
+        let answer = json!({ "sets": { "j1": token } });
+        let Value::Object(answer) = answer else { unreachable!() };
+        for fault in [None, Some(Fault::PollRcvNoReack), Some(Fault::PollRcvNeverAcks)] {
+            let owed_twice: Vec<usize> = (0..2)
+                .map(|_| {
+                    peers
+                        .with_id(&id, |p| {
+                            absorb(p, &answer, fault);
+                            std::mem::take(&mut p.owed).len()
+                        })
+                        .unwrap()
+                })
+                .collect();
+            let expected = match fault {
+                None => [1, 1],
+                Some(Fault::PollRcvNoReack) => [1, 0],
+                _ => [0, 0],
+            };
+            assert_eq!(owed_twice, expected, "{fault:?}");
+            peers.with_id(&id, |p| p.received.clear());
+        }
+    }
+}
