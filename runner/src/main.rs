@@ -96,7 +96,6 @@ struct PairArgs {
 }
 
 fn main() -> ExitCode {
-    restore_default_sigpipe();
     // The libtest console runs each scenario on a thread of its own; give those
     // threads the stack scenarios need (see run::THREAD_STACK), unless told otherwise.
     if std::env::var_os("RUST_MIN_STACK").is_none() {
@@ -104,6 +103,14 @@ fn main() -> ExitCode {
         unsafe { std::env::set_var("RUST_MIN_STACK", setconform::run::THREAD_STACK.to_string()) };
     }
     let cli = Cli::parse();
+    let talks_to_peers = match &cli.command {
+        Command::Run(args) => !args.harness.list,
+        Command::Pair(_) | Command::Reference { .. } => true,
+        Command::Faults | Command::Requirements { .. } | Command::Check { .. } | Command::Keys => false,
+    };
+    if !talks_to_peers {
+        restore_default_sigpipe();
+    }
     let code = match cli.command {
         Command::Run(args) => run_command(args),
         Command::Faults => {
@@ -125,10 +132,13 @@ fn main() -> ExitCode {
 }
 
 /// `setconform run --list | head` should end quietly when `head` stops reading,
-/// as command-line tools do, not panic inside the console printer.
+/// as command-line tools do, not panic inside the console printer. Only for
+/// commands that open no sockets: HTTP and TLS write to sockets with writev,
+/// which raises SIGPIPE when a peer has closed the connection, and a SUT that
+/// hangs up must never end the whole process.
 fn restore_default_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid disposition.
+    // SAFETY: called in main before any thread exists; SIG_DFL is a valid disposition.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
@@ -274,6 +284,9 @@ fn serve_reference(listen: SocketAddr, fault: Option<String>) -> i32 {
         match Reference::start(ReferenceConfig { listen, fault, ..ReferenceConfig::default() }).await {
             Ok(reference) => {
                 println!("pushpull endpoint: {}", reference.pushpull_url());
+                println!("push endpoint (RFC 8935): {}", reference.push_url());
+                println!("multi-SET push endpoint: {}", reference.msp_url());
+                println!("poll endpoint (RFC 8936): {}", reference.poll_url());
                 println!("control API (http trigger): {}", reference.control_url());
                 println!("TLS: trust the CA in reference/keys/tls/ca.pem (also printed below)");
                 print!("{}", String::from_utf8_lossy(Reference::ca_pem()));

@@ -48,3 +48,40 @@ fn a_broken_sut_file_exits_2_naming_the_file_and_field() {
     assert_eq!(code, 2);
     assert!(stderr.contains("nonsense"), "{stderr}");
 }
+
+/// HTTP and TLS write to sockets with writev, which raises SIGPIPE when the peer
+/// has hung up; a command that talks to peers ignores it, so a SUT that closes
+/// a connection mid-answer cannot end the process.
+#[cfg(target_os = "linux")]
+#[test]
+fn commands_that_talk_to_peers_ignore_sigpipe_and_listings_do_not() {
+    const SIGPIPE_BIT: u64 = 1 << (13 - 1);
+    let ignores_sigpipe = |pid: u32| {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let mask = status.lines().find_map(|l| l.strip_prefix("SigIgn:")).unwrap().trim();
+        u64::from_str_radix(mask, 16).unwrap() & SIGPIPE_BIT != 0
+    };
+    let mut reference = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["reference", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Serving: its address is on stdout by now.
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(reference.stdout.as_mut().unwrap()), &mut first).unwrap();
+    let ignored = ignores_sigpipe(reference.id());
+    reference.kill().unwrap();
+    reference.wait().unwrap();
+    assert!(ignored, "the reference server must ignore SIGPIPE (first line: {first})");
+
+    // A listing piped into a reader that stops early ends quietly: killed by SIGPIPE, not a panic.
+    let mut listing = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["faults"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(listing.stdout.take());
+    let out = listing.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
