@@ -105,7 +105,7 @@ fn message_schemas_accept_the_spec_examples_and_reject_crafted_bad_ones() {
     assert!(checked >= 40, "only {checked} examples");
 }
 
-/// The requirement catalogue has exactly the PP-*, SET-*, PUSH-* and MSP-* rows of the matrix.
+/// The requirement catalogue has exactly the PP-*, SET-*, PUSH-*, POLL-* and MSP-* rows of the matrix.
 #[test]
 fn the_requirement_catalogue_matches_the_requirements_matrix() {
     let matrix = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/REQUIREMENTS.md");
@@ -117,7 +117,7 @@ fn the_requirement_catalogue_matches_the_requirements_matrix() {
         .lines()
         .filter_map(|l| l.strip_prefix("| "))
         .filter_map(|l| l.split(' ').next())
-        .filter(|id| ["PP-", "SET-", "PUSH-", "MSP-"].iter().any(|p| id.starts_with(p)))
+        .filter(|id| ["PP-", "SET-", "PUSH-", "POLL-", "MSP-"].iter().any(|p| id.starts_with(p)))
         .map(str::to_owned)
         .collect();
     let c = Catalogue::load(Origin::Embedded).unwrap();
@@ -153,5 +153,13 @@ fn every_pushpull_binding_and_reliability_requirement_is_covered_or_explained() 
 #[test]
 fn every_push_and_multi_set_push_requirement_is_covered_or_explained() {
     let gaps = uncovered(&["PUSH-", "MSP-"]);
+    assert!(gaps.is_empty(), "neither covered nor explained: {gaps:?}");
+}
+
+/// RFC 8936 poll: each requirement has a scenario or is marked not observable
+/// from outside, with the reason.
+#[test]
+fn every_poll_requirement_is_covered_or_explained() {
+    let gaps = uncovered(&["POLL-"]);
     assert!(gaps.is_empty(), "neither covered nor explained: {gaps:?}");
 }

@@ -31,6 +31,8 @@ pub enum Level {
     MustNot,
     #[serde(rename = "SHALL")]
     Shall,
+    #[serde(rename = "SHALL NOT")]
+    ShallNot,
     #[serde(rename = "REQUIRED")]
     Required,
     /// Definitional: not a keyword, but two implementations must agree on it.
@@ -54,7 +56,9 @@ impl Level {
     /// The verdict a violation of a rule at this level earns (REQUIREMENTS.md legend).
     pub fn violation_verdict(self) -> Verdict {
         match self {
-            Level::Must | Level::MustNot | Level::Shall | Level::Required | Level::Definitional => Verdict::Fail,
+            Level::Must | Level::MustNot | Level::Shall | Level::ShallNot | Level::Required | Level::Definitional => {
+                Verdict::Fail
+            }
             Level::Should | Level::ShouldNot | Level::Recommended | Level::NotRecommended => Verdict::Warn,
             Level::May | Level::Optional => Verdict::Info,
         }
@@ -65,6 +69,7 @@ impl Level {
             Level::Must => "MUST",
             Level::MustNot => "MUST NOT",
             Level::Shall => "SHALL",
+            Level::ShallNot => "SHALL NOT",
             Level::Required => "REQUIRED",
             Level::Definitional => "MUST*",
             Level::Should => "SHOULD",
