@@ -5,7 +5,7 @@ use crate::catalogue::{Catalogue, Origin};
 use crate::engine::{self, RunEnv};
 use crate::plan::{self, Applicability, Planned};
 use crate::seed;
-use crate::sut::SutSetup;
+use crate::sut::{ReferenceUrls, SutSetup};
 use crate::trigger::TriggerConfig;
 use crate::wire::{Wire, WireLimits};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 8] = [
+pub const REFERENCE_PROFILES: [&str; 10] = [
     "pushpull-http-responder",
     "pushpull-http-initiator",
     "pushpull-ws-responder",
@@ -26,6 +26,8 @@ pub const REFERENCE_PROFILES: [&str; 8] = [
     "push-transmitter",
     "multi-set-push-receiver",
     "multi-set-push-transmitter",
+    "poll-transmitter",
+    "poll-receiver",
 ];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
@@ -126,14 +128,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
                 .block_on(Reference::start(config))
                 .map_err(|e| ConfigError::one(format!("cannot start the reference: {e}")))?;
             let profiles = REFERENCE_PROFILES.iter().map(|p| p.to_string()).collect();
-            let sut = SutSetup::embedded(
-                reference.pushpull_url(),
-                reference.push_url(),
-                reference.msp_url(),
-                reference.control_url(),
-                profiles,
-                fault.map(|f| f.name().to_owned()),
-            );
+            let sut = SutSetup::embedded(ReferenceUrls::of(&reference), profiles, fault.map(|f| f.name().to_owned()));
             (sut, Some(reference))
         }
     };
@@ -451,10 +446,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
                     .block_on(Reference::start(ReferenceConfig { fault: f, ..ReferenceConfig::default() }))
                     .map_err(|e| ConfigError::one(format!("cannot start a reference: {e}")))?;
                 let sut = SutSetup::embedded(
-                    reference.pushpull_url(),
-                    reference.push_url(),
-                    reference.msp_url(),
-                    reference.control_url(),
+                    ReferenceUrls::of(&reference),
                     vec![profile.to_owned()],
                     f.map(|f| f.name().to_owned()),
                 );

@@ -27,6 +27,8 @@ struct SutFile {
     #[serde(default)]
     multi_set_push: Option<MspSection>,
     #[serde(default)]
+    poll: Option<PollSection>,
+    #[serde(default)]
     auth: Option<AuthSection>,
     #[serde(default)]
     trigger: Option<TriggerSection>,
@@ -55,6 +57,10 @@ struct MspSection {
     endpoint: String,
     #[serde(default)]
     revision: Option<String>,
+}
+#[derive(Debug, Deserialize)]
+struct PollSection {
+    endpoint: String,
 }
 #[derive(Debug, Deserialize)]
 struct AuthSection {
@@ -128,6 +134,10 @@ struct TimeoutsSection {
     retry_window_ms: Option<u64>,
     #[serde(default)]
     observation_ms: Option<u64>,
+    #[serde(default)]
+    long_poll_ms: Option<u64>,
+    #[serde(default)]
+    poll_held_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -139,6 +149,11 @@ pub struct Timeouts {
     pub retry_window: Duration,
     /// How long the harness watches for a request that may never come.
     pub observation: Duration,
+    /// Longest the harness waits on a poll the SUT holds (RFC 8936 §2.5: the
+    /// long-poll timeout is agreed out of band); above the SUT's own timeout.
+    pub long_poll: Duration,
+    /// How long a poll must stay unanswered to count as held (POLL-051).
+    pub poll_held: Duration,
 }
 
 impl Default for Timeouts {
@@ -149,6 +164,8 @@ impl Default for Timeouts {
             scenario: Duration::from_secs(30),
             retry_window: Duration::from_secs(2),
             observation: Duration::from_secs(5),
+            long_poll: Duration::from_secs(20),
+            poll_held: Duration::from_secs(1),
         }
     }
 }
@@ -171,6 +188,8 @@ pub struct SutSetup {
     pub msp_endpoint: Option<String>,
     /// The multi-SET push draft revision the SUT follows (AMB-30).
     pub msp_revision: MspRevision,
+    /// The SUT's poll endpoint, where it serves SETs to pollers (RFC 8936).
+    pub poll_endpoint: Option<String>,
     pub bearer_token: Option<String>,
     pub trigger: Option<TriggerConfig>,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
@@ -184,6 +203,28 @@ pub struct SutSetup {
     pub harness_public_base: Option<String>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeouts: Timeouts,
+}
+
+/// Where a reference transceiver serves each of its endpoints.
+#[derive(Debug, Clone)]
+pub struct ReferenceUrls {
+    pub pushpull: String,
+    pub push: String,
+    pub msp: String,
+    pub poll: String,
+    pub control: String,
+}
+
+impl ReferenceUrls {
+    pub fn of(reference: &setconform_reference::Reference) -> ReferenceUrls {
+        ReferenceUrls {
+            pushpull: reference.pushpull_url(),
+            push: reference.push_url(),
+            msp: reference.msp_url(),
+            poll: reference.poll_url(),
+            control: reference.control_url(),
+        }
+    }
 }
 
 /// Multi-SET push revisions differ in their media types (AMB-30).
@@ -230,27 +271,21 @@ impl SutSetup {
     }
 
     /// The SUT setup for the embedded reference at the given URLs.
-    pub fn embedded(
-        pushpull_url: String,
-        push_url: String,
-        msp_url: String,
-        control_url: String,
-        profiles: Vec<String>,
-        fault: Option<String>,
-    ) -> SutSetup {
+    pub fn embedded(urls: ReferenceUrls, profiles: Vec<String>, fault: Option<String>) -> SutSetup {
         SutSetup {
             name: "setconform reference transceiver".into(),
             kind: "embedded-reference",
             fault,
             profiles,
             capabilities: Vec::new(),
-            pushpull_endpoint: Some(pushpull_url),
+            pushpull_endpoint: Some(urls.pushpull),
             pushpull_websocket: None,
-            push_endpoint: Some(push_url),
-            msp_endpoint: Some(msp_url),
+            push_endpoint: Some(urls.push),
+            msp_endpoint: Some(urls.msp),
             msp_revision: MspRevision::Post03,
+            poll_endpoint: Some(urls.poll),
             bearer_token: None,
-            trigger: Some(TriggerConfig::Http { url: control_url }),
+            trigger: Some(TriggerConfig::Http { url: urls.control }),
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
             sut_audience: None,
             harness_issuer: DEFAULT_HARNESS_ISSUER.into(),
@@ -326,12 +361,18 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         timeouts.scenario = t.scenario_ms.map_or(timeouts.scenario, ms);
         timeouts.retry_window = t.retry_window_ms.map_or(timeouts.retry_window, ms);
         timeouts.observation = t.observation_ms.map_or(timeouts.observation, ms).max(timeouts.retry_window);
+        timeouts.long_poll = t.long_poll_ms.map_or(timeouts.long_poll, ms);
+        timeouts.poll_held = t.poll_held_ms.map_or(timeouts.poll_held, ms);
+        if timeouts.poll_held >= timeouts.long_poll {
+            errors.push(file.error("/timeouts/poll_held_ms", "must be shorter than long_poll_ms".to_owned()));
+        }
     }
     let (pushpull_endpoint, pushpull_websocket) = match raw.pushpull {
         Some(p) => (Some(p.endpoint), p.websocket),
         None => (None, None),
     };
     let push_endpoint = raw.push.map(|p| p.endpoint);
+    let poll_endpoint = raw.poll.map(|p| p.endpoint);
     let (msp_endpoint, msp_revision) = match raw.multi_set_push {
         Some(m) => {
             let revision = match m.revision.as_deref() {
@@ -350,6 +391,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         ("/pushpull/endpoint", pushpull_endpoint.as_deref()),
         ("/push/endpoint", push_endpoint.as_deref()),
         ("/multi_set_push/endpoint", msp_endpoint.as_deref()),
+        ("/poll/endpoint", poll_endpoint.as_deref()),
     ] {
         if let Some(url) = url
             && let Err(e) = reqwest::Url::parse(url)
@@ -371,6 +413,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         push_endpoint,
         msp_endpoint,
         msp_revision,
+        poll_endpoint,
         bearer_token,
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),

@@ -66,18 +66,23 @@ pub enum TriggerAction {
 }
 
 impl TriggerAction {
-    /// The registration request; `endpoint` (URL, token) when the SUT is to
-    /// initiate toward the harness, over `binding` ("http", or "websocket":
-    /// upgrade at the endpoint's URL, pushpull §7.1, AMB-01 reading (a)).
+    /// The registration request. `binding` says how SETs travel between the
+    /// two: "http" or "websocket" (pushpull; websocket upgrades at the endpoint's
+    /// URL, §7.1, AMB-01 reading (a)), "push", "msp" or "poll". `endpoint` (URL,
+    /// token) is the harness's, when the SUT is to send requests to it.
     pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>, binding: &str) -> TriggerAction {
-        let mut body = json!({ "issuer": identity.issuer, "audience": identity.audience, "jwks": identity.jwks });
+        let mut body = json!({
+            "issuer": identity.issuer,
+            "audience": identity.audience,
+            "jwks": identity.jwks,
+            "binding": binding,
+        });
         if let Some((url, token)) = endpoint {
             if url.starts_with("https://") {
                 body["endpoint_ca"] = json!(crate::endpoint::HARNESS_CA);
             }
             body["endpoint"] = json!(url);
             body["endpoint_token"] = json!(token);
-            body["binding"] = json!(binding);
         }
         TriggerAction::Register { body }
     }

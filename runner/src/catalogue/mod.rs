@@ -13,8 +13,9 @@ pub use profile::Profile;
 pub use requirement::{Level, Requirement};
 pub use scenario::{
     AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, DelaySpec, EndpointCert, ErrorCodeSpec, Expectation,
-    HeaderSpec, ObjectSpec, PushSpec, Reqs, RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften,
-    StatusSpec, Step, TlsProbeSpec, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    HeaderSpec, LongPollSpec, ObjectSpec, PushSpec, Reqs, RespondSpec, Scenario, Selector, SendSpec, SetKind,
+    SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec, TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec,
+    WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 

@@ -169,6 +169,18 @@ pub struct ObjectSpec {
     pub set_errs: Option<String>,
     #[serde(default, deserialize_with = "present")]
     pub max_response_events: Option<Value>,
+    /// A poll's `maxEvents` (RFC 8936 §2.2), any JSON value.
+    #[serde(default, deserialize_with = "present")]
+    pub max_events: Option<Value>,
+    /// A poll's `returnImmediately` (RFC 8936 §2.2).
+    #[serde(default)]
+    pub return_immediately: Option<bool>,
+    /// A poll response's `moreAvailable` (RFC 8936 §2.3).
+    #[serde(default)]
+    pub more_available: Option<bool>,
+    /// Deliver again every SET the SUT has acknowledged (RFC 8936 §2.4: redelivery).
+    #[serde(default)]
+    pub resend: bool,
     #[serde(default)]
     pub extra: Option<serde_json::Map<String, Value>>,
 }
@@ -231,6 +243,21 @@ pub struct SendSpec {
     /// Send this request without TLS, to the same host and port.
     #[serde(default)]
     pub cleartext: bool,
+    /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (POLL-090).
+    #[serde(default)]
+    pub tls: Option<String>,
+    /// A poll the SUT may hold (RFC 8936 §2.5): wait up to the long-poll bound.
+    #[serde(default)]
+    pub long_poll: Option<LongPollSpec>,
+}
+
+/// How the harness watches a poll the SUT may hold open.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LongPollSpec {
+    /// Once the poll has been held for the held window, ask the SUT to queue
+    /// this many SETs: the held poll should then come back with them.
+    #[serde(default)]
+    pub queue: Option<usize>,
 }
 
 /// Keeps an explicit `null` apart from an absent member: `json: null` sends `null`.
@@ -390,6 +417,13 @@ pub enum Check {
     MspErrorMediaType(bool),
     MspMediaType(bool),
     TlsRefused(bool),
+    Held(bool),
+    MoreAvailable(bool),
+    KeysAreJtis(bool),
+    AckOnlyImmediate(bool),
+    FirstPollBare(bool),
+    Reacked(bool),
+    SetErrsRegistered(bool),
 }
 
 /// Bounds on how long the SUT took to come back.

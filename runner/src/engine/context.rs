@@ -87,6 +87,19 @@ pub struct Awaited {
     pub up_to: Duration,
 }
 
+/// What the harness saw of a poll it let the SUT hold (RFC 8936 §2.5).
+#[derive(Debug, Clone, Copy)]
+pub struct Held {
+    /// How long the poll had to stay unanswered to count as held.
+    pub window: Duration,
+    /// When the answer came after the poll went out; `None`: not within `bound`.
+    pub answered_after: Option<Duration>,
+    /// Longest the harness waited.
+    pub bound: Duration,
+    /// Whether the SUT was asked to queue SETs while it held the poll.
+    pub queued: bool,
+}
+
 pub struct Context<'a> {
     pub env: &'a RunEnv,
     pub step: usize,
@@ -147,6 +160,17 @@ pub struct Context<'a> {
     pub ws_gone: Option<String>,
     /// HTTP requests the harness's endpoint had seen when it accepted the SUT's upgrade.
     pub http_at_upgrade: Option<usize>,
+    /// The compact form of every SET the harness minted, by key: for delivering it again.
+    pub sent_tokens: HashMap<String, String>,
+    /// SETs the harness delivered again after the SUT acknowledged them, with the
+    /// SUT's message count at that moment.
+    pub resent: Vec<(String, usize)>,
+    /// Every acknowledgement the SUT gave, with the place of its message (1 = first).
+    pub ack_log: Vec<(String, usize)>,
+    /// The body of every poll the SUT sent, in order (JSON null when not JSON).
+    pub polls: Vec<Value>,
+    /// The last long poll the harness watched.
+    pub held: Option<Held>,
     scenario_id: String,
 }
 
@@ -197,6 +221,11 @@ impl<'a> Context<'a> {
             tls_pin: None,
             tls_answer: None,
             delays: Vec::new(),
+            sent_tokens: HashMap::new(),
+            resent: Vec::new(),
+            ack_log: Vec::new(),
+            polls: Vec::new(),
+            held: None,
             scenario_id: scenario.id.clone(),
         }
     }
@@ -384,6 +413,9 @@ impl<'a> Context<'a> {
         if self.binding == "push" {
             return self.absorb_push(method, headers, body);
         }
+        if self.binding == "poll" {
+            self.polls.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+        }
         self.absorb_message(None, Some(method), headers, body, true);
     }
 
@@ -429,6 +461,7 @@ impl<'a> Context<'a> {
         if let (true, Some(Value::Object(obj))) = (counts, &json) {
             if let Some(Value::Array(acks)) = obj.get("ack") {
                 for jti in acks.iter().filter_map(Value::as_str) {
+                    self.ack_log.push((jti.to_owned(), self.messages));
                     self.sut_acks.entry(jti.to_owned()).or_insert(self.step);
                     self.answered_in.entry(jti.to_owned()).or_insert(self.messages);
                 }

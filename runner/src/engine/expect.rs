@@ -90,6 +90,13 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::SetErrsExclude(codes) => set_errs_exclude(ctx, codes),
         Check::ContentLanguageIfDescribed(_) => content_language_if_described(ctx),
         Check::TlsRefused(_) => tls_refused(ctx),
+        Check::Held(want) => held(ctx, *want),
+        Check::MoreAvailable(want) => more_available(ctx, *want),
+        Check::KeysAreJtis(_) => keys_are_jtis(ctx),
+        Check::AckOnlyImmediate(_) => ack_only_immediate(ctx),
+        Check::FirstPollBare(_) => first_poll_bare(ctx),
+        Check::Reacked(_) => reacked(ctx),
+        Check::SetErrsRegistered(_) => set_errs_registered(ctx),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -370,6 +377,144 @@ fn content_language_if_described(ctx: &Context<'_>) -> (String, Outcome) {
         (false, _) => (exp, Ok("no descriptions".into())),
         (true, Some(lang)) => (exp, Ok(format!("Content-Language: {lang}"))),
         (true, None) => (exp, Err("descriptions without a Content-Language header".into())),
+    }
+}
+
+/// Whether the SUT held the last long poll (RFC 8936 §2.5) or answered it at
+/// once. An early answer that carries SETs counts as held: SETs were there.
+fn held(ctx: &Context<'_>, want: bool) -> (String, Outcome) {
+    let Some(h) = ctx.held else {
+        return ("a poll watched as a long poll".into(), Err("no step watched a long poll".into()));
+    };
+    let window = h.window.as_millis();
+    let carried = ctx.last_sets().len();
+    if !want {
+        let exp = format!("an answer within {window} ms");
+        return match h.answered_after {
+            Some(t) if t < h.window => (exp, Ok(format!("answered after {} ms", t.as_millis()))),
+            Some(t) => (exp, Err(format!("held for {} ms", t.as_millis()))),
+            None => (exp, Err(format!("still held after {} ms", h.bound.as_millis()))),
+        };
+    }
+    let exp = if h.queued {
+        format!("the poll held for at least {window} ms, until the SUT had SETs to deliver")
+    } else {
+        format!("the poll held for at least {window} ms while the SUT had no SETs")
+    };
+    match h.answered_after {
+        None => (exp, Ok(format!("still held after {} ms, the harness's long-poll bound", h.bound.as_millis()))),
+        Some(t) if t >= h.window => (exp, Ok(format!("answered after {} ms with {carried} SETs", t.as_millis()))),
+        Some(t) if carried > 0 => (exp, Ok(format!("answered at once ({} ms) with {carried} SETs", t.as_millis()))),
+        Some(t) => (exp, Err(format!("answered after {} ms with no SETs", t.as_millis()))),
+    }
+}
+
+/// The last response's `moreAvailable` (RFC 8936 §2.3; omitted means false).
+fn more_available(ctx: &Context<'_>, want: bool) -> (String, Outcome) {
+    let exp = if want { "`moreAvailable: true`" } else { "`moreAvailable` false or omitted" }.to_owned();
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let Some(json) = &last.json else { return (exp, Err("the body is not JSON".into())) };
+    match json.get("moreAvailable") {
+        Some(Value::Bool(b)) if *b == want => (exp, Ok(format!("moreAvailable: {b}"))),
+        Some(Value::Bool(b)) => (exp, Err(format!("moreAvailable: {b}"))),
+        None if !want => (exp, Ok("omitted".into())),
+        None => (exp, Err("omitted (which means false)".into())),
+        Some(other) => (exp, Err(format!("moreAvailable is {other}, not a boolean"))),
+    }
+}
+
+/// Each member of the last response's `sets` is named by its SET's jti and
+/// holds the SET as a string (RFC 8936 §2.3).
+fn keys_are_jtis(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "every `sets` member named by its SET's jti, the SET as a string".to_owned();
+    let sets = ctx.last_sets();
+    if sets.is_empty() {
+        return (exp, Err("no SETs in the last response (nothing to judge)".into()));
+    }
+    let wrong: Vec<String> = sets
+        .iter()
+        .filter_map(|(key, value)| match value.as_str().map(crate::set::jti_of) {
+            None => Some(format!("{key}: value is not a string")),
+            Some(Some(jti)) if jti == **key => None,
+            Some(Some(jti)) => Some(format!("{key}: the SET's jti is {jti:?}")),
+            Some(None) => Some(format!("{key}: no jti could be read from the SET")),
+        })
+        .collect();
+    if wrong.is_empty() {
+        (exp, Ok(format!("{} SETs, each under its jti", sets.len())))
+    } else {
+        (exp, Err(list(wrong.into_iter())))
+    }
+}
+
+/// Every acknowledge-only poll (`maxEvents: 0`) asked to come back at once (RFC 8936 §2.4.2).
+fn ack_only_immediate(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "`returnImmediately: true` on every poll with `maxEvents: 0`".to_owned();
+    let ack_only: Vec<&Value> =
+        ctx.polls.iter().filter(|p| p.get("maxEvents").and_then(Value::as_u64) == Some(0)).collect();
+    if ack_only.is_empty() {
+        return (exp, Ok(format!("{} polls, none acknowledge-only", ctx.polls.len())));
+    }
+    let blocking = ack_only.iter().filter(|p| p.get("returnImmediately") != Some(&Value::Bool(true))).count();
+    if blocking == 0 {
+        (exp, Ok(format!("{} acknowledge-only polls, all with it", ack_only.len())))
+    } else {
+        (exp, Err(format!("{blocking} of {} acknowledge-only polls without it", ack_only.len())))
+    }
+}
+
+/// The SUT's first poll acknowledges and reports nothing: it has received nothing yet (RFC 8936 §2.4).
+fn first_poll_bare(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "a first poll with no `ack` or `setErrs` entries".to_owned();
+    let Some(first) = ctx.polls.first() else { return (exp, Err("no poll arrived".into())) };
+    let entries = |member: &str| match first.get(member) {
+        Some(Value::Array(a)) => a.len(),
+        Some(Value::Object(o)) => o.len(),
+        _ => 0,
+    };
+    match (entries("ack"), entries("setErrs")) {
+        (0, 0) => (exp, Ok("none".into())),
+        (a, e) => (exp, Err(format!("{a} ack and {e} setErrs entries"))),
+    }
+}
+
+/// Every SET the harness delivered again after its acknowledgement was acknowledged again (RFC 8936 §2.4).
+fn reacked(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "every SET delivered again acknowledged again".to_owned();
+    if ctx.resent.is_empty() {
+        return (exp, Err("the harness delivered nothing again (nothing to judge)".into()));
+    }
+    let missing: Vec<String> = ctx
+        .resent
+        .iter()
+        .filter(|(jti, at)| !ctx.ack_log.iter().any(|(acked, seq)| acked == jti && seq > at))
+        .map(|(jti, _)| jti.clone())
+        .collect();
+    if missing.is_empty() {
+        (exp, Ok(format!("all {} acknowledged again", ctx.resent.len())))
+    } else {
+        (exp, Err(format!("not acknowledged again: {}", list(missing.into_iter()))))
+    }
+}
+
+/// Every `err` the SUT reported in `setErrs` is a registered code (RFC 8936 §2.6, RFC 8935 §7.1).
+fn set_errs_registered(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "every setErrs `err` a code of the RFC 8935 §7.1 registry".to_owned();
+    if ctx.sut_errs.is_empty() {
+        return (exp, Err("no setErrs entries were received".into()));
+    }
+    let strange: Vec<String> = ctx
+        .sut_errs
+        .iter()
+        .filter(|(_, (_, entry))| {
+            !entry.get("err").and_then(Value::as_str).is_some_and(|c| REGISTERED_ERR_CODES.contains(&c))
+        })
+        .map(|(jti, (_, entry))| format!("{jti}: err {}", entry.get("err").unwrap_or(&Value::Null)))
+        .collect();
+    if strange.is_empty() {
+        (exp, Ok(format!("{} entries, all registered", ctx.sut_errs.len())))
+    } else {
+        (exp, Err(list(strange.into_iter())))
     }
 }
 

@@ -67,11 +67,16 @@ async fn run_steps(
     results: &mut Vec<ExpectationResult>,
 ) -> Result<(), StepFailure> {
     let profile_def = ctx.env.catalogue.profiles.get(profile);
-    // A SUT that sends to the harness: it needs the harness's endpoint.
-    let sut_sends = profile_def.is_some_and(|p| p.role == "initiator" || p.role == "transmitter");
+    // A SUT that sends requests to the harness needs the harness's endpoint: an
+    // initiator, a pushing transmitter, or a polling receiver (RFC 8936 §2.4).
+    let sut_sends = profile_def.is_some_and(|p| match (p.protocol.as_str(), p.role.as_str()) {
+        ("poll", role) => role == "receiver",
+        (_, role) => role == "initiator" || role == "transmitter",
+    });
     ctx.binding = match profile_def.map(|p| (p.protocol.as_str(), p.binding.as_str())) {
         Some(("push", _)) => "push",
         Some(("multi-set-push", _)) => "msp",
+        Some(("poll", _)) => "poll",
         Some((_, "websocket")) => "websocket",
         _ => "http",
     };
@@ -80,6 +85,7 @@ async fn run_steps(
         let path = match ctx.binding {
             "push" => "/push",
             "msp" => "/msp",
+            "poll" => "/poll",
             _ => "/pushpull",
         };
         let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {

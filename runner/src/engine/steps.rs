@@ -1,9 +1,9 @@
 //! The actions a scenario step can take against the SUT's endpoint.
 
 use super::context::Awaited;
-use super::context::{Context, Sent, StepFailure};
+use super::context::{Context, Held, Sent, StepFailure};
 use crate::catalogue::AckSpec;
-use crate::catalogue::{Auth, AwaitSpec, BodySpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
+use crate::catalogue::{Auth, AwaitSpec, BodySpec, LongPollSpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
 use crate::wire::Outgoing;
 use crate::wire::{Observed, WireError};
 use serde_json::{Map, Value, json};
@@ -12,17 +12,25 @@ use std::time::{Duration, Instant};
 /// Bearer token sent when a scenario asks for bad credentials.
 const INVALID_TOKEN: &str = "setconform-invalid-token";
 
-/// One request to the Pushpull endpoint as the scenario describes it.
+/// One request to the SUT's endpoint (Pushpull, multi-SET push or poll) as the scenario describes it.
 pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFailure> {
     let body = body_bytes(ctx, &spec.body);
     let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
     let auth = spec.auth.unwrap_or(Auth::Valid);
-    if !spec.cleartext {
-        return post(ctx, &method, body, spec.body.content_type.as_deref(), auth, false).await;
+    if spec.tls.is_some() {
+        ctx.tls_pin = Some(crate::wire::TlsPin::Tls12);
     }
-    // A deliberate downgrade (§4, §12.2): no HTTP answer at all is an outcome to judge, not an error.
+    let req = request(ctx, &method, body, spec.body.content_type.as_deref(), auth, spec.cleartext)?;
+    if let Some(held) = &spec.long_poll {
+        return long_poll(ctx, req, held).await;
+    }
+    if !spec.cleartext && spec.tls.is_none() {
+        return post(ctx, req).await;
+    }
+    // A deliberate downgrade (§4, §12.2) or an older TLS version: no HTTP answer
+    // at all is an outcome to judge, not an error.
     ctx.refused = None;
-    match post(ctx, &method, body, spec.body.content_type.as_deref(), auth, true).await {
+    match post(ctx, req).await {
         Err(f) if f.verdict == setconform_reports::Verdict::Error => {
             ctx.last = None;
             ctx.refused = Some(f.reason);
@@ -30,6 +38,60 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
         }
         other => other,
     }
+}
+
+/// A poll the SUT may hold open (RFC 8936 §2.5). The harness waits up to the
+/// long-poll bound; with `queue`, once the poll has been held for the held
+/// window it asks the SUT to queue SETs, which the held poll should then carry.
+async fn long_poll(ctx: &mut Context<'_>, req: Outgoing, spec: &LongPollSpec) -> Result<(), StepFailure> {
+    let env = ctx.env;
+    let bound = env.sut.timeouts.long_poll.min(ctx.remaining());
+    let window = env.sut.timeouts.poll_held.min(bound);
+    let began = Instant::now();
+    ctx.last_url = Some(req.url.clone());
+    let exchange = env.wire.exchange_pinned(&req, bound, ctx.tls_pin.take());
+    tokio::pin!(exchange);
+    let mut result = tokio::select! {
+        r = &mut exchange => Some(r),
+        () = tokio::time::sleep(window) => None,
+    };
+    let queued = result.is_none() && spec.queue.is_some();
+    if let (true, Some(count)) = (queued, spec.queue) {
+        // The trigger goes out while the poll is held; the answer may come before the trigger returns.
+        let trigger = ctx.trigger(Some(count));
+        tokio::pin!(trigger);
+        loop {
+            tokio::select! {
+                r = &mut exchange, if result.is_none() => result = Some(r),
+                t = &mut trigger => {
+                    t?;
+                    break;
+                }
+            }
+        }
+    }
+    let result = match result {
+        Some(r) => r,
+        None => exchange.await,
+    };
+    let took = began.elapsed();
+    ctx.record_exchange("sut", &req, began, &result);
+    ctx.last_took = Some(took);
+    let answered_after = match result {
+        Ok(observed) => {
+            ctx.absorb(observed);
+            Some(took)
+        }
+        // Still held at the bound: an observation (the SUT's timeout is agreed out of band), not an error.
+        Err(WireError::Timeout(_)) => {
+            ctx.last = None;
+            ctx.refused = Some(format!("still held after {} ms, the long-poll bound", bound.as_millis()));
+            None
+        }
+        Err(e) => return Err(StepFailure::error(format!("sut: POST {}: {e}", req.url))),
+    };
+    ctx.held = Some(Held { window, answered_after, bound, queued });
+    Ok(())
 }
 
 /// The media type of a SET in an HTTP body (RFC 8417 §7.2, RFC 8935 §2.1).
@@ -55,6 +117,7 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
             let iat = ctx.iat();
             let set = ctx.minter.mint(&jti, kind, iat);
             ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
+            ctx.sent_tokens.insert(set.key, set.token.clone());
             set.token.into_bytes()
         }
     };
@@ -99,6 +162,7 @@ pub async fn tls_probe(ctx: &mut Context<'_>, spec: &crate::catalogue::TlsProbeS
     let endpoint = match ctx.binding {
         "push" => sut.push_endpoint.clone(),
         "msp" => sut.msp_endpoint.clone(),
+        "poll" => sut.poll_endpoint.clone(),
         _ => sut.pushpull_endpoint.clone(),
     };
     let Some(url) = endpoint else {
@@ -158,7 +222,9 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
         if ctx.binding == "msp" {
             object.insert("sets".into(), json!({}));
         }
-        post(ctx, "POST", Value::Object(object).to_string().into_bytes(), None, Auth::Valid, false).await?;
+        let body = Value::Object(object).to_string().into_bytes();
+        let req = request(ctx, "POST", body, None, Auth::Valid, false)?;
+        post(ctx, req).await?;
     }
     Ok(())
 }
@@ -221,6 +287,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let respond = &spec.respond;
     let push = ctx.binding == "push";
     let msp = ctx.binding == "msp";
+    let poll = ctx.binding == "poll";
     // A push receiver answers 202 with no body (RFC 8935 §2.2), a multi-SET push
     // recipient 202 with an ack array (§4.4.1); pushpull, 200 with a Communication Object.
     // Status 0 tells the endpoint to close the connection without an answer.
@@ -229,6 +296,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let body = match (push, msp, scripted) {
         (true, _, false) => Vec::new(),
         (_, true, false) => recipient_answer(ctx, &respond.body),
+        _ if poll && !scripted => poll_answer(ctx, &respond.body),
         _ => body_bytes(ctx, &respond.body),
     };
     let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
@@ -281,20 +349,40 @@ fn recipient_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
     Value::Object(object).to_string().into_bytes()
 }
 
-/// One request to the SUT's Pushpull endpoint (`cleartext`: http on the same host and port).
-async fn post(
+/// A poll response (RFC 8936 §2.3): `sets` always present, no acknowledgements.
+fn poll_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    let mut object = match serde_json::from_slice::<Value>(&body_bytes(ctx, spec)) {
+        Ok(Value::Object(o)) => o,
+        _ => Map::new(),
+    };
+    object.remove("ack");
+    object.remove("setErrs");
+    object.entry("sets").or_insert_with(|| json!({}));
+    Value::Object(object).to_string().into_bytes()
+}
+
+/// Sends one request to the SUT and takes in its answer.
+async fn post(ctx: &mut Context<'_>, req: Outgoing) -> Result<(), StepFailure> {
+    let observed = ctx.call("sut", req).await?;
+    ctx.absorb(observed);
+    Ok(())
+}
+
+/// A request to the SUT's endpoint for this binding, as a step describes it
+/// (`cleartext`: http on the same host and port).
+fn request(
     ctx: &mut Context<'_>,
     method: &str,
     body: Vec<u8>,
     content_type: Option<&str>,
     auth: Auth,
     cleartext: bool,
-) -> Result<(), StepFailure> {
+) -> Result<Outgoing, StepFailure> {
     let msp = ctx.binding == "msp";
-    let (endpoint, field) = if msp {
-        (ctx.env.sut.msp_endpoint.clone(), "multi_set_push.endpoint")
-    } else {
-        (ctx.env.sut.pushpull_endpoint.clone(), "pushpull.endpoint")
+    let (endpoint, field) = match ctx.binding {
+        "msp" => (ctx.env.sut.msp_endpoint.clone(), "multi_set_push.endpoint"),
+        "poll" => (ctx.env.sut.poll_endpoint.clone(), "poll.endpoint"),
+        _ => (ctx.env.sut.pushpull_endpoint.clone(), "pushpull.endpoint"),
     };
     let Some(mut url) = endpoint else {
         return Err(StepFailure::error(format!("the SUT configuration has no {field}")));
@@ -309,6 +397,11 @@ async fn post(
     if msp {
         headers.push(("Accept".to_owned(), "application/json".to_owned()));
     }
+    // RFC 8936 §2.6: a poll that reports errors names their language.
+    let reports_errors = || serde_json::from_slice::<Value>(&body).ok().is_some_and(|v| v.get("setErrs").is_some());
+    if ctx.binding == "poll" && reports_errors() {
+        headers.push(("Content-Language".to_owned(), "en".to_owned()));
+    }
     let token = match auth {
         Auth::Valid => ctx.token.clone(),
         Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
@@ -317,9 +410,7 @@ async fn post(
     if let Some(t) = token {
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
     }
-    let observed = ctx.call("sut", Outgoing { method: method.to_owned(), url, headers, body }).await?;
-    ctx.absorb(observed);
-    Ok(())
+    Ok(Outgoing { method: method.to_owned(), url, headers, body })
 }
 
 /// The bytes of a body as a step describes it.
@@ -341,9 +432,21 @@ fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
             let jti = ctx.rng.uuid();
             let set = ctx.minter.mint(&jti, kind, iat);
             ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
+            ctx.sent_tokens.insert(set.key.clone(), set.token.clone());
             members.insert(set.key, json!(set.token));
         }
         object.insert("sets".into(), Value::Object(members));
+    }
+    if spec.resend {
+        // The same SETs, byte for byte, that the SUT has acknowledged (RFC 8936 §2.4).
+        let acked: Vec<String> = ctx.sut_acks.keys().filter(|k| ctx.sent_tokens.contains_key(*k)).cloned().collect();
+        let members = object.entry("sets").or_insert_with(|| json!({}));
+        for key in acked {
+            if let (Some(token), Value::Object(m)) = (ctx.sent_tokens.get(&key), &mut *members) {
+                m.insert(key.clone(), json!(token));
+            }
+            ctx.resent.push((key, ctx.messages));
+        }
     }
     let ack_member = spec.ack_member.clone().unwrap_or_else(|| "ack".to_owned());
     match &spec.ack {
@@ -372,6 +475,16 @@ fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
     }
     if let Some(max) = &spec.max_response_events {
         object.insert("maxResponseEvents".into(), max.clone());
+    }
+    // RFC 8936 §2.2, §2.3.
+    if let Some(max) = &spec.max_events {
+        object.insert("maxEvents".into(), max.clone());
+    }
+    if let Some(immediately) = spec.return_immediately {
+        object.insert("returnImmediately".into(), json!(immediately));
+    }
+    if let Some(more) = spec.more_available {
+        object.insert("moreAvailable".into(), json!(more));
     }
     if let Some(extra) = &spec.extra {
         object.extend(extra.clone());
