@@ -32,7 +32,11 @@ fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {
 #[test]
 fn scenarios_needing_an_undeclared_capability_are_shown_as_not_applicable() {
     let port = common::standalone_reference();
-    let sut = example_sut(port, |t| t.replace("capabilities: [push-pull-class, also-responder]", "capabilities: []"));
+    let no_capabilities = |t: String| {
+        let lines = t.lines().map(|l| if l.starts_with("capabilities:") { "capabilities: []" } else { l });
+        lines.collect::<Vec<_>>().join("\n")
+    };
+    let sut = example_sut(port, no_capabilities);
     let (run, code) = common::execute(common::request(Some(sut), None, Some(6)));
     let na: Vec<_> = run.scenarios.iter().filter(|s| s.verdict == Verdict::NotApplicable).collect();
     assert!(na.len() >= 5, "{} N/A", na.len());
