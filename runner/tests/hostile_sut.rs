@@ -13,13 +13,14 @@ fn sut_yaml(endpoint_port: u16, request_ms: u64, scenario_ms: u64) -> PathBuf {
     let dir = common::scratch("sut");
     let path = dir.join("sut.yaml");
     let text = format!(
-        "name: hostile\nprofiles: [pushpull-http-responder, pushpull-http-initiator, pushpull-ws-responder, pushpull-ws-initiator, push-receiver, push-transmitter, multi-set-push-receiver, multi-set-push-transmitter, poll-transmitter, poll-receiver]\ncapabilities: [push-pull-class, also-responder, http-auth]\n\
+        "name: hostile\nprofiles: [{}]\ncapabilities: [push-pull-class, also-responder, http-auth]\n\
          pushpull: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/pushpull' }}\n\
          push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/push' }}\n\
          multi_set_push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/msp' }}\n\
          poll: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/poll' }}\n\
          trigger: {{ http: {{ url: 'http://127.0.0.1:{endpoint_port}/control' }} }}\n\
-         timeouts: {{ connect_ms: 500, request_ms: {request_ms}, scenario_ms: {scenario_ms} }}\n"
+         timeouts: {{ connect_ms: 500, request_ms: {request_ms}, scenario_ms: {scenario_ms} }}\n",
+        setconform::run::REFERENCE_PROFILES.join(", ")
     );
     std::fs::write(&path, text).unwrap();
     path

@@ -28,11 +28,13 @@ fn reference_ca() -> PathBuf {
 fn sut_with_trigger(dir: &Path, port: u16, trigger: &str, extra: &str) -> PathBuf {
     let path = dir.join("sut.yaml");
     let text = format!(
-        "name: exec-driven reference\nprofiles: [pushpull-http-responder, pushpull-http-initiator, pushpull-ws-responder, pushpull-ws-initiator, push-receiver, push-transmitter, multi-set-push-receiver, multi-set-push-transmitter]\n\
-         capabilities: [push-pull-class, also-responder]\n\
+        "name: exec-driven reference\nprofiles: [{}]\n\
+         capabilities: [push-pull-class, also-responder, http-auth]\n\
          pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\n\
          push: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
-         multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\ntls: {{ ca_file: '{}' }}\n{trigger}\n{extra}",
+         multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\n\
+         poll: {{ endpoint: 'https://127.0.0.1:{port}/poll' }}\ntls: {{ ca_file: '{}' }}\n{trigger}\n{extra}",
+        setconform::run::REFERENCE_PROFILES.join(", "),
         reference_ca().display()
     );
     std::fs::write(&path, text).unwrap();
