@@ -15,11 +15,12 @@ pub fn summary(run: &Run) -> String {
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "reference fault injected: {fault}");
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
         "scenarios: {} total | {} PASS | {} FAIL | {} WARN | {} INFO | {} N/A | {} ERROR | {} TIMEOUT",
         s.total, s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout
     );
+    let _ = if s.waived > 0 { writeln!(out, " | {} WAIVED", s.waived) } else { writeln!(out) };
     for sc in &run.scenarios {
         let findings: Vec<_> =
             sc.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)).collect();

@@ -11,7 +11,8 @@ pub mod verdict;
 
 pub use run::{
     Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord,
-    RequirementResult, Run, ScenarioResult, Summary, SutInfo, Tool,
+    RequirementResult, Run, SCHEMA_VERSION, ScenarioResult, StepRecord, Summary, SutInfo, Tool, WaiverRecord,
+    WaiverStatus,
 };
 pub use time::rfc3339_utc;
 pub use verdict::Verdict;

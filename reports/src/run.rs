@@ -6,8 +6,13 @@ use crate::Verdict;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The version of the Run record's shape (`schemas/run.json`); a reader checks it.
+pub const SCHEMA_VERSION: &str = "1";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Run {
+    /// The shape of this record: [`SCHEMA_VERSION`] when written.
+    pub schema_version: String,
     pub tool: Tool,
     pub started_at: String,
     pub duration_ms: u64,
@@ -18,6 +23,32 @@ pub struct Run {
     pub summary: Summary,
     pub requirements: Vec<RequirementResult>,
     pub scenarios: Vec<ScenarioResult>,
+    /// The waivers the run was given, and what became of each.
+    #[serde(default)]
+    pub waivers: Vec<WaiverRecord>,
+}
+
+/// An expected deviation the user declared, and whether it still applies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WaiverRecord {
+    /// A scenario id or a requirement id.
+    pub target: String,
+    pub reason: String,
+    /// The last day (YYYY-MM-DD) it applies, if it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub status: WaiverStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverStatus {
+    /// It turned at least one finding into WAIVED.
+    Applied,
+    /// Nothing it names failed: the deviation is gone, and the waiver can go too.
+    Stale,
+    /// Past its expiry day: not applied, the findings stand.
+    Expired,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +81,8 @@ pub struct Summary {
     pub not_applicable: usize,
     pub error: usize,
     pub timeout: usize,
+    #[serde(default)]
+    pub waived: usize,
     pub exit_code: i32,
 }
 
@@ -66,6 +99,7 @@ impl Summary {
                 Verdict::NotApplicable => &mut s.not_applicable,
                 Verdict::Error => &mut s.error,
                 Verdict::Timeout => &mut s.timeout,
+                Verdict::Waived => &mut s.waived,
             } += 1;
         }
         s
@@ -77,6 +111,20 @@ impl Summary {
 pub struct RequirementResult {
     pub id: String,
     pub level: String,
+    /// The spec it comes from (catalogue name, e.g. `rfc8936`) and its section(s).
+    #[serde(default)]
+    pub spec: String,
+    #[serde(default)]
+    pub section: String,
+    /// Who must keep it (e.g. `Tx`, `Rcv`, `R`, `I`).
+    #[serde(default)]
+    pub role: String,
+    /// The rule, in the catalogue's words.
+    #[serde(default)]
+    pub text: String,
+    /// Where the section can be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     pub verdict: Verdict,
     /// Scenarios with an expectation on this requirement.
     pub scenarios: Vec<String>,
@@ -86,8 +134,15 @@ pub struct RequirementResult {
 pub struct ScenarioResult {
     pub id: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub profile: String,
     pub requirements: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The scenario's steps as written, for reading the expectations and transcript against.
+    #[serde(default)]
+    pub steps: Vec<StepRecord>,
     pub verdict: Verdict,
     /// Why the scenario is N/A, ERROR or TIMEOUT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +150,19 @@ pub struct ScenarioResult {
     pub duration_ms: u64,
     pub expectations: Vec<ExpectationResult>,
     pub transcript: Vec<Exchange>,
+}
+
+/// One step of a scenario as written: its action and what it was told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// 1-based.
+    pub step: usize,
+    /// `send`, `await_request`, `trigger`, ...
+    pub action: String,
+    /// The action's parameters as compact JSON.
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One judged expectation: which rule, what was expected, what was seen.
@@ -109,6 +177,9 @@ pub struct ExpectationResult {
     /// The ambiguity that softened a violation to INFO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ambiguity: Option<String>,
+    /// Why a FAIL or WARN here is WAIVED: the waiver's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<String>,
 }
 
 /// One HTTP exchange of a scenario, as it went over the wire.

@@ -27,10 +27,13 @@ pub enum Verdict {
     /// The SUT did not answer within the deadline.
     #[serde(rename = "TIMEOUT")]
     Timeout,
+    /// A FAIL or WARN the user expects and has waived, with a reason.
+    #[serde(rename = "WAIVED")]
+    Waived,
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 7] = [
+    pub const ALL: [Verdict; 8] = [
         Verdict::Pass,
         Verdict::Fail,
         Verdict::Warn,
@@ -38,19 +41,22 @@ impl Verdict {
         Verdict::NotApplicable,
         Verdict::Error,
         Verdict::Timeout,
+        Verdict::Waived,
     ];
 
     /// Rank used for roll-ups: the worst verdict of a group wins.
-    /// A broken rule outranks an incomplete run, which outranks softer findings.
+    /// A broken rule outranks an incomplete run, which outranks softer findings;
+    /// a waived finding shows above a note and below anything still open.
     fn severity(self) -> u8 {
         match self {
             Verdict::NotApplicable => 0,
             Verdict::Pass => 1,
             Verdict::Info => 2,
-            Verdict::Warn => 3,
-            Verdict::Timeout => 4,
-            Verdict::Error => 5,
-            Verdict::Fail => 6,
+            Verdict::Waived => 3,
+            Verdict::Warn => 4,
+            Verdict::Timeout => 5,
+            Verdict::Error => 6,
+            Verdict::Fail => 7,
         }
     }
 
@@ -78,6 +84,7 @@ impl Verdict {
             Verdict::NotApplicable => "N/A",
             Verdict::Error => "ERROR",
             Verdict::Timeout => "TIMEOUT",
+            Verdict::Waived => "WAIVED",
         }
     }
 }
@@ -103,6 +110,9 @@ mod tests {
     #[test]
     fn serialises_as_the_documented_words() {
         let words: Vec<String> = Verdict::ALL.iter().map(|v| serde_json::to_string(v).unwrap()).collect();
-        assert_eq!(words, ["\"PASS\"", "\"FAIL\"", "\"WARN\"", "\"INFO\"", "\"N/A\"", "\"ERROR\"", "\"TIMEOUT\""]);
+        assert_eq!(
+            words,
+            ["\"PASS\"", "\"FAIL\"", "\"WARN\"", "\"INFO\"", "\"N/A\"", "\"ERROR\"", "\"TIMEOUT\"", "\"WAIVED\""]
+        );
     }
 }

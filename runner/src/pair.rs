@@ -335,6 +335,9 @@ fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) 
                 profile: if id == INITIATOR_ID { "pushpull-http-initiator" } else { "pushpull-http-responder" }
                     .to_owned(),
                 requirements: results.iter().map(|r| r.requirement.clone()).collect(),
+                description: None,
+                tags: vec!["pairing".to_owned()],
+                steps: Vec::new(),
                 verdict,
                 reason: stalled.clone(),
                 duration_ms,
@@ -367,6 +370,7 @@ fn judged(f: &Finding, catalogue: &Catalogue) -> ExpectationResult {
         requirement: f.req.to_owned(),
         verdict,
         expected: f.expected.clone(),
+        waiver: None,
         actual,
         ambiguity: None,
     }

@@ -281,8 +281,11 @@ fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: 
     ScenarioResult {
         id: scenario.id.clone(),
         title: scenario.title.clone(),
+        description: scenario.description.clone(),
         profile: profile.to_owned(),
         requirements: scenario.requirements.clone(),
+        tags: scenario.tags.clone(),
+        steps: scenario.step_records(),
         verdict: Verdict::NotApplicable,
         reason: Some(reason.to_owned()),
         duration_ms: 0,
@@ -342,6 +345,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
     summary.exit_code = exit_code(&verdicts, fail_on);
     let requirements = roll_up_requirements(catalogue, &scenarios);
     Run {
+        schema_version: setconform_reports::SCHEMA_VERSION.into(),
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
         started_at: setconform_reports::rfc3339_utc(head.started_at),
         duration_ms: head.clock.elapsed().as_millis() as u64,
@@ -351,6 +355,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         summary,
         requirements,
         scenarios,
+        waivers: Vec::new(),
     }
 }
 
@@ -400,11 +405,19 @@ fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> 
     }
     by_req
         .into_iter()
-        .map(|(id, (verdicts, scenarios))| RequirementResult {
-            id: id.to_owned(),
-            level: catalogue.requirements.get(id).map_or("?", |r| r.level.as_str()).to_owned(),
-            verdict: Verdict::roll_up(verdicts),
-            scenarios,
+        .map(|(id, (verdicts, scenarios))| {
+            let known = catalogue.requirements.get(id);
+            RequirementResult {
+                id: id.to_owned(),
+                level: known.map_or("?", |r| r.level.as_str()).to_owned(),
+                spec: known.map(|r| r.spec.clone()).unwrap_or_default(),
+                section: known.map(|r| r.section.clone()).unwrap_or_default(),
+                role: known.map(|r| r.role.clone()).unwrap_or_default(),
+                text: known.map(|r| r.text.clone()).unwrap_or_default(),
+                link: known.and_then(|r| r.link()),
+                verdict: Verdict::roll_up(verdicts),
+                scenarios,
+            }
         })
         .collect()
 }

@@ -121,9 +121,10 @@ impl Catalogue {
                     }
                     Err(e) => errors.push(e),
                 },
-                _ => match file.typed::<Scenario>(value) {
+                _ => match file.typed::<Scenario>(value.clone()) {
                     Ok(mut s) => {
                         s.source = file.name().to_owned();
+                        s.written_steps = value.get("steps").and_then(|v| v.as_array()).cloned().unwrap_or_default();
                         scenarios.push(s);
                     }
                     Err(e) => errors.push(e),

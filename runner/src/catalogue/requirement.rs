@@ -22,6 +22,27 @@ pub struct Requirement {
     pub why: Option<String>,
 }
 
+impl Requirement {
+    /// Where the requirement's (first) section can be read.
+    pub fn link(&self) -> Option<String> {
+        let base = match self.spec.as_str() {
+            "rfc8417" => "https://www.rfc-editor.org/rfc/rfc8417",
+            "rfc8935" => "https://www.rfc-editor.org/rfc/rfc8935",
+            "rfc8936" => "https://www.rfc-editor.org/rfc/rfc8936",
+            "pushpull-03" => "https://datatracker.ietf.org/doc/html/draft-tulshibagwale-saag-pushpull-delivery-03",
+            "multi-set-push-post03" => {
+                "https://datatracker.ietf.org/doc/html/draft-deshpande-secevent-http-multi-set-push"
+            }
+            _ => return None,
+        };
+        let first = self.section.split([',', ' ']).find(|s| !s.is_empty());
+        Some(match first {
+            Some(section) => format!("{base}#section-{section}"),
+            None => base.to_owned(),
+        })
+    }
+}
+
 /// The normalised BCP 14 keyword of a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Level {

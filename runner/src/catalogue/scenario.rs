@@ -27,6 +27,28 @@ pub struct Scenario {
     /// The file it was loaded from.
     #[serde(skip)]
     pub source: String,
+    /// The steps as written, for the record.
+    #[serde(skip)]
+    pub written_steps: Vec<Value>,
+}
+
+impl Scenario {
+    /// The steps as the report shows them: the action, its parameters, the note.
+    pub fn step_records(&self) -> Vec<setconform_reports::StepRecord> {
+        self.written_steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let action = step
+                    .as_object()
+                    .and_then(|o| o.iter().find(|(k, _)| *k != "note" && *k != "expect"))
+                    .map(|(k, v)| (k.clone(), v.to_string()));
+                let (action, detail) = action.unwrap_or_default();
+                let note = step.get("note").and_then(Value::as_str).map(str::to_owned);
+                setconform_reports::StepRecord { step: i + 1, action, detail, note }
+            })
+            .collect()
+    }
 }
 
 /// The certificate of the harness's own endpoint.

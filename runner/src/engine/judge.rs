@@ -30,6 +30,7 @@ pub fn judge(ctx: &Context<'_>, e: &Expectation, judgements: Vec<Judgement>) -> 
                 expected: clip(j.expected),
                 actual: clip(j.actual),
                 ambiguity: if j.kept { None } else { e.amb.clone() },
+                waiver: None,
             }
         })
         .collect()

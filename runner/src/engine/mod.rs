@@ -49,8 +49,11 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     ScenarioResult {
         id: scenario.id.clone(),
         title: scenario.title.clone(),
+        description: scenario.description.clone(),
         profile: profile.to_owned(),
         requirements: scenario.requirements.clone(),
+        tags: scenario.tags.clone(),
+        steps: scenario.step_records(),
         // A scenario whose expectations all passed vacuously still ran: PASS, not N/A.
         verdict: if verdict == Verdict::NotApplicable { Verdict::Pass } else { verdict },
         reason,
