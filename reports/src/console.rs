@@ -37,6 +37,13 @@ pub fn summary(run: &Run) -> String {
             let _ = writeln!(out, "    actual:   {}", clip(&e.actual));
         }
     }
+    for w in run.waivers.iter().filter(|w| w.status != crate::WaiverStatus::Applied) {
+        let why = match w.status {
+            crate::WaiverStatus::Stale => "stale: nothing it names failed; remove it",
+            _ => "expired: not applied",
+        };
+        let _ = writeln!(out, "\nwaiver {} {why}", clip(&w.target));
+    }
     let _ = writeln!(out, "\nexit code {}", s.exit_code);
     out
 }

@@ -13,8 +13,20 @@ pub fn write(run: &Run, path: &Path) -> io::Result<()> {
     std::fs::write(path, text + "\n")
 }
 
-/// Reads a Run record written by [`write`].
+/// Reads a Run record written by [`write`], of this version of its shape.
 pub fn read(path: &Path) -> io::Result<Run> {
     let text = std::fs::read_to_string(path)?;
-    serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidData, msg);
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    match value.get("schema_version").and_then(|v| v.as_str()) {
+        Some(crate::SCHEMA_VERSION) => {}
+        Some(other) => {
+            return Err(invalid(format!(
+                "a run record of shape version {other}; this setconform reads version {}",
+                crate::SCHEMA_VERSION
+            )));
+        }
+        None => return Err(invalid("not a setconform run record: no schema_version".into())),
+    }
+    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }

@@ -19,6 +19,7 @@ pub mod seed;
 pub mod set;
 pub mod sut;
 pub mod trigger;
+pub mod waivers;
 pub mod wire;
 
 /// Every file compiled into the binary, by repository-relative path.

@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
+use setconform_reports::Verdict;
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,11 +22,21 @@ enum Command {
     Run(RunArgs),
     /// List the reference's fault catalogue: each fault and the requirements it breaks.
     Faults,
-    /// Show requirement coverage: which requirements have scenarios and which do not.
-    Requirements {
+    /// Requirement coverage: every requirement with the scenarios that test it, and
+    /// those with none (with the reason, for the ones not observable from outside).
+    #[command(alias = "requirements")]
+    Coverage {
         /// Read suite/ and profiles/ from this folder instead of the embedded copy.
         #[arg(long)]
         suite: Option<PathBuf>,
+    },
+    /// Compare two saved runs: regressions and fixes, by scenario and requirement.
+    /// Exit 1 when something got worse.
+    Diff {
+        /// The earlier run.json.
+        old: PathBuf,
+        /// The later run.json.
+        new: PathBuf,
     },
     /// Check the catalogue (and a SUT configuration) without running anything.
     Check {
@@ -72,6 +84,12 @@ struct RunArgs {
     /// Lowest verdict that makes the exit code 1.
     #[arg(long, value_enum, default_value = "fail")]
     fail_on: FailOn,
+    /// Expected deviations (schemas/waivers.json): the FAILs and WARNs they name become WAIVED.
+    #[arg(long)]
+    waivers: Option<PathBuf>,
+    /// Run again only the scenarios that failed (or, with --fail-on warn, warned) in this run.json.
+    #[arg(long, value_name = "FROM.json")]
+    rerun_failed: Option<PathBuf>,
     #[command(flatten)]
     harness: libtest_mimic::Arguments,
 }
@@ -106,7 +124,9 @@ fn main() -> ExitCode {
     let talks_to_peers = match &cli.command {
         Command::Run(args) => !args.harness.list,
         Command::Pair(_) | Command::Reference { .. } => true,
-        Command::Faults | Command::Requirements { .. } | Command::Check { .. } | Command::Keys => false,
+        Command::Faults | Command::Coverage { .. } | Command::Check { .. } | Command::Keys | Command::Diff { .. } => {
+            false
+        }
     };
     if !talks_to_peers {
         restore_default_sigpipe();
@@ -119,7 +139,8 @@ fn main() -> ExitCode {
             }
             exit::CONFORMANT
         }
-        Command::Requirements { suite } => requirements(suite),
+        Command::Coverage { suite } => coverage(suite),
+        Command::Diff { old, new } => diff(&old, &new),
         Command::Check { suite, sut } => check(suite, sut),
         Command::Pair(args) => pair_command(args),
         Command::Keys => {
@@ -146,9 +167,33 @@ fn restore_default_sigpipe() {
 
 fn run_command(args: RunArgs) -> i32 {
     let out = args.out.clone();
+    let only = match &args.rerun_failed {
+        None => None,
+        Some(from) => match setconform_reports::json::read(from) {
+            Ok(previous) => {
+                let failed = |v: Verdict| {
+                    matches!(v, Verdict::Fail | Verdict::Error | Verdict::Timeout)
+                        || (args.fail_on == FailOn::Warn && v == Verdict::Warn)
+                };
+                let ids: BTreeSet<String> =
+                    previous.scenarios.iter().filter(|s| failed(s.verdict)).map(|s| s.id.clone()).collect();
+                if ids.is_empty() {
+                    println!("nothing failed in {}: nothing to run again", from.display());
+                    return exit::CONFORMANT;
+                }
+                Some(ids)
+            }
+            Err(e) => {
+                eprintln!("setconform: --rerun-failed {}: {e}", from.display());
+                return exit::USAGE;
+            }
+        },
+    };
     let request = RunRequest {
         sut_file: args.sut,
         profiles: args.profiles,
+        only,
+        waivers: args.waivers,
         fault: args.fault,
         seed: args.seed,
         out_dir: args.out,
@@ -211,7 +256,7 @@ fn harness_jwks() -> String {
     serde_json::to_string_pretty(setconform::set::HarnessKeys::get().jwks()).unwrap_or_default()
 }
 
-fn requirements(suite: Option<PathBuf>) -> i32 {
+fn coverage(suite: Option<PathBuf>) -> i32 {
     let catalogue = match run::load_catalogue(suite.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -228,11 +273,28 @@ fn requirements(suite: Option<PathBuf>) -> i32 {
         uncovered.len(),
         unobservable
     );
-    for r in uncovered {
-        let why = r.why.as_deref().map(|w| format!(" (not observable: {w})")).unwrap_or_default();
-        println!("  no scenario: {:<12} {:<8} {}{}", r.id, r.level.as_str(), r.text, why);
+    for r in catalogue.requirements.values() {
+        let tested_by: Vec<&str> =
+            catalogue.scenarios.iter().filter(|s| s.requirements.contains(&r.id)).map(|s| s.id.as_str()).collect();
+        let what = match (tested_by.is_empty(), r.why.as_deref()) {
+            (false, _) => tested_by.join(", "),
+            (true, Some(why)) => format!("no scenario: not observable from outside: {why}"),
+            (true, None) => "no scenario".to_owned(),
+        };
+        println!("{:<13} {:<10} {what}", r.id, r.level.as_str());
     }
     exit::CONFORMANT
+}
+
+/// Exit 1 when the later run is worse than the earlier one somewhere.
+fn diff(old: &std::path::Path, new: &std::path::Path) -> i32 {
+    let read = |p: &std::path::Path| {
+        setconform_reports::json::read(p).map_err(|e| eprintln!("setconform: {}: {e}", p.display())).ok()
+    };
+    let (Some(old_run), Some(new_run)) = (read(old), read(new)) else { return exit::USAGE };
+    let d = setconform_reports::diff::Diff::between(&old_run, &new_run);
+    print!("{}", d.render());
+    if d.regressions.is_empty() { exit::CONFORMANT } else { exit::FAILED }
 }
 
 fn check(suite: Option<PathBuf>, sut: Option<PathBuf>) -> i32 {

@@ -64,6 +64,10 @@ pub enum Console {
 pub struct RunRequest {
     pub sut_file: Option<PathBuf>,
     pub profiles: Vec<String>,
+    /// Run only these scenarios (by id); `None`: all that the profiles select.
+    pub only: Option<std::collections::BTreeSet<String>>,
+    /// A waivers file (schemas/waivers.json).
+    pub waivers: Option<PathBuf>,
     pub fault: Option<String>,
     pub seed: Option<u64>,
     pub out_dir: PathBuf,
@@ -104,6 +108,12 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             return Err(ConfigError::one(format!("--profile {p}: unknown profile (known: {})", known.join(", "))));
         }
     }
+    let waivers = match &req.waivers {
+        None => Vec::new(),
+        Some(path) => {
+            crate::waivers::load(path).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))?
+        }
+    };
     let fault = match &req.fault {
         None => None,
         Some(name) => Some(
@@ -140,10 +150,16 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let env =
         Arc::new(RunEnv { sut, wire, catalogue: catalogue.clone(), seed, fixed_iat: req.seed.map(|_| SEEDED_IAT) });
 
-    let planned = plan::plan(&catalogue, &env.sut, &req.profiles);
+    let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
+    if let Some(only) = &req.only {
+        planned.retain(|p| only.contains(&p.scenario.id));
+    }
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let fail_on = req.fail_on;
-    let jobs: Vec<Job> = planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on)).collect();
+    // Waivers apply as each scenario ends, so the console already shows WAIVED.
+    let now = setconform_reports::rfc3339_utc(SystemTime::now());
+    let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
+    let jobs: Vec<Job> = planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on, &waived)).collect();
     if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
         // A person follows one scenario at a time.
         req.args.test_threads = Some(1);
@@ -168,7 +184,9 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
     let order: BTreeMap<&str, usize> = planned.iter().enumerate().map(|(i, p)| (p.scenario.id.as_str(), i)).collect();
     scenarios.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
-    let run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
+    let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
+    let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
+    run.waivers = waiver_records;
     drop(runtime);
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
 }
@@ -227,6 +245,7 @@ fn job(
     handle: &tokio::runtime::Handle,
     results: &Arc<Mutex<Vec<ScenarioResult>>>,
     fail_on: FailOn,
+    waived: &Arc<(Vec<crate::waivers::Waiver>, String)>,
 ) -> Job {
     let scenario = planned.scenario.clone();
     let profile = planned.profile.clone();
@@ -243,12 +262,14 @@ fn job(
         Applicability::Applies => {
             let env = env.clone();
             let handle = handle.clone();
+            let waived = waived.clone();
             Box::new(move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     // On the heap: a scenario's state machine is large, and worker threads have small stacks.
                     handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile)))
                 }));
-                let result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
+                let mut result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
+                crate::waivers::apply(&waived.0, &mut result, &waived.1);
                 let failed = fails(result.verdict, fail_on);
                 let message = failure_message(&result);
                 push(result);

@@ -85,3 +85,82 @@ fn commands_that_talk_to_peers_ignore_sigpipe_and_listings_do_not() {
     let out = listing.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A clean run and a faulted one: `diff` names the regressions and exits 1; the
+/// other way round it names fixes and exits 0.
+#[test]
+fn diff_exits_1_on_a_regression() {
+    let dir = common::scratch("cli-diff");
+    let (clean, faulted) = (dir.join("clean"), dir.join("faulted"));
+    let run = |out: &std::path::Path, fault: Option<&str>| {
+        let mut args =
+            vec!["run", "--profile", "push-receiver", "--seed", "3", "--quiet", "--out", out.to_str().unwrap()];
+        args.extend(fault.map(|f| ["--fault", f]).into_iter().flatten());
+        setconform(&args).0
+    };
+    assert_eq!(run(&clean, None), 0);
+    assert_eq!(run(&faulted, Some("push-success-200")), 1);
+    let (a, b) = (clean.join("run.json"), faulted.join("run.json"));
+    let (code, stdout, _) = setconform(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("push.receiver.accept.valid") && stdout.contains("PASS -> FAIL"), "{stdout}");
+    let (code, stdout, _) = setconform(&["diff", b.to_str().unwrap(), a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("regressions: 0") && stdout.contains("FAIL -> PASS"), "{stdout}");
+}
+
+/// Waivers turn the FAILs they name into WAIVED (exit 0 when nothing else
+/// fails), and flag the stale and the expired; `--rerun-failed` runs only what failed.
+#[test]
+fn waivers_and_rerun_failed() {
+    let dir = common::scratch("cli-waivers");
+    let waivers = dir.join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - scenario: push.receiver.accept.valid\n    reason: answers 200, fixed in 2.0\n\
+         \x20 - scenario: push.receiver.accept.duplicate\n    reason: answers 200, fixed in 2.0\n\
+         \x20 - requirement: PUSH-051\n    reason: answers 200, fixed in 2.0\n\
+         \x20 - requirement: PUSH-021\n    reason: old\n    expires: 2020-01-01\n\
+         \x20 - scenario: push.receiver.reject.content-type\n    reason: nothing fails there\n",
+    )
+    .unwrap();
+    let out = dir.join("waived");
+    let (code, stdout, _) = setconform(&[
+        "run",
+        "--profile",
+        "push-receiver",
+        "--fault",
+        "push-success-200",
+        "--seed",
+        "4",
+        "--quiet",
+        "--waivers",
+        waivers.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("WAIVED"), "{stdout}");
+    assert!(stdout.contains("push.receiver.reject.content-type stale"), "{stdout}");
+    assert!(stdout.contains("PUSH-021 expired"), "{stdout}");
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> =
+        run["waivers"].as_array().unwrap().iter().map(|w| w["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["applied", "applied", "applied", "expired", "stale"]);
+
+    // Without the waivers the same fault fails; running again only what failed gives fewer scenarios.
+    let failed = dir.join("failed");
+    let args = ["run", "--profile", "push-receiver", "--fault", "push-success-200", "--seed", "4", "--quiet"];
+    let (code, _, _) = setconform(&[&args[..], &["--out", failed.to_str().unwrap()]].concat());
+    assert_eq!(code, 1);
+    let again = dir.join("again");
+    let from = failed.join("run.json");
+    let rerun = ["--rerun-failed", from.to_str().unwrap(), "--out", again.to_str().unwrap()];
+    let (code, _, _) = setconform(&[&args[..], &rerun[..]].concat());
+    assert_eq!(code, 1);
+    let rerun: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(again.join("run.json")).unwrap()).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&from).unwrap()).unwrap();
+    let failing = all["scenarios"].as_array().unwrap().iter().filter(|s| s["verdict"] == "FAIL").count();
+    assert_eq!(rerun["scenarios"].as_array().unwrap().len(), failing);
+}

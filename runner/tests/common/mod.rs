@@ -29,6 +29,8 @@ pub fn request(sut: Option<PathBuf>, fault: Option<&str>, seed: Option<u64>) -> 
     RunRequest {
         sut_file: sut,
         profiles: Vec::new(),
+        only: None,
+        waivers: None,
         fault: fault.map(str::to_owned),
         seed,
         out_dir: scratch("out"),
