@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod engine;
 pub mod pair;
 pub mod plan;
+pub mod progress;
 pub mod run;
 pub mod schema;
 pub mod seed;

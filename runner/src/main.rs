@@ -178,7 +178,7 @@ fn run_command(args: RunArgs) -> i32 {
                 let ids: BTreeSet<String> =
                     previous.scenarios.iter().filter(|s| failed(s.verdict)).map(|s| s.id.clone()).collect();
                 if ids.is_empty() {
-                    println!("nothing failed in {}: nothing to run again", from.display());
+                    say(&format!("nothing failed in {}: nothing to run again\n", from.display()));
                     return exit::CONFORMANT;
                 }
                 Some(ids)
@@ -200,7 +200,7 @@ fn run_command(args: RunArgs) -> i32 {
         suite_dir: args.suite,
         fail_on: args.fail_on,
         args: args.harness,
-        console: Console::Libtest,
+        console: Console::Lines,
     };
     match run::execute(request) {
         Err(e) => {
@@ -210,12 +210,12 @@ fn run_command(args: RunArgs) -> i32 {
         Ok(finished) => {
             let Some(record) = finished.run else { return finished.exit_code };
             let path = out.join("run.json");
-            print!("{}", setconform_reports::console::summary(&record));
+            say(&setconform_reports::console::summary(&record));
             let written = setconform_reports::json::write(&record, &path)
                 .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"))
                 .and_then(|()| std::fs::write(out.join("harness-ca.pem"), setconform::endpoint::HARNESS_CA));
             match written {
-                Ok(()) => println!("report: {}", path.display()),
+                Ok(()) => say(&format!("report: {}\n", path.display())),
                 Err(e) => {
                     eprintln!("setconform: cannot write reports to {}: {e}", out.display());
                     return exit::INCOMPLETE;
@@ -239,16 +239,22 @@ fn pair_command(args: PairArgs) -> i32 {
             exit::USAGE
         }
         Ok(record) => {
-            print!("{}", setconform_reports::console::summary(&record));
+            say(&setconform_reports::console::summary(&record));
             let path = args.out.join("run.json");
             if let Err(e) = setconform_reports::json::write(&record, &path) {
                 eprintln!("setconform: cannot write {}: {e}", path.display());
                 return exit::INCOMPLETE;
             }
-            println!("report: {}", path.display());
+            say(&format!("report: {}\n", path.display()));
             record.summary.exit_code
         }
     }
+}
+
+/// Prints to stdout; a reader that went away (`| head`) is no reason to fail.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// The public keys SUTs verify the harness's SETs with.
@@ -293,7 +299,7 @@ fn diff(old: &std::path::Path, new: &std::path::Path) -> i32 {
     };
     let (Some(old_run), Some(new_run)) = (read(old), read(new)) else { return exit::USAGE };
     let d = setconform_reports::diff::Diff::between(&old_run, &new_run);
-    print!("{}", d.render());
+    say(&d.render());
     if d.regressions.is_empty() { exit::CONFORMANT } else { exit::FAILED }
 }
 

@@ -55,8 +55,9 @@ pub enum FailOn {
 /// Where per-scenario progress goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Console {
-    /// libtest-style lines on stdout (the command line).
-    Libtest,
+    /// One line per finished scenario on stdout, and on a terminal a status
+    /// line showing how far the run has got (the command line).
+    Lines,
     /// Nothing printed; the Run record is the only output (embedding, tests).
     Silent,
 }
@@ -159,7 +160,11 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     // Waivers apply as each scenario ends, so the console already shows WAIVED.
     let now = setconform_reports::rfc3339_utc(SystemTime::now());
     let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
-    let jobs: Vec<Job> = planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on, &waived)).collect();
+    let (progress_tx, progress_rx) = std::sync::mpsc::channel();
+    let progress = matches!(req.console, Console::Lines).then_some(progress_tx);
+    let jobs: Vec<Job> =
+        planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on, &waived, progress.clone())).collect();
+    drop(progress);
     if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
         // A person follows one scenario at a time.
         req.args.test_threads = Some(1);
@@ -175,8 +180,13 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     match req.console {
-        Console::Libtest => {
-            let _counts = libtest_mimic::run(&req.args, jobs.into_iter().map(Job::into_trial).collect());
+        Console::Lines => {
+            let total = jobs.iter().filter(|j| !j.filtered_out(&req.args)).count();
+            let quiet = req.args.quiet;
+            std::thread::scope(|scope| {
+                scope.spawn(|| crate::progress::print(progress_rx, total, quiet));
+                run_silently(&req.args, jobs);
+            });
         }
         Console::Silent => run_silently(&req.args, jobs),
     }
@@ -246,11 +256,24 @@ fn job(
     results: &Arc<Mutex<Vec<ScenarioResult>>>,
     fail_on: FailOn,
     waived: &Arc<(Vec<crate::waivers::Waiver>, String)>,
+    progress: Option<std::sync::mpsc::Sender<crate::progress::Done>>,
 ) -> Job {
     let scenario = planned.scenario.clone();
     let profile = planned.profile.clone();
     let results = results.clone();
-    let push = move |r: ScenarioResult| results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+    let push = move |r: ScenarioResult| {
+        if let Some(tx) = &progress {
+            let done = crate::progress::Done {
+                id: r.id.clone(),
+                profile: r.profile.clone(),
+                verdict: r.verdict,
+                duration_ms: r.duration_ms,
+                reason: r.reason.clone(),
+            };
+            let _ = tx.send(done);
+        }
+        results.lock().unwrap_or_else(|e| e.into_inner()).push(r)
+    };
     let body: JobBody = match &planned.applicability {
         Applicability::NotApplicable(reason) => {
             let reason = reason.clone();

@@ -164,3 +164,18 @@ fn waivers_and_rerun_failed() {
     let failing = all["scenarios"].as_array().unwrap().iter().filter(|s| s["verdict"] == "FAIL").count();
     assert_eq!(rerun["scenarios"].as_array().unwrap().len(), failing);
 }
+
+/// Without a terminal (CI) the run prints one plain line per scenario as it
+/// finishes, and no terminal control sequences.
+#[test]
+fn without_a_terminal_progress_is_plain_lines() {
+    let dir = common::scratch("cli-progress");
+    let (code, stdout, _) =
+        setconform(&["run", "--profile", "push-receiver", "--seed", "5", "--out", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(lines.len(), 15, "one line per push-receiver scenario:\n{stdout}");
+    assert!(lines.iter().all(|l| l.contains("] PASS    push-receiver")), "{stdout}");
+    assert!(lines.last().unwrap().starts_with("[120/120]"), "{stdout}");
+    assert!(!stdout.contains('\x1b') && !stdout.contains('\r'), "no terminal control in a log");
+}
