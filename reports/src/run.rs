@@ -125,6 +125,9 @@ pub struct RequirementResult {
     /// Where the section can be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// For a requirement no scenario tests: why none can (not observable from outside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub untestable: Option<String>,
     pub verdict: Verdict,
     /// Scenarios with an expectation on this requirement.
     pub scenarios: Vec<String>,

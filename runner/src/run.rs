@@ -387,7 +387,9 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
     let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
     let mut summary = Summary::count(verdicts.iter().copied());
     summary.exit_code = exit_code(&verdicts, fail_on);
-    let requirements = roll_up_requirements(catalogue, &scenarios);
+    let mut requirements = roll_up_requirements(catalogue, &scenarios);
+    requirements.extend(untested(catalogue, &head.profiles));
+    requirements.sort_by(|a, b| a.id.cmp(&b.id));
     Run {
         schema_version: setconform_reports::SCHEMA_VERSION.into(),
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -459,9 +461,40 @@ fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> 
                 role: known.map(|r| r.role.clone()).unwrap_or_default(),
                 text: known.map(|r| r.text.clone()).unwrap_or_default(),
                 link: known.and_then(|r| r.link()),
+                untestable: None,
                 verdict: Verdict::roll_up(verdicts),
                 scenarios,
             }
+        })
+        .collect()
+}
+
+/// The requirements of the specs `profiles` test that no scenario tests, with
+/// the reason where the catalogue gives one (N/A: nothing judged them).
+fn untested(catalogue: &Catalogue, profiles: &[String]) -> Vec<RequirementResult> {
+    let cited = |r: &crate::catalogue::Requirement| catalogue.scenarios.iter().any(|s| s.requirements.contains(&r.id));
+    let specs: std::collections::BTreeSet<&str> = catalogue
+        .scenarios
+        .iter()
+        .filter(|s| s.applies_to.iter().any(|p| profiles.contains(p)))
+        .flat_map(|s| s.requirements.iter().filter_map(|id| catalogue.requirements.get(id)))
+        .map(|r| r.spec.as_str())
+        .collect();
+    catalogue
+        .requirements
+        .values()
+        .filter(|r| specs.contains(r.spec.as_str()) && !cited(r))
+        .map(|r| RequirementResult {
+            id: r.id.clone(),
+            level: r.level.as_str().to_owned(),
+            spec: r.spec.clone(),
+            section: r.section.clone(),
+            role: r.role.clone(),
+            text: r.text.clone(),
+            link: r.link(),
+            untestable: Some(r.why.clone().unwrap_or_else(|| "no scenario tests it yet".to_owned())),
+            verdict: Verdict::NotApplicable,
+            scenarios: Vec::new(),
         })
         .collect()
 }
