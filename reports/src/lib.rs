@@ -5,6 +5,7 @@
 
 pub mod console;
 pub mod json;
+pub mod junit;
 pub mod run;
 mod time;
 pub mod verdict;
