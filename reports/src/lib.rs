@@ -6,6 +6,7 @@
 pub mod console;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod run;
 mod time;
 pub mod verdict;
