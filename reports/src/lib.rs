@@ -6,6 +6,8 @@
 pub mod console;
 pub mod diff;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod run;
 mod time;
 pub mod verdict;

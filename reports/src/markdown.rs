@@ -1,0 +1,269 @@
+//! The Markdown summary, for a CI job's summary page (GitHub's
+//! `$GITHUB_STEP_SUMMARY`, or any Markdown viewer).
+//!
+//! CI sites render inline HTML and links in Markdown, and much of what is shown
+//! here is text the system under test chose, so every piece of it is escaped:
+//! it cannot end a table cell, start a new row, open a tag or make a link.
+
+use crate::{ExpectationResult, Run, ScenarioResult, Verdict, WaiverStatus};
+use std::fmt::Write;
+
+/// Most rows in the findings table; the rest are counted, not shown.
+const MAX_ROWS: usize = 50;
+/// Longest piece of SUT-controlled text in one table cell.
+const MAX_CELL: usize = 300;
+/// Most distinct N/A reasons listed.
+const MAX_REASONS: usize = 10;
+
+/// Renders the run's summary as Markdown.
+pub fn summary(run: &Run) -> String {
+    let mut out = String::new();
+    let s = &run.summary;
+    let _ = writeln!(out, "## {} against {}\n", md(&run.tool.name), md(&run.sut.name));
+    let _ = writeln!(out, "{}\n", outcome(run));
+    if let Some(fault) = &run.sut.fault {
+        let _ = writeln!(out, "Reference fault injected: {}\n", md(fault));
+    }
+
+    out.push_str("| Verdict | Scenarios |\n|:--|--:|\n");
+    for (v, n) in Verdict::ALL.iter().zip(counts(s)) {
+        let _ = writeln!(out, "| {} | {} |", v, n);
+    }
+    let _ = writeln!(out, "| **Total** | **{}** |\n", s.total);
+
+    profiles(&mut out, run);
+    findings(&mut out, run);
+    not_applicable(&mut out, run);
+    waivers(&mut out, run);
+
+    let _ = writeln!(
+        out,
+        "<sub>{} {} · seed {} · started {} · {}.{:03} s</sub>",
+        md(&run.tool.name),
+        md(&run.tool.version),
+        run.seed,
+        md(&run.started_at),
+        run.duration_ms / 1000,
+        run.duration_ms % 1000
+    );
+    out
+}
+
+/// The verdict line, from the exit code the run ended with.
+fn outcome(run: &Run) -> String {
+    let s = &run.summary;
+    match s.exit_code {
+        0 => "**Conformant** (exit code 0): no MUST-level rule broken, every applicable scenario judged.".into(),
+        1 if s.fail == 0 && s.warn > 0 => {
+            "**Failed** (exit code 1): SHOULD-level warnings, and the run fails on them (`--fail-on warn`).".into()
+        }
+        1 => format!("**Failed** (exit code 1): {} scenario(s) break a MUST-level rule.", s.fail),
+        3 => format!("**Incomplete** (exit code 3): {} scenario(s) could not be judged.", s.error + s.timeout),
+        code => format!("**Exit code {code}**"),
+    }
+}
+
+/// The summary's counts in [`Verdict::ALL`] order.
+fn counts(s: &crate::Summary) -> [usize; 8] {
+    [s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout, s.waived]
+}
+
+fn profiles(out: &mut String, run: &Run) {
+    let mut names: Vec<&str> = run.profiles.iter().map(String::as_str).collect();
+    for sc in &run.scenarios {
+        if !names.contains(&sc.profile.as_str()) {
+            names.push(&sc.profile);
+        }
+    }
+    out.push_str("### By profile\n\n| Profile | Total |");
+    for v in Verdict::ALL {
+        let _ = write!(out, " {v} |");
+    }
+    out.push_str("\n|:--|--:|");
+    out.push_str(&"--:|".repeat(Verdict::ALL.len()));
+    out.push('\n');
+    for name in names {
+        let mine: Vec<Verdict> = run.scenarios.iter().filter(|sc| sc.profile == name).map(|sc| sc.verdict).collect();
+        let c = crate::Summary::count(mine);
+        let _ = write!(out, "| {} | {} |", md(name), c.total);
+        for n in counts(&c) {
+            let _ = write!(out, " {n} |");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// Rank of a scenario verdict in the findings table: what blocks a pass first.
+fn rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::Fail => 0,
+        Verdict::Error => 1,
+        Verdict::Timeout => 2,
+        Verdict::Warn => 3,
+        Verdict::Waived => 4,
+        Verdict::Info => 5,
+        Verdict::NotApplicable | Verdict::Pass => 6,
+    }
+}
+
+struct Row<'a> {
+    verdict: Verdict,
+    scenario: &'a str,
+    requirement: String,
+    expected: String,
+    actual: String,
+}
+
+fn rows(sc: &ScenarioResult) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row> = sc
+        .expectations
+        .iter()
+        .filter(|e| !matches!(e.verdict, Verdict::Pass | Verdict::NotApplicable))
+        .map(|e| expectation_row(sc, e))
+        .collect();
+    if sc.verdict.is_incomplete() {
+        rows.insert(
+            0,
+            Row {
+                verdict: sc.verdict,
+                scenario: &sc.id,
+                requirement: sc.requirements.join(", "),
+                expected: "the scenario runs to the end".into(),
+                actual: sc.reason.clone().unwrap_or_default(),
+            },
+        );
+    }
+    rows
+}
+
+fn expectation_row<'a>(sc: &'a ScenarioResult, e: &ExpectationResult) -> Row<'a> {
+    let mut requirement = format!("{} (step {})", e.requirement, e.step);
+    if let Some(amb) = &e.ambiguity {
+        let _ = write!(requirement, ", {amb}");
+    }
+    let mut actual = e.actual.clone();
+    if let Some(reason) = &e.waiver {
+        let _ = write!(actual, " (waived: {reason})");
+    }
+    Row { verdict: e.verdict, scenario: &sc.id, requirement, expected: e.expected.clone(), actual }
+}
+
+fn findings(out: &mut String, run: &Run) {
+    let mut open: Vec<&ScenarioResult> =
+        run.scenarios.iter().filter(|sc| !matches!(sc.verdict, Verdict::Pass | Verdict::NotApplicable)).collect();
+    if open.is_empty() {
+        return;
+    }
+    open.sort_by_key(|sc| rank(sc.verdict));
+    let all: Vec<Row> = open.iter().flat_map(|sc| rows(sc)).collect();
+    out.push_str("### Findings\n\n| Verdict | Scenario | Requirement | Expected | Actual |\n|:--|:--|:--|:--|:--|\n");
+    for r in all.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            r.verdict,
+            md(r.scenario),
+            cell(&r.requirement),
+            cell(&r.expected),
+            cell(&r.actual)
+        );
+    }
+    if all.len() > MAX_ROWS {
+        let _ = writeln!(out, "\n…and {} more, in the JSON report.", all.len() - MAX_ROWS);
+    }
+    out.push('\n');
+}
+
+/// N/A scenarios, grouped by reason: usually many, rarely interesting one by one.
+fn not_applicable(out: &mut String, run: &Run) {
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for sc in run.scenarios.iter().filter(|sc| sc.verdict == Verdict::NotApplicable) {
+        let reason = sc.reason.as_deref().unwrap_or("no reason given");
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    if reasons.is_empty() {
+        return;
+    }
+    out.push_str("### Not applicable\n\n");
+    for (reason, n) in reasons.iter().take(MAX_REASONS) {
+        let _ = writeln!(out, "- {n} × {}", cell(reason));
+    }
+    if reasons.len() > MAX_REASONS {
+        let _ = writeln!(out, "- …and {} other reasons", reasons.len() - MAX_REASONS);
+    }
+    out.push('\n');
+}
+
+fn waivers(out: &mut String, run: &Run) {
+    if run.waivers.is_empty() {
+        return;
+    }
+    out.push_str("### Waivers\n\n| Target | Status | Expires | Reason |\n|:--|:--|:--|:--|\n");
+    for w in &run.waivers {
+        let status = match w.status {
+            WaiverStatus::Applied => "applied",
+            WaiverStatus::Stale => "**stale**: nothing it names failed, it can go",
+            WaiverStatus::Expired => "**expired**: not applied, the findings stand",
+        };
+        let expires = w.expires.as_deref().map_or_else(|| "never".to_owned(), md);
+        let _ = writeln!(out, "| {} | {} | {} | {} |", md(&w.target), status, expires, cell(&w.reason));
+    }
+    out.push('\n');
+}
+
+/// [`md`] of SUT text bounded to [`MAX_CELL`] characters.
+fn cell(s: &str) -> String {
+    if s.chars().count() > MAX_CELL {
+        let cut: String = s.chars().take(MAX_CELL).collect();
+        format!("{}…", md(&cut))
+    } else {
+        md(s)
+    }
+}
+
+/// Escapes text for one line of Markdown, table cells included: HTML's
+/// `<`, `>` and `&` become entities, Markdown's punctuation is backslashed,
+/// line breaks and other control characters become spaces.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '~' | '!' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sut_text_cannot_break_a_table_or_open_a_tag() {
+        let hostile = "a|b\n| x |<img src=x onerror=alert(1)>`code`[link](http://e)&amp;\r\u{7}";
+        let e = md(hostile);
+        assert!(!e.contains('\n') && !e.contains('\r') && !e.contains('<') && !e.contains('>'));
+        assert!(!e.replace("\\|", "").contains('|'));
+        assert!(!e.replace("\\`", "").contains('`'));
+        assert_eq!(md("a&b"), "a&amp;b");
+        assert_eq!(md("[x](y)"), "\\[x\\](y)");
+    }
+
+    #[test]
+    fn cells_are_bounded() {
+        let long = "x".repeat(1000);
+        assert_eq!(cell(&long).chars().count(), MAX_CELL + 1);
+    }
+}
