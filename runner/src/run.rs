@@ -408,8 +408,15 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
 /// The SUT's endpoints, by role, for the record.
 pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
     let mut endpoints = Vec::new();
-    if let Some(url) = &sut.pushpull_endpoint {
-        endpoints.push(("pushpull".to_owned(), url.clone()));
+    for (role, url) in [
+        ("pushpull", &sut.pushpull_endpoint),
+        ("push", &sut.push_endpoint),
+        ("multi-set-push", &sut.msp_endpoint),
+        ("poll", &sut.poll_endpoint),
+    ] {
+        if let Some(url) = url {
+            endpoints.push((role.to_owned(), url.clone()));
+        }
     }
     match &sut.trigger {
         Some(TriggerConfig::Http { url }) => endpoints.push(("trigger".to_owned(), url.clone())),
