@@ -33,6 +33,16 @@ fn the_json_report_is_valid_against_its_schema() {
     assert_eq!(back.scenarios.len(), run.scenarios.len());
 }
 
+/// The fixture the report snapshots are rendered from is a record of the published shape.
+#[test]
+fn the_report_snapshot_fixture_is_valid_against_the_schema() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/tests/fixtures/run-mixed.json");
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let violations = Schemas::embedded().validate("run", &value).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(setconform_reports::json::read(&path).is_ok());
+}
+
 #[test]
 fn the_same_seed_mints_the_same_sets() {
     let jtis = |seed| {
