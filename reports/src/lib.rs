@@ -4,6 +4,7 @@
 //! merged or compared long after the system under test is gone.
 
 pub mod console;
+pub mod html;
 pub mod json;
 pub mod run;
 mod time;
