@@ -238,7 +238,7 @@ fn requirements(out: &mut String, run: &Run) {
         let _ = writeln!(
             out,
             "<tr id=\"{}\" class=\"fv {}\"><td>{}</td><td class=\"nowrap\"><code>{}</code></td><td>{}</td>\
-             <td class=\"nowrap\">{spec}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td class=\"nowrap\">{spec}</td><td>{}</td><td class=\"rule\">{}</td><td class=\"refs\">{}</td></tr>",
             requirement_anchor(&r.id),
             verdict_class(r.verdict),
             badge(r.verdict),
