@@ -93,10 +93,11 @@ pub enum Fault {
     PollRcvHaltOnErrorBody,
     PollRcvMethodPut,
     PollRcvTextContentType,
+    HostileMarkup,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 90] = [
+    pub const ALL: [Fault; 91] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -187,6 +188,7 @@ impl Fault {
         Fault::PollRcvHaltOnErrorBody,
         Fault::PollRcvMethodPut,
         Fault::PollRcvTextContentType,
+        Fault::HostileMarkup,
     ];
 
     /// The name used on the command line.
@@ -576,6 +578,11 @@ impl Fault {
             Fault::PollRcvTextContentType => {
                 ("poll-rcv-text-content-type", &["POLL-001"], "as poll recipient, labels its polls text/plain")
             }
+            Fault::HostileMarkup => (
+                "hostile-markup",
+                &["PUSH-034"],
+                "as push receiver, answers a broken SET with markup and script in `err` and `description`",
+            ),
         }
     }
 }

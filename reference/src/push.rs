@@ -93,12 +93,25 @@ fn accepted(fault: Option<Fault>) -> Response {
     }
 }
 
+/// What a receiver that echoes unchecked text into its errors might send: a
+/// report that shows these as markup runs the SUT's script in the reader's browser.
+const HOSTILE_ERR: &str = "<img src=x onerror=\"document.title='pwned'\">";
+const HOSTILE_DESCRIPTION: &str = " <script>document.body.setAttribute('data-pwned','1')</script>";
+
 /// §2.3: a JSON error object with `err` and `description`, in English.
 fn error(fault: Option<Fault>, status: StatusCode, err: &str, description: &str) -> Response {
     if fault == Some(Fault::PushErrorNotJson) {
         return (status, [(header::CONTENT_TYPE, "text/plain")], format!("{err}: {description}")).into_response();
     }
-    let err = if fault == Some(Fault::PushUnregisteredErr) { "bad_set" } else { err };
+    let err = match fault {
+        Some(Fault::PushUnregisteredErr) => "bad_set",
+        Some(Fault::HostileMarkup) => HOSTILE_ERR,
+        _ => err,
+    };
+    let description = match fault {
+        Some(Fault::HostileMarkup) => format!("{description}{HOSTILE_DESCRIPTION}"),
+        _ => description.to_owned(),
+    };
     let body = if fault == Some(Fault::PushOmitDescription) {
         json!({ "err": err })
     } else {
