@@ -26,12 +26,11 @@ if [ "$status" -ne 1 ]; then
     echo "expected the run to end with exit code 1 (failures), got $status" >&2
     exit 1
 fi
-cargo run --release -q -p setconform-reports --example html_report -- "$work/run/run.json" >"$work/report.html"
 
 shot="$PWD/docs/report-screenshot.png"
 timeout 60 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
     --user-data-dir="$work/profile" --window-size=1280,1600 --screenshot="$shot" \
-    "file://$work/report.html" >/dev/null 2>&1
+    "file://$work/run/report.html" >/dev/null 2>&1
 size=$(wc -c <"$shot")
 echo "wrote $shot ($size bytes)"
 if [ "$size" -ge 512000 ]; then

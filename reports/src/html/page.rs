@@ -81,6 +81,7 @@ tbody tr:hover { background: #fafbfc; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.rule { min-width: 26em; }
 td.refs { font-size: 12px; overflow-wrap: anywhere; min-width: 12em; }
+td.refs .untested { color: #6b7280; font-style: italic; }
 td.nowrap { white-space: nowrap; }
 .b { display: inline-block; min-width: 54px; text-align: center; padding: 1px 6px; border-radius: 4px; color: #fff; font: 600 11.5px/1.5 system-ui, sans-serif; letter-spacing: .03em; }
 .b.v-pass { background: var(--pass); } .b.v-fail { background: var(--fail); } .b.v-warn { background: var(--warn); }

@@ -230,11 +230,15 @@ fn requirements(out: &mut String, run: &Run) {
             Some(href) => format!("<a href=\"{href}\" rel=\"noreferrer\">{spec}</a>"),
             None => spec,
         };
-        let scenarios: Vec<String> = r
+        let mut scenarios: Vec<String> = r
             .scenarios
             .iter()
             .map(|id| format!("<a href=\"#{}\"><code>{}</code></a>", scenario_anchor(id), esc(id)))
             .collect();
+        // Coverage: a requirement no scenario tests says why.
+        if let Some(why) = &r.untestable {
+            scenarios.push(format!("<span class=\"untested\">no scenario: {}</span>", esc(why)));
+        }
         let _ = writeln!(
             out,
             "<tr id=\"{}\" class=\"fv {}\"><td>{}</td><td class=\"nowrap\"><code>{}</code></td><td>{}</td>\

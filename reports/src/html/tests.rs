@@ -88,6 +88,7 @@ fn record(text: &str, link: &str) -> Run {
             role: t(),
             text: t(),
             link: Some(link.to_owned()),
+            untestable: Some(t()),
             verdict: Verdict::Fail,
             scenarios: vec![t()],
         }],
