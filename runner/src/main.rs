@@ -1,6 +1,7 @@
 //! The `setconform` command line.
 
 use clap::{Parser, Subcommand};
+use setconform::output::{self, Format};
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
 use setconform_reports::Verdict;
@@ -29,6 +30,26 @@ enum Command {
         /// Read suite/ and profiles/ from this folder instead of the embedded copy.
         #[arg(long)]
         suite: Option<PathBuf>,
+    },
+    /// Render the reports again from a saved run.json.
+    Report {
+        /// The saved run.json.
+        run: PathBuf,
+        /// Folder for the reports (default: the run.json's folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Which reports (comma-separated).
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+        format: Vec<Format>,
+    },
+    /// The interop matrix of several saved runs: implementations x scenarios and x requirements.
+    Merge {
+        /// The saved run.json files, one per implementation (or per configuration).
+        #[arg(required = true, num_args = 1..)]
+        runs: Vec<PathBuf>,
+        /// Where to write the matrix page.
+        #[arg(long, default_value = "matrix.html")]
+        html: PathBuf,
     },
     /// Compare two saved runs: regressions and fixes, by scenario and requirement.
     /// Exit 1 when something got worse.
@@ -75,9 +96,12 @@ struct RunArgs {
     /// Seed for jtis and claims; the same seed mints the same SETs.
     #[arg(long)]
     seed: Option<u64>,
-    /// Folder for reports (run.json).
+    /// Folder for reports.
     #[arg(long, default_value = "setconform-report")]
     out: PathBuf,
+    /// Which reports to write (comma-separated): run.json, report.html, junit.xml, summary.md.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+    format: Vec<Format>,
     /// Read suite/ and profiles/ from this folder instead of the embedded copy.
     #[arg(long)]
     suite: Option<PathBuf>,
@@ -91,7 +115,43 @@ struct RunArgs {
     #[arg(long, value_name = "FROM.json")]
     rerun_failed: Option<PathBuf>,
     #[command(flatten)]
-    harness: libtest_mimic::Arguments,
+    select: Selection,
+}
+
+/// Which scenarios run, and how many at once (libtest's words for them).
+#[derive(clap::Args)]
+struct Selection {
+    /// Run only scenarios whose id contains this text.
+    filter: Option<String>,
+    /// With a filter: the id must equal it.
+    #[arg(long)]
+    exact: bool,
+    /// Leave out scenarios whose id contains this text (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    skip: Vec<String>,
+    /// List the scenarios that would run, and run none.
+    #[arg(long)]
+    list: bool,
+    /// Scenarios at once (default 16; 1 with a manual trigger).
+    #[arg(long, value_name = "N")]
+    test_threads: Option<usize>,
+    /// No line per scenario: only the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Selection {
+    fn into_arguments(self) -> libtest_mimic::Arguments {
+        libtest_mimic::Arguments {
+            filter: self.filter,
+            exact: self.exact,
+            skip: self.skip,
+            list: self.list,
+            test_threads: self.test_threads,
+            quiet: self.quiet,
+            ..libtest_mimic::Arguments::default()
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -122,11 +182,15 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let talks_to_peers = match &cli.command {
-        Command::Run(args) => !args.harness.list,
+        Command::Run(args) => !args.select.list,
         Command::Pair(_) | Command::Reference { .. } => true,
-        Command::Faults | Command::Coverage { .. } | Command::Check { .. } | Command::Keys | Command::Diff { .. } => {
-            false
-        }
+        Command::Faults
+        | Command::Coverage { .. }
+        | Command::Check { .. }
+        | Command::Keys
+        | Command::Diff { .. }
+        | Command::Report { .. }
+        | Command::Merge { .. } => false,
     };
     if !talks_to_peers {
         restore_default_sigpipe();
@@ -141,6 +205,8 @@ fn main() -> ExitCode {
         }
         Command::Coverage { suite } => coverage(suite),
         Command::Diff { old, new } => diff(&old, &new),
+        Command::Report { run, out, format } => report(&run, out, &format),
+        Command::Merge { runs, html } => merge(&runs, &html),
         Command::Check { suite, sut } => check(suite, sut),
         Command::Pair(args) => pair_command(args),
         Command::Keys => {
@@ -167,6 +233,7 @@ fn restore_default_sigpipe() {
 
 fn run_command(args: RunArgs) -> i32 {
     let out = args.out.clone();
+    let formats = args.format.clone();
     let only = match &args.rerun_failed {
         None => None,
         Some(from) => match setconform_reports::json::read(from) {
@@ -199,7 +266,7 @@ fn run_command(args: RunArgs) -> i32 {
         out_dir: args.out,
         suite_dir: args.suite,
         fail_on: args.fail_on,
-        args: args.harness,
+        args: args.select.into_arguments(),
         console: Console::Lines,
     };
     match run::execute(request) {
@@ -209,17 +276,12 @@ fn run_command(args: RunArgs) -> i32 {
         }
         Ok(finished) => {
             let Some(record) = finished.run else { return finished.exit_code };
-            let path = out.join("run.json");
             say(&setconform_reports::console::summary(&record));
-            let written = setconform_reports::json::write(&record, &path)
+            let written = write_all(&record, &out, &formats)
                 .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"))
                 .and_then(|()| std::fs::write(out.join("harness-ca.pem"), setconform::endpoint::HARNESS_CA));
-            match written {
-                Ok(()) => say(&format!("report: {}\n", path.display())),
-                Err(e) => {
-                    eprintln!("setconform: cannot write reports to {}: {e}", out.display());
-                    return exit::INCOMPLETE;
-                }
+            if written.is_err() {
+                return exit::INCOMPLETE;
             }
             finished.exit_code
         }
@@ -240,13 +302,55 @@ fn pair_command(args: PairArgs) -> i32 {
         }
         Ok(record) => {
             say(&setconform_reports::console::summary(&record));
-            let path = args.out.join("run.json");
-            if let Err(e) = setconform_reports::json::write(&record, &path) {
-                eprintln!("setconform: cannot write {}: {e}", path.display());
+            if write_all(&record, &args.out, &Format::ALL).is_err() {
                 return exit::INCOMPLETE;
             }
-            say(&format!("report: {}\n", path.display()));
             record.summary.exit_code
+        }
+    }
+}
+
+/// Writes the run's reports in `formats` into `dir` and names them; a failure is told on stderr.
+fn write_all(record: &setconform_reports::Run, dir: &std::path::Path, formats: &[Format]) -> std::io::Result<()> {
+    match output::write_reports(record, dir, formats) {
+        Ok(files) => {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            say(&format!("reports: {}\n", names.join(", ")));
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("setconform: cannot write reports to {}: {e}", dir.display());
+            Err(e)
+        }
+    }
+}
+
+/// `setconform report`: the reports again, from a saved record.
+fn report(run: &std::path::Path, out: Option<PathBuf>, formats: &[Format]) -> i32 {
+    let record = match setconform_reports::json::read(run) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("setconform: {}: {e}", run.display());
+            return exit::USAGE;
+        }
+    };
+    let dir = out.unwrap_or_else(|| run.parent().map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf));
+    // The record is re-read, not re-judged: no need to write it over itself.
+    let formats: Vec<Format> =
+        formats.iter().copied().filter(|f| *f != Format::Json || dir.join("run.json") != run).collect();
+    if write_all(&record, &dir, &formats).is_err() { exit::INCOMPLETE } else { exit::CONFORMANT }
+}
+
+/// `setconform merge`: the interop matrix of several saved runs.
+fn merge(runs: &[PathBuf], html: &std::path::Path) -> i32 {
+    match output::write_matrix(runs, html) {
+        Ok(()) => {
+            say(&format!("matrix: {}\n", html.display()));
+            exit::CONFORMANT
+        }
+        Err(e) => {
+            eprintln!("setconform: merge: {e}");
+            exit::USAGE
         }
     }
 }

@@ -24,6 +24,16 @@ fn a_clean_run_exits_0_and_writes_the_report_and_the_harness_keys() {
     let jwks: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("harness-jwks.json")).unwrap()).unwrap();
     assert_eq!(jwks["keys"].as_array().map(Vec::len), Some(3));
+    for file in ["report.html", "junit.xml", "summary.md"] {
+        assert!(std::fs::metadata(dir.join(file)).is_ok_and(|m| m.len() > 0), "{file} written");
+    }
+    // --format picks a subset.
+    let only = common::scratch("cli-format");
+    let args =
+        ["run", "--profile", "push-receiver", "--format", "junit,md", "--quiet", "--out", only.to_str().unwrap()];
+    assert_eq!(setconform(&args).0, 0);
+    assert!(only.join("junit.xml").exists() && only.join("summary.md").exists());
+    assert!(!only.join("report.html").exists() && !only.join("run.json").exists());
 }
 
 #[test]
