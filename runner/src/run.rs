@@ -148,8 +148,14 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let limits = WireLimits { connect: sut.timeouts.connect, ..WireLimits::default() };
     let wire = Wire::new(limits, sut.ca_pem.as_deref()).map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
     let catalogue = Arc::new(catalogue);
-    let env =
-        Arc::new(RunEnv { sut, wire, catalogue: catalogue.clone(), seed, fixed_iat: req.seed.map(|_| SEEDED_IAT) });
+    let env = Arc::new(RunEnv {
+        sut,
+        wire,
+        catalogue: catalogue.clone(),
+        seed,
+        fixed_iat: req.seed.map(|_| SEEDED_IAT),
+        jtis: crate::set::JtiLedger::default(),
+    });
 
     let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
     if let Some(only) = &req.only {

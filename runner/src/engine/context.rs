@@ -21,6 +21,8 @@ pub struct RunEnv {
     pub seed: u64,
     /// `iat` for every minted SET when the run is seeded; wall-clock otherwise.
     pub fixed_iat: Option<u64>,
+    /// Every jti the SUT used in the run, per issuer (SET-012).
+    pub jtis: crate::set::JtiLedger,
 }
 
 /// Why a scenario stopped before its last step.
@@ -171,7 +173,9 @@ pub struct Context<'a> {
     pub polls: Vec<Value>,
     /// The last long poll the harness watched.
     pub held: Option<Held>,
-    scenario_id: String,
+    /// Every SET the SUT sent in this scenario: its key, compact form and step.
+    pub emitted: Vec<(String, String, usize)>,
+    pub(super) scenario_id: String,
 }
 
 impl<'a> Context<'a> {
@@ -226,6 +230,7 @@ impl<'a> Context<'a> {
             ack_log: Vec::new(),
             polls: Vec::new(),
             held: None,
+            emitted: Vec::new(),
             scenario_id: scenario.id.clone(),
         }
     }
@@ -428,6 +433,7 @@ impl<'a> Context<'a> {
             self.pending.push(jti.clone());
         }
         self.received.entry(self.step).or_default().push(jti.clone());
+        self.emitted.push((jti.clone(), token.clone(), self.step));
         let sets = Some(serde_json::json!({ jti: token }));
         self.last = Some(LastMessage {
             status: None,
@@ -473,6 +479,11 @@ impl<'a> Context<'a> {
                 }
             }
             if let Some(Value::Object(sets)) = obj.get("sets") {
+                for (key, token) in sets {
+                    if let Some(token) = token.as_str() {
+                        self.emitted.push((key.clone(), token.to_owned(), self.step));
+                    }
+                }
                 let keys: Vec<String> = sets.keys().cloned().collect();
                 for key in &keys {
                     if !self.answered.contains_key(key) && !self.pending.contains(key) {

@@ -1,6 +1,7 @@
 //! Executing one scenario: set up a peer identity at the SUT, run the steps,
 //! judge each step's expectations, and keep every exchange.
 
+mod content;
 mod context;
 mod expect;
 mod judge;
@@ -27,6 +28,9 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let mut expectations = Vec::new();
 
     let outcome = tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, &mut expectations)).await;
+    // Whatever happened to the steps, the SETs that did arrive are judged.
+    let (content, content_rules) = content::judge(&ctx);
+    expectations.extend(content);
     let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(f)) => Some(f),
@@ -51,7 +55,11 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
         title: scenario.title.clone(),
         description: scenario.description.clone(),
         profile: profile.to_owned(),
-        requirements: scenario.requirements.clone(),
+        requirements: {
+            let mut ids = scenario.requirements.clone();
+            ids.extend(content_rules.into_iter().filter(|r| !scenario.requirements.contains(r)));
+            ids
+        },
         tags: scenario.tags.clone(),
         steps: scenario.step_records(),
         // A scenario whose expectations all passed vacuously still ran: PASS, not N/A.

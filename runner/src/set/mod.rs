@@ -3,10 +3,12 @@
 
 mod inspect;
 mod keys;
+mod ledger;
 mod mint;
 
 pub use inspect::{SetFinding, SetTrust, decode_for_transcript, inspect};
 pub use keys::{Alg, HarnessKeys};
+pub use ledger::JtiLedger;
 pub use mint::{MintedSet, Minter};
 
 use base64::Engine;
@@ -27,8 +29,12 @@ pub fn b64_standard(bytes: impl AsRef<[u8]>) -> String {
 
 /// The `jti` claim of a compact JWS, read without validating anything.
 pub fn jti_of(token: &str) -> Option<String> {
-    let claims = inspect::decode_object(token.split('.').nth(1)?)?;
-    claims.get("jti")?.as_str().map(str::to_owned)
+    decode_claims(token)?.get("jti")?.as_str().map(str::to_owned)
+}
+
+/// The claims of a compact JWS, read without validating anything.
+pub fn decode_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    inspect::decode_object(token.split('.').nth(1)?)
 }
 
 /// Whether `body` is exactly one JWS (three base64url parts) or JWE (five) in
