@@ -94,10 +94,11 @@ pub enum Fault {
     PollRcvMethodPut,
     PollRcvTextContentType,
     HostileMarkup,
+    JtiReusedNewContent,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 91] = [
+    pub const ALL: [Fault; 92] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -189,6 +190,7 @@ impl Fault {
         Fault::PollRcvMethodPut,
         Fault::PollRcvTextContentType,
         Fault::HostileMarkup,
+        Fault::JtiReusedNewContent,
     ];
 
     /// The name used on the command line.
@@ -582,6 +584,11 @@ impl Fault {
                 "hostile-markup",
                 &["PUSH-034"],
                 "as push receiver, answers a broken SET with markup and script in `err` and `description`",
+            ),
+            Fault::JtiReusedNewContent => (
+                "jti-reused-new-content",
+                &["SET-012"],
+                "numbers its jtis afresh for every peer, so one jti names SETs with different claims",
             ),
         }
     }

@@ -44,6 +44,12 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>) -> String
     if fault == Some(Fault::SetsWithExp) {
         claims.insert("exp".into(), json!(iat + 3600));
     }
+    if fault == Some(Fault::JtiReusedNewContent) {
+        // Every SET says something new, so a reused jti never looks like a redelivery.
+        static MINTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = MINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        claims.insert("txn".into(), json!(format!("txn-{n}")));
+    }
     if fault != Some(Fault::SetsWithoutEvents) {
         claims.insert(
             "events".into(),

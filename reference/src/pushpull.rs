@@ -157,6 +157,13 @@ pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String>
     (0..count)
         .map(|_| {
             let jti = peer.next_jti();
+            // RFC 8417 §2.2: a jti is unique within the issuer's feed; the fault drops the peer part.
+            let jti = match fault {
+                Some(Fault::JtiReusedNewContent) => {
+                    jti.rsplit('-').next().map(|n| format!("reused-{n}")).unwrap_or(jti)
+                }
+                _ => jti,
+            };
             let token = jose::mint(&jti, &peer.audience, iat, fault);
             peer.outbox.push(Outgoing::new(jti.clone(), token));
             jti

@@ -91,3 +91,51 @@ fn warn_level_faults_fail_the_run_with_fail_on_warn() {
     assert!(run.summary.warn > 0);
     assert_eq!(code, 1);
 }
+
+/// The profiles in which the SUT sends SETs to the harness, one per binding and role.
+const EMITTING_PROFILES: [&str; 7] = [
+    "pushpull-http-responder",
+    "pushpull-http-initiator",
+    "pushpull-ws-responder",
+    "pushpull-ws-initiator",
+    "push-transmitter",
+    "multi-set-push-transmitter",
+    "poll-transmitter",
+];
+
+/// A fault in the SETs themselves is caught whichever binding carries them: every
+/// SET the SUT sends is judged, in every scenario (RFC 8417).
+#[test]
+fn set_content_faults_are_caught_on_every_binding() {
+    let catalogue = Catalogue::load(Origin::Embedded).unwrap();
+    let faults = [
+        Fault::TypJwt,
+        Fault::SetsWithExp,
+        Fault::SetsWithoutIat,
+        Fault::SetsWithoutEvents,
+        Fault::SignWithUnknownKey,
+        Fault::JtiReusedNewContent,
+    ];
+    let mut missed = Vec::new();
+    for fault in faults {
+        let mut req = common::request(None, Some(fault.name()), Some(13));
+        req.profiles = EMITTING_PROFILES.iter().map(|p| p.to_string()).collect();
+        let (run, _) = common::execute(req);
+        assert!(fault.breaks().iter().any(|r| r.starts_with("SET-")), "{} breaks a SET rule", fault.name());
+        for req_id in fault.breaks().iter().filter(|r| r.starts_with("SET-")) {
+            let expected = catalogue.requirements[*req_id].level.violation_verdict();
+            for profile in EMITTING_PROFILES {
+                let caught = run
+                    .scenarios
+                    .iter()
+                    .filter(|s| s.profile == profile)
+                    .flat_map(|s| &s.expectations)
+                    .any(|e| e.requirement == *req_id && e.verdict == expected);
+                if !caught {
+                    missed.push(format!("{} ({req_id}) not caught in {profile}", fault.name()));
+                }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+}
