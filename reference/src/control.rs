@@ -56,7 +56,8 @@ pub struct NewPeer {
 }
 
 pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> Response {
-    let trust = Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks };
+    let trust =
+        Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
     let trust_anything = app.fault == Some(crate::fault::Fault::TrustAnyCertificate);
     let client = match peer_client(req.endpoint_ca.as_deref(), trust_anything) {
         Ok(c) => c,

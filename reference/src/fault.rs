@@ -95,10 +95,12 @@ pub enum Fault {
     PollRcvTextContentType,
     HostileMarkup,
     JtiReusedNewContent,
+    RejectUnknownClaims,
+    RejectLongTyp,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 92] = [
+    pub const ALL: [Fault; 94] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -191,6 +193,8 @@ impl Fault {
         Fault::PollRcvTextContentType,
         Fault::HostileMarkup,
         Fault::JtiReusedNewContent,
+        Fault::RejectUnknownClaims,
+        Fault::RejectLongTyp,
     ];
 
     /// The name used on the command line.
@@ -214,6 +218,7 @@ impl Fault {
         match self {
             Fault::WsBinaryFrames => Some("AMB-03"),
             Fault::PushGenericErr => Some("AMB-20"),
+            Fault::RejectLongTyp => Some("AMB-25"),
             _ => None,
         }
     }
@@ -584,6 +589,16 @@ impl Fault {
                 "hostile-markup",
                 &["PUSH-034"],
                 "as push receiver, answers a broken SET with markup and script in `err` and `description`",
+            ),
+            Fault::RejectLongTyp => (
+                "reject-long-typ",
+                &["SET-021"],
+                "as receiver on any binding, refuses SETs typed application/secevent+jwt, the long form",
+            ),
+            Fault::RejectUnknownClaims => (
+                "reject-unknown-claims",
+                &["SET-024"],
+                "as receiver on any binding, refuses SETs with a claim, event type or event member it does not know",
             ),
             Fault::JtiReusedNewContent => (
                 "jti-reused-new-content",

@@ -22,6 +22,9 @@ pub struct Trust {
     pub own_audience: String,
     /// Keys the peer signs with.
     pub peer_jwks: JwkSet,
+    /// The fault the reference runs with, for the validation rules it breaks
+    /// (refusing unknown claims or the long form of typ).
+    pub fault: Option<Fault>,
 }
 
 /// Issuer the reference puts in its own SETs.
@@ -93,7 +96,9 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
     }
     let typ = header.get("typ").and_then(Value::as_str).unwrap_or("");
     let typ = typ.to_ascii_lowercase();
-    if typ != "secevent+jwt" && typ != "application/secevent+jwt" {
+    // RFC 7515 §4.1.9: the long form names the same media type (AMB-25).
+    let long_form_ok = trust.fault != Some(Fault::RejectLongTyp);
+    if typ != "secevent+jwt" && !(long_form_ok && typ == "application/secevent+jwt") {
         return Err(reject("invalid_request", "typ is not secevent+jwt"));
     }
     let algorithm = Algorithm::from_str(alg).map_err(|_| reject("invalid_key", format!("unsupported alg {alg:?}")))?;
@@ -126,7 +131,31 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
     if !events_ok {
         return Err(reject("invalid_request", "events is missing, empty or malformed"));
     }
+    if trust.fault == Some(Fault::RejectUnknownClaims)
+        && let Some(unknown) = unknown_claim(&claims)
+    {
+        return Err(reject("invalid_request", format!("{unknown} is not understood")));
+    }
     Ok(())
+}
+
+/// The first envelope claim, event type or event member this reference does not know.
+fn unknown_claim(claims: &Value) -> Option<String> {
+    const ENVELOPE: [&str; 10] = ["iss", "iat", "jti", "aud", "events", "sub", "sub_id", "txn", "toe", "exp"];
+    const EVENT_MEMBERS: [&str; 5] = ["subject", "event_timestamp", "initiating_entity", "reason_admin", "reason_user"];
+    let object = claims.as_object()?;
+    if let Some(name) = object.keys().find(|k| !ENVELOPE.contains(&k.as_str())) {
+        return Some(format!("claim {name:?}"));
+    }
+    for (event, payload) in object.get("events")?.as_object()? {
+        if event != EVENT_TYPE {
+            return Some(format!("event type {event:?}"));
+        }
+        if let Some(name) = payload.as_object()?.keys().find(|k| !EVENT_MEMBERS.contains(&k.as_str())) {
+            return Some(format!("event member {name:?}"));
+        }
+    }
+    None
 }
 
 fn verify_signature(
@@ -176,7 +205,12 @@ mod tests {
     use super::*;
 
     fn self_trust() -> Trust {
-        Trust { peer_issuer: ISSUER.into(), own_audience: "urn:test:peer".into(), peer_jwks: keys::keys().jwks.clone() }
+        Trust {
+            peer_issuer: ISSUER.into(),
+            own_audience: "urn:test:peer".into(),
+            peer_jwks: keys::keys().jwks.clone(),
+            fault: None,
+        }
     }
 
     #[test]

@@ -201,8 +201,12 @@ mod tests {
     /// A peer with `queued` SETs; returns the peers and its id.
     fn peer_with(queued: usize) -> (Peers, String) {
         let peers = Peers::default();
-        let trust =
-            Trust { peer_issuer: String::new(), own_audience: String::new(), peer_jwks: JwkSet { keys: vec![] } };
+        let trust = Trust {
+            peer_issuer: String::new(),
+            own_audience: String::new(),
+            peer_jwks: JwkSet { keys: vec![] },
+            fault: None,
+        };
         let (id, _) = peers.register(trust, "urn:test:peer".into(), None);
         peers.with_id(&id, |p| crate::pushpull::queue(p, queued, None));
         (peers, id)

@@ -304,6 +304,7 @@ mod tests {
             peer_issuer: crate::jose::ISSUER.into(),
             own_audience: "urn:test:me".into(),
             peer_jwks: crate::keys::keys().jwks.clone(),
+            fault: None,
         };
         let (id, _) = peers.register(trust, String::new(), None);
         let token = crate::jose::mint("j1", "urn:test:me", 1, None);

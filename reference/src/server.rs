@@ -116,6 +116,7 @@ impl Reference {
             peer_issuer: String::new(),
             own_audience: control::OWN_AUDIENCE.to_owned(),
             peer_jwks: JwkSet { keys: vec![] },
+            fault: None,
         };
         let (_, anonymous_token) = peers.register(nobody, String::new(), None);
         let (stop, stopped) = watch::channel(false);

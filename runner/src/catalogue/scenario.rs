@@ -334,6 +334,12 @@ pub enum SetKind {
     WrongIss,
     KeyNotJti,
     UnknownKid,
+    /// Valid, with an envelope claim and an event member no spec defines (SET-024).
+    UnknownClaims,
+    /// Valid, with an event type no spec defines (SET-024).
+    UnknownEventType,
+    /// Valid, with `typ: application/secevent+jwt`, the long form (AMB-25).
+    LongTyp,
 }
 
 #[derive(Debug, Clone, Deserialize)]

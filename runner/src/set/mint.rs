@@ -6,6 +6,8 @@ use serde_json::{Map, Value, json};
 
 /// Event the harness sends: a CAEP session revocation for an opaque subject.
 const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+/// An event type no specification defines: a recipient ignores what it does not understand.
+const UNKNOWN_EVENT_TYPE: &str = "https://setconform.invalid/event-type/unknown-to-everyone";
 const OTHER_AUDIENCE: &str = "https://someone-else.setconform.invalid/";
 const IMPOSTOR_ISSUER: &str = "https://impostor.setconform.invalid/";
 
@@ -32,7 +34,11 @@ impl Minter {
             SetKind::AlgNone => "none".to_owned(),
             _ => format!("{:?}", self.alg.algorithm()),
         };
-        let typ = if kind == SetKind::WrongTyp { "JWT" } else { "secevent+jwt" };
+        let typ = match kind {
+            SetKind::WrongTyp => "JWT",
+            SetKind::LongTyp => "application/secevent+jwt",
+            _ => "secevent+jwt",
+        };
         let kid = if kind == SetKind::UnknownKid { "setconform-unknown" } else { self.alg.kid() };
         let mut header = json!({ "alg": alg_name, "typ": typ });
         if kind != SetKind::AlgNone {
@@ -53,14 +59,20 @@ impl Minter {
         let aud = if kind == SetKind::WrongAud { OTHER_AUDIENCE } else { &self.audience };
         claims.insert("aud".into(), json!(aud));
         if kind != SetKind::MissingEvents {
-            claims.insert(
-                "events".into(),
-                json!({ EVENT_TYPE: {
-                    "subject": { "format": "opaque", "id": format!("subject-{jti}") },
-                    "event_timestamp": iat,
-                    "initiating_entity": "policy"
-                }}),
-            );
+            let mut payload = json!({
+                "subject": { "format": "opaque", "id": format!("subject-{jti}") },
+                "event_timestamp": iat,
+                "initiating_entity": "policy"
+            });
+            let event_type = if kind == SetKind::UnknownEventType { UNKNOWN_EVENT_TYPE } else { EVENT_TYPE };
+            if kind == SetKind::UnknownClaims {
+                payload["x_setconform_detail"] = json!({ "note": "a member no spec defines" });
+            }
+            claims.insert("events".into(), json!({ event_type: payload }));
+        }
+        if kind == SetKind::UnknownClaims {
+            // RFC 7519 §4: claims not understood are ignored.
+            claims.insert("x_setconform_extra".into(), json!("a claim no spec defines"));
         }
 
         let input = format!("{}.{}", super::b64(header.to_string()), super::b64(Value::Object(claims).to_string()));
