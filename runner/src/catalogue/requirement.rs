@@ -33,9 +33,18 @@ impl Requirement {
             "multi-set-push-post03" => {
                 "https://datatracker.ietf.org/doc/html/draft-deshpande-secevent-http-multi-set-push"
             }
+            "rfc9493" => "https://www.rfc-editor.org/rfc/rfc9493",
+            "ssf-1_0" => "https://openid.net/specs/openid-sharedsignals-framework-1_0.html",
+            "caep-1_0" => "https://openid.net/specs/openid-caep-1_0.html",
+            "caep-interop-1_0" => "https://openid.net/specs/openid-caep-interoperability-profile-1_0.html",
             _ => return None,
         };
-        let first = self.section.split([',', ' ']).find(|s| !s.is_empty());
+        // Section numbers only: a range or a placeholder such as "3.x" links to the document.
+        let first = self
+            .section
+            .split([',', ' '])
+            .find(|s| !s.is_empty())
+            .filter(|s| s.chars().all(|c| c.is_ascii_digit() || c == '.'));
         Some(match first {
             Some(section) => format!("{base}#section-{section}"),
             None => base.to_owned(),
