@@ -108,6 +108,10 @@ struct RunArgs {
     /// Lowest verdict that makes the exit code 1.
     #[arg(long, value_enum, default_value = "fail")]
     fail_on: FailOn,
+    /// The SET content profile the SUT's SETs are judged under (over sut.yaml's sets.profile):
+    /// rfc8417, ssf or caep-interop. The embedded reference mints its SETs in it.
+    #[arg(long, value_parser = parse_set_profile)]
+    set_profile: Option<setconform::set::SetProfile>,
     /// Expected deviations (schemas/waivers.json): the FAILs and WARNs they name become WAIVED.
     #[arg(long)]
     waivers: Option<PathBuf>,
@@ -261,6 +265,7 @@ fn run_command(args: RunArgs) -> i32 {
         profiles: args.profiles,
         only,
         waivers: args.waivers,
+        set_profile: args.set_profile,
         fault: args.fault,
         seed: args.seed,
         out_dir: args.out,
@@ -353,6 +358,11 @@ fn merge(runs: &[PathBuf], html: &std::path::Path) -> i32 {
             exit::USAGE
         }
     }
+}
+
+fn parse_set_profile(name: &str) -> Result<setconform::set::SetProfile, String> {
+    setconform::set::SetProfile::from_name(name)
+        .ok_or_else(|| format!("{name:?} is none of rfc8417, ssf, caep-interop"))
 }
 
 /// Prints to stdout; a reader that went away (`| head`) is no reason to fail.

@@ -69,6 +69,9 @@ pub struct RunRequest {
     pub only: Option<std::collections::BTreeSet<String>>,
     /// A waivers file (schemas/waivers.json).
     pub waivers: Option<PathBuf>,
+    /// The SET content profile, over sut.yaml's (`sets.profile`); the embedded
+    /// reference mints its SETs in it.
+    pub set_profile: Option<crate::set::SetProfile>,
     pub fault: Option<String>,
     pub seed: Option<u64>,
     pub out_dir: PathBuf,
@@ -143,6 +146,14 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             (sut, Some(reference))
         }
     };
+    let mut sut = sut;
+    if let Some(profile) = req.set_profile {
+        sut.set_profile = profile;
+    }
+    // The CAEP interoperability profile signs RS256 (§2.6); the harness does too, unless told otherwise.
+    if sut.set_profile == crate::set::SetProfile::CaepInterop && !sut.harness_alg_configured {
+        sut.harness_alg = crate::set::Alg::RS256;
+    }
 
     let seed = req.seed.unwrap_or_else(seed::fresh_seed);
     let limits = WireLimits { connect: sut.timeouts.connect, ..WireLimits::default() };

@@ -96,6 +96,8 @@ struct HttpTriggerSection {
 #[derive(Debug, Deserialize)]
 struct SetsSection {
     #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
     issuer: Option<String>,
     #[serde(default)]
     audience: Option<String>,
@@ -188,6 +190,8 @@ pub struct SutSetup {
     pub msp_endpoint: Option<String>,
     /// The multi-SET push draft revision the SUT follows (AMB-30).
     pub msp_revision: MspRevision,
+    /// The content profile the SUT's SETs are judged under, and the harness's minted in.
+    pub set_profile: crate::set::SetProfile,
     /// The SUT's poll endpoint, where it serves SETs to pollers (RFC 8936).
     pub poll_endpoint: Option<String>,
     pub bearer_token: Option<String>,
@@ -199,6 +203,8 @@ pub struct SutSetup {
     pub harness_issuer: String,
     pub harness_audience: String,
     pub harness_alg: Alg,
+    /// Whether sut.yaml chose the harness's signing algorithm.
+    pub harness_alg_configured: bool,
     pub harness_listen: std::net::IpAddr,
     pub harness_public_base: Option<String>,
     pub ca_pem: Option<Vec<u8>>,
@@ -283,6 +289,7 @@ impl SutSetup {
             push_endpoint: Some(urls.push),
             msp_endpoint: Some(urls.msp),
             msp_revision: MspRevision::Post03,
+            set_profile: crate::set::SetProfile::default(),
             poll_endpoint: Some(urls.poll),
             bearer_token: None,
             trigger: Some(TriggerConfig::Http { url: urls.control }),
@@ -291,6 +298,7 @@ impl SutSetup {
             harness_issuer: DEFAULT_HARNESS_ISSUER.into(),
             harness_audience: DEFAULT_HARNESS_AUDIENCE.into(),
             harness_alg: Alg::ES256,
+            harness_alg_configured: false,
             harness_listen: std::net::Ipv4Addr::LOCALHOST.into(),
             harness_public_base: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
@@ -323,7 +331,14 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             None
         }
     });
-    let sets = raw.sets.unwrap_or(SetsSection { issuer: None, audience: None, jwks_file: None });
+    let sets = raw.sets.unwrap_or(SetsSection { profile: None, issuer: None, audience: None, jwks_file: None });
+    let set_profile = match sets.profile.as_deref() {
+        None => crate::set::SetProfile::default(),
+        Some(name) => crate::set::SetProfile::from_name(name).unwrap_or_else(|| {
+            errors.push(file.error("/sets/profile", format!("{name:?} is none of rfc8417, ssf, caep-interop")));
+            crate::set::SetProfile::default()
+        }),
+    };
     let jwks = sets.jwks_file.and_then(|f| {
         let text = std::fs::read_to_string(rel(&f)).map_err(|e| e.to_string());
         match text.and_then(|t| serde_json::from_str::<JwkSet>(&t).map_err(|e| e.to_string())) {
@@ -413,6 +428,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         push_endpoint,
         msp_endpoint,
         msp_revision,
+        set_profile,
         poll_endpoint,
         bearer_token,
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
@@ -430,6 +446,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         sut_audience: sets.audience,
         harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
         harness_audience,
+        harness_alg_configured: harness.alg.is_some(),
         harness_alg: harness.alg.unwrap_or(Alg::ES256),
         harness_listen,
         harness_public_base: harness.public_base,

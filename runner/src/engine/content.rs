@@ -4,7 +4,7 @@
 //! WebSocket message. A jti is held unique per issuer across the whole run.
 
 use super::context::Context;
-use crate::set::inspect;
+use crate::set::{decode_claims, inspect, judge_profile};
 use setconform_reports::{ExpectationResult, Verdict};
 use std::collections::BTreeMap;
 
@@ -41,7 +41,23 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
         let entry = problems.entry(req).or_insert((step, Vec::new()));
         entry.1.push(text);
     };
-    for (key, token, step) in &ctx.emitted {
+    // The content profile's rules (SSF, CAEP, subject identifiers), in the order they first apply.
+    let mut profile_rules: Vec<&'static str> = Vec::new();
+    let profile = ctx.env.sut.set_profile;
+    // A SET delivered again, byte for byte, is judged once.
+    let mut judged = std::collections::HashSet::new();
+    for (key, token, step) in ctx.emitted.iter().filter(|(k, t, _)| judged.insert((k, t))) {
+        let header = token.split('.').next().and_then(crate::set::decode_header);
+        if let (Some(header), Some(claims)) = (header, decode_claims(token)) {
+            for f in judge_profile(profile, &header, &claims, ctx.sut_trust.jwks.as_ref()) {
+                if !profile_rules.contains(&f.req) {
+                    profile_rules.push(f.req);
+                }
+                if let Some(problem) = f.problem {
+                    note(f.req, *step, format!("{key} {}: {problem}", f.at));
+                }
+            }
+        }
         for f in inspect(key, token, &ctx.sut_trust) {
             if let Some((req, at)) = RULES.iter().find(|(r, _)| *r == f.req) {
                 note(req, *step, format!("{key} {at}: {}", f.detail));
@@ -53,10 +69,14 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
     }
     let last_step = ctx.emitted.iter().map(|(_, _, s)| *s).max().unwrap_or(1);
     let count = ctx.emitted.len();
-    let results = RULES
+    let rules: Vec<&str> = RULES.iter().map(|(r, _)| *r).chain(profile_rules).collect();
+    let source = |req: &str| {
+        if req.starts_with("SET-") { "RFC 8417".to_owned() } else { format!("SET profile {}", profile.name()) }
+    };
+    let results = rules
         .iter()
-        .map(|(req, _)| {
-            let expected = format!("every SET the SUT sent in this scenario keeps {req} (RFC 8417)");
+        .map(|req| {
+            let expected = format!("every SET the SUT sent in this scenario keeps {req} ({})", source(req));
             match problems.get(req) {
                 None => ExpectationResult {
                     step: last_step,
@@ -87,7 +107,7 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
             }
         })
         .collect();
-    (results, RULES.iter().map(|(r, _)| (*r).to_owned()).collect())
+    (results, rules.iter().map(|r| (*r).to_owned()).collect())
 }
 
 /// The scenario that first saw this SET's jti with other claims from the same issuer.

@@ -201,6 +201,7 @@ impl<'a> Context<'a> {
                     .or_else(|| env.sut.pushpull_endpoint.clone())
                     .unwrap_or_default(),
                 alg: env.sut.harness_alg,
+                profile: env.sut.set_profile,
             },
             sent: Vec::new(),
             sut_acks: BTreeMap::new(),

@@ -25,6 +25,8 @@ pub struct Minter {
     pub issuer: String,
     pub audience: String,
     pub alg: Alg,
+    /// The content profile the SETs are minted in (SSF adds `sub_id` and `txn`).
+    pub profile: super::SetProfile,
 }
 
 impl Minter {
@@ -70,6 +72,14 @@ impl Minter {
             }
             claims.insert("events".into(), json!({ event_type: payload }));
         }
+        if self.profile.is_ssf() {
+            // SSF §3.1, §4.1.9: the subject at the top level, and a transaction id.
+            claims.insert(
+                "sub_id".into(),
+                json!({ "format": "email", "email": format!("subject-{jti}@harness.setconform.invalid") }),
+            );
+            claims.insert("txn".into(), json!(format!("txn-{jti}")));
+        }
         if kind == SetKind::UnknownClaims {
             // RFC 7519 §4: claims not understood are ignored.
             claims.insert("x_setconform_extra".into(), json!("a claim no spec defines"));
@@ -113,7 +123,12 @@ mod tests {
     use crate::set::{SetTrust, inspect};
 
     fn minter(alg: Alg) -> Minter {
-        Minter { issuer: "https://harness.test/".into(), audience: "https://sut.test/".into(), alg }
+        Minter {
+            issuer: "https://harness.test/".into(),
+            audience: "https://sut.test/".into(),
+            alg,
+            profile: super::SetProfile::default(),
+        }
     }
 
     fn harness_trust() -> SetTrust {

@@ -5,11 +5,14 @@ mod inspect;
 mod keys;
 mod ledger;
 mod mint;
+mod profile;
 
 pub use inspect::{SetFinding, SetTrust, decode_for_transcript, inspect};
 pub use keys::{Alg, HarnessKeys};
 pub use ledger::JtiLedger;
 pub use mint::{MintedSet, Minter};
+pub use profile::judge as judge_profile;
+pub use profile::{ProfileFinding, SetProfile};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,6 +33,11 @@ pub fn b64_standard(bytes: impl AsRef<[u8]>) -> String {
 /// The `jti` claim of a compact JWS, read without validating anything.
 pub fn jti_of(token: &str) -> Option<String> {
     decode_claims(token)?.get("jti")?.as_str().map(str::to_owned)
+}
+
+/// The JOSE header of a compact JWS (its first part), read without validating anything.
+pub fn decode_header(part: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    inspect::decode_object(part)
 }
 
 /// The claims of a compact JWS, read without validating anything.

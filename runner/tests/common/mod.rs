@@ -31,6 +31,7 @@ pub fn request(sut: Option<PathBuf>, fault: Option<&str>, seed: Option<u64>) -> 
         profiles: Vec::new(),
         only: None,
         waivers: None,
+        set_profile: None,
         fault: fault.map(str::to_owned),
         seed,
         out_dir: scratch("out"),

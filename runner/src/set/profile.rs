@@ -1,0 +1,303 @@
+//! SET content profiles: which rules a SUT's SETs are held to beyond RFC 8417.
+//!
+//! `ssf` adds the Shared Signals Framework's SET profile (SSF 1.0 §3.1, §4.1,
+//! §4.2), RFC 9493 subject identifiers and the CAEP 1.0 event payloads;
+//! `caep-interop` adds the CAEP Interoperability Profile's narrower rules on
+//! top (signing algorithm, one event, subject formats).
+
+use crate::schema::Schemas;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
+use serde_json::{Map, Value};
+
+/// The content profile a SUT's SETs are judged under (sut.yaml `sets.profile`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SetProfile {
+    #[default]
+    Rfc8417,
+    Ssf,
+    CaepInterop,
+}
+
+impl SetProfile {
+    pub fn name(self) -> &'static str {
+        match self {
+            SetProfile::Rfc8417 => "rfc8417",
+            SetProfile::Ssf => "ssf",
+            SetProfile::CaepInterop => "caep-interop",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SetProfile> {
+        [SetProfile::Rfc8417, SetProfile::Ssf, SetProfile::CaepInterop].into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether the SSF SET profile's rules apply.
+    pub fn is_ssf(self) -> bool {
+        self != SetProfile::Rfc8417
+    }
+}
+
+/// One rule a SET was judged on under a profile: kept (`problem` None) or broken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileFinding {
+    pub req: &'static str,
+    /// Where in the SET: a JSON pointer into the claims, or `header /…`.
+    pub at: String,
+    pub problem: Option<String>,
+}
+
+fn kept(req: &'static str, at: impl Into<String>) -> ProfileFinding {
+    ProfileFinding { req, at: at.into(), problem: None }
+}
+
+fn broken(req: &'static str, at: impl Into<String>, problem: impl Into<String>) -> ProfileFinding {
+    ProfileFinding { req, at: at.into(), problem: Some(problem.into()) }
+}
+
+const CAEP_BASE: &str = "https://schemas.openid.net/secevent/caep/event-type/";
+
+/// The rules of `profile` beyond RFC 8417 that apply to this SET, each kept or broken.
+pub fn judge(
+    profile: SetProfile,
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    jwks: Option<&JwkSet>,
+) -> Vec<ProfileFinding> {
+    if !profile.is_ssf() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // SSF §4.1.1: explicit typing (the long form is SET-021's matter, AMB-25).
+    let typ = header.get("typ").and_then(Value::as_str).map(str::to_ascii_lowercase);
+    out.push(match typ.as_deref() {
+        Some("secevent+jwt" | "application/secevent+jwt") => kept("SSF-SET-001", "header /typ"),
+        Some(other) => broken("SSF-SET-001", "header /typ", format!("typ is {other:?}")),
+        None => broken("SSF-SET-001", "header /typ", "no typ"),
+    });
+    out.push(absent(claims, "sub", "SSF-SET-002"));
+    out.push(absent(claims, "exp", "SSF-SET-003"));
+    let sub_id = claims.get("sub_id");
+    out.push(match sub_id {
+        Some(Value::Object(_)) => kept("SSF-SET-005", "/sub_id"),
+        Some(other) => broken("SSF-SET-005", "/sub_id", format!("sub_id is not an object: {other}")),
+        None => broken("SSF-SET-005", "/sub_id", "no sub_id"),
+    });
+    out.push(if claims.contains_key("txn") {
+        kept("SSF-SET-007", "/txn")
+    } else {
+        broken("SSF-SET-007", "/txn", "no txn")
+    });
+    let events = claims.get("events").and_then(Value::as_object);
+    let count = events.map_or(0, Map::len);
+    out.push(if count == 1 {
+        kept("SSF-SET-008", "/events")
+    } else {
+        broken("SSF-SET-008", "/events", format!("{count} events in one SET"))
+    });
+    if let Some(events) = events
+        && events.keys().any(|k| k.starts_with(CAEP_BASE))
+    {
+        out.push(if sub_id.is_some() {
+            kept("CAEP-013", "/sub_id")
+        } else {
+            broken("CAEP-013", "/sub_id", "a CAEP event without sub_id")
+        });
+        out.extend(caep_payloads(events));
+    }
+    if let Some(subject) = sub_id {
+        out.extend(subject_identifier(subject));
+    }
+    if profile == SetProfile::CaepInterop {
+        out.extend(interop(header, claims, count, jwks));
+    }
+    out
+}
+
+fn absent(claims: &Map<String, Value>, claim: &str, req: &'static str) -> ProfileFinding {
+    match claims.get(claim) {
+        None => kept(req, format!("/{claim}")),
+        Some(v) => broken(req, format!("/{claim}"), format!("{claim} is present: {v}")),
+    }
+}
+
+/// RFC 9493 §3 and SSF §3: the subject identifier's format and members.
+fn subject_identifier(subject: &Value) -> Vec<ProfileFinding> {
+    let format = subject.get("format").and_then(Value::as_str);
+    let Some(format) = format else {
+        return vec![broken("SUBID-001", "/sub_id/format", "no format member")];
+    };
+    let row = match format {
+        "account" => "SUBID-003",
+        "email" => "SUBID-004",
+        "iss_sub" => "SUBID-005",
+        "opaque" => "SUBID-006",
+        "phone_number" => "SUBID-007",
+        "did" => "SUBID-008",
+        "uri" => "SUBID-009",
+        "aliases" => "SUBID-010",
+        "complex" => "SUBID-013",
+        "jwt_id" => "SUBID-015",
+        "saml_assertion_id" => "SUBID-016",
+        "ip-addresses" => "SUBID-017",
+        // An unregistered format is allowed (extensibility); nothing more to judge.
+        _ => return vec![kept("SUBID-001", "/sub_id/format")],
+    };
+    let violations = Schemas::embedded().validate("subject-identifier", subject).unwrap_or_default();
+    let mut out = vec![kept("SUBID-001", "/sub_id/format")];
+    let (extra, other): (Vec<_>, Vec<_>) = violations.iter().partition(|v| v.message.contains("dditional"));
+    let at = |p: &str| format!("/sub_id{p}");
+    out.push(match extra.first() {
+        None => kept("SUBID-002", "/sub_id"),
+        Some(v) => broken("SUBID-002", at(&v.pointer), v.message.clone()),
+    });
+    out.push(match other.first() {
+        None => kept(row, "/sub_id"),
+        Some(v) => broken(row, at(&v.pointer), v.message.clone()),
+    });
+    out
+}
+
+/// CAEP 1.0 §2, §3: the payload of each CAEP event, judged by its type's row.
+fn caep_payloads(events: &Map<String, Value>) -> Vec<ProfileFinding> {
+    let mut out = Vec::new();
+    for (uri, payload) in events {
+        let Some(kind) = uri.strip_prefix(CAEP_BASE) else { continue };
+        let row = match kind {
+            "token-claims-change" => Some("CAEP-004"),
+            "credential-change" => Some("CAEP-005"),
+            "assurance-level-change" => Some("CAEP-006"),
+            "device-compliance-change" => Some("CAEP-009"),
+            "session-established" => Some("CAEP-010"),
+            "risk-level-change" => Some("CAEP-011"),
+            _ => None,
+        };
+        let one = Value::Object(Map::from_iter([(uri.clone(), payload.clone())]));
+        let violations = Schemas::embedded().validate("caep-event", &one).unwrap_or_default();
+        let member_row = |member: &str| match member {
+            "initiating_entity" => Some("CAEP-001"),
+            "reason_admin" | "reason_user" => Some("CAEP-002"),
+            "event_timestamp" => Some("CAEP-003"),
+            "change_direction" => Some("CAEP-007"),
+            _ => None,
+        };
+        let base = format!("/events/{}", uri.replace('~', "~0").replace('/', "~1"));
+        let mut rows: Vec<&'static str> = row.into_iter().collect();
+        rows.extend(payload.as_object().into_iter().flat_map(|p| p.keys()).filter_map(|k| member_row(k)));
+        rows.sort_unstable();
+        rows.dedup();
+        for req in rows {
+            let hit = violations.iter().find(|v| {
+                let member = v.pointer.rsplit('/').next().unwrap_or_default();
+                member_row(member).map_or(Some(req) == row, |r| r == req)
+            });
+            out.push(match hit {
+                None => kept(req, base.clone()),
+                Some(v) => broken(req, format!("/events{}", v.pointer), v.message.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The CAEP Interoperability Profile: RS256 with 2048-bit keys, one event, three subject formats.
+fn interop(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    events: usize,
+    jwks: Option<&JwkSet>,
+) -> Vec<ProfileFinding> {
+    let mut out = Vec::new();
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let kid = header.get("kid").and_then(Value::as_str);
+    let short_key = jwks.and_then(|set| kid.and_then(|k| set.find(k))).and_then(|jwk| match &jwk.algorithm {
+        AlgorithmParameters::RSA(rsa) => {
+            let bits = crate::set::unb64(&rsa.n).map_or(0, |n| n.len() * 8);
+            (bits < 2048).then_some(bits)
+        }
+        _ => None,
+    });
+    out.push(match (alg, short_key) {
+        ("RS256", None) => kept("SSF-IOP-006", "header /alg"),
+        ("RS256", Some(bits)) => broken("SSF-IOP-006", "header /kid", format!("the RSA key has {bits} bits")),
+        (other, _) => broken("SSF-IOP-006", "header /alg", format!("alg is {other:?}, not RS256")),
+    });
+    out.push(if events == 1 {
+        kept("SSF-IOP-007", "/events")
+    } else {
+        broken("SSF-IOP-007", "/events", format!("{events} events"))
+    });
+    let format = claims.get("sub_id").and_then(|s| s.get("format")).and_then(Value::as_str);
+    out.push(match format {
+        Some("email" | "iss_sub" | "opaque") | None => kept("SSF-IOP-005", "/sub_id/format"),
+        Some(other) => {
+            broken("SSF-IOP-005", "/sub_id/format", format!("format {other:?} is not email, iss_sub or opaque"))
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn ssf_claims() -> Value {
+        json!({
+            "iss": "https://t.example/", "iat": 1, "jti": "j1", "aud": "a", "txn": "t1",
+            "sub_id": { "format": "email", "email": "user@example.com" },
+            "events": { "https://schemas.openid.net/secevent/caep/event-type/session-revoked": { "event_timestamp": 1 } }
+        })
+    }
+
+    fn broken_rules(f: &[ProfileFinding]) -> Vec<&'static str> {
+        f.iter().filter(|f| f.problem.is_some()).map(|f| f.req).collect()
+    }
+
+    #[test]
+    fn a_conforming_ssf_set_breaks_nothing() {
+        let header = obj(json!({ "alg": "ES256", "typ": "secevent+jwt" }));
+        let found = judge(SetProfile::Ssf, &header, &obj(ssf_claims()), None);
+        assert!(broken_rules(&found).is_empty(), "{found:?}");
+        assert!(found.iter().any(|f| f.req == "SUBID-004"));
+        assert!(judge(SetProfile::Rfc8417, &header, &obj(ssf_claims()), None).is_empty());
+    }
+
+    #[test]
+    fn each_ssf_rule_is_named_when_broken() {
+        let header = obj(json!({ "alg": "ES256" }));
+        let mut claims = ssf_claims();
+        claims["sub"] = json!("x");
+        claims["exp"] = json!(2);
+        claims.as_object_mut().unwrap().remove("txn");
+        claims["sub_id"] = json!({ "format": "email" });
+        claims["events"]["https://schemas.openid.net/secevent/caep/event-type/session-established"] =
+            json!({ "amr": "pwd", "initiating_entity": "robot" });
+        let found = broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), None));
+        for rule in [
+            "SSF-SET-001",
+            "SSF-SET-002",
+            "SSF-SET-003",
+            "SSF-SET-007",
+            "SSF-SET-008",
+            "SUBID-004",
+            "CAEP-001",
+            "CAEP-010",
+            "SSF-IOP-006",
+            "SSF-IOP-007",
+        ] {
+            assert!(found.contains(&rule), "{rule} not found in {found:?}");
+        }
+    }
+
+    #[test]
+    fn interop_narrows_the_subject_formats() {
+        let mut claims = ssf_claims();
+        claims["sub_id"] = json!({ "format": "account", "uri": "acct:u@example.com" });
+        let header = obj(json!({ "alg": "RS256", "typ": "secevent+jwt" }));
+        assert_eq!(broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), None)), ["SSF-IOP-005"]);
+    }
+}
