@@ -127,7 +127,7 @@ mod tests {
             issuer: "https://harness.test/".into(),
             audience: "https://sut.test/".into(),
             alg,
-            profile: super::SetProfile::default(),
+            profile: crate::set::SetProfile::default(),
         }
     }
 
