@@ -10,12 +10,16 @@ pub const KID: &str = "reference-es256";
 pub const ROGUE_KID: &str = "reference-es256-rotated";
 /// Key id of the 2048-bit RSA key that signs under the CAEP interop profile (§2.6: RS256).
 pub const RS256_KID: &str = "reference-rs256";
+/// Key id of the RSA key used by the `sign-with-unknown-key` fault when signing RS256; not in the JWKS.
+pub const ROGUE_RS256_KID: &str = "reference-rs256-rotated";
 
 pub struct Keys {
     pub signing: EncodingKey,
     pub rogue: EncodingKey,
     /// RS256 key for the CAEP interop profile.
     pub rsa: EncodingKey,
+    /// RS256 key of the `sign-with-unknown-key` fault; not in the JWKS.
+    pub rogue_rsa: EncodingKey,
     /// Public halves of `signing` and `rsa`, whatever the SET profile.
     pub jwks: JwkSet,
 }
@@ -29,11 +33,13 @@ pub fn keys() -> &'static Keys {
             .expect("embedded rogue key is a valid P-256 PEM");
         let rsa = EncodingKey::from_rsa_pem(include_bytes!("../keys/rs256.pem"))
             .expect("embedded RS256 key is a valid RSA PEM");
+        let rogue_rsa = EncodingKey::from_rsa_pem(include_bytes!("../keys/rogue-rs256.pem"))
+            .expect("embedded rogue RS256 key is a valid RSA PEM");
         let mut jwk = Jwk::from_encoding_key(&signing, Algorithm::ES256).expect("P-256 key converts to a JWK");
         jwk.common.key_id = Some(KID.to_owned());
         let mut rsa_jwk = Jwk::from_encoding_key(&rsa, Algorithm::RS256).expect("RSA key converts to a JWK");
         rsa_jwk.common.key_id = Some(RS256_KID.to_owned());
-        Keys { signing, rogue, rsa, jwks: JwkSet { keys: vec![jwk, rsa_jwk] } }
+        Keys { signing, rogue, rsa, rogue_rsa, jwks: JwkSet { keys: vec![jwk, rsa_jwk] } }
     })
 }
 
@@ -55,6 +61,6 @@ mod tests {
         let n = B64.decode(&rsa.n).unwrap();
         let bits = n.len() * 8 - n[0].leading_zeros() as usize;
         assert_eq!(bits, 2048);
-        assert!(jwks.find(ROGUE_KID).is_none());
+        assert!(jwks.find(ROGUE_KID).is_none() && jwks.find(ROGUE_RS256_KID).is_none());
     }
 }
