@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 /// Event type the reference emits: a CAEP session revocation.
 const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+/// Second event type, put into `events` by the `set-two-events` fault.
+const SECOND_EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-established";
 /// Domain of the email subjects in SSF SETs (RFC 2606: never resolves).
 const SUBJECT_DOMAIN: &str = "reference.setconform.invalid";
 
@@ -38,8 +40,8 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     let ssf = profile != SetProfile::Rfc8417;
     let typ = if fault == Some(Fault::TypJwt) { "JWT" } else { "secevent+jwt" };
     let unknown_key = fault == Some(Fault::SignWithUnknownKey);
-    // CAEP interop §2.6: RS256; everything else signs ES256.
-    let rs256 = profile == SetProfile::CaepInterop;
+    // CAEP interop §2.6: RS256; everything else, and the fault, signs ES256.
+    let rs256 = profile == SetProfile::CaepInterop && fault != Some(Fault::SetEs256UnderInterop);
     let (alg, kid) = match (rs256, unknown_key) {
         (false, false) => (Algorithm::ES256, KID),
         (false, true) => (Algorithm::ES256, ROGUE_KID),
@@ -47,7 +49,11 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
         (true, true) => (Algorithm::RS256, ROGUE_RS256_KID),
     };
     let alg_name = if rs256 { "RS256" } else { "ES256" };
-    let header = json!({ "alg": alg_name, "typ": typ, "kid": kid });
+    let header = if fault == Some(Fault::SetNoTyp) {
+        json!({ "alg": alg_name, "kid": kid })
+    } else {
+        json!({ "alg": alg_name, "typ": typ, "kid": kid })
+    };
 
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(ISSUER));
@@ -59,18 +65,27 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     if fault == Some(Fault::SetsWithExp) {
         claims.insert("exp".into(), json!(iat + 3600));
     }
+    if fault == Some(Fault::SetSubPresent) {
+        claims.insert("sub".into(), json!(format!("user-{jti}")));
+    }
     if fault == Some(Fault::JtiReusedNewContent) {
         // Every SET says something new, so a reused jti never looks like a redelivery.
         static MINTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = MINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         claims.insert("txn".into(), json!(format!("txn-{n}")));
-    } else if ssf {
+    } else if ssf && fault != Some(Fault::SetNoTxn) {
         // SSF §4.1.9: one txn per underlying event; each SET here reports its own.
         claims.insert("txn".into(), json!(format!("txn-{jti}")));
     }
-    if ssf {
+    if ssf && fault != Some(Fault::SetNoSubId) {
         // SSF §3.1: the subject is the top-level sub_id (RFC 9493), not a member of the event.
-        let sub_id = json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") });
+        let sub_id = match fault {
+            Some(Fault::SetBadSubject) => json!({ "format": "email" }),
+            Some(Fault::SetUnlistedSubjectFormat) => {
+                json!({ "format": "account", "uri": format!("acct:user-{jti}@{SUBJECT_DOMAIN}") })
+            }
+            _ => json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") }),
+        };
         claims.insert("sub_id".into(), sub_id);
     }
     if fault != Some(Fault::SetsWithoutEvents) {
@@ -84,6 +99,9 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
         };
         let mut events = Map::new();
         events.insert(EVENT_TYPE.into(), payload);
+        if fault == Some(Fault::SetTwoEvents) {
+            events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": iat }));
+        }
         claims.insert("events".into(), Value::Object(events));
     }
     let signing_input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(Value::Object(claims).to_string()));
@@ -332,6 +350,58 @@ mod tests {
             assert_eq!(validate("j1", &mint_as(None, profile), &trust), Ok(()), "{profile:?}");
             let rogue = mint_as(Some(Fault::SignWithUnknownKey), profile);
             assert_eq!(validate("j1", &rogue, &trust).unwrap_err().err, "invalid_key", "{profile:?}");
+        }
+    }
+
+    /// What each SET content fault changes, under the profile it is run in:
+    /// the minted header and claims must be the clean ones with exactly that change.
+    #[test]
+    fn each_set_fault_changes_only_what_it_names() {
+        type Change = fn(&mut Map<String, Value>, &mut Map<String, Value>);
+        let cases: [(Fault, Change); 9] = [
+            (Fault::SetNoTyp, |h, _| {
+                h.shift_remove("typ");
+            }),
+            (Fault::SetSubPresent, |_, c| {
+                c.insert("sub".into(), json!("user-j1"));
+            }),
+            (Fault::SetNoSubId, |_, c| {
+                c.shift_remove("sub_id");
+            }),
+            (Fault::SetNoTxn, |_, c| {
+                c.shift_remove("txn");
+            }),
+            (Fault::SetTwoEvents, |_, c| {
+                let events = c["events"].as_object_mut().unwrap();
+                events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": 1_700_000_000 }));
+            }),
+            (Fault::SetBadSubject, |_, c| {
+                c["sub_id"] = json!({ "format": "email" });
+            }),
+            (Fault::SetEs256UnderInterop, |h, _| {
+                h["alg"] = json!("ES256");
+                h["kid"] = json!(KID);
+            }),
+            (Fault::SetUnlistedSubjectFormat, |_, c| {
+                c["sub_id"] = json!({ "format": "account", "uri": "acct:user-j1@reference.setconform.invalid" });
+            }),
+            (Fault::SetsWithExp, |_, c| {
+                c.insert("exp".into(), json!(1_700_003_600));
+            }),
+        ];
+        for (fault, change) in cases {
+            let profile = fault.set_profile();
+            assert_ne!(profile, SetProfile::Rfc8417, "{fault:?}");
+            let (Value::Object(mut header), Value::Object(mut claims)) = parts(&mint_as(None, profile)) else {
+                unreachable!()
+            };
+            change(&mut header, &mut claims);
+            let token = mint_as(Some(fault), profile);
+            let (faulty_header, faulty_claims) = parts(&token);
+            assert_eq!(faulty_header, Value::Object(header), "{fault:?}");
+            assert_eq!(faulty_claims, Value::Object(claims), "{fault:?}");
+            // The signature stays good: only the named rule is broken.
+            assert!(verifies(&token), "{fault:?}");
         }
     }
 
