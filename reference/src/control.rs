@@ -111,9 +111,9 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
         let body = json!({ "error": format!("count is limited to {MAX_QUEUE}") });
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
     }
-    let fault = app.fault;
+    let (fault, profile) = (app.fault, app.set_profile);
     let queued = app.peers.with_id(&peer, |p| {
-        let jtis = pushpull::queue(p, req.count, fault);
+        let jtis = pushpull::queue(p, req.count, fault, profile);
         // Wakes a poll held while there was nothing to return (RFC 8936 §2.5).
         p.arrivals.send_replace(());
         (jtis, p.endpoint.is_some())

@@ -1,5 +1,7 @@
 //! The fault catalogue: each fault breaks exactly one rule of the specs.
 
+use crate::set_profile::SetProfile;
+
 /// A deliberate deviation from the specs, injected with `--fault NAME`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fault {
@@ -97,10 +99,18 @@ pub enum Fault {
     JtiReusedNewContent,
     RejectUnknownClaims,
     RejectLongTyp,
+    SetNoTyp,
+    SetSubPresent,
+    SetNoSubId,
+    SetNoTxn,
+    SetTwoEvents,
+    SetBadSubject,
+    SetEs256UnderInterop,
+    SetUnlistedSubjectFormat,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 94] = [
+    pub const ALL: [Fault; 102] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -195,6 +205,14 @@ impl Fault {
         Fault::JtiReusedNewContent,
         Fault::RejectUnknownClaims,
         Fault::RejectLongTyp,
+        Fault::SetNoTyp,
+        Fault::SetSubPresent,
+        Fault::SetNoSubId,
+        Fault::SetNoTxn,
+        Fault::SetTwoEvents,
+        Fault::SetBadSubject,
+        Fault::SetEs256UnderInterop,
+        Fault::SetUnlistedSubjectFormat,
     ];
 
     /// The name used on the command line.
@@ -220,6 +238,24 @@ impl Fault {
             Fault::PushGenericErr => Some("AMB-20"),
             Fault::RejectLongTyp => Some("AMB-25"),
             _ => None,
+        }
+    }
+
+    /// The SET profile the suite runs this fault under, so that the rules it
+    /// breaks are judged: the SSF and interop content rules only bind SETs
+    /// minted under those profiles.
+    pub fn set_profile(self) -> SetProfile {
+        match self {
+            Fault::SetNoTyp
+            | Fault::SetSubPresent
+            | Fault::SetNoSubId
+            | Fault::SetNoTxn
+            | Fault::SetBadSubject
+            | Fault::SetsWithExp => SetProfile::Ssf,
+            Fault::SetTwoEvents | Fault::SetEs256UnderInterop | Fault::SetUnlistedSubjectFormat => {
+                SetProfile::CaepInterop
+            }
+            _ => SetProfile::Rfc8417,
         }
     }
 
@@ -284,7 +320,7 @@ impl Fault {
             }
             Fault::SetsWithoutIat => ("sets-without-iat", &["SET-011"], "mints SETs with no `iat` claim"),
             Fault::SetsWithoutEvents => ("sets-without-events", &["SET-002"], "mints SETs with no `events` claim"),
-            Fault::SetsWithExp => ("sets-with-exp", &["SET-015"], "puts an `exp` claim in its SETs"),
+            Fault::SetsWithExp => ("sets-with-exp", &["SET-015", "SSF-SET-003"], "puts an `exp` claim in its SETs"),
             Fault::TypJwt => ("typ-jwt", &["SET-021"], "labels its SETs `typ: JWT` instead of `secevent+jwt`"),
             Fault::NoAuthCheck => (
                 "no-auth-check",
@@ -605,6 +641,32 @@ impl Fault {
                 &["SET-012"],
                 "numbers its jtis afresh for every peer, so one jti names SETs with different claims",
             ),
+            Fault::SetNoTyp => ("set-no-typ", &["SET-020", "SSF-SET-001"], "mints SETs whose JOSE header has no `typ`"),
+            Fault::SetSubPresent => {
+                ("set-sub-present", &["SSF-SET-002"], "puts a `sub` claim, which SSF forbids, in its SETs")
+            }
+            Fault::SetNoSubId => ("set-no-sub-id", &["SSF-SET-005"], "mints SSF SETs without the `sub_id` claim"),
+            Fault::SetNoTxn => ("set-no-txn", &["SSF-SET-007"], "mints SSF SETs without a `txn` claim"),
+            Fault::SetTwoEvents => (
+                "set-two-events",
+                &["SSF-SET-008", "SSF-IOP-007"],
+                "puts a second, unrelated event (session-established) into `events`",
+            ),
+            Fault::SetBadSubject => (
+                "set-bad-subject",
+                &["SUBID-004"],
+                "gives its SETs an email subject identifier without the `email` member",
+            ),
+            Fault::SetEs256UnderInterop => (
+                "set-es256-under-interop",
+                &["SSF-IOP-006"],
+                "under the CAEP interop profile, signs its SETs ES256 instead of RS256",
+            ),
+            Fault::SetUnlistedSubjectFormat => (
+                "set-unlisted-subject-format",
+                &["SSF-IOP-005"],
+                "under the CAEP interop profile, names subjects in the account format, not email, iss_sub or opaque",
+            ),
         }
     }
 }
@@ -622,5 +684,20 @@ mod tests {
             assert_eq!(Fault::from_name(f.name()), Some(f));
             assert!(!f.breaks().is_empty());
         }
+    }
+
+    #[test]
+    fn ssf_and_subject_rules_are_judged_under_an_ssf_profile() {
+        for f in Fault::ALL {
+            let ssf_rule = f.breaks().iter().any(|id| id.starts_with("SSF-") || id.starts_with("SUBID-"));
+            if ssf_rule {
+                assert_ne!(f.set_profile(), SetProfile::Rfc8417, "{f:?}");
+            }
+            if f.breaks().iter().any(|id| id.starts_with("SSF-IOP-")) {
+                assert_eq!(f.set_profile(), SetProfile::CaepInterop, "{f:?}");
+            }
+        }
+        assert_eq!(Fault::SetsWithExp.set_profile(), SetProfile::Ssf);
+        assert_eq!(Fault::TypJwt.set_profile(), SetProfile::Rfc8417);
     }
 }

@@ -5,6 +5,7 @@ use crate::fault::Fault;
 use crate::jose;
 use crate::peers::{Binding, Outgoing, Peer, Verdict};
 use crate::server::App;
+use crate::set_profile::SetProfile;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,7 +56,7 @@ pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
         return;
     };
     let answer = send(&prepared, fault).await;
-    app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, fault));
+    app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, fault, app.set_profile));
 }
 
 /// Everything one request carries, taken from the peer's state.
@@ -183,9 +184,9 @@ async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
 }
 
 /// Folds the peer's answer to a request into its state.
-fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>) {
+fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>, profile: SetProfile) {
     match answer {
-        Answer::Ok(object) => absorb_object(peer, &object, fault),
+        Answer::Ok(object) => absorb_object(peer, &object, fault, profile),
         Answer::Refused => restore(peer, prepared, fault),
     }
 }
@@ -201,8 +202,9 @@ pub fn restore(peer: &mut Peer, prepared: &Prepared, fault: Option<Fault>) {
     peer.owed = owed;
 }
 
-/// Takes in a Communication Object from the peer: its acks, setErrs and SETs.
-pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>) {
+/// Takes in a Communication Object from the peer: its acks, setErrs and SETs;
+/// SETs minted again are minted under `profile`.
+pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, profile: SetProfile) {
     let strings = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
@@ -222,7 +224,7 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>) {
         // Re-sends the rejected event under the jti that was already answered.
         let iat = crate::pushpull::now();
         for jti in &errored {
-            let token = jose::mint(jti, &peer.audience, iat, None);
+            let token = jose::mint(jti, &peer.audience, iat, None, profile);
             peer.outbox.push(Outgoing::new(jti.clone(), token));
         }
     }

@@ -1,7 +1,8 @@
 //! Minting the reference's own SETs and validating SETs sent to it (RFC 8417).
 
 use crate::fault::Fault;
-use crate::keys::{self, KID, ROGUE_KID};
+use crate::keys::{self, KID, ROGUE_KID, ROGUE_RS256_KID, RS256_KID};
+use crate::set_profile::SetProfile;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::jwk::JwkSet;
@@ -11,6 +12,10 @@ use std::str::FromStr;
 
 /// Event type the reference emits: a CAEP session revocation.
 const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+/// Second event type, put into `events` by the `set-two-events` fault.
+const SECOND_EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-established";
+/// Domain of the email subjects in SSF SETs (RFC 2606: never resolves).
+const SUBJECT_DOMAIN: &str = "reference.setconform.invalid";
 
 /// Who the reference speaks to: the values it puts in SETs for a peer, and
 /// the values it demands in SETs from that peer.
@@ -30,12 +35,25 @@ pub struct Trust {
 /// Issuer the reference puts in its own SETs.
 pub const ISSUER: &str = "https://reference.setconform.invalid/";
 
-/// Mints a signed SET for `audience` (the peer), honouring SET-shaped faults.
-pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>) -> String {
+/// Mints a signed SET for `audience` (the peer) under `profile`, honouring SET-shaped faults.
+pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: SetProfile) -> String {
+    let ssf = profile != SetProfile::Rfc8417;
     let typ = if fault == Some(Fault::TypJwt) { "JWT" } else { "secevent+jwt" };
     let unknown_key = fault == Some(Fault::SignWithUnknownKey);
-    let kid = if unknown_key { ROGUE_KID } else { KID };
-    let header = json!({ "alg": "ES256", "typ": typ, "kid": kid });
+    // CAEP interop §2.6: RS256; everything else, and the fault, signs ES256.
+    let rs256 = profile == SetProfile::CaepInterop && fault != Some(Fault::SetEs256UnderInterop);
+    let (alg, kid) = match (rs256, unknown_key) {
+        (false, false) => (Algorithm::ES256, KID),
+        (false, true) => (Algorithm::ES256, ROGUE_KID),
+        (true, false) => (Algorithm::RS256, RS256_KID),
+        (true, true) => (Algorithm::RS256, ROGUE_RS256_KID),
+    };
+    let alg_name = if rs256 { "RS256" } else { "ES256" };
+    let header = if fault == Some(Fault::SetNoTyp) {
+        json!({ "alg": alg_name, "kid": kid })
+    } else {
+        json!({ "alg": alg_name, "typ": typ, "kid": kid })
+    };
 
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(ISSUER));
@@ -47,26 +65,55 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>) -> String
     if fault == Some(Fault::SetsWithExp) {
         claims.insert("exp".into(), json!(iat + 3600));
     }
+    if fault == Some(Fault::SetSubPresent) {
+        claims.insert("sub".into(), json!(format!("user-{jti}")));
+    }
     if fault == Some(Fault::JtiReusedNewContent) {
         // Every SET says something new, so a reused jti never looks like a redelivery.
         static MINTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = MINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         claims.insert("txn".into(), json!(format!("txn-{n}")));
+    } else if ssf && fault != Some(Fault::SetNoTxn) {
+        // SSF §4.1.9: one txn per underlying event; each SET here reports its own.
+        claims.insert("txn".into(), json!(format!("txn-{jti}")));
+    }
+    if ssf && fault != Some(Fault::SetNoSubId) {
+        // SSF §3.1: the subject is the top-level sub_id (RFC 9493), not a member of the event.
+        let sub_id = match fault {
+            Some(Fault::SetBadSubject) => json!({ "format": "email" }),
+            Some(Fault::SetUnlistedSubjectFormat) => {
+                json!({ "format": "account", "uri": format!("acct:user-{jti}@{SUBJECT_DOMAIN}") })
+            }
+            _ => json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") }),
+        };
+        claims.insert("sub_id".into(), sub_id);
     }
     if fault != Some(Fault::SetsWithoutEvents) {
-        claims.insert(
-            "events".into(),
-            json!({ EVENT_TYPE: {
+        let payload = if ssf {
+            json!({ "event_timestamp": iat, "initiating_entity": "policy" })
+        } else {
+            json!({
                 "subject": { "format": "opaque", "id": format!("session-{jti}") },
                 "event_timestamp": iat
-            }}),
-        );
+            })
+        };
+        let mut events = Map::new();
+        events.insert(EVENT_TYPE.into(), payload);
+        if fault == Some(Fault::SetTwoEvents) {
+            events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": iat }));
+        }
+        claims.insert("events".into(), Value::Object(events));
     }
     let signing_input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(Value::Object(claims).to_string()));
     let keys = keys::keys();
-    let key = if unknown_key { &keys.rogue } else { &keys.signing };
-    let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), key, Algorithm::ES256)
-        .expect("ES256 signing with an embedded key cannot fail");
+    let key = match (rs256, unknown_key) {
+        (false, false) => &keys.signing,
+        (false, true) => &keys.rogue,
+        (true, false) => &keys.rsa,
+        (true, true) => &keys.rogue_rsa,
+    };
+    let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), key, alg)
+        .expect("signing with an embedded key cannot fail");
     format!("{signing_input}.{signature}")
 }
 
@@ -213,17 +260,181 @@ mod tests {
         }
     }
 
+    const AUD: &str = "urn:test:peer";
+
+    fn mint_as(fault: Option<Fault>, profile: SetProfile) -> String {
+        mint("j1", AUD, 1_700_000_000, fault, profile)
+    }
+
+    /// Header and claims of a compact JWS, without checking anything.
+    fn parts(token: &str) -> (Value, Value) {
+        let mut it = token.split('.');
+        let header = decode_json(it.next().unwrap()).unwrap();
+        let claims = decode_json(it.next().unwrap()).unwrap();
+        (header, claims)
+    }
+
+    /// Whether the signature verifies with the key the header names in the published JWKS.
+    fn verifies(token: &str) -> bool {
+        let (header, _) = parts(token);
+        let (signing_input, signature) = token.rsplit_once('.').unwrap();
+        let algorithm = Algorithm::from_str(header["alg"].as_str().unwrap()).unwrap();
+        let Some(jwk) = keys::keys().jwks.find(header["kid"].as_str().unwrap()) else { return false };
+        let key = DecodingKey::from_jwk(jwk).unwrap();
+        jsonwebtoken::crypto::verify(signature, signing_input.as_bytes(), &key, algorithm).unwrap()
+    }
+
+    fn ssf_claims() -> Value {
+        json!({
+            "iss": ISSUER,
+            "iat": 1_700_000_000,
+            "jti": "j1",
+            "aud": AUD,
+            "txn": "txn-j1",
+            "sub_id": { "format": "email", "email": "user-j1@reference.setconform.invalid" },
+            "events": { EVENT_TYPE: { "event_timestamp": 1_700_000_000, "initiating_entity": "policy" } }
+        })
+    }
+
+    #[test]
+    fn rfc8417_sets_are_minted_as_before() {
+        let token = mint_as(None, SetProfile::Rfc8417);
+        let (h, p, _) = {
+            let mut it = token.split('.');
+            (it.next().unwrap(), it.next().unwrap(), it.next().unwrap())
+        };
+        // Byte for byte: the header and claims in this order, nothing more.
+        assert_eq!(B64.decode(h).unwrap(), br#"{"alg":"ES256","typ":"secevent+jwt","kid":"reference-es256"}"#);
+        let expected = format!(
+            r#"{{"iss":"{ISSUER}","iat":1700000000,"jti":"j1","aud":"{AUD}","events":{{"{EVENT_TYPE}":{{"subject":{{"format":"opaque","id":"session-j1"}},"event_timestamp":1700000000}}}}}}"#
+        );
+        assert_eq!(String::from_utf8(B64.decode(p).unwrap()).unwrap(), expected);
+        assert!(verifies(&token));
+    }
+
+    #[test]
+    fn ssf_sets_carry_sub_id_txn_and_one_event_signed_es256() {
+        let token = mint_as(None, SetProfile::Ssf);
+        let (header, claims) = parts(&token);
+        assert_eq!(header, json!({ "alg": "ES256", "typ": "secevent+jwt", "kid": KID }));
+        assert_eq!(claims, ssf_claims());
+        assert!(verifies(&token));
+        // txn is unique per SET.
+        let (_, other) = parts(&mint("j2", AUD, 1_700_000_000, None, SetProfile::Ssf));
+        assert_ne!(claims["txn"], other["txn"]);
+    }
+
+    #[test]
+    fn caep_interop_sets_are_ssf_sets_signed_rs256() {
+        let token = mint_as(None, SetProfile::CaepInterop);
+        let (header, claims) = parts(&token);
+        assert_eq!(header, json!({ "alg": "RS256", "typ": "secevent+jwt", "kid": RS256_KID }));
+        assert_eq!(claims, ssf_claims());
+        assert!(verifies(&token));
+        let jwk = keys::keys().jwks.find(RS256_KID).unwrap();
+        let key = DecodingKey::from_jwk(jwk).unwrap();
+        let validation = {
+            let mut v = jsonwebtoken::Validation::new(Algorithm::RS256);
+            v.set_audience(&[AUD]);
+            v.required_spec_claims.clear();
+            v.validate_exp = false;
+            v
+        };
+        assert!(jsonwebtoken::decode::<Value>(&token, &key, &validation).is_ok());
+    }
+
+    #[test]
+    fn every_profile_validates_against_the_published_jwks() {
+        let trust = self_trust();
+        for profile in SetProfile::ALL {
+            assert_eq!(validate("j1", &mint_as(None, profile), &trust), Ok(()), "{profile:?}");
+            let rogue = mint_as(Some(Fault::SignWithUnknownKey), profile);
+            assert_eq!(validate("j1", &rogue, &trust).unwrap_err().err, "invalid_key", "{profile:?}");
+        }
+    }
+
+    /// What each SET content fault changes, under the profile it is run in:
+    /// the minted header and claims must be the clean ones with exactly that change.
+    #[test]
+    fn each_set_fault_changes_only_what_it_names() {
+        type Change = fn(&mut Map<String, Value>, &mut Map<String, Value>);
+        let cases: [(Fault, Change); 9] = [
+            (Fault::SetNoTyp, |h, _| {
+                h.shift_remove("typ");
+            }),
+            (Fault::SetSubPresent, |_, c| {
+                c.insert("sub".into(), json!("user-j1"));
+            }),
+            (Fault::SetNoSubId, |_, c| {
+                c.shift_remove("sub_id");
+            }),
+            (Fault::SetNoTxn, |_, c| {
+                c.shift_remove("txn");
+            }),
+            (Fault::SetTwoEvents, |_, c| {
+                let events = c["events"].as_object_mut().unwrap();
+                events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": 1_700_000_000 }));
+            }),
+            (Fault::SetBadSubject, |_, c| {
+                c["sub_id"] = json!({ "format": "email" });
+            }),
+            (Fault::SetEs256UnderInterop, |h, _| {
+                h["alg"] = json!("ES256");
+                h["kid"] = json!(KID);
+            }),
+            (Fault::SetUnlistedSubjectFormat, |_, c| {
+                c["sub_id"] = json!({ "format": "account", "uri": "acct:user-j1@reference.setconform.invalid" });
+            }),
+            (Fault::SetsWithExp, |_, c| {
+                c.insert("exp".into(), json!(1_700_003_600));
+            }),
+        ];
+        for (fault, change) in cases {
+            let profile = fault.set_profile();
+            assert_ne!(profile, SetProfile::Rfc8417, "{fault:?}");
+            let (Value::Object(mut header), Value::Object(mut claims)) = parts(&mint_as(None, profile)) else {
+                unreachable!()
+            };
+            change(&mut header, &mut claims);
+            let token = mint_as(Some(fault), profile);
+            let (faulty_header, faulty_claims) = parts(&token);
+            assert_eq!(faulty_header, Value::Object(header), "{fault:?}");
+            assert_eq!(faulty_claims, Value::Object(claims), "{fault:?}");
+            // The signature stays good: only the named rule is broken.
+            assert!(verifies(&token), "{fault:?}");
+        }
+    }
+
+    #[test]
+    fn existing_set_faults_work_under_every_profile() {
+        for profile in SetProfile::ALL {
+            let (_, claims) = parts(&mint_as(Some(Fault::SetsWithoutIat), profile));
+            assert!(claims.get("iat").is_none(), "{profile:?}");
+            let (_, claims) = parts(&mint_as(Some(Fault::SetsWithoutEvents), profile));
+            assert!(claims.get("events").is_none(), "{profile:?}");
+            let (_, claims) = parts(&mint_as(Some(Fault::SetsWithExp), profile));
+            assert_eq!(claims["exp"], 1_700_003_600, "{profile:?}");
+            let (header, _) = parts(&mint_as(Some(Fault::TypJwt), profile));
+            assert_eq!(header["typ"], "JWT", "{profile:?}");
+            let rogue = mint_as(Some(Fault::SignWithUnknownKey), profile);
+            assert!(!verifies(&rogue), "{profile:?}");
+            let (_, a) = parts(&mint_as(Some(Fault::JtiReusedNewContent), profile));
+            let (_, b) = parts(&mint_as(Some(Fault::JtiReusedNewContent), profile));
+            assert_ne!(a, b, "{profile:?}");
+        }
+    }
+
     #[test]
     fn own_sets_validate_and_faulty_ones_do_not() {
         let trust = self_trust();
-        let good = mint("j1", "urn:test:peer", 1, None);
+        let good = mint("j1", "urn:test:peer", 1, None, SetProfile::Rfc8417);
         assert_eq!(validate("j1", &good, &trust), Ok(()));
         assert_eq!(validate("other", &good, &trust).unwrap_err().err, "invalid_request");
-        let rogue = mint("j1", "urn:test:peer", 1, Some(Fault::SignWithUnknownKey));
+        let rogue = mint("j1", "urn:test:peer", 1, Some(Fault::SignWithUnknownKey), SetProfile::Rfc8417);
         assert_eq!(validate("j1", &rogue, &trust).unwrap_err().err, "invalid_key");
-        let no_iat = mint("j1", "urn:test:peer", 1, Some(Fault::SetsWithoutIat));
+        let no_iat = mint("j1", "urn:test:peer", 1, Some(Fault::SetsWithoutIat), SetProfile::Rfc8417);
         assert_eq!(validate("j1", &no_iat, &trust).unwrap_err().err, "invalid_request");
-        let wrong_aud = mint("j1", "urn:test:else", 1, None);
+        let wrong_aud = mint("j1", "urn:test:else", 1, None, SetProfile::Rfc8417);
         assert_eq!(validate("j1", &wrong_aud, &trust).unwrap_err().err, "invalid_audience");
     }
 }

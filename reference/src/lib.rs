@@ -24,9 +24,11 @@ mod push;
 mod push_transmitter;
 mod pushpull;
 mod server;
+mod set_profile;
 pub mod tls;
 mod websocket;
 mod ws_initiator;
 
 pub use fault::Fault;
 pub use server::{Reference, ReferenceConfig};
+pub use set_profile::SetProfile;

@@ -89,7 +89,7 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
         if fault == Some(Fault::MspTxHaltOnUnknownAck) && names_unknown(&answer, p) {
             p.push_halted = true;
         }
-        absorb_object(p, &Value::Object(answer), fault);
+        absorb_object(p, &Value::Object(answer), fault, app.set_profile);
     });
 }
 

@@ -208,7 +208,7 @@ mod tests {
             fault: None,
         };
         let (id, _) = peers.register(trust, "urn:test:peer".into(), None);
-        peers.with_id(&id, |p| crate::pushpull::queue(p, queued, None));
+        peers.with_id(&id, |p| crate::pushpull::queue(p, queued, None, Default::default()));
         (peers, id)
     }
 

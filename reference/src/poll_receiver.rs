@@ -307,7 +307,7 @@ mod tests {
             fault: None,
         };
         let (id, _) = peers.register(trust, String::new(), None);
-        let token = crate::jose::mint("j1", "urn:test:me", 1, None);
+        let token = crate::jose::mint("j1", "urn:test:me", 1, None, Default::default());
         let answer = json!({ "sets": { "j1": token } });
         let Value::Object(answer) = answer else { unreachable!() };
         for fault in [None, Some(Fault::PollRcvNoReack), Some(Fault::PollRcvNeverAcks)] {

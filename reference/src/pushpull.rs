@@ -5,6 +5,7 @@ use crate::fault::Fault;
 use crate::jose;
 use crate::peers::{Outgoing, Peer, Verdict};
 use crate::server::App;
+use crate::set_profile::SetProfile;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -151,8 +152,8 @@ pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// Queues `count` fresh SETs for the peer; returns their jtis.
-pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String> {
+/// Queues `count` fresh SETs for the peer, minted under `profile`; returns their jtis.
+pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>, profile: SetProfile) -> Vec<String> {
     let iat = now();
     (0..count)
         .map(|_| {
@@ -164,7 +165,7 @@ pub fn queue(peer: &mut Peer, count: usize, fault: Option<Fault>) -> Vec<String>
                 }
                 _ => jti,
             };
-            let token = jose::mint(&jti, &peer.audience, iat, fault);
+            let token = jose::mint(&jti, &peer.audience, iat, fault, profile);
             peer.outbox.push(Outgoing::new(jti.clone(), token));
             jti
         })

@@ -4,6 +4,7 @@ use crate::control;
 use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
+use crate::set_profile::SetProfile;
 use crate::tls;
 use crate::websocket;
 use axum::Router;
@@ -36,6 +37,8 @@ pub struct ReferenceConfig {
     /// How long, as poll transmitter, it holds a poll while it has nothing to
     /// return (RFC 8936 §2.5: the timeout is agreed out of band).
     pub poll_hold: Duration,
+    /// Content profile of the SETs it mints (RFC 8417 alone, SSF, or the CAEP interop profile).
+    pub set_profile: SetProfile,
 }
 
 impl Default for ReferenceConfig {
@@ -45,6 +48,7 @@ impl Default for ReferenceConfig {
             fault: None,
             retry_interval: Duration::from_millis(250),
             poll_hold: Duration::from_millis(1500),
+            set_profile: SetProfile::Rfc8417,
         }
     }
 }
@@ -57,6 +61,8 @@ pub struct App {
     pub retry_interval: Duration,
     /// How long a poll with nothing to return is held (RFC 8936 §2.5).
     pub poll_hold: Duration,
+    /// Content profile of the SETs it mints.
+    pub set_profile: SetProfile,
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -126,6 +132,7 @@ impl Reference {
             anonymous_token,
             retry_interval: config.retry_interval,
             poll_hold: config.poll_hold,
+            set_profile: config.set_profile,
             stopped: stopped.clone(),
             gates: Mutex::default(),
             sockets: Mutex::default(),

@@ -109,7 +109,7 @@ async fn session(app: Arc<App>, peer_id: String, mut socket: Socket, mut kicks: 
                     let _ = tokio::time::timeout(SEND_TIMEOUT, socket.close(Some(close))).await;
                     break;
                 };
-                app.peers.with_id(&peer_id, |p| initiator::absorb_object(p, &object, fault));
+                app.peers.with_id(&peer_id, |p| initiator::absorb_object(p, &object, fault, app.set_profile));
                 if !send(&app, &peer_id, &mut socket, Reason::Retry).await {
                     break;
                 }
