@@ -137,7 +137,11 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             (sut, None)
         }
         None => {
-            let config = ReferenceConfig { fault, ..ReferenceConfig::default() };
+            // The reference mints its SETs in the content profile the run judges.
+            let set_profile = req.set_profile.map_or(Default::default(), |p| {
+                setconform_reference::SetProfile::from_name(p.name()).unwrap_or_default()
+            });
+            let config = ReferenceConfig { fault, set_profile, ..ReferenceConfig::default() };
             let reference = runtime
                 .block_on(Reference::start(config))
                 .map_err(|e| ConfigError::one(format!("cannot start the reference: {e}")))?;

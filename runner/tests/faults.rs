@@ -5,6 +5,7 @@
 mod common;
 
 use setconform::catalogue::{Catalogue, Origin};
+use setconform::set::SetProfile;
 use setconform_reference::Fault;
 use setconform_reports::Verdict;
 
@@ -22,8 +23,10 @@ fn every_fault_is_caught_by_the_scenarios_on_its_requirement() {
                         .iter()
                         .map(|f| {
                             let mut req = common::request(None, Some(f.name()), Some(7));
-                            // Only the profiles whose scenarios judge what the fault breaks.
+                            // Only the profiles whose scenarios judge what the fault breaks,
+                            // with the SETs in the content profile whose rules it breaks.
                             req.profiles = profiles_judging(judging, f.breaks());
+                            req.set_profile = SetProfile::from_name(f.set_profile().name());
                             // Four runs at once on a small machine: keep each run's own load moderate,
                             // so that the timing rules judge the reference, not the scheduler.
                             req.args.test_threads = Some(8);
@@ -70,14 +73,20 @@ fn every_fault_is_caught_by_the_scenarios_on_its_requirement() {
     assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));
 }
 
-/// The profiles with a scenario that names one of `requirements`.
+/// The profiles with a scenario that names one of `requirements`; for a SET
+/// content rule, the profiles in which the SUT sends SETs (every SET is judged).
 fn profiles_judging(catalogue: &Catalogue, requirements: &[&str]) -> Vec<String> {
+    let content = ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-", "CAEP-"];
+    let judges_content = requirements.iter().any(|r| content.iter().any(|p| r.starts_with(p)));
     let mut profiles: Vec<String> = catalogue
         .scenarios
         .iter()
         .filter(|s| s.requirements.iter().any(|r| requirements.contains(&r.as_str())))
         .flat_map(|s| s.applies_to.iter().cloned())
         .collect();
+    if judges_content {
+        profiles.extend(EMITTING_PROFILES.iter().map(|p| p.to_string()));
+    }
     profiles.sort();
     profiles.dedup();
     profiles
@@ -115,14 +124,23 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::SetsWithoutEvents,
         Fault::SignWithUnknownKey,
         Fault::JtiReusedNewContent,
+        Fault::SetNoTyp,
+        Fault::SetSubPresent,
+        Fault::SetNoSubId,
+        Fault::SetTwoEvents,
+        Fault::SetBadSubject,
+        Fault::SetEs256UnderInterop,
+        Fault::SetUnlistedSubjectFormat,
     ];
+    let content = |r: &&&str| ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-"].iter().any(|p| r.starts_with(p));
     let mut missed = Vec::new();
     for fault in faults {
         let mut req = common::request(None, Some(fault.name()), Some(13));
         req.profiles = EMITTING_PROFILES.iter().map(|p| p.to_string()).collect();
+        req.set_profile = SetProfile::from_name(fault.set_profile().name());
         let (run, _) = common::execute(req);
-        assert!(fault.breaks().iter().any(|r| r.starts_with("SET-")), "{} breaks a SET rule", fault.name());
-        for req_id in fault.breaks().iter().filter(|r| r.starts_with("SET-")) {
+        assert!(fault.breaks().iter().any(|r| content(&r)), "{} breaks a SET content rule", fault.name());
+        for req_id in fault.breaks().iter().filter(content) {
             let expected = catalogue.requirements[*req_id].level.violation_verdict();
             for profile in EMITTING_PROFILES {
                 let caught = run

@@ -4,6 +4,7 @@
 mod common;
 
 use setconform::schema::Schemas;
+use setconform::set::SetProfile;
 use setconform_reports::Verdict;
 
 #[test]
@@ -18,6 +19,31 @@ fn the_reference_passes_the_whole_catalogue() {
     assert!(run.summary.total >= 15, "only {} scenarios", run.summary.total);
     assert_eq!(run.summary.not_applicable, 0, "the reference claims every capability of its profile");
     assert!(run.scenarios.iter().all(|s| !s.transcript.is_empty()), "every scenario talked to the SUT");
+}
+
+/// The reference minting in the SSF and the CAEP interop content profiles
+/// passes the whole catalogue judged by those profiles' rules.
+#[test]
+fn the_reference_passes_under_every_set_content_profile() {
+    for profile in [SetProfile::Ssf, SetProfile::CaepInterop] {
+        let mut req = common::request(None, None, Some(21));
+        req.set_profile = Some(profile);
+        let (run, code) = common::execute(req);
+        let bad: Vec<_> = common::findings(&run)
+            .into_iter()
+            .filter(|f| ["FAIL", "WARN", "ERROR", "TIMEOUT"].iter().any(|v| f.starts_with(v)))
+            .collect();
+        assert!(bad.is_empty(), "{}: findings against the reference:\n{}", profile.name(), bad.join("\n"));
+        assert_eq!(code, 0);
+        let judged =
+            |prefix: &str| run.requirements.iter().any(|r| r.id.starts_with(prefix) && !r.scenarios.is_empty());
+        assert!(
+            judged("SSF-SET-") && judged("SUBID-") && judged("CAEP-"),
+            "{}: the profile's rules ran",
+            profile.name()
+        );
+        assert_eq!(judged("SSF-IOP-"), profile == SetProfile::CaepInterop);
+    }
 }
 
 #[test]
