@@ -23,6 +23,7 @@ pub enum Fault {
     JtiKeyMismatch,
     SignWithUnknownKey,
     SetsWithoutIat,
+    SetsIatInMilliseconds,
     SetsWithoutEvents,
     SetsWithExp,
     TypJwt,
@@ -110,7 +111,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 102] = [
+    pub const ALL: [Fault; 103] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -129,6 +130,7 @@ impl Fault {
         Fault::JtiKeyMismatch,
         Fault::SignWithUnknownKey,
         Fault::SetsWithoutIat,
+        Fault::SetsIatInMilliseconds,
         Fault::SetsWithoutEvents,
         Fault::SetsWithExp,
         Fault::TypJwt,
@@ -319,6 +321,9 @@ impl Fault {
                 ("sign-with-unknown-key", &["SET-001"], "signs its SETs with a key that is not in its published JWKS")
             }
             Fault::SetsWithoutIat => ("sets-without-iat", &["SET-011"], "mints SETs with no `iat` claim"),
+            Fault::SetsIatInMilliseconds => {
+                ("sets-iat-in-milliseconds", &["SET-011"], "writes `iat` in milliseconds instead of seconds")
+            }
             Fault::SetsWithoutEvents => ("sets-without-events", &["SET-002"], "mints SETs with no `events` claim"),
             Fault::SetsWithExp => ("sets-with-exp", &["SET-015", "SSF-SET-003"], "puts an `exp` claim in its SETs"),
             Fault::TypJwt => ("typ-jwt", &["SET-021"], "labels its SETs `typ: JWT` instead of `secevent+jwt`"),

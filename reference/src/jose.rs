@@ -57,8 +57,15 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
 
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(ISSUER));
-    if fault != Some(Fault::SetsWithoutIat) {
-        claims.insert("iat".into(), json!(iat));
+    match fault {
+        Some(Fault::SetsWithoutIat) => {}
+        // Milliseconds where RFC 7519 §2 wants seconds.
+        Some(Fault::SetsIatInMilliseconds) => {
+            claims.insert("iat".into(), json!(iat * 1000));
+        }
+        _ => {
+            claims.insert("iat".into(), json!(iat));
+        }
     }
     claims.insert("jti".into(), json!(jti));
     claims.insert("aud".into(), json!(audience));

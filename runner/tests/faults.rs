@@ -121,6 +121,7 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::TypJwt,
         Fault::SetsWithExp,
         Fault::SetsWithoutIat,
+        Fault::SetsIatInMilliseconds,
         Fault::SetsWithoutEvents,
         Fault::SignWithUnknownKey,
         Fault::JtiReusedNewContent,

@@ -75,7 +75,11 @@ pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
     match claims.get("iat") {
         None => out.push(finding("SET-011", "iat claim is missing")),
         Some(v) if !v.is_number() => out.push(finding("SET-011", format!("iat is not a NumericDate: {v}"))),
-        Some(_) => {}
+        Some(v) => {
+            if let Some(why) = v.as_f64().and_then(implausible_iat) {
+                out.push(finding("SET-011", format!("iat {v} is not a plausible issue time: {why}")));
+            }
+        }
     }
     match claims.get("jti") {
         None => out.push(finding("SET-012", "jti claim is missing")),
@@ -111,6 +115,22 @@ pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
         out.push(finding("SET-018", "toe is not a NumericDate"));
     }
     out
+}
+
+/// Clock skew is allowed for: only an issue time a day ahead of the harness's
+/// clock, or before 2000, says the SUT's clock or encoding is wrong (seconds, not ms).
+const IAT_SKEW_SECS: f64 = 86_400.0;
+const IAT_EARLIEST: f64 = 946_684_800.0;
+
+fn implausible_iat(iat: f64) -> Option<String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    if iat > now + IAT_SKEW_SECS {
+        Some(format!("{:.0} s ahead of the harness's clock", iat - now))
+    } else if iat < IAT_EARLIEST {
+        Some("before the year 2000".to_owned())
+    } else {
+        None
+    }
 }
 
 fn check_typ(header: &serde_json::Map<String, Value>, out: &mut Vec<SetFinding>) {
@@ -300,6 +320,16 @@ mod tests {
         assert!(looks_like_uri("urn:ietf:params:scim:event:create"));
         assert!(!looks_like_uri("session-revoked"));
         assert!(!looks_like_uri("1http://x"));
+    }
+
+    #[test]
+    fn an_issue_time_far_ahead_or_in_milliseconds_or_before_2000_is_implausible() {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+        assert_eq!(implausible_iat(now), None);
+        assert_eq!(implausible_iat(now + 3600.0), None, "an hour of clock skew is allowed");
+        assert!(implausible_iat(now + 2.0 * 86_400.0).is_some());
+        assert!(implausible_iat(now * 1000.0).is_some(), "milliseconds instead of seconds");
+        assert!(implausible_iat(0.0).is_some());
     }
 
     #[test]
