@@ -284,8 +284,8 @@ impl Fault {
             }
             Fault::AckInvalidSets => (
                 "ack-invalid-sets",
-                &["PP-HTTP-009"],
-                "acknowledges SETs that fail validation instead of reporting them in setErrs",
+                &["PP-HTTP-009", "POLL-047"],
+                "acknowledges SETs that fail validation instead of reporting them in setErrs (pushpull and poll)",
             ),
             Fault::RejectRequestOnBadSet => (
                 "reject-request-on-bad-set",

@@ -245,6 +245,7 @@ fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) ->
         for (jti, token) in sets {
             let verdict = match token.as_str().map(|t| jose::validate(jti, t, &peer.trust)) {
                 Some(Ok(())) => Verdict::Acked,
+                Some(Err(_)) if fault == Some(Fault::AckInvalidSets) => Verdict::Acked,
                 Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },
                 None => {
                     Verdict::Errored { err: "invalid_request".into(), description: "the SET is not a string".into() }
