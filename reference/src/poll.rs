@@ -111,21 +111,7 @@ fn parse(body: &[u8]) -> Result<Poll, String> {
     if let Some(now) = obj.get("returnImmediately") {
         poll.return_immediately = now.as_bool().ok_or("`returnImmediately` is not a boolean")?;
     }
-    if let Some(ack) = obj.get("ack") {
-        let ack = ack.as_array().ok_or("`ack` is not an array")?;
-        for jti in ack {
-            poll.ack.push(jti.as_str().ok_or("`ack` holds a non-string")?.to_owned());
-        }
-    }
-    if let Some(errs) = obj.get("setErrs") {
-        let errs = errs.as_object().ok_or("`setErrs` is not an object")?;
-        for (jti, entry) in errs {
-            if !entry.is_object() {
-                return Err(format!("`setErrs` member {jti:?} is not an object"));
-            }
-            poll.set_errs.push(jti.clone());
-        }
-    }
+    (poll.ack, poll.set_errs) = crate::pushpull::parse_answers(&obj)?;
     Ok(poll)
 }
 

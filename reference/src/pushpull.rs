@@ -186,27 +186,36 @@ pub(crate) fn parse(body: &[u8]) -> Result<Request, String> {
             request.sets.push((key.clone(), token.to_owned()));
         }
     }
-    if let Some(ack) = obj.get("ack") {
-        let ack = ack.as_array().ok_or("`ack` is not an array")?;
-        for jti in ack {
-            request.ack.push(jti.as_str().ok_or("`ack` holds a non-string")?.to_owned());
-        }
-    }
-    if let Some(errs) = obj.get("setErrs") {
-        let errs = errs.as_object().ok_or("`setErrs` is not an object")?;
-        for (jti, entry) in errs {
-            if !entry.is_object() {
-                return Err(format!("`setErrs` member {jti:?} is not an object"));
-            }
-            request.set_errs.push(jti.clone());
-        }
-    }
+    (request.ack, request.set_errs) = parse_answers(&obj)?;
     if let Some(max) = obj.get("maxResponseEvents") {
         // AMB-06: only non-negative integers are given a meaning here.
         let max = max.as_u64().ok_or("`maxResponseEvents` is not a non-negative integer")?;
         request.max_response_events = Some(usize::try_from(max).unwrap_or(usize::MAX));
     }
     Ok(request)
+}
+
+/// The jtis a message acknowledges (`ack`) and reports (`setErrs`), type-checked
+/// (pushpull §5, RFC 8936 §2.2).
+pub(crate) fn parse_answers(obj: &Map<String, Value>) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut acked = Vec::new();
+    if let Some(ack) = obj.get("ack") {
+        let ack = ack.as_array().ok_or("`ack` is not an array")?;
+        for jti in ack {
+            acked.push(jti.as_str().ok_or("`ack` holds a non-string")?.to_owned());
+        }
+    }
+    let mut errored = Vec::new();
+    if let Some(errs) = obj.get("setErrs") {
+        let errs = errs.as_object().ok_or("`setErrs` is not an object")?;
+        for (jti, entry) in errs {
+            if !entry.is_object() {
+                return Err(format!("`setErrs` member {jti:?} is not an object"));
+            }
+            errored.push(jti.clone());
+        }
+    }
+    Ok((acked, errored))
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {

@@ -172,7 +172,7 @@ struct PairArgs {
     /// Make the embedded responder break one rule.
     #[arg(long)]
     fault_responder: Option<String>,
-    /// Folder for reports (run.json).
+    /// Folder for the reports (run.json, report.html, junit.xml, summary.md).
     #[arg(long, default_value = "setconform-report")]
     out: PathBuf,
 }
