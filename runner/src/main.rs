@@ -396,7 +396,10 @@ fn coverage(suite: Option<PathBuf>) -> i32 {
     for r in catalogue.requirements.values() {
         let tested_by: Vec<&str> =
             catalogue.scenarios.iter().filter(|s| s.requirements.contains(&r.id)).map(|s| s.id.as_str()).collect();
+        let every_set = setconform::set::judged_on_every_set(&r.id);
         let what = match (tested_by.is_empty(), r.why.as_deref()) {
+            (true, _) if every_set => "every SET the SUT sends, in every scenario".to_owned(),
+            (false, _) if every_set => format!("every SET the SUT sends; also {}", tested_by.join(", ")),
             (false, _) => tested_by.join(", "),
             (true, Some(why)) => format!("no scenario: not observable from outside: {why}"),
             (true, None) => "no scenario".to_owned(),

@@ -500,7 +500,9 @@ fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> 
 /// The requirements of the specs `profiles` test that no scenario tests, with
 /// the reason where the catalogue gives one (N/A: nothing judged them).
 fn untested(catalogue: &Catalogue, profiles: &[String]) -> Vec<RequirementResult> {
-    let cited = |r: &crate::catalogue::Requirement| catalogue.scenarios.iter().any(|s| s.requirements.contains(&r.id));
+    let cited = |r: &crate::catalogue::Requirement| {
+        catalogue.scenarios.iter().any(|s| s.requirements.contains(&r.id)) || crate::set::judged_on_every_set(&r.id)
+    };
     let specs: std::collections::BTreeSet<&str> = catalogue
         .scenarios
         .iter()

@@ -216,10 +216,13 @@ impl Catalogue {
         }
     }
 
-    /// Requirements cited by at least one scenario, and those cited by none.
+    /// Requirements a scenario tests (cited by one, or judged on every SET a SUT
+    /// sends), and those none does.
     pub fn coverage(&self) -> (Vec<&Requirement>, Vec<&Requirement>) {
         let cited: HashSet<&str> =
             self.scenarios.iter().flat_map(|s| s.requirements.iter().map(String::as_str)).collect();
-        self.requirements.values().partition(|r| cited.contains(r.id.as_str()))
+        self.requirements
+            .values()
+            .partition(|r| cited.contains(r.id.as_str()) || crate::set::judged_on_every_set(&r.id))
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The RFC 8417 rules judged on every SET a SUT sends, and where in the SET
 /// each one looks (a JSON pointer into the claims, or into the JOSE header).
-const RULES: [(&str, &str); 14] = [
+pub(crate) const RULES: [(&str, &str); 14] = [
     ("SET-001", "(token)"),
     ("SET-002", "/events"),
     ("SET-003", "/events"),

@@ -10,6 +10,11 @@ mod websocket;
 
 pub use context::RunEnv;
 
+/// The RFC 8417 rules judged on every SET a SUT sends.
+pub fn content_rules() -> impl Iterator<Item = &'static str> {
+    content::RULES.iter().map(|(id, _)| *id)
+}
+
 use crate::catalogue::{Action, EndpointCert, Scenario};
 use crate::endpoint::Transport;
 use context::{Context, StepFailure};

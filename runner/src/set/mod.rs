@@ -35,6 +35,12 @@ pub fn jti_of(token: &str) -> Option<String> {
     decode_claims(token)?.get("jti")?.as_str().map(str::to_owned)
 }
 
+/// Whether the rule is judged on every SET a SUT sends, in every scenario
+/// (RFC 8417's, and those of the content profiles): covered without a scenario naming it.
+pub fn judged_on_every_set(id: &str) -> bool {
+    crate::engine::content_rules().any(|r| r == id) || profile::RULES.contains(&id)
+}
+
 /// The JOSE header of a compact JWS (its first part), read without validating anything.
 pub fn decode_header(part: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     inspect::decode_object(part)

@@ -54,6 +54,44 @@ fn broken(req: &'static str, at: impl Into<String>, problem: impl Into<String>) 
     ProfileFinding { req, at: at.into(), problem: Some(problem.into()) }
 }
 
+/// Every rule [`judge`] can name, under any profile.
+pub const RULES: [&str; 34] = [
+    "SSF-SET-001",
+    "SSF-SET-002",
+    "SSF-SET-003",
+    "SSF-SET-005",
+    "SSF-SET-007",
+    "SSF-SET-008",
+    "SSF-IOP-005",
+    "SSF-IOP-006",
+    "SSF-IOP-007",
+    "SUBID-001",
+    "SUBID-002",
+    "SUBID-003",
+    "SUBID-004",
+    "SUBID-005",
+    "SUBID-006",
+    "SUBID-007",
+    "SUBID-008",
+    "SUBID-009",
+    "SUBID-010",
+    "SUBID-013",
+    "SUBID-015",
+    "SUBID-016",
+    "SUBID-017",
+    "CAEP-001",
+    "CAEP-002",
+    "CAEP-003",
+    "CAEP-004",
+    "CAEP-005",
+    "CAEP-006",
+    "CAEP-007",
+    "CAEP-009",
+    "CAEP-010",
+    "CAEP-011",
+    "CAEP-013",
+];
+
 const CAEP_BASE: &str = "https://schemas.openid.net/secevent/caep/event-type/";
 
 /// The rules of `profile` beyond RFC 8417 that apply to this SET, each kept or broken.
@@ -254,6 +292,7 @@ mod tests {
     }
 
     fn broken_rules(f: &[ProfileFinding]) -> Vec<&'static str> {
+        assert!(f.iter().all(|f| RULES.contains(&f.req)), "every rule judged is listed in RULES: {f:?}");
         f.iter().filter(|f| f.problem.is_some()).map(|f| f.req).collect()
     }
 
