@@ -500,21 +500,34 @@ fn reacked(ctx: &Context<'_>) -> (String, Outcome) {
 /// Every `err` the SUT reported in `setErrs` is a registered code (RFC 8936 §2.6, RFC 8935 §7.1).
 fn set_errs_registered(ctx: &Context<'_>) -> (String, Outcome) {
     let exp = "every setErrs `err` a code of the RFC 8935 §7.1 registry".to_owned();
+    let registered =
+        |entry: &Value| entry.get("err").and_then(Value::as_str).is_some_and(|c| REGISTERED_ERR_CODES.contains(&c));
+    let shown = |jti: &str, entry: &Value| format!("{jti}: err {}", entry.get("err").unwrap_or(&Value::Null));
+    every_set_err(ctx, exp, registered, shown, "all registered")
+}
+
+/// Judges every setErrs entry the SUT gave with `keeps`; failing entries are
+/// shown with `shown`, and a pass says `all_kept`.
+fn every_set_err(
+    ctx: &Context<'_>,
+    exp: String,
+    keeps: impl Fn(&Value) -> bool,
+    shown: impl Fn(&str, &Value) -> String,
+    all_kept: &str,
+) -> (String, Outcome) {
     if ctx.sut_errs.is_empty() {
         return (exp, Err("no setErrs entries were received".into()));
     }
-    let strange: Vec<String> = ctx
+    let failing: Vec<String> = ctx
         .sut_errs
         .iter()
-        .filter(|(_, (_, entry))| {
-            !entry.get("err").and_then(Value::as_str).is_some_and(|c| REGISTERED_ERR_CODES.contains(&c))
-        })
-        .map(|(jti, (_, entry))| format!("{jti}: err {}", entry.get("err").unwrap_or(&Value::Null)))
+        .filter(|(_, (_, entry))| !keeps(entry))
+        .map(|(jti, (_, entry))| shown(jti, entry))
         .collect();
-    if strange.is_empty() {
-        (exp, Ok(format!("{} entries, all registered", ctx.sut_errs.len())))
+    if failing.is_empty() {
+        (exp, Ok(format!("{} entries, {all_kept}", ctx.sut_errs.len())))
     } else {
-        (exp, Err(list(strange.into_iter())))
+        (exp, Err(list(failing.into_iter())))
     }
 }
 
@@ -777,20 +790,8 @@ fn answered(ctx: &Context<'_>, sel: Selector, want: Answer) -> (String, Outcome)
 
 fn set_errs_have(ctx: &Context<'_>, member: &str) -> (String, Outcome) {
     let exp = format!("every setErrs entry has a string `{member}`");
-    if ctx.sut_errs.is_empty() {
-        return (exp, Err("no setErrs entries were received".into()));
-    }
-    let missing: Vec<String> = ctx
-        .sut_errs
-        .iter()
-        .filter(|(_, (_, entry))| !entry.get(member).is_some_and(Value::is_string))
-        .map(|(jti, (_, entry))| format!("{jti}: {entry}"))
-        .collect();
-    if missing.is_empty() {
-        (exp, Ok(format!("{} entries, all with `{member}`", ctx.sut_errs.len())))
-    } else {
-        (exp, Err(list(missing.into_iter())))
-    }
+    let has = |entry: &Value| entry.get(member).is_some_and(Value::is_string);
+    every_set_err(ctx, exp, has, |jti, entry| format!("{jti}: {entry}"), &format!("all with `{member}`"))
 }
 
 fn acks_known(ctx: &Context<'_>) -> (String, Outcome) {

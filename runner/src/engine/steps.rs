@@ -360,24 +360,23 @@ fn is_empty_batch(body: &[u8]) -> bool {
 
 /// A multi-SET push recipient's answer (§4.4): `ack` always present, and no SETs.
 fn recipient_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
-    let mut object = match serde_json::from_slice::<Value>(&body_bytes(ctx, spec)) {
-        Ok(Value::Object(o)) => o,
-        _ => Map::new(),
-    };
-    object.remove("sets");
-    object.entry("ack").or_insert_with(|| json!([]));
-    Value::Object(object).to_string().into_bytes()
+    answer_with(ctx, spec, &["sets"], ("ack", json!([])))
 }
 
 /// A poll response (RFC 8936 §2.3): `sets` always present, no acknowledgements.
 fn poll_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    answer_with(ctx, spec, &["ack", "setErrs"], ("sets", json!({})))
+}
+
+/// The object a step describes, without the members this binding's answers
+/// never carry and with the one they always carry.
+fn answer_with(ctx: &mut Context<'_>, spec: &BodySpec, never: &[&str], always: (&str, Value)) -> Vec<u8> {
     let mut object = match serde_json::from_slice::<Value>(&body_bytes(ctx, spec)) {
         Ok(Value::Object(o)) => o,
         _ => Map::new(),
     };
-    object.remove("ack");
-    object.remove("setErrs");
-    object.entry("sets").or_insert_with(|| json!({}));
+    object.retain(|k, _| !never.contains(&k.as_str()));
+    object.entry(always.0).or_insert(always.1);
     Value::Object(object).to_string().into_bytes()
 }
 
