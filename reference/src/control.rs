@@ -10,6 +10,7 @@
 
 use crate::initiator::{self, Reason};
 use crate::jose::{self, Trust};
+use crate::key_refresh::KeySource;
 use crate::keys;
 use crate::peers::{Binding, Endpoint, Verdict};
 use crate::poll_receiver;
@@ -17,7 +18,7 @@ use crate::pushpull;
 use crate::server::App;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
@@ -43,9 +44,13 @@ pub struct NewPeer {
     /// Bearer token to present at that endpoint.
     #[serde(default)]
     endpoint_token: Option<String>,
-    /// PEM CA certificate(s) the endpoint's certificate chains to.
+    /// PEM CA certificate(s) the certificates of the peer's endpoint and `jwks_uri` chain to.
     #[serde(default)]
     endpoint_ca: Option<String>,
+    /// Where the peer publishes its keys (SSF §7.1): fetched again when one of its
+    /// SETs names a key id the reference does not hold.
+    #[serde(default)]
+    jwks_uri: Option<String>,
     /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
     /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935); `msp`:
     /// batches of SETs (multi-SET push); `poll` (RFC 8936): without an endpoint the
@@ -55,7 +60,7 @@ pub struct NewPeer {
     binding: Option<String>,
 }
 
-pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> Response {
+pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req): Json<NewPeer>) -> Response {
     let trust =
         Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
     let trust_anything = app.fault == Some(crate::fault::Fault::TrustAnyCertificate);
@@ -76,6 +81,7 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
+    let key_source = req.jwks_uri.map(|uri| KeySource::new(uri, client.clone()));
     let endpoint = req.endpoint.map(|url| Endpoint {
         url,
         token: req.endpoint_token,
@@ -85,19 +91,24 @@ pub async fn register(State(app): State<Arc<App>>, Json(req): Json<NewPeer>) -> 
     });
     let role = endpoint.as_ref().map(|e| e.binding);
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
+    app.peers.with_id(&peer, |p| p.key_source = key_source);
     match role {
         // RFC 8936: a recipient polls on its own, from the start.
         Some(Binding::Poll) => poll_receiver::start(app.clone(), peer.clone()),
         Some(_) => initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval),
         None => {}
     }
-    let body = json!({
+    let mut body = json!({
         "peer": peer,
         "token": token,
         "issuer": jose::ISSUER,
         "audience": OWN_AUDIENCE,
         "jwks": keys::keys().jwks,
     });
+    // SSF §7.1: where its keys live, on the address the peer reached it at.
+    if let Some(host) = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()) {
+        body["jwks_uri"] = json!(format!("https://{host}/jwks.json"));
+    }
     (StatusCode::CREATED, Json(body)).into_response()
 }
 

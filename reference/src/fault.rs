@@ -108,10 +108,16 @@ pub enum Fault {
     SetBadSubject,
     SetEs256UnderInterop,
     SetUnlistedSubjectFormat,
+    NoJwksRefetch,
+    SetSubjectInNewEvent,
+    SetSubIdMismatch,
+    SetsForeignIss,
+    AcceptForeignIssuer,
+    NoPushReceiver,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 103] = [
+    pub const ALL: [Fault; 109] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -215,6 +221,12 @@ impl Fault {
         Fault::SetBadSubject,
         Fault::SetEs256UnderInterop,
         Fault::SetUnlistedSubjectFormat,
+        Fault::NoJwksRefetch,
+        Fault::SetSubjectInNewEvent,
+        Fault::SetSubIdMismatch,
+        Fault::SetsForeignIss,
+        Fault::AcceptForeignIssuer,
+        Fault::NoPushReceiver,
     ];
 
     /// The name used on the command line.
@@ -253,10 +265,16 @@ impl Fault {
             | Fault::SetNoSubId
             | Fault::SetNoTxn
             | Fault::SetBadSubject
-            | Fault::SetsWithExp => SetProfile::Ssf,
-            Fault::SetTwoEvents | Fault::SetEs256UnderInterop | Fault::SetUnlistedSubjectFormat => {
-                SetProfile::CaepInterop
-            }
+            | Fault::SetsWithExp
+            | Fault::NoJwksRefetch
+            | Fault::SetSubjectInNewEvent
+            | Fault::SetSubIdMismatch
+            | Fault::SetsForeignIss
+            | Fault::AcceptForeignIssuer => SetProfile::Ssf,
+            Fault::SetTwoEvents
+            | Fault::SetEs256UnderInterop
+            | Fault::SetUnlistedSubjectFormat
+            | Fault::NoPushReceiver => SetProfile::CaepInterop,
             _ => SetProfile::Rfc8417,
         }
     }
@@ -671,6 +689,34 @@ impl Fault {
                 "set-unlisted-subject-format",
                 &["SSF-IOP-005"],
                 "under the CAEP interop profile, names subjects in the account format, not email, iss_sub or opaque",
+            ),
+            Fault::NoJwksRefetch => (
+                "no-jwks-refetch",
+                &["SSF-SET-012"],
+                "as receiver on any binding, keeps the keys a peer gave at registration and never fetches its jwks_uri",
+            ),
+            Fault::SetSubjectInNewEvent => (
+                "set-subject-in-new-event",
+                &["SSF-SET-006"],
+                "sends an event type of its own, newer than CAEP and RISC, that names its subject in `subject`",
+            ),
+            Fault::SetSubIdMismatch => (
+                "set-sub-id-mismatch",
+                &["SSF-SET-002", "SUBID-011"],
+                "puts a `sub` claim that names another subject than its iss_sub `sub_id`",
+            ),
+            Fault::SetsForeignIss => (
+                "sets-foreign-iss",
+                &["SET-010", "SSF-SET-004"],
+                "puts another issuer than its own in the `iss` of its SETs",
+            ),
+            Fault::NoPushReceiver => {
+                ("no-push-receiver", &["SSF-IOP-004"], "takes SETs by poll only: its push endpoint answers 404")
+            }
+            Fault::AcceptForeignIssuer => (
+                "accept-foreign-issuer",
+                &["SSF-SET-004"],
+                "as receiver on any binding, accepts SETs whose `iss` is not the peer's issuer",
             ),
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::fault::Fault;
 use crate::jose;
+use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::{Binding, Outgoing, Peer, Verdict};
 use crate::server::App;
 use crate::set_profile::SetProfile;
@@ -56,6 +57,9 @@ pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
         return;
     };
     let answer = send(&prepared, fault).await;
+    if let Answer::Ok(Value::Object(object)) = &answer {
+        learn_keys(app, Who::Id(peer_id), set_tokens(object)).await;
+    }
     app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, fault, app.set_profile));
 }
 

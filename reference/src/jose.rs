@@ -14,6 +14,11 @@ use std::str::FromStr;
 const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
 /// Second event type, put into `events` by the `set-two-events` fault.
 const SECOND_EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-established";
+/// An event type of the reference's own, defined after CAEP and RISC: put into
+/// `events` by the `set-subject-in-new-event` fault.
+const NEW_EVENT_TYPE: &str = "https://reference.setconform.invalid/event-type/account-note";
+/// Issuer named by the `sets-foreign-iss` fault.
+const FOREIGN_ISSUER: &str = "https://someone-else.setconform.invalid/";
 /// Domain of the email subjects in SSF SETs (RFC 2606: never resolves).
 const SUBJECT_DOMAIN: &str = "reference.setconform.invalid";
 
@@ -56,7 +61,8 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     };
 
     let mut claims = Map::new();
-    claims.insert("iss".into(), json!(ISSUER));
+    let iss = if fault == Some(Fault::SetsForeignIss) { FOREIGN_ISSUER } else { ISSUER };
+    claims.insert("iss".into(), json!(iss));
     match fault {
         Some(Fault::SetsWithoutIat) => {}
         // Milliseconds where RFC 7519 §2 wants seconds.
@@ -72,8 +78,15 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     if fault == Some(Fault::SetsWithExp) {
         claims.insert("exp".into(), json!(iat + 3600));
     }
-    if fault == Some(Fault::SetSubPresent) {
-        claims.insert("sub".into(), json!(format!("user-{jti}")));
+    match fault {
+        Some(Fault::SetSubPresent) => {
+            claims.insert("sub".into(), json!(format!("user-{jti}")));
+        }
+        // RFC 9493 §4.1: sub and sub_id must name one subject; these differ.
+        Some(Fault::SetSubIdMismatch) => {
+            claims.insert("sub".into(), json!(format!("someone-else-{jti}")));
+        }
+        _ => {}
     }
     if fault == Some(Fault::JtiReusedNewContent) {
         // Every SET says something new, so a reused jti never looks like a redelivery.
@@ -91,6 +104,9 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
             Some(Fault::SetUnlistedSubjectFormat) => {
                 json!({ "format": "account", "uri": format!("acct:user-{jti}@{SUBJECT_DOMAIN}") })
             }
+            Some(Fault::SetSubIdMismatch) => {
+                json!({ "format": "iss_sub", "iss": ISSUER, "sub": format!("user-{jti}") })
+            }
             _ => json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") }),
         };
         claims.insert("sub_id".into(), sub_id);
@@ -105,7 +121,13 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
             })
         };
         let mut events = Map::new();
-        events.insert(EVENT_TYPE.into(), payload);
+        if fault == Some(Fault::SetSubjectInNewEvent) {
+            // SSF §3.1.2: only CAEP and RISC events may carry `subject`; a newer type must not.
+            let subject = json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") });
+            events.insert(NEW_EVENT_TYPE.into(), json!({ "subject": subject, "note": "reviewed" }));
+        } else {
+            events.insert(EVENT_TYPE.into(), payload);
+        }
         if fault == Some(Fault::SetTwoEvents) {
             events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": iat }));
         }
@@ -160,7 +182,7 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
 
     match claims.get("iss").and_then(Value::as_str) {
         None => return Err(reject("invalid_issuer", "iss is missing")),
-        Some(iss) if iss != trust.peer_issuer => {
+        Some(iss) if iss != trust.peer_issuer && trust.fault != Some(Fault::AcceptForeignIssuer) => {
             return Err(reject("invalid_issuer", "iss is not the expected issuer"));
         }
         Some(_) => {}
@@ -247,6 +269,11 @@ fn audience_matches(aud: Option<&Value>, expected: &str) -> bool {
 pub fn jti_of(token: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
     decode_json(payload)?.get("jti")?.as_str().map(str::to_owned)
+}
+
+/// The `kid` a SET's JOSE header names, if any.
+pub fn kid_of(token: &str) -> Option<String> {
+    decode_json(token.split('.').next()?)?.get("kid")?.as_str().map(str::to_owned)
 }
 
 fn decode_json(part: &str) -> Option<Value> {

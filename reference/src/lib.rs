@@ -14,6 +14,7 @@ mod control;
 mod fault;
 mod initiator;
 mod jose;
+mod key_refresh;
 mod keys;
 mod msp;
 mod msp_transmitter;

@@ -4,6 +4,7 @@
 //! refuses as a whole.
 
 use crate::fault::Fault;
+use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::{self, bearer};
 use crate::server::App;
 use axum::body::Bytes;
@@ -61,6 +62,7 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         Ok(r) => r,
         Err(why) => return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
     };
+    learn_keys(&app, Who::Token(&token), request.tokens()).await;
     let outcome = app.peers.with_token(&token, |peer| pushpull::exchange(peer, request, fault));
     let Some(Ok(Value::Object(mut object))) = outcome else {
         return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", "the batch could not be taken");

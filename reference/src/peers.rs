@@ -66,6 +66,8 @@ pub struct Peer {
     pub push_halted: bool,
     /// Signalled whenever SETs are queued for the peer, to wake a held poll (RFC 8936 §2.5).
     pub arrivals: watch::Sender<()>,
+    /// Where the peer publishes its keys, when it said (SSF §7.1 `jwks_uri`).
+    pub key_source: Option<crate::key_refresh::KeySource>,
     minted: u64,
 }
 
@@ -112,6 +114,7 @@ impl Peers {
             owed: Vec::new(),
             push_halted: false,
             arrivals: watch::Sender::new(()),
+            key_source: None,
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);

@@ -6,6 +6,7 @@
 
 use crate::fault::Fault;
 use crate::jose;
+use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::{Endpoint, Peer, Verdict};
 use crate::server::App;
 use reqwest::header;
@@ -87,6 +88,7 @@ async fn run(app: &Arc<App>, peer_id: &str) {
             Outcome::Answered(object) => {
                 backoff = FIRST_BACKOFF;
                 unreachable = 0;
+                learn_keys(app, Who::Id(peer_id), set_tokens(&object)).await;
                 let more = app.peers.with_id(peer_id, |p| absorb(p, &object, fault)).unwrap_or(false);
                 let owes = app.peers.with_id(peer_id, |p| !p.owed.is_empty()).unwrap_or(false);
                 // §2.3: moreAvailable, verdicts to hand over, or a long poll to follow

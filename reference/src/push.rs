@@ -3,6 +3,7 @@
 
 use crate::fault::Fault;
 use crate::jose::{self, Rejection};
+use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::bearer;
 use crate::server::App;
 use axum::body::Bytes;
@@ -17,6 +18,9 @@ pub const SET_MEDIA_TYPE: &str = "application/secevent+jwt";
 
 pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let fault = app.fault;
+    if fault == Some(Fault::NoPushReceiver) {
+        return (StatusCode::NOT_FOUND, "no push endpoint here").into_response();
+    }
     // RFC 8935 §2.3: HTTP-level errors keep their HTTP status.
     if method != Method::POST {
         let mut resp = error(fault, StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
@@ -45,6 +49,7 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     };
     let set = token_text.trim();
     let jti = jose::jti_of(set).unwrap_or_default();
+    learn_keys(&app, Who::Token(&token), [set]).await;
     let verdict = app.peers.with_token(&token, |peer| {
         let seen = peer.received.contains_key(&jti);
         let judged = jose::validate(&jti, set, &peer.trust);

@@ -3,6 +3,7 @@
 
 use crate::fault::Fault;
 use crate::jose;
+use crate::key_refresh::{Who, learn_keys};
 use crate::peers::{Outgoing, Peer, Verdict};
 use crate::server::App;
 use crate::set_profile::SetProfile;
@@ -30,6 +31,11 @@ impl Request {
     /// A request that carries nothing: what an unprompted message answers.
     pub(crate) fn empty() -> Request {
         Request { sets: vec![], ack: vec![], set_errs: vec![], max_response_events: None }
+    }
+
+    /// The SETs the request carries, in their compact form.
+    pub(crate) fn tokens(&self) -> impl Iterator<Item = &str> {
+        self.sets.iter().map(|(_, token)| token.as_str())
     }
 }
 
@@ -60,6 +66,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: Header
         }
         Err(why) => return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
     };
+    learn_keys(&app, Who::Token(&token), request.tokens()).await;
     let outcome = app
         .peers
         .with_token(&token, |peer| exchange(peer, request, fault))

@@ -7,6 +7,7 @@
 
 use crate::fault::Fault;
 use crate::initiator::{self, Reason};
+use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::Endpoint;
 use crate::server::App;
 use base64::Engine;
@@ -109,6 +110,9 @@ async fn session(app: Arc<App>, peer_id: String, mut socket: Socket, mut kicks: 
                     let _ = tokio::time::timeout(SEND_TIMEOUT, socket.close(Some(close))).await;
                     break;
                 };
+                if let Value::Object(members) = &object {
+                    learn_keys(&app, Who::Id(&peer_id), set_tokens(members)).await;
+                }
                 app.peers.with_id(&peer_id, |p| initiator::absorb_object(p, &object, fault, app.set_profile));
                 if !send(&app, &peer_id, &mut socket, Reason::Retry).await {
                     break;

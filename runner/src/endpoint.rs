@@ -153,6 +153,12 @@ impl HarnessEndpoint {
     }
 }
 
+/// Serves `listener` over TLS with the harness's certificate (chained to `HARNESS_CA`).
+pub(crate) fn harness_tls_listener(listener: TcpListener) -> std::io::Result<setconform_reference::tls::TlsListener> {
+    let config = setconform_reference::tls::server_config(TLS_CHAIN, TLS_KEY)?;
+    setconform_reference::tls::TlsListener::new(listener, config, false)
+}
+
 async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
     let (mut parts, body) = request.into_parts();
     let upgrade = parts.method == Method::GET

@@ -11,6 +11,7 @@ pub mod catalogue;
 mod embedded;
 pub mod endpoint;
 pub mod engine;
+pub mod key_server;
 pub mod output;
 pub mod pair;
 pub mod plan;

@@ -121,13 +121,23 @@ pub async fn run(
         issuer: initiator.harness_issuer.clone(),
         audience: initiator.harness_audience.clone(),
         jwks: HarnessKeys::get().jwks().clone(),
+        jwks_uri: None,
     };
     let scout = register(&mut conv, wire, responder, "responder", &harness, None).await?;
-    let as_responder =
-        HarnessIdentity { issuer: scout.issuer.clone(), audience: scout.audience.clone(), jwks: scout.jwks };
+    let as_responder = HarnessIdentity {
+        issuer: scout.issuer.clone(),
+        audience: scout.audience.clone(),
+        jwks: scout.jwks,
+        jwks_uri: None,
+    };
     let endpoint = Some((relay.url.clone(), relay_token));
     let a = register(&mut conv, wire, initiator, "initiator", &as_responder, endpoint).await?;
-    let as_initiator = HarnessIdentity { issuer: a.issuer.clone(), audience: a.audience.clone(), jwks: a.jwks.clone() };
+    let as_initiator = HarnessIdentity {
+        issuer: a.issuer.clone(),
+        audience: a.audience.clone(),
+        jwks: a.jwks.clone(),
+        jwks_uri: None,
+    };
     let b = register(&mut conv, wire, responder, "responder", &as_initiator, None).await?;
     let Some(responder_url) = responder.pushpull_endpoint.clone() else {
         return Err(setup_error("responder", "its configuration names no pushpull endpoint"));
@@ -138,10 +148,18 @@ pub async fn run(
     act(&mut conv, wire, initiator, "initiator", TriggerAction::Queue { peer: a.peer.clone(), count: SETS_PER_SIDE })
         .await?;
 
-    let trust_a =
-        SetTrust { issuer: Some(a.issuer.clone()), audience: Some(b.audience.clone()), jwks: Some(a.jwks.clone()) };
-    let trust_b =
-        SetTrust { issuer: Some(b.issuer.clone()), audience: Some(a.audience.clone()), jwks: Some(b.jwks.clone()) };
+    let trust_a = SetTrust {
+        issuer: Some(a.issuer.clone()),
+        audience: Some(b.audience.clone()),
+        jwks: Some(a.jwks.clone()),
+        jwks_uri: None,
+    };
+    let trust_b = SetTrust {
+        issuer: Some(b.issuer.clone()),
+        audience: Some(a.audience.clone()),
+        jwks: Some(b.jwks.clone()),
+        jwks_uri: None,
+    };
     let mut stalled = None;
     for round in 1..=MAX_ROUNDS {
         if round > 1 {

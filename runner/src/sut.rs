@@ -103,6 +103,8 @@ struct SetsSection {
     audience: Option<String>,
     #[serde(default)]
     jwks_file: Option<String>,
+    #[serde(default)]
+    jwks_uri: Option<String>,
 }
 #[derive(Debug, Deserialize)]
 struct HarnessSection {
@@ -331,7 +333,13 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             None
         }
     });
-    let sets = raw.sets.unwrap_or(SetsSection { profile: None, issuer: None, audience: None, jwks_file: None });
+    let sets = raw.sets.unwrap_or(SetsSection {
+        profile: None,
+        issuer: None,
+        audience: None,
+        jwks_file: None,
+        jwks_uri: None,
+    });
     let set_profile = match sets.profile.as_deref() {
         None => crate::set::SetProfile::default(),
         Some(name) => crate::set::SetProfile::from_name(name).unwrap_or_else(|| {
@@ -442,7 +450,12 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             (_, _, Some(_)) => Some(TriggerConfig::Manual),
             _ => None,
         }),
-        sut_sets: SetTrust { issuer: sets.issuer, audience: Some(harness_audience.clone()), jwks },
+        sut_sets: SetTrust {
+            issuer: sets.issuer,
+            audience: Some(harness_audience.clone()),
+            jwks,
+            jwks_uri: sets.jwks_uri,
+        },
         sut_audience: sets.audience,
         harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
         harness_audience,

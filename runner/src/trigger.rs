@@ -41,6 +41,8 @@ pub struct HarnessIdentity {
     pub issuer: String,
     pub audience: String,
     pub jwks: JwkSet,
+    /// Where the harness publishes its keys (SSF §7.1), when it serves them.
+    pub jwks_uri: Option<String>,
 }
 
 /// The SUT's answer to a registration. Only `peer` is required.
@@ -55,6 +57,9 @@ pub struct Registration {
     pub audience: Option<String>,
     #[serde(default)]
     pub jwks: Option<JwkSet>,
+    /// Where the SUT publishes its keys (SSF §7.1).
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
 }
 
 /// One thing the harness asks of the SUT.
@@ -77,12 +82,19 @@ impl TriggerAction {
             "jwks": identity.jwks,
             "binding": binding,
         });
+        let mut harness_urls = Vec::new();
+        if let Some(uri) = &identity.jwks_uri {
+            body["jwks_uri"] = json!(uri);
+            harness_urls.push(uri.clone());
+        }
         if let Some((url, token)) = endpoint {
-            if url.starts_with("https://") {
-                body["endpoint_ca"] = json!(crate::endpoint::HARNESS_CA);
-            }
             body["endpoint"] = json!(url);
             body["endpoint_token"] = json!(token);
+            harness_urls.push(url);
+        }
+        // The CA that the harness's HTTPS URLs (endpoint, jwks_uri) chain to.
+        if harness_urls.iter().any(|u| u.starts_with("https://")) {
+            body["endpoint_ca"] = json!(crate::endpoint::HARNESS_CA);
         }
         TriggerAction::Register { body }
     }
@@ -140,9 +152,10 @@ impl TriggerAction {
     pub fn instructions(&self, scenario: &str) -> String {
         match self {
             TriggerAction::Register { body } => format!(
-                "[{scenario}] configure the SUT for the harness: issuer {}, audience {}, keys in harness-jwks.json{}",
+                "[{scenario}] configure the SUT for the harness: issuer {}, audience {}, keys in harness-jwks.json{}{}",
                 body["issuer"],
                 body["audience"],
+                body.get("jwks_uri").map(|u| format!(" and at {u}")).unwrap_or_default(),
                 body.get("endpoint").map(|e| format!(", endpoint {e}")).unwrap_or_default()
             ),
             TriggerAction::Queue { count, .. } => {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use setconform_reference::Fault;
 use setconform_reports::Verdict;
 use std::path::{Path, PathBuf};
 
@@ -80,4 +81,32 @@ fn a_separate_websocket_url_is_reported_as_info() {
     assert_eq!(info[0].requirement, "PP-WS-001");
     assert_eq!(info[0].ambiguity.as_deref(), Some("AMB-01"));
     assert!(info[0].actual.contains("a separate URL, wss://localhost:"), "{}", info[0].actual);
+}
+
+/// SSF §7.1: a SET naming a key id that the configured keys lack sends the harness
+/// to the SUT's jwks_uri (from its registration) once per key id; with the keys
+/// found there the signature verifies, and a kid found nowhere still fails SET-001.
+#[test]
+fn a_kid_missing_from_the_configured_keys_is_looked_up_at_the_suts_jwks_uri() {
+    let stale = common::scratch("stale-jwks").join("stale-jwks.json");
+    std::fs::write(&stale, r#"{ "keys": [] }"#).unwrap();
+    let jwks_fetches = |s: &setconform_reports::ScenarioResult| {
+        s.transcript.iter().filter(|x| x.request.url.ends_with("/jwks.json")).count()
+    };
+    for (fault, expected) in [(None, Verdict::Pass), (Some(Fault::SignWithUnknownKey), Verdict::Fail)] {
+        let port = common::standalone_reference_with(fault);
+        let sut = example_sut(port, |t| format!("{t}\nsets:\n  jwks_file: {}\n", stale.display()));
+        let mut req = common::request(Some(sut), None, Some(9));
+        req.profiles = vec!["push-transmitter".into()];
+        let (run, _) = common::execute(req);
+        // Content is judged in every scenario in which the SUT sent SETs.
+        let emitting: Vec<_> =
+            run.scenarios.iter().filter(|s| s.expectations.iter().any(|e| e.requirement == "SET-001")).collect();
+        assert!(!emitting.is_empty());
+        for s in emitting {
+            assert_eq!(jwks_fetches(s), 1, "{}: one fetch for the one unknown kid", s.id);
+            let set_001 = s.expectations.iter().find(|e| e.requirement == "SET-001").unwrap();
+            assert_eq!(set_001.verdict, expected, "{fault:?} {}: {}", s.id, set_001.actual);
+        }
+    }
 }

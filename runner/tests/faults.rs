@@ -132,6 +132,9 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::SetBadSubject,
         Fault::SetEs256UnderInterop,
         Fault::SetUnlistedSubjectFormat,
+        Fault::SetSubjectInNewEvent,
+        Fault::SetSubIdMismatch,
+        Fault::SetsForeignIss,
     ];
     let content = |r: &&&str| ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-"].iter().any(|p| r.starts_with(p));
     let mut missed = Vec::new();

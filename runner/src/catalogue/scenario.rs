@@ -340,6 +340,9 @@ pub enum SetKind {
     UnknownEventType,
     /// Valid, with `typ: application/secevent+jwt`, the long form (AMB-25).
     LongTyp,
+    /// Valid, signed with the harness's next key, which its JWKS URL publishes
+    /// from the moment this SET is minted (SSF-SET-012).
+    RotatedKey,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -452,6 +455,7 @@ pub enum Check {
     FirstPollBare(bool),
     Reacked(bool),
     SetErrsRegistered(bool),
+    JwksRefetched(bool),
 }
 
 /// Bounds on how long the SUT took to come back.

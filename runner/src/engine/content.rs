@@ -41,6 +41,8 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
         let entry = problems.entry(req).or_insert((step, Vec::new()));
         entry.1.push(text);
     };
+    // Kept rules with something worth reporting (INFO): the step of the first, and the remarks.
+    let mut remarks: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
     // The content profile's rules (SSF, CAEP, subject identifiers), in the order they first apply.
     let mut profile_rules: Vec<&'static str> = Vec::new();
     let profile = ctx.env.sut.set_profile;
@@ -49,12 +51,15 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
     for (key, token, step) in ctx.emitted.iter().filter(|(k, t, _)| judged.insert((k, t))) {
         let header = token.split('.').next().and_then(crate::set::decode_header);
         if let (Some(header), Some(claims)) = (header, decode_claims(token)) {
-            for f in judge_profile(profile, &header, &claims, ctx.sut_trust.jwks.as_ref()) {
-                if !profile_rules.contains(&f.req) {
+            for f in judge_profile(profile, &header, &claims, &ctx.sut_trust) {
+                if !profile_rules.contains(&f.req) && !RULES.iter().any(|(r, _)| *r == f.req) {
                     profile_rules.push(f.req);
                 }
                 if let Some(problem) = f.problem {
                     note(f.req, *step, format!("{key} {}: {problem}", f.at));
+                }
+                if let Some(remark) = f.note {
+                    remarks.entry(f.req).or_insert((*step, Vec::new())).1.push(format!("{key} {}: {remark}", f.at));
                 }
             }
         }
@@ -78,6 +83,18 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
         .map(|req| {
             let expected = format!("every SET the SUT sent in this scenario keeps {req} ({})", source(req));
             match problems.get(req) {
+                None if remarks.contains_key(req) => {
+                    let (step, found) = &remarks[req];
+                    ExpectationResult {
+                        step: *step,
+                        requirement: (*req).to_owned(),
+                        verdict: Verdict::Info,
+                        expected,
+                        actual: shown(found),
+                        ambiguity: None,
+                        waiver: None,
+                    }
+                }
                 None => ExpectationResult {
                     step: last_step,
                     requirement: (*req).to_owned(),
@@ -89,17 +106,12 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
                 },
                 Some((step, found)) => {
                     let level = ctx.env.catalogue.requirements.get(*req).map(|r| r.level.violation_verdict());
-                    let more = found.len().saturating_sub(SHOWN);
-                    let mut actual = found.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
-                    if more > 0 {
-                        actual.push_str(&format!("; and {more} more"));
-                    }
                     ExpectationResult {
                         step: *step,
                         requirement: (*req).to_owned(),
                         verdict: level.unwrap_or(Verdict::Error),
                         expected,
-                        actual,
+                        actual: shown(found),
                         ambiguity: None,
                         waiver: None,
                     }
@@ -108,6 +120,16 @@ pub fn judge(ctx: &Context<'_>) -> (Vec<ExpectationResult>, Vec<String>) {
         })
         .collect();
     (results, rules.iter().map(|r| (*r).to_owned()).collect())
+}
+
+/// The first few findings, and how many more there were.
+fn shown(found: &[String]) -> String {
+    let more = found.len().saturating_sub(SHOWN);
+    let mut actual = found.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if more > 0 {
+        actual.push_str(&format!("; and {more} more"));
+    }
+    actual
 }
 
 /// The scenario that first saw this SET's jti with other claims from the same issuer.

@@ -4,7 +4,7 @@
 use crate::catalogue::{Catalogue, Scenario, SetKind};
 use crate::endpoint::HarnessEndpoint;
 use crate::seed::Rng;
-use crate::set::{HarnessKeys, Minter, SetTrust};
+use crate::set::{HarnessKeys, MintedSet, Minter, SetTrust};
 use crate::sut::SutSetup;
 use crate::trigger::{self, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{self, NonHttpTrigger, Observed, Outgoing, Wire, WireError};
@@ -137,6 +137,12 @@ pub struct Context<'a> {
     pub last: Option<LastMessage>,
     /// The harness's own endpoint, when the SUT is the initiator.
     pub endpoint: Option<HarnessEndpoint>,
+    /// The harness's JWKS URL, given to the SUT at registration.
+    pub key_server: Option<crate::key_server::KeyServer>,
+    /// How many times the SUT had fetched that URL when the harness rotated its key.
+    pub fetches_at_rotation: Option<usize>,
+    /// Key ids the harness has fetched the SUT's `jwks_uri` for (once each, SSF-SET-012).
+    pub kids_fetched_for: Vec<String>,
     pub awaited: Option<Awaited>,
     /// A person was just asked to act: the next step waits for the outcome.
     pub manual: bool,
@@ -213,6 +219,9 @@ impl<'a> Context<'a> {
             messages: 0,
             last: None,
             endpoint: None,
+            key_server: None,
+            fetches_at_rotation: None,
+            kids_fetched_for: Vec::new(),
             awaited: None,
             manual: false,
             refused: None,
@@ -263,11 +272,17 @@ impl<'a> Context<'a> {
             }
             return Ok(());
         }
+        let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
+        let key_server = crate::key_server::KeyServer::start(listen, self.env.sut.harness_public_base.as_deref())
+            .await
+            .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
         let identity = HarnessIdentity {
             issuer: self.env.sut.harness_issuer.clone(),
             audience: self.env.sut.harness_audience.clone(),
             jwks: HarnessKeys::get().jwks().clone(),
+            jwks_uri: Some(key_server.url.clone()),
         };
+        self.key_server = Some(key_server);
         let endpoint = self.endpoint.as_ref().map(|e| (e.url.clone(), self.endpoint_token.clone()));
         let Some(answer) = self.act(TriggerAction::register(&identity, endpoint, binding)).await? else {
             // A person configures the SUT; its identity comes from sut.yaml.
@@ -286,10 +301,67 @@ impl<'a> Context<'a> {
         if reg.jwks.is_some() && self.sut_trust.jwks.is_none() {
             self.sut_trust.jwks = reg.jwks;
         }
+        if reg.jwks_uri.is_some() && self.sut_trust.jwks_uri.is_none() {
+            self.sut_trust.jwks_uri = reg.jwks_uri;
+        }
         if let Some(aud) = reg.audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.minter.audience = aud;
         }
         Ok(())
+    }
+
+    /// Mints one SET for the SUT under a fresh jti and records it as sent in this step.
+    /// A `rotated-key` SET first rotates the harness's key (SSF-SET-012).
+    pub fn mint(&mut self, kind: SetKind, iat: u64) -> MintedSet {
+        if kind == SetKind::RotatedKey {
+            self.rotate_key();
+        }
+        let jti = self.rng.uuid();
+        let set = self.minter.mint(&jti, kind, iat);
+        self.sent.push(Sent { key: set.key.clone(), kind, step: self.step, after: self.messages });
+        self.sent_tokens.insert(set.key.clone(), set.token.clone());
+        set
+    }
+
+    /// The harness's JWKS URL publishes its next key from now on.
+    fn rotate_key(&mut self) {
+        if let Some(server) = &self.key_server {
+            self.fetches_at_rotation.get_or_insert(server.fetches());
+            server.rotate();
+        }
+    }
+
+    /// SSF §4.1.4, §7.1: when a SET from the SUT names a key id that its known
+    /// keys lack, the harness fetches the SUT's `jwks_uri` again, once per key
+    /// id, as a receiver would after a rotation (SSF-SET-012). What comes back
+    /// replaces the known keys; a failed fetch leaves them as they were.
+    pub async fn learn_sut_keys(&mut self) {
+        let Some(uri) = self.sut_trust.jwks_uri.clone() else { return };
+        let known = |kid: &str| self.sut_trust.jwks.as_ref().is_some_and(|set| set.find(kid).is_some());
+        let mut unseen: Vec<String> = self
+            .emitted
+            .iter()
+            .filter_map(|(_, token, _)| token.split('.').next().and_then(crate::set::decode_header))
+            .filter_map(|header| header.get("kid").and_then(Value::as_str).map(str::to_owned))
+            .filter(|kid| !known(kid) && !self.kids_fetched_for.contains(kid))
+            .collect();
+        unseen.dedup();
+        if unseen.is_empty() {
+            return;
+        }
+        self.kids_fetched_for.extend(unseen);
+        let request = Outgoing {
+            method: "GET".into(),
+            url: uri,
+            headers: vec![("Accept".into(), "application/json, application/jwk-set+json".into())],
+            body: Vec::new(),
+        };
+        if let Ok(answer) = self.call("sut", request).await
+            && answer.status == 200
+            && let Ok(keys) = serde_json::from_slice::<jsonwebtoken::jwk::JwkSet>(&answer.body)
+        {
+            self.sut_trust.jwks = Some(keys);
+        }
     }
 
     /// Asks the SUT to queue `count` SETs for the harness, or (`None`) to initiate now.

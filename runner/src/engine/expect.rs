@@ -97,6 +97,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::FirstPollBare(_) => first_poll_bare(ctx),
         Check::Reacked(_) => reacked(ctx),
         Check::SetErrsRegistered(_) => set_errs_registered(ctx),
+        Check::JwksRefetched(_) => jwks_refetched(ctx),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -494,6 +495,21 @@ fn reacked(ctx: &Context<'_>) -> (String, Outcome) {
         (exp, Ok(format!("all {} acknowledged again", ctx.resent.len())))
     } else {
         (exp, Err(format!("not acknowledged again: {}", list(missing.into_iter()))))
+    }
+}
+
+/// The SUT went back to the harness's `jwks_uri` after the harness rotated its key (SSF §7.1).
+fn jwks_refetched(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "the SUT fetched the harness's jwks_uri after a SET named a new key".to_owned();
+    let Some(server) = &ctx.key_server else {
+        return (exp, Err("the harness served no jwks_uri: there was no registration".into()));
+    };
+    let Some(before) = ctx.fetches_at_rotation else {
+        return (exp, Err("the harness did not rotate its key (nothing to judge)".into()));
+    };
+    match server.fetches().saturating_sub(before) {
+        0 => (exp, Err(format!("no fetch after the rotation ({before} before it)"))),
+        n => (exp, Ok(format!("{n} fetch(es) after the rotation, {before} before it"))),
     }
 }
 

@@ -131,6 +131,7 @@ async fn run_steps(
                 Action::WsSend(spec) => websocket::send(ctx, spec).await?,
                 Action::WsReceive(spec) => websocket::receive(ctx, spec).await?,
             }
+            ctx.learn_sut_keys().await;
             let judged: Vec<ExpectationResult> = step
                 .expect
                 .iter()

@@ -1,7 +1,7 @@
 //! The actions a scenario step can take against the SUT's endpoint.
 
 use super::context::Awaited;
-use super::context::{Context, Held, Sent, StepFailure};
+use super::context::{Context, Held, StepFailure};
 use crate::catalogue::AckSpec;
 use crate::catalogue::{Auth, AwaitSpec, BodySpec, LongPollSpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
 use crate::wire::Outgoing;
@@ -132,13 +132,8 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         (None, true, Some(previous)) => previous.clone(),
         (None, true, None) => return Err(StepFailure::error("`again`: nothing was pushed before".into())),
         (None, false, _) => {
-            let kind = spec.set.unwrap_or(SetKind::Valid);
-            let jti = ctx.rng.uuid();
             let iat = ctx.iat();
-            let set = ctx.minter.mint(&jti, kind, iat);
-            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
-            ctx.sent_tokens.insert(set.key, set.token.clone());
-            set.token.into_bytes()
+            ctx.mint(spec.set.unwrap_or(SetKind::Valid), iat).token.into_bytes()
         }
     };
     ctx.last_push = Some(body.clone());
@@ -448,10 +443,7 @@ fn communication_object(ctx: &mut Context<'_>, spec: &ObjectSpec) -> Value {
         let iat = ctx.iat();
         let mut members = Map::new();
         for kind in sets.kinds() {
-            let jti = ctx.rng.uuid();
-            let set = ctx.minter.mint(&jti, kind, iat);
-            ctx.sent.push(Sent { key: set.key.clone(), kind, step: ctx.step, after: ctx.messages });
-            ctx.sent_tokens.insert(set.key.clone(), set.token.clone());
+            let set = ctx.mint(kind, iat);
             members.insert(set.key, json!(set.token));
         }
         object.insert("sets".into(), Value::Object(members));

@@ -21,6 +21,9 @@ pub struct SetTrust {
     pub audience: Option<String>,
     /// The SUT's public keys; without them signatures are not checked.
     pub jwks: Option<JwkSet>,
+    /// Where the SUT publishes its keys (SSF §7.1 `jwks_uri`): fetched again
+    /// when a SET names a key id that `jwks` lacks (SSF-SET-012).
+    pub jwks_uri: Option<String>,
 }
 
 /// One broken rule in one SET.

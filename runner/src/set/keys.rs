@@ -32,6 +32,17 @@ impl Alg {
             Alg::HS256 => "setconform-hs256",
         }
     }
+
+    /// The key id of the key that replaces this one when the harness rotates its keys.
+    pub fn next_kid(self) -> &'static str {
+        match self {
+            Alg::ES256 => "setconform-es256-next",
+            Alg::RS256 => "setconform-rs256-next",
+            Alg::EdDSA => "setconform-eddsa-next",
+            // A shared secret is not published, so it cannot be rotated through a JWKS.
+            Alg::HS256 => "setconform-hs256",
+        }
+    }
 }
 
 pub struct HarnessKeys {
@@ -41,7 +52,11 @@ pub struct HarnessKeys {
     hs256: EncodingKey,
     /// Signs tokens that must fail verification (bad signature, unknown kid).
     pub rogue: EncodingKey,
+    /// The keys that replace the signing keys when the harness rotates (SSF-SET-012).
+    next: [EncodingKey; 3],
     jwks: JwkSet,
+    /// `jwks` and the next keys: what the JWKS URL serves after a rotation.
+    rotated_jwks: JwkSet,
 }
 
 impl HarnessKeys {
@@ -56,16 +71,21 @@ impl HarnessKeys {
             let eddsa = pem(include_bytes!("../../keys/eddsa.pem"), EncodingKey::from_ed_pem);
             let rogue = pem(include_bytes!("../../keys/rogue-es256.pem"), EncodingKey::from_ec_pem);
             let hs256 = EncodingKey::from_secret(include_bytes!("../../keys/hs256.secret"));
+            let next = [
+                pem(include_bytes!("../../keys/es256-next.pem"), EncodingKey::from_ec_pem),
+                pem(include_bytes!("../../keys/rs256-next.pem"), EncodingKey::from_rsa_pem),
+                pem(include_bytes!("../../keys/eddsa-next.pem"), EncodingKey::from_ed_pem),
+            ];
+            let public_jwk = |key: &EncodingKey, alg: Alg, kid: &str| {
+                let mut jwk = Jwk::from_encoding_key(key, alg.algorithm()).expect("public JWK derives from key");
+                jwk.common.key_id = Some(kid.to_owned());
+                jwk
+            };
             let public = [(Alg::ES256, &es256), (Alg::RS256, &rs256), (Alg::EdDSA, &eddsa)];
-            let keys = public
-                .into_iter()
-                .map(|(alg, key)| {
-                    let mut jwk = Jwk::from_encoding_key(key, alg.algorithm()).expect("public JWK derives from key");
-                    jwk.common.key_id = Some(alg.kid().to_owned());
-                    jwk
-                })
-                .collect();
-            HarnessKeys { es256, rs256, eddsa, hs256, rogue, jwks: JwkSet { keys } }
+            let keys: Vec<Jwk> = public.iter().map(|(alg, key)| public_jwk(key, *alg, alg.kid())).collect();
+            let next_keys = public.iter().zip(&next).map(|((alg, _), key)| public_jwk(key, *alg, alg.next_kid()));
+            let rotated_jwks = JwkSet { keys: keys.iter().cloned().chain(next_keys).collect() };
+            HarnessKeys { es256, rs256, eddsa, hs256, rogue, next, jwks: JwkSet { keys }, rotated_jwks }
         })
     }
 
@@ -78,8 +98,23 @@ impl HarnessKeys {
         }
     }
 
+    /// The key that replaces `alg`'s signing key after a rotation (HS256 keeps its secret).
+    pub fn next_signing_key(&self, alg: Alg) -> &EncodingKey {
+        match alg {
+            Alg::ES256 => &self.next[0],
+            Alg::RS256 => &self.next[1],
+            Alg::EdDSA => &self.next[2],
+            Alg::HS256 => &self.hs256,
+        }
+    }
+
     /// The public keys a SUT verifies harness SETs with (HS256's shared secret is not published).
     pub fn jwks(&self) -> &JwkSet {
         &self.jwks
+    }
+
+    /// The public keys after a rotation: the current ones and their successors.
+    pub fn rotated_jwks(&self) -> &JwkSet {
+        &self.rotated_jwks
     }
 }

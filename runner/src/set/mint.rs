@@ -41,7 +41,11 @@ impl Minter {
             SetKind::LongTyp => "application/secevent+jwt",
             _ => "secevent+jwt",
         };
-        let kid = if kind == SetKind::UnknownKid { "setconform-unknown" } else { self.alg.kid() };
+        let kid = match kind {
+            SetKind::UnknownKid => "setconform-unknown",
+            SetKind::RotatedKey => self.alg.next_kid(),
+            _ => self.alg.kid(),
+        };
         let mut header = json!({ "alg": alg_name, "typ": typ });
         if kind != SetKind::AlgNone {
             header["kid"] = json!(kid);
@@ -61,11 +65,11 @@ impl Minter {
         let aud = if kind == SetKind::WrongAud { OTHER_AUDIENCE } else { &self.audience };
         claims.insert("aud".into(), json!(aud));
         if kind != SetKind::MissingEvents {
-            let mut payload = json!({
-                "subject": { "format": "opaque", "id": format!("subject-{jti}") },
-                "event_timestamp": iat,
-                "initiating_entity": "policy"
-            });
+            let mut payload = json!({ "event_timestamp": iat, "initiating_entity": "policy" });
+            if !self.profile.is_ssf() {
+                // Under SSF the subject travels in `sub_id` only (SSF §3.1.2).
+                payload["subject"] = json!({ "format": "opaque", "id": format!("subject-{jti}") });
+            }
             let event_type = if kind == SetKind::UnknownEventType { UNKNOWN_EVENT_TYPE } else { EVENT_TYPE };
             if kind == SetKind::UnknownClaims {
                 payload["x_setconform_detail"] = json!({ "note": "a member no spec defines" });
@@ -89,6 +93,7 @@ impl Minter {
         let signature = match kind {
             SetKind::AlgNone => String::new(),
             SetKind::BadSignature | SetKind::UnknownKid => sign(&input, &keys.rogue, Alg::ES256),
+            SetKind::RotatedKey => sign(&input, keys.next_signing_key(self.alg), self.alg),
             _ => sign(&input, keys.signing_key(self.alg), self.alg),
         };
         // A bad signature made with another key of another algorithm would be
@@ -136,6 +141,7 @@ mod tests {
             issuer: Some("https://harness.test/".into()),
             audience: Some("https://sut.test/".into()),
             jwks: Some(HarnessKeys::get().jwks().clone()),
+            jwks_uri: None,
         }
     }
 
@@ -168,6 +174,17 @@ mod tests {
                 let findings = inspect(&set.key, &set.token, &harness_trust());
                 assert!(findings.iter().any(|f| f.req == req), "{alg:?} {kind:?}: {findings:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_rotated_key_set_verifies_only_against_the_rotated_jwks() {
+        for alg in [Alg::ES256, Alg::RS256, Alg::EdDSA] {
+            let set = minter(alg).mint("j-1", SetKind::RotatedKey, 1_700_000_000);
+            let before = inspect(&set.key, &set.token, &harness_trust());
+            assert!(before.iter().any(|f| f.req == "SET-001"), "{alg:?}: {before:?}");
+            let after = SetTrust { jwks: Some(HarnessKeys::get().rotated_jwks().clone()), ..harness_trust() };
+            assert_eq!(inspect(&set.key, &set.token, &after), [], "{alg:?}");
         }
     }
 

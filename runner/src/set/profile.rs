@@ -5,6 +5,7 @@
 //! `caep-interop` adds the CAEP Interoperability Profile's narrower rules on
 //! top (signing algorithm, one event, subject formats).
 
+use super::SetTrust;
 use crate::schema::Schemas;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use serde_json::{Map, Value};
@@ -37,29 +38,37 @@ impl SetProfile {
     }
 }
 
-/// One rule a SET was judged on under a profile: kept (`problem` None) or broken.
+/// One rule a SET was judged on under a profile: kept (`problem` None) or
+/// broken; a kept rule may carry a `note` worth reporting (INFO).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileFinding {
     pub req: &'static str,
     /// Where in the SET: a JSON pointer into the claims, or `header /…`.
     pub at: String,
     pub problem: Option<String>,
+    pub note: Option<String>,
 }
 
 fn kept(req: &'static str, at: impl Into<String>) -> ProfileFinding {
-    ProfileFinding { req, at: at.into(), problem: None }
+    ProfileFinding { req, at: at.into(), problem: None, note: None }
 }
 
 fn broken(req: &'static str, at: impl Into<String>, problem: impl Into<String>) -> ProfileFinding {
-    ProfileFinding { req, at: at.into(), problem: Some(problem.into()) }
+    ProfileFinding { req, at: at.into(), problem: Some(problem.into()), note: None }
 }
 
-/// Every rule [`judge`] can name, under any profile.
-pub const RULES: [&str; 34] = [
+fn noted(req: &'static str, at: impl Into<String>, note: impl Into<String>) -> ProfileFinding {
+    ProfileFinding { req, at: at.into(), problem: None, note: Some(note.into()) }
+}
+
+/// Every rule [`judge`] can name, under any profile, beyond RFC 8417's.
+pub const RULES: [&str; 37] = [
     "SSF-SET-001",
     "SSF-SET-002",
     "SSF-SET-003",
+    "SSF-SET-004",
     "SSF-SET-005",
+    "SSF-SET-006",
     "SSF-SET-007",
     "SSF-SET-008",
     "SSF-IOP-005",
@@ -75,6 +84,7 @@ pub const RULES: [&str; 34] = [
     "SUBID-008",
     "SUBID-009",
     "SUBID-010",
+    "SUBID-011",
     "SUBID-013",
     "SUBID-015",
     "SUBID-016",
@@ -93,13 +103,26 @@ pub const RULES: [&str; 34] = [
 ];
 
 const CAEP_BASE: &str = "https://schemas.openid.net/secevent/caep/event-type/";
+const RISC_BASE: &str = "https://schemas.openid.net/secevent/risc/event-type/";
+/// The CAEP 1.0 event types whose payloads `caep-event.json` describes.
+const CAEP_TYPES: [&str; 8] = [
+    "session-revoked",
+    "token-claims-change",
+    "credential-change",
+    "assurance-level-change",
+    "device-compliance-change",
+    "session-established",
+    "session-presented",
+    "risk-level-change",
+];
 
-/// The rules of `profile` beyond RFC 8417 that apply to this SET, each kept or broken.
+/// The rules of `profile` beyond RFC 8417 that apply to this SET, each kept or
+/// broken; `trust` is what the harness knows of the SUT as an issuer.
 pub fn judge(
     profile: SetProfile,
     header: &Map<String, Value>,
     claims: &Map<String, Value>,
-    jwks: Option<&JwkSet>,
+    trust: &SetTrust,
 ) -> Vec<ProfileFinding> {
     if !profile.is_ssf() {
         return Vec::new();
@@ -114,6 +137,14 @@ pub fn judge(
     });
     out.push(absent(claims, "sub", "SSF-SET-002"));
     out.push(absent(claims, "exp", "SSF-SET-003"));
+    // SSF §4.1.6: the iss of the stream, which is the SUT's issuer.
+    if let Some(issuer) = &trust.issuer {
+        out.push(match claims.get("iss").and_then(Value::as_str) {
+            Some(iss) if iss == issuer => kept("SSF-SET-004", "/iss"),
+            Some(iss) => broken("SSF-SET-004", "/iss", format!("iss is {iss:?}, the stream's issuer is {issuer:?}")),
+            None => broken("SSF-SET-004", "/iss", "no iss"),
+        });
+    }
     let sub_id = claims.get("sub_id");
     out.push(match sub_id {
         Some(Value::Object(_)) => kept("SSF-SET-005", "/sub_id"),
@@ -132,6 +163,10 @@ pub fn judge(
     } else {
         broken("SSF-SET-008", "/events", format!("{count} events in one SET"))
     });
+    if let Some(events) = events {
+        out.extend(subject_members(events));
+        out.extend(unjudged_event_types(events));
+    }
     if let Some(events) = events
         && events.keys().any(|k| k.starts_with(CAEP_BASE))
     {
@@ -144,11 +179,84 @@ pub fn judge(
     }
     if let Some(subject) = sub_id {
         out.extend(subject_identifier(subject));
+        out.push(same_subject(claims, subject));
     }
     if profile == SetProfile::CaepInterop {
-        out.extend(interop(header, claims, count, jwks));
+        out.extend(interop(header, claims, count, trust.jwks.as_ref()));
     }
     out
+}
+
+fn pointer_to_event(uri: &str) -> String {
+    format!("/events/{}", uri.replace('~', "~0").replace('/', "~1"))
+}
+
+/// SSF §3.1.1, §3.1.2: only event types CAEP and RISC defined may name their
+/// primary subject in an event member `subject`; for those it is noted, for
+/// any newer type it is a violation.
+fn subject_members(events: &Map<String, Value>) -> Vec<ProfileFinding> {
+    let with_subject: Vec<&String> =
+        events.iter().filter(|(_, payload)| payload.get("subject").is_some()).map(|(uri, _)| uri).collect();
+    if with_subject.is_empty() {
+        return vec![kept("SSF-SET-006", "/events")];
+    }
+    with_subject
+        .into_iter()
+        .map(|uri| {
+            let at = format!("{}/subject", pointer_to_event(uri));
+            if uri.starts_with(CAEP_BASE) || uri.starts_with(RISC_BASE) {
+                noted(
+                    "SSF-SET-006",
+                    at,
+                    "a CAEP or RISC event names its subject in `subject`, which SSF allows for them",
+                )
+            } else {
+                broken("SSF-SET-006", at, "an event type newer than CAEP and RISC names its subject in `subject`")
+            }
+        })
+        .collect()
+}
+
+/// Event types whose payload this suite has no rules for pass, with a note
+/// that only the envelope was judged.
+fn unjudged_event_types(events: &Map<String, Value>) -> Vec<ProfileFinding> {
+    events
+        .keys()
+        .filter(|uri| !uri.strip_prefix(CAEP_BASE).is_some_and(|kind| CAEP_TYPES.contains(&kind)))
+        .map(|uri| {
+            noted(
+                "SET-003",
+                pointer_to_event(uri),
+                format!("event type {uri} is not one whose payload this suite knows; its payload was not judged"),
+            )
+        })
+        .collect()
+}
+
+/// RFC 9493 §4.1: with `sub` present, `sub_id` names the same subject. That
+/// shows only where `sub_id` is an `iss_sub` identifier (or has one among its aliases).
+fn same_subject(claims: &Map<String, Value>, sub_id: &Value) -> ProfileFinding {
+    let Some(sub) = claims.get("sub").and_then(Value::as_str) else {
+        return kept("SUBID-011", "/sub_id");
+    };
+    let iss = claims.get("iss").and_then(Value::as_str);
+    let iss_sub = |id: &Value| id.get("format").and_then(Value::as_str) == Some("iss_sub");
+    let candidates: Vec<&Value> = match sub_id.get("identifiers").and_then(Value::as_array) {
+        Some(aliases) => aliases.iter().filter(|id| iss_sub(id)).collect(),
+        None => [sub_id].into_iter().filter(|id| iss_sub(id)).collect(),
+    };
+    let same = |id: &&Value| {
+        id.get("sub").and_then(Value::as_str) == Some(sub) && id.get("iss").and_then(Value::as_str) == iss
+    };
+    if candidates.is_empty() || candidates.iter().any(same) {
+        kept("SUBID-011", "/sub_id")
+    } else {
+        broken(
+            "SUBID-011",
+            "/sub_id",
+            format!("sub is {sub:?}, and no iss_sub identifier in sub_id names that subject of this issuer"),
+        )
+    }
 }
 
 fn absent(claims: &Map<String, Value>, claim: &str, req: &'static str) -> ProfileFinding {
@@ -218,7 +326,7 @@ fn caep_payloads(events: &Map<String, Value>) -> Vec<ProfileFinding> {
             "change_direction" => Some("CAEP-007"),
             _ => None,
         };
-        let base = format!("/events/{}", uri.replace('~', "~0").replace('/', "~1"));
+        let base = pointer_to_event(uri);
         let mut rows: Vec<&'static str> = row.into_iter().collect();
         rows.extend(payload.as_object().into_iter().flat_map(|p| p.keys()).filter_map(|k| member_row(k)));
         rows.sort_unstable();
@@ -291,18 +399,23 @@ mod tests {
         })
     }
 
+    fn trust() -> SetTrust {
+        SetTrust { issuer: Some("https://t.example/".into()), ..SetTrust::default() }
+    }
+
     fn broken_rules(f: &[ProfileFinding]) -> Vec<&'static str> {
-        assert!(f.iter().all(|f| RULES.contains(&f.req)), "every rule judged is listed in RULES: {f:?}");
+        let listed = |req: &str| RULES.contains(&req) || crate::engine::content_rules().any(|r| r == req);
+        assert!(f.iter().all(|f| listed(f.req)), "every rule judged is listed in RULES: {f:?}");
         f.iter().filter(|f| f.problem.is_some()).map(|f| f.req).collect()
     }
 
     #[test]
     fn a_conforming_ssf_set_breaks_nothing() {
         let header = obj(json!({ "alg": "ES256", "typ": "secevent+jwt" }));
-        let found = judge(SetProfile::Ssf, &header, &obj(ssf_claims()), None);
+        let found = judge(SetProfile::Ssf, &header, &obj(ssf_claims()), &trust());
         assert!(broken_rules(&found).is_empty(), "{found:?}");
         assert!(found.iter().any(|f| f.req == "SUBID-004"));
-        assert!(judge(SetProfile::Rfc8417, &header, &obj(ssf_claims()), None).is_empty());
+        assert!(judge(SetProfile::Rfc8417, &header, &obj(ssf_claims()), &trust()).is_empty());
     }
 
     #[test]
@@ -315,7 +428,7 @@ mod tests {
         claims["sub_id"] = json!({ "format": "email" });
         claims["events"]["https://schemas.openid.net/secevent/caep/event-type/session-established"] =
             json!({ "amr": "pwd", "initiating_entity": "robot" });
-        let found = broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), None));
+        let found = broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), &trust()));
         for rule in [
             "SSF-SET-001",
             "SSF-SET-002",
@@ -333,10 +446,41 @@ mod tests {
     }
 
     #[test]
+    fn a_subject_member_is_noted_in_caep_events_and_broken_in_newer_ones() {
+        let header = obj(json!({ "alg": "ES256", "typ": "secevent+jwt" }));
+        let mut claims = ssf_claims();
+        let caep = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+        claims["events"][caep]["subject"] = json!({ "format": "opaque", "id": "s" });
+        let found = judge(SetProfile::Ssf, &header, &obj(claims.clone()), &trust());
+        assert!(broken_rules(&found).is_empty(), "{found:?}");
+        assert!(found.iter().any(|f| f.req == "SSF-SET-006" && f.note.is_some()));
+        claims["events"] =
+            json!({ "https://vendor.example/event-type/new": { "subject": { "format": "opaque", "id": "s" } } });
+        let found = judge(SetProfile::Ssf, &header, &obj(claims), &trust());
+        assert_eq!(broken_rules(&found), ["SSF-SET-006"]);
+        let note = found.iter().find(|f| f.req == "SET-003").and_then(|f| f.note.as_deref());
+        assert!(note.is_some_and(|n| n.contains("not judged")), "{found:?}");
+    }
+
+    #[test]
+    fn iss_and_sub_must_agree_with_the_stream_and_sub_id() {
+        let header = obj(json!({ "alg": "ES256", "typ": "secevent+jwt" }));
+        let mut claims = ssf_claims();
+        claims["iss"] = json!("https://other.example/");
+        claims["sub"] = json!("alice");
+        claims["sub_id"] = json!({ "format": "iss_sub", "iss": "https://other.example/", "sub": "bob" });
+        let found = broken_rules(&judge(SetProfile::Ssf, &header, &obj(claims.clone()), &trust()));
+        assert_eq!(found, ["SSF-SET-002", "SSF-SET-004", "SUBID-011"]);
+        claims["sub_id"]["sub"] = json!("alice");
+        let found = broken_rules(&judge(SetProfile::Ssf, &header, &obj(claims), &trust()));
+        assert_eq!(found, ["SSF-SET-002", "SSF-SET-004"]);
+    }
+
+    #[test]
     fn interop_narrows_the_subject_formats() {
         let mut claims = ssf_claims();
         claims["sub_id"] = json!({ "format": "account", "uri": "acct:u@example.com" });
         let header = obj(json!({ "alg": "RS256", "typ": "secevent+jwt" }));
-        assert_eq!(broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), None)), ["SSF-IOP-005"]);
+        assert_eq!(broken_rules(&judge(SetProfile::CaepInterop, &header, &obj(claims), &trust())), ["SSF-IOP-005"]);
     }
 }

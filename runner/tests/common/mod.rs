@@ -65,11 +65,16 @@ pub fn findings(run: &Run) -> Vec<String> {
 
 /// Starts a reference on its own runtime, as a standalone SUT; returns its port.
 pub fn standalone_reference() -> u16 {
+    standalone_reference_with(None)
+}
+
+/// Starts a reference running with `fault`, as a standalone SUT; returns its port.
+pub fn standalone_reference_with(fault: Option<setconform_reference::Fault>) -> u16 {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let config = setconform_reference::ReferenceConfig::default();
+            let config = setconform_reference::ReferenceConfig { fault, ..Default::default() };
             let reference = setconform_reference::Reference::start(config).await.unwrap();
             tx.send(reference.addr().port()).unwrap();
             std::future::pending::<()>().await;

@@ -1,0 +1,93 @@
+//! Following a peer's key rotation (SSF 1.0 §4.1.4, §7.1): the keys that verify
+//! a peer's SETs come from its `jwks_uri`. When a SET names a key id the
+//! reference does not hold, it fetches that URL again, once per key id, before
+//! it validates the SET.
+
+use crate::fault::Fault;
+use crate::peers::Peer;
+use crate::server::App;
+use jsonwebtoken::jwk::JwkSet;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// Longest a key set fetch may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(2);
+/// Largest key set the reference reads.
+const MAX_JWKS: usize = 64 * 1024;
+
+/// Where a peer publishes its keys, and the key ids already looked up there.
+#[derive(Debug, Clone)]
+pub struct KeySource {
+    pub uri: String,
+    pub client: reqwest::Client,
+    looked_up: HashSet<String>,
+}
+
+impl KeySource {
+    pub fn new(uri: String, client: reqwest::Client) -> KeySource {
+        KeySource { uri, client, looked_up: HashSet::new() }
+    }
+}
+
+/// Which peer: by the bearer token it presents, or by its id.
+pub enum Who<'a> {
+    Token(&'a str),
+    Id(&'a str),
+}
+
+/// Makes sure the peer's keys include every key id that `tokens` name, as far
+/// as its `jwks_uri` publishes them.
+pub async fn learn_keys<'t>(app: &App, who: Who<'_>, tokens: impl IntoIterator<Item = &'t str>) {
+    if app.fault == Some(Fault::NoJwksRefetch) {
+        return;
+    }
+    let kids: Vec<String> = tokens.into_iter().filter_map(crate::jose::kid_of).collect();
+    if kids.is_empty() {
+        return;
+    }
+    let Some((uri, client)) = with_peer(app, &who, |p| to_look_up(p, &kids)).flatten() else { return };
+    if let Some(keys) = fetch(&client, &uri).await {
+        with_peer(app, &who, |p| p.trust.peer_jwks = keys);
+    }
+}
+
+/// The URL and client to fetch with, when some key id is new and not yet looked up.
+fn to_look_up(peer: &mut Peer, kids: &[String]) -> Option<(String, reqwest::Client)> {
+    let known = &peer.trust.peer_jwks;
+    let source = peer.key_source.as_mut()?;
+    let new: Vec<&String> = kids.iter().filter(|k| known.find(k).is_none() && !source.looked_up.contains(*k)).collect();
+    if new.is_empty() {
+        return None;
+    }
+    source.looked_up.extend(new.into_iter().cloned());
+    Some((source.uri.clone(), source.client.clone()))
+}
+
+async fn fetch(client: &reqwest::Client, uri: &str) -> Option<JwkSet> {
+    let response = tokio::time::timeout(FETCH_TIMEOUT, client.get(uri).send()).await.ok()?.ok()?;
+    if !response.status().is_success() || response.content_length().is_some_and(|n| n > MAX_JWKS as u64) {
+        return None;
+    }
+    let mut body = Vec::new();
+    let mut response = response;
+    while let Some(chunk) = tokio::time::timeout(FETCH_TIMEOUT, response.chunk()).await.ok()?.ok()? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_JWKS {
+            return None;
+        }
+    }
+    serde_json::from_slice(&body).ok()
+}
+
+/// The SETs in the `sets` member of a Communication Object or poll answer.
+pub fn set_tokens(object: &Map<String, Value>) -> impl Iterator<Item = &str> {
+    object.get("sets").and_then(Value::as_object).into_iter().flat_map(|sets| sets.values().filter_map(Value::as_str))
+}
+
+fn with_peer<R>(app: &App, who: &Who<'_>, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
+    match who {
+        Who::Token(token) => app.peers.with_token(token, f),
+        Who::Id(id) => app.peers.with_id(id, f),
+    }
+}

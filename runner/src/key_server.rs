@@ -1,0 +1,97 @@
+//! The harness's JWKS URL (SSF 1.0 §7.1 `jwks_uri`), one per scenario on a
+//! loopback port. The SUT learns the harness's keys there, and comes back for
+//! them when a SET names a key id it has not seen: the harness rotating its key
+//! (SSF-SET-012). It answers on its own, over TLS with the harness's certificate,
+//! and counts how often it was fetched.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::set::HarnessKeys;
+
+pub struct KeyServer {
+    /// The URL the SUT is given as the harness's `jwks_uri`.
+    pub url: String,
+    shared: Arc<Shared>,
+    _stop: watch::Sender<bool>,
+}
+
+#[derive(Default)]
+struct Shared {
+    rotated: AtomicBool,
+    fetches: AtomicUsize,
+}
+
+impl KeyServer {
+    /// Listens on `listen` (port 0 for a free one); `public_base` is the base URL
+    /// the SUT reaches the harness at, with `{port}` filled in.
+    pub async fn start(listen: SocketAddr, public_base: Option<&str>) -> std::io::Result<KeyServer> {
+        let listener = TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::default());
+        let router = Router::new().fallback(serve).with_state(shared.clone());
+        let listener = crate::endpoint::harness_tls_listener(listener)?;
+        let (stop, mut stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.changed().await;
+            };
+            axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+        });
+        let base = match public_base {
+            Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
+            None => format!("https://{addr}"),
+        };
+        Ok(KeyServer { url: format!("{base}/jwks.json"), shared, _stop: stop })
+    }
+
+    /// From now on the URL also publishes the keys that replace the current ones.
+    pub fn rotate(&self) {
+        self.shared.rotated.store(true, Ordering::SeqCst);
+    }
+
+    /// How many times the SUT has fetched the key set so far.
+    pub fn fetches(&self) -> usize {
+        self.shared.fetches.load(Ordering::SeqCst)
+    }
+}
+
+async fn serve(State(shared): State<Arc<Shared>>) -> Response {
+    shared.fetches.fetch_add(1, Ordering::SeqCst);
+    let keys = HarnessKeys::get();
+    let set = if shared.rotated.load(Ordering::SeqCst) { keys.rotated_jwks() } else { keys.jwks() };
+    let body = serde_json::to_vec(set).unwrap_or_default();
+    // No caching: a SUT that sees an unknown kid must be able to get the new set at once.
+    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::jwk::JwkSet;
+
+    async fn fetch(url: &str) -> JwkSet {
+        let ca = reqwest::Certificate::from_pem(crate::endpoint::HARNESS_CA.as_bytes()).unwrap();
+        let client = reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap();
+        client.get(url).send().await.unwrap().json().await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn publishes_the_next_keys_only_after_a_rotation_and_counts_fetches() {
+        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+        assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
+        let before = fetch(&server.url).await;
+        assert!(before.find("setconform-es256").is_some() && before.find("setconform-es256-next").is_none());
+        server.rotate();
+        let after = fetch(&server.url).await;
+        assert!(after.find("setconform-es256").is_some() && after.find("setconform-es256-next").is_some());
+        assert_eq!(server.fetches(), 2);
+    }
+}
