@@ -460,7 +460,7 @@ impl<'a> Context<'a> {
         let took = now.elapsed().as_millis() as u64;
         self.last_took = Some(now.elapsed());
         self.transcript.push(wire::record(seq, channel, self.step, at_ms, took, &req, &result));
-        let what = format!("{channel}: {} {}", req.method, req.url);
+        let what = format!("{channel}: {} {}", req.method, wire::redact_url(&req.url));
         result.map_err(|e| match e {
             WireError::Timeout(_) => {
                 StepFailure::timeout(format!("{what}: no response within {} ms", limit.as_millis()))

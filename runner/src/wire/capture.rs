@@ -15,7 +15,10 @@ const TRANSCRIPT_BODY_CAP: usize = 64 * 1024;
 const MAX_DECODED_SETS: usize = 200;
 const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 /// JSON members of control-API bodies that carry credentials.
-const SECRET_MEMBERS: [&str; 5] = ["token", "access_token", "refresh_token", "client_secret", "password"];
+const SECRET_MEMBERS: [&str; 6] =
+    ["token", "endpoint_token", "access_token", "refresh_token", "client_secret", "password"];
+/// Environment variables of a trigger command that carry a control-API body.
+const BODY_VARIABLES: [&str; 1] = ["SETCONFORM_REQUEST"];
 
 /// Builds the transcript entry for one exchange.
 pub fn record(
@@ -47,7 +50,7 @@ pub fn record(
         duration_ms,
         request: HttpRequest {
             method: req.method.clone(),
-            url: req.url.clone(),
+            url: redact_url(&req.url),
             headers: headers(&req.headers),
             body: body(&scrub(&req.body), false),
         },
@@ -117,7 +120,7 @@ pub fn record_non_http(t: NonHttpTrigger<'_>) -> Exchange {
         request: HttpRequest {
             method: t.kind.to_owned(),
             url: t.target,
-            headers: headers(t.env),
+            headers: environment(t.env),
             body: body(&redact_members(t.body), false),
         },
         response: None,
@@ -129,6 +132,42 @@ pub fn record_non_http(t: NonHttpTrigger<'_>) -> Exchange {
 
 fn headers(list: &[(String, String)]) -> Vec<Header> {
     list.iter().map(|(name, value)| Header { name: name.clone(), value: redact(name, value) }).collect()
+}
+
+/// A trigger command's environment, with the credentials in its request body blanked.
+fn environment(env: &[(String, String)]) -> Vec<Header> {
+    env.iter()
+        .map(|(name, value)| {
+            let value = match BODY_VARIABLES.contains(&name.as_str()) {
+                true => String::from_utf8_lossy(&redact_members(value.as_bytes())).into_owned(),
+                false => redact(name, value),
+            };
+            Header { name: name.clone(), value }
+        })
+        .collect()
+}
+
+/// A URL with the value of every credential query parameter (RFC 6750 §2.3
+/// `access_token`, and the other secret member names) blanked.
+pub fn redact_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_owned() };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, _)) if SECRET_MEMBERS.contains(&name) => format!("{name}={REDACTED}"),
+            _ => param.to_owned(),
+        })
+        .collect();
+    let mut out = format!("{base}?{}", params.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 /// Keeps the auth scheme (useful when debugging) and drops the credential.
@@ -203,6 +242,19 @@ mod tests {
         assert!(!text.contains("s3cr3t"), "{text}");
         assert!(text.contains("Bearer [redacted]"));
         assert!(text.contains("application/json"));
+    }
+
+    #[test]
+    fn credential_query_parameters_and_command_bodies_are_blanked() {
+        let url = "https://127.0.0.1:1/poll?a=1&access_token=s3cr3t&b=2#f";
+        assert_eq!(redact_url(url), "https://127.0.0.1:1/poll?a=1&access_token=[redacted]&b=2#f");
+        assert_eq!(redact_url("https://127.0.0.1:1/poll"), "https://127.0.0.1:1/poll");
+        let env = [
+            ("SETCONFORM_ACTION".to_owned(), "register".to_owned()),
+            ("SETCONFORM_REQUEST".to_owned(), r#"{"issuer":"i","endpoint_token":"s3cr3t"}"#.to_owned()),
+        ];
+        let text = serde_json::to_string(&environment(&env)).unwrap();
+        assert!(!text.contains("s3cr3t") && text.contains("register") && text.contains("issuer"), "{text}");
     }
 
     #[test]

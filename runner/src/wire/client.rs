@@ -147,6 +147,8 @@ impl Wire {
 }
 
 fn classify(e: reqwest::Error) -> WireError {
+    // The URL may carry a credential (RFC 6750 §2.3); the caller names the request itself.
+    let e = e.without_url();
     if e.is_timeout() {
         WireError::Timeout(0)
     } else if e.is_connect() {

@@ -4,6 +4,6 @@ mod capture;
 mod client;
 pub mod websocket;
 
-pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http};
+pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http, redact_url};
 pub mod tls_probe;
 pub use client::{Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};

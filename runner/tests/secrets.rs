@@ -1,0 +1,120 @@
+//! Credentials never reach an output: known secrets are planted in every place
+//! a credential enters the harness (sut.yaml's bearer token from the
+//! environment, a trigger answer's token and client secret, the harness's
+//! endpoint tokens, its signing keys), a whole run is made, and every file it
+//! writes and everything it prints is searched for them.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+const PLANTED_BEARER: &str = "planted-bearer-5b1f0c9e";
+const PLANTED_CLIENT_SECRET: &str = "planted-client-secret-77d2";
+
+/// Forwards each trigger action to the reference's control API. The
+/// registration answer loses the reference's token (so the harness presents
+/// the planted bearer token from sut.yaml) and gains a client secret.
+const FORWARDER: &str = r#"
+import json, os, ssl, sys, urllib.request
+base, ca, secret = sys.argv[1], sys.argv[2], os.environ["PLANTED_CLIENT_SECRET"]
+action, peer = os.environ["SETCONFORM_ACTION"], os.environ.get("SETCONFORM_PEER", "")
+path = {"register": "/peers", "queue": f"/peers/{peer}/queue", "initiate": f"/peers/{peer}/initiate"}[action]
+req = urllib.request.Request(base + path, data=os.environ["SETCONFORM_REQUEST"].encode(),
+                             headers={"Content-Type": "application/json"}, method="POST")
+with urllib.request.urlopen(req, timeout=5, context=ssl.create_default_context(cafile=ca)) as resp:
+    answer = json.loads(resp.read().decode() or "{}")
+if action == "register":
+    answer.pop("token", None)
+    answer["client_secret"] = secret
+print(json.dumps(answer))
+"#;
+
+#[test]
+fn no_planted_secret_appears_in_any_output() {
+    // Unknown tokens are let through, so the planted one is used on every request.
+    let port = common::standalone_reference_with(Some(setconform_reference::Fault::NoAuthCheck));
+    let dir = common::scratch("secrets");
+    let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    std::fs::write(dir.join("forward.py"), FORWARDER).unwrap();
+    let sut = dir.join("sut.yaml");
+    std::fs::write(
+        &sut,
+        format!(
+            "name: reference behind a secret-planting trigger\nprofiles: [{profiles}]\n\
+             capabilities: [push-pull-class, also-responder, http-auth]\n\
+             pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\n\
+             push: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
+             multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\n\
+             poll: {{ endpoint: 'https://127.0.0.1:{port}/poll' }}\n\
+             tls: {{ ca_file: '{ca}' }}\n\
+             auth: {{ bearer_token: {{ env: SETCONFORM_PLANTED_TOKEN }} }}\n\
+             trigger: {{ exec: {{ command: [python3, ./forward.py, 'https://127.0.0.1:{port}/control', '{ca}'], \
+             timeout_ms: 5000 }} }}\n",
+            profiles = setconform::run::REFERENCE_PROFILES.join(", "),
+            ca = ca.display()
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["run", "--sut", sut.to_str().unwrap(), "--seed", "3", "--out", out_dir.to_str().unwrap()])
+        .env("SETCONFORM_PLANTED_TOKEN", PLANTED_BEARER)
+        .env("PLANTED_CLIENT_SECRET", PLANTED_CLIENT_SECRET)
+        .output()
+        .unwrap();
+    let mut outputs = vec![
+        ("stdout".to_owned(), String::from_utf8_lossy(&out.stdout).into_owned()),
+        ("stderr".to_owned(), String::from_utf8_lossy(&out.stderr).into_owned()),
+    ];
+    for entry in std::fs::read_dir(&out_dir).unwrap() {
+        let path = entry.unwrap().path();
+        outputs
+            .push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+    }
+    let run: serde_json::Value =
+        serde_json::from_str(&outputs.iter().find(|(n, _)| n.ends_with("run.json")).unwrap().1).unwrap();
+    assert_eq!(run["summary"]["total"], run["scenarios"].as_array().unwrap().len(), "the run completed");
+    let record = &outputs.iter().find(|(n, _)| n.ends_with("run.json")).unwrap().1;
+    assert!(record.contains("Bearer [redacted]"), "the planted token went out, redacted in the transcript");
+    let hs256 = include_str!("../keys/hs256.secret").trim().to_owned();
+    let secrets: Vec<(&str, String)> = vec![
+        ("the bearer token from sut.yaml", PLANTED_BEARER.to_owned()),
+        ("the trigger's client secret", PLANTED_CLIENT_SECRET.to_owned()),
+        ("a token the reference issued", "ref-token-".to_owned()),
+        ("a private key", "PRIVATE KEY".to_owned()),
+        ("the harness's HS256 secret", hs256),
+    ];
+    let mut leaks: Vec<String> = outputs
+        .iter()
+        .flat_map(|(name, text)| {
+            secrets.iter().filter(|(_, s)| text.contains(s.as_str())).map(move |(what, _)| format!("{what} in {name}"))
+        })
+        .collect();
+    leaks.extend(
+        outputs
+            .iter()
+            .filter(|(_, text)| has_endpoint_token(text))
+            .map(|(name, _)| format!("a harness endpoint token in {name}")),
+    );
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}
+
+/// Whether `text` holds a token the harness hands the SUT for its endpoint:
+/// `harness-` followed by a random UUID.
+fn has_endpoint_token(text: &str) -> bool {
+    text.match_indices("harness-").any(|(at, prefix)| {
+        let rest = &text.as_bytes()[at + prefix.len()..];
+        rest.len() >= 36
+            && rest[..36].iter().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => *b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            })
+    })
+}
+
+#[test]
+fn the_endpoint_token_pattern_matches_a_uuid_only() {
+    assert!(has_endpoint_token(r#"{"endpoint_token":"harness-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}"#));
+    assert!(!has_endpoint_token("harness-jwks.json harness-ca.pem harness-[redacted]"));
+}
