@@ -558,8 +558,10 @@ impl<'a> Context<'a> {
                     }
                 }
                 let keys: Vec<String> = sets.keys().cloned().collect();
+                // A set, not a scan of `pending` per key: a message may carry very many SETs.
+                let waiting: std::collections::HashSet<String> = self.pending.iter().cloned().collect();
                 for key in &keys {
-                    if !self.answered.contains_key(key) && !self.pending.contains(key) {
+                    if !self.answered.contains_key(key) && !waiting.contains(key) {
                         self.pending.push(key.clone());
                     }
                 }
