@@ -11,6 +11,8 @@ pub mod catalogue;
 mod embedded;
 pub mod endpoint;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod key_server;
 pub mod output;
 pub mod pair;

@@ -4,11 +4,14 @@
 mod content;
 mod context;
 mod expect;
+mod fuzz;
 mod judge;
 mod steps;
 mod websocket;
 
 pub use context::RunEnv;
+#[doc(hidden)]
+pub use fuzz::sut_message as fuzz_sut_message;
 
 /// The RFC 8417 rules judged on every SET a SUT sends.
 pub fn content_rules() -> impl Iterator<Item = &'static str> {
