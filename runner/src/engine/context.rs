@@ -102,6 +102,9 @@ pub struct Held {
     pub queued: bool,
 }
 
+/// WebSocket frames recorded per scenario: a flood must not grow the transcript without end.
+const MAX_FRAMES: usize = 500;
+
 pub struct Context<'a> {
     pub env: &'a RunEnv,
     pub step: usize,
@@ -182,6 +185,8 @@ pub struct Context<'a> {
     /// Every SET the SUT sent in this scenario: its key, compact form and step.
     pub emitted: Vec<(String, String, usize)>,
     pub(super) scenario_id: String,
+    /// WebSocket frames seen so far, recorded or not.
+    frames: usize,
 }
 
 impl<'a> Context<'a> {
@@ -242,6 +247,7 @@ impl<'a> Context<'a> {
             held: None,
             emitted: Vec::new(),
             scenario_id: scenario.id.clone(),
+            frames: 0,
         }
     }
 
@@ -483,7 +489,10 @@ impl<'a> Context<'a> {
     /// Folds a SUT response into the scenario state (acks, errors, delivered SETs).
     pub fn absorb(&mut self, observed: Observed) {
         let ok = (200..300).contains(&observed.status);
-        self.absorb_message(Some(observed.status), None, observed.headers, observed.body, ok);
+        // A body cut at the cap is no JSON document; parsing its first megabytes
+        // would only cost memory (a million members make hundreds of MiB).
+        let json = if observed.truncated { None } else { serde_json::from_slice::<Value>(&observed.body).ok() };
+        self.absorb_parsed(Some(observed.status), None, observed.headers, observed.body, json, ok);
     }
 
     /// Folds a SUT request to the harness's endpoint into the scenario state.
@@ -536,6 +545,18 @@ impl<'a> Context<'a> {
         counts: bool,
     ) {
         let json = serde_json::from_slice::<Value>(&body).ok();
+        self.absorb_parsed(status, method, headers, body, json, counts);
+    }
+
+    fn absorb_parsed(
+        &mut self,
+        status: Option<u16>,
+        method: Option<String>,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        json: Option<Value>,
+        counts: bool,
+    ) {
         self.messages += 1;
         if let (true, Some(Value::Object(obj))) = (counts, &json) {
             if let Some(Value::Array(acks)) = obj.get("ack") {
@@ -608,6 +629,10 @@ impl<'a> Context<'a> {
 
     /// Appends a WebSocket frame to the transcript.
     pub fn record_frame(&mut self, url: &str, direction: &str, opcode: &str, payload: &[u8]) {
+        self.frames += 1;
+        if self.frames > MAX_FRAMES {
+            return;
+        }
         let frame = setconform_reports::FrameRecord {
             direction: direction.to_owned(),
             opcode: opcode.to_owned(),
@@ -636,7 +661,12 @@ impl<'a> Context<'a> {
         self.started.elapsed().as_millis() as u64
     }
 
-    pub fn into_transcript(self) -> Vec<Exchange> {
+    pub fn into_transcript(mut self) -> Vec<Exchange> {
+        let unrecorded = self.frames.saturating_sub(MAX_FRAMES);
+        if let Some(last) = self.transcript.iter_mut().rev().find(|e| e.frame.is_some()).filter(|_| unrecorded > 0) {
+            last.error =
+                Some(format!("{unrecorded} further WebSocket frames were not recorded (the first {MAX_FRAMES} are)"));
+        }
         self.transcript
     }
 }

@@ -207,8 +207,10 @@ fn body(bytes: &[u8], truncated_on_wire: bool) -> Body {
     } else {
         (text.into_owned(), false)
     };
-    let sets = match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(obj)) => match obj.get("sets") {
+    // A body cut on the wire is no JSON document: not parsed (a million members cost hundreds of MiB).
+    let parsed = if truncated_on_wire { None } else { serde_json::from_slice::<Value>(bytes).ok() };
+    let sets = match parsed {
+        Some(Value::Object(obj)) => match obj.get("sets") {
             Some(Value::Object(sets)) => sets
                 .iter()
                 .take(MAX_DECODED_SETS)

@@ -131,7 +131,9 @@ impl Wire {
             .iter()
             .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
-        let mut body = Vec::new();
+        // Sized once from Content-Length (up to the cap), not by doubling: less to copy, less to hold.
+        let announced = resp.content_length().unwrap_or(0).min(self.limits.max_body as u64) as usize;
+        let mut body = Vec::with_capacity(announced);
         let mut truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
             let room = self.limits.max_body - body.len();
