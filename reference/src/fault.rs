@@ -114,10 +114,21 @@ pub enum Fault {
     SetsForeignIss,
     AcceptForeignIssuer,
     NoPushReceiver,
+    HostileSilent,
+    HostileDrip,
+    HostileHugeBody,
+    HostileNotUtf8,
+    HostileDeepJson,
+    HostileWideJson,
+    HostileCutBody,
+    HostileRedirectLoop,
+    HostileManyHeaders,
+    HostilePingFlood,
+    HostileHugeWsMessage,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 109] = [
+    pub const ALL: [Fault; 120] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -227,6 +238,17 @@ impl Fault {
         Fault::SetsForeignIss,
         Fault::AcceptForeignIssuer,
         Fault::NoPushReceiver,
+        Fault::HostileSilent,
+        Fault::HostileDrip,
+        Fault::HostileHugeBody,
+        Fault::HostileNotUtf8,
+        Fault::HostileDeepJson,
+        Fault::HostileWideJson,
+        Fault::HostileCutBody,
+        Fault::HostileRedirectLoop,
+        Fault::HostileManyHeaders,
+        Fault::HostilePingFlood,
+        Fault::HostileHugeWsMessage,
     ];
 
     /// The name used on the command line.
@@ -253,6 +275,13 @@ impl Fault {
             Fault::RejectLongTyp => Some("AMB-25"),
             _ => None,
         }
+    }
+
+    /// Whether the fault makes the reference hostile (`hostile-*`): it then
+    /// tests that the harness survives, with ERROR and TIMEOUT among the
+    /// verdicts, rather than that one rule is caught.
+    pub fn is_hostile(self) -> bool {
+        self.name().starts_with("hostile-") && self != Fault::HostileMarkup
     }
 
     /// The SET profile the suite runs this fault under, so that the rules it
@@ -710,6 +739,47 @@ impl Fault {
                 &["SET-010", "SSF-SET-004"],
                 "puts another issuer than its own in the `iss` of its SETs",
             ),
+            Fault::HostileSilent => {
+                ("hostile-silent", &["PP-HTTP-008"], "as pushpull responder, accepts each request and never answers")
+            }
+            Fault::HostileDrip => {
+                ("hostile-drip", &["PP-HTTP-008"], "as pushpull responder, answers one byte a second")
+            }
+            Fault::HostileHugeBody => {
+                ("hostile-huge-body", &["PP-HTTP-011"], "as pushpull responder, answers with a 1 GiB body")
+            }
+            Fault::HostileNotUtf8 => (
+                "hostile-not-utf8",
+                &["PP-HTTP-011"],
+                "as pushpull responder, answers 200 with bytes that are not UTF-8",
+            ),
+            Fault::HostileDeepJson => (
+                "hostile-deep-json",
+                &["PP-HTTP-011"],
+                "as pushpull responder, answers with JSON nested 100,000 levels deep",
+            ),
+            Fault::HostileWideJson => (
+                "hostile-wide-json",
+                &["PP-HTTP-011"],
+                "as pushpull responder, answers with a `sets` object of a million members",
+            ),
+            Fault::HostileCutBody => (
+                "hostile-cut-body",
+                &["PP-HTTP-011"],
+                "as pushpull responder, closes the connection in the middle of its answer",
+            ),
+            Fault::HostileRedirectLoop => {
+                ("hostile-redirect-loop", &["PP-HTTP-008"], "as pushpull responder, redirects every request to itself")
+            }
+            Fault::HostileManyHeaders => {
+                ("hostile-many-headers", &["PP-HTTP-008"], "as pushpull responder, answers with 10,000 header fields")
+            }
+            Fault::HostilePingFlood => {
+                ("hostile-ping-flood", &["PP-WS-010"], "over a pushpull WebSocket, floods pings and never answers")
+            }
+            Fault::HostileHugeWsMessage => {
+                ("hostile-huge-ws-message", &["PP-WS-010"], "over a pushpull WebSocket, answers with a 16 MiB message")
+            }
             Fault::NoPushReceiver => {
                 ("no-push-receiver", &["SSF-IOP-004"], "takes SETs by poll only: its push endpoint answers 404")
             }

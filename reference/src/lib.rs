@@ -12,6 +12,7 @@
 
 mod control;
 mod fault;
+mod hostile;
 mod initiator;
 mod jose;
 mod key_refresh;

@@ -41,6 +41,9 @@ impl Request {
 
 pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let fault = app.fault;
+    if let Some(hostile) = crate::hostile::http_answer(fault).await {
+        return hostile;
+    }
     // §4: POST only.
     if method != Method::POST && fault != Some(Fault::AcceptAnyMethod) {
         let mut resp = error(fault, StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");

@@ -67,6 +67,9 @@ fn upgrade(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response
 
 async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
     let fault = app.fault;
+    if crate::hostile::websocket(fault, &mut socket).await {
+        return;
+    }
     // §7: one Communication Object per message; the fault sends each twice over in one.
     let encode = |v: Value| {
         let text = if fault == Some(Fault::WsSeveralObjects) { format!("{v}{v}") } else { v.to_string() };

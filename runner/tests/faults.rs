@@ -13,10 +13,12 @@ use setconform_reports::Verdict;
 fn every_fault_is_caught_by_the_scenarios_on_its_requirement() {
     let catalogue = Catalogue::load(Origin::Embedded).unwrap();
     let judging = &catalogue;
+    // Hostile faults test that the harness survives (tests/hostile_reference.rs), not one rule.
+    let faults: Vec<Fault> = Fault::ALL.into_iter().filter(|f| !f.is_hostile()).collect();
     // Runs wait on the network, not the CPU: several at once.
     let runs: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = Fault::ALL
-            .chunks(Fault::ALL.len().div_ceil(4))
+        let handles: Vec<_> = faults
+            .chunks(faults.len().div_ceil(4))
             .map(|chunk| {
                 scope.spawn(move || {
                     chunk
