@@ -114,6 +114,7 @@ pub enum Fault {
     SetsForeignIss,
     AcceptForeignIssuer,
     NoPushReceiver,
+    PollQueryToken,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -128,7 +129,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 120] = [
+    pub const ALL: [Fault; 121] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -238,6 +239,7 @@ impl Fault {
         Fault::SetsForeignIss,
         Fault::AcceptForeignIssuer,
         Fault::NoPushReceiver,
+        Fault::PollQueryToken,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -303,7 +305,8 @@ impl Fault {
             Fault::SetTwoEvents
             | Fault::SetEs256UnderInterop
             | Fault::SetUnlistedSubjectFormat
-            | Fault::NoPushReceiver => SetProfile::CaepInterop,
+            | Fault::NoPushReceiver
+            | Fault::PollQueryToken => SetProfile::CaepInterop,
             _ => SetProfile::Rfc8417,
         }
     }
@@ -780,6 +783,11 @@ impl Fault {
             Fault::HostileHugeWsMessage => {
                 ("hostile-huge-ws-message", &["PP-WS-010"], "over a pushpull WebSocket, answers with a 16 MiB message")
             }
+            Fault::PollQueryToken => (
+                "poll-query-token",
+                &["SSF-IOP-008"],
+                "as poll transmitter, also takes the bearer token as an access_token query parameter",
+            ),
             Fault::NoPushReceiver => {
                 ("no-push-receiver", &["SSF-IOP-004"], "takes SETs by poll only: its push endpoint answers 404")
             }

@@ -8,7 +8,7 @@ use crate::pushpull::bearer;
 use crate::server::App;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -29,7 +29,7 @@ struct Selection {
     more_available: bool,
 }
 
-pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let fault = app.fault;
     // §2.4: polls are POSTs; anything else is a general HTTP error (§2.5.1).
     if method != Method::POST {
@@ -37,13 +37,16 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderM
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    // §3: the Recipient is authenticated with HTTP authentication (RFC 7235).
-    let mut token = bearer(&headers).unwrap_or_default();
+    // §3: the Recipient is authenticated with HTTP authentication (RFC 7235), the
+    // token in the Authorization header (RFC 6750 §2.1; the fault also takes §2.3's query form).
+    let from_query = || query_token(&uri).filter(|_| fault == Some(Fault::PollQueryToken));
+    let presented = bearer(&headers).or_else(from_query);
+    let mut token = presented.clone().unwrap_or_default();
     if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
         token = app.anonymous_token.clone();
     }
     let Some(mut arrivals) = app.peers.with_token(&token, |p| p.arrivals.subscribe()) else {
-        return unauthorized(fault);
+        return unauthorized(fault, presented.is_some());
     };
     // §2.5.1: an invalid poll is answered 400.
     let poll = match parse(&body) {
@@ -70,7 +73,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, headers: HeaderM
         retire(p, &poll, fault);
         select(p, &poll, fault)
     }) else {
-        return unauthorized(fault);
+        return unauthorized(fault, presented.is_some());
     };
     // §2.5: with nothing to return, hold the poll until a SET arrives or the hold time is up.
     if selection.sets.is_empty() && hold {
@@ -162,13 +165,20 @@ fn respond(selection: Selection, fault: Option<Fault>) -> Response {
     (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], Value::Object(object).to_string()).into_response()
 }
 
-/// §3: a missing or unknown token is refused, naming the scheme (RFC 7235 §4.1).
-fn unauthorized(fault: Option<Fault>) -> Response {
+/// §3: a missing or unknown token is refused, naming the scheme (RFC 7235 §4.1);
+/// a token that was presented and is not known is `invalid_token` (RFC 6750 §3.1).
+fn unauthorized(fault: Option<Fault>, presented: bool) -> Response {
     let mut resp = error(StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
+    let challenge = if presented { r#"Bearer error="invalid_token""# } else { "Bearer" };
     if fault != Some(Fault::Poll401NoChallenge) {
-        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     resp
+}
+
+/// The `access_token` query parameter (RFC 6750 §2.3), if the URI has one.
+fn query_token(uri: &Uri) -> Option<String> {
+    uri.query()?.split('&').find_map(|p| p.strip_prefix("access_token=")).map(str::to_owned)
 }
 
 /// §2.5.1 leaves the body of an error undefined; an RFC 8935-style object says what went wrong.

@@ -316,6 +316,8 @@ pub enum Auth {
     Valid,
     None,
     Invalid,
+    /// The valid token as an `access_token` query parameter (RFC 6750 §2.3); `send` steps only.
+    Query,
 }
 
 /// SETs the harness can mint: valid ones, and ones broken in exactly one way.
@@ -456,6 +458,7 @@ pub enum Check {
     Reacked(bool),
     SetErrsRegistered(bool),
     JwksRefetched(bool),
+    BearerError(String),
 }
 
 /// Bounds on how long the SUT took to come back.

@@ -98,6 +98,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::Reacked(_) => reacked(ctx),
         Check::SetErrsRegistered(_) => set_errs_registered(ctx),
         Check::JwksRefetched(_) => jwks_refetched(ctx),
+        Check::BearerError(code) => bearer_error(ctx, code),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -496,6 +497,21 @@ fn reacked(ctx: &Context<'_>) -> (String, Outcome) {
     } else {
         (exp, Err(format!("not acknowledged again: {}", list(missing.into_iter()))))
     }
+}
+
+/// RFC 6750 §3, §3.1: 401 with a Bearer challenge that names the error.
+fn bearer_error(ctx: &Context<'_>, code: &str) -> (String, Outcome) {
+    let exp = format!("401 with WWW-Authenticate: Bearer error=\"{code}\"");
+    let Some(last) = &ctx.last else { return (exp, no_response()) };
+    let status = last.status.unwrap_or(0);
+    let challenge = last.header("www-authenticate");
+    let actual =
+        format!("HTTP {status}, WWW-Authenticate {}", challenge.map_or("absent".to_owned(), |c| format!("{c:?}")));
+    let names_it = challenge.is_some_and(|c| {
+        let bearer = c.trim_start().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+        bearer && c.replace(' ', "").contains(&format!("error=\"{code}\""))
+    });
+    (exp, if status == 401 && names_it { Ok(actual) } else { Err(actual) })
 }
 
 /// The SUT went back to the harness's `jwks_uri` after the harness rotated its key (SSF §7.1).

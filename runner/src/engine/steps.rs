@@ -145,7 +145,8 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
     let token = match spec.auth.unwrap_or(Auth::Valid) {
         Auth::Valid => ctx.token.clone(),
         Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
-        Auth::None => None,
+        // A push body has no query form of the token in this suite (the schema allows it on `send` only).
+        Auth::None | Auth::Query => None,
     };
     if let Some(t) = token {
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
@@ -417,12 +418,18 @@ fn request(
         headers.push(("Content-Language".to_owned(), "en".to_owned()));
     }
     let token = match auth {
-        Auth::Valid => ctx.token.clone(),
+        Auth::Valid | Auth::Query => ctx.token.clone(),
         Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
         Auth::None => None,
     };
-    if let Some(t) = token {
-        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
+    match (token, auth) {
+        // RFC 6750 §2.3: the URI query form, which SSF interop transmitters refuse (SSF-IOP-008).
+        (Some(t), Auth::Query) => {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            url = format!("{url}{separator}access_token={t}");
+        }
+        (Some(t), _) => headers.push(("Authorization".to_owned(), format!("Bearer {t}"))),
+        (None, _) => {}
     }
     Ok(Outgoing { method: method.to_owned(), url, headers, body })
 }

@@ -27,7 +27,8 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
     let token = match spec.auth.unwrap_or(Auth::Valid) {
         Auth::Valid => ctx.token.clone(),
         Auth::Invalid => Some("setconform-invalid-token".to_owned()),
-        Auth::None => None,
+        // The query form is offered on `send` steps only (the schema).
+        Auth::None | Auth::Query => None,
     };
     let key = crate::set::b64_standard(
         format!("{:016x}{:016x}", ctx.rng.next_u64(), ctx.rng.next_u64()).get(..16).unwrap_or_default(),
