@@ -63,8 +63,7 @@ pub struct NewPeer {
 pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req): Json<NewPeer>) -> Response {
     let trust =
         Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
-    let trust_anything = app.fault == Some(crate::fault::Fault::TrustAnyCertificate);
-    let client = match peer_client(req.endpoint_ca.as_deref(), trust_anything) {
+    let client = match peer_client(req.endpoint_ca.as_deref(), app.fault) {
         Ok(c) => c,
         Err(e) => {
             return (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("endpoint_ca: {e}") }))).into_response();
@@ -188,15 +187,25 @@ pub async fn state(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Res
 
 /// A client for the peer's endpoint, trusting the CA it named (§8.1: the
 /// initiator validates the responder's certificate).
-fn peer_client(ca_pem: Option<&str>, trust_anything: bool) -> Result<reqwest::Client, reqwest::Error> {
+/// A client for the peer's URLs that trusts the CA it named, and validates
+/// certificates in full unless a fault says otherwise.
+fn peer_client(ca_pem: Option<&str>, fault: Option<crate::fault::Fault>) -> Result<reqwest::Client, reqwest::Error> {
+    use crate::fault::Fault;
     let mut builder = reqwest::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(2))
         .redirect(reqwest::redirect::Policy::none())
-        .tls_danger_accept_invalid_certs(trust_anything)
+        .tls_danger_accept_invalid_certs(fault == Some(Fault::TrustAnyCertificate))
         .no_proxy();
-    if let Some(pem) = ca_pem {
-        builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem.as_bytes())?);
-    }
+    let certs = match ca_pem {
+        Some(pem) => reqwest::Certificate::from_pem_bundle(pem.as_bytes())?,
+        None => Vec::new(),
+    };
+    builder = if fault == Some(Fault::IgnoreCertificateName) {
+        // Chains are still checked against the peer's CA; only the host name is not.
+        builder.tls_certs_only(certs).tls_danger_accept_invalid_hostnames(true)
+    } else {
+        builder.tls_certs_merge(certs)
+    };
     builder.build()
 }
 

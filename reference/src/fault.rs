@@ -115,6 +115,7 @@ pub enum Fault {
     AcceptForeignIssuer,
     NoPushReceiver,
     PollQueryToken,
+    IgnoreCertificateName,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -129,7 +130,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 121] = [
+    pub const ALL: [Fault; 122] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -240,6 +241,7 @@ impl Fault {
         Fault::AcceptForeignIssuer,
         Fault::NoPushReceiver,
         Fault::PollQueryToken,
+        Fault::IgnoreCertificateName,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -783,6 +785,11 @@ impl Fault {
             Fault::HostileHugeWsMessage => {
                 ("hostile-huge-ws-message", &["PP-WS-010"], "over a pushpull WebSocket, answers with a 16 MiB message")
             }
+            Fault::IgnoreCertificateName => (
+                "ignore-certificate-name",
+                &["PP-AUTH-001", "PUSH-040", "MSP-018", "POLL-080"],
+                "takes a peer's certificate from a trusted CA whatever host it names (every binding it initiates on)",
+            ),
             Fault::PollQueryToken => (
                 "poll-query-token",
                 &["SSF-IOP-008"],

@@ -26,11 +26,19 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 /// beside every report as harness-ca.pem).
 const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
 const TLS_KEY: &[u8] = include_bytes!("../keys/tls/server-key.pem");
-pub const HARNESS_CA: &str = include_str!("../keys/tls/ca.pem");
+/// The harness's CA, and the CA of the wrong-name and expired certificates
+/// (both trusted by a SUT that takes this bundle).
+pub const HARNESS_CA: &str = concat!(include_str!("../keys/tls/ca.pem"), include_str!("../keys/tls/variants-ca.pem"));
 /// A self-signed identity for 127.0.0.1 that no SUT should trust: served when a
 /// scenario checks that the SUT validates the harness's certificate.
 const UNTRUSTED_CHAIN: &[u8] = include_bytes!("../keys/tls/self-signed.pem");
 const UNTRUSTED_KEY: &[u8] = include_bytes!("../keys/tls/self-signed-key.pem");
+/// Chains to the bundle's second CA, for wrong-name.setconform.invalid only.
+const WRONG_NAME_CHAIN: &[u8] = include_bytes!("../keys/tls/wrong-name.pem");
+const WRONG_NAME_KEY: &[u8] = include_bytes!("../keys/tls/wrong-name-key.pem");
+/// Chains to the bundle's second CA, for 127.0.0.1 and localhost, valid only in 2020.
+const EXPIRED_CHAIN: &[u8] = include_bytes!("../keys/tls/expired.pem");
+const EXPIRED_KEY: &[u8] = include_bytes!("../keys/tls/expired-key.pem");
 
 /// How the endpoint is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +47,10 @@ pub enum Transport {
     Tls,
     /// TLS with a self-signed certificate that chains to nothing the SUT was given.
     UntrustedTls,
+    /// TLS with a certificate from a trusted CA for another host name.
+    WrongNameTls,
+    /// TLS with a certificate from a trusted CA that has expired.
+    ExpiredTls,
     /// Plain HTTP.
     Cleartext,
 }
@@ -128,6 +140,8 @@ impl HarnessEndpoint {
         } else {
             let (chain, key) = match transport {
                 Transport::UntrustedTls => (UNTRUSTED_CHAIN, UNTRUSTED_KEY),
+                Transport::WrongNameTls => (WRONG_NAME_CHAIN, WRONG_NAME_KEY),
+                Transport::ExpiredTls => (EXPIRED_CHAIN, EXPIRED_KEY),
                 _ => (TLS_CHAIN, TLS_KEY),
             };
             let config = setconform_reference::tls::server_config(chain, key)?;

@@ -60,6 +60,10 @@ pub enum EndpointCert {
     Harness,
     /// Self-signed: a SUT that validates certificates refuses it.
     SelfSigned,
+    /// Chains to a CA the SUT was given, but names another host than 127.0.0.1 and localhost.
+    WrongName,
+    /// Chains to a CA the SUT was given and names the host, but expired in 2021.
+    Expired,
 }
 
 #[derive(Debug, Clone, Deserialize)]

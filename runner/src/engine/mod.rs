@@ -110,6 +110,8 @@ async fn run_steps(
         let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
             (false, _) => Transport::Cleartext,
             (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,
+            (true, EndpointCert::WrongName) => Transport::WrongNameTls,
+            (true, EndpointCert::Expired) => Transport::ExpiredTls,
             (true, EndpointCert::Harness) => Transport::Tls,
         };
         ctx.open_endpoint(transport, path).await?;
