@@ -112,6 +112,9 @@ fn suite(out: &mut String, run: &Run, profile: &str, scenarios: &[&ScenarioResul
         ("sut.kind", run.sut.kind.clone()),
         ("seed", run.seed.to_string()),
     ];
+    if run.sut.insecure {
+        props.push(("certifiable", "false".to_owned()));
+    }
     if let Some(fault) = &run.sut.fault {
         props.push(("fault", fault.clone()));
     }

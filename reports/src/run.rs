@@ -68,7 +68,13 @@ pub struct SutInfo {
     /// Endpoints the harness talked to, by role.
     #[serde(default)]
     pub endpoints: Vec<(String, String)>,
+    /// The SUT's TLS certificates were not verified (`--insecure`): the run is not certifiable.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
 }
+
+/// What every report says of a run made with `--insecure`.
+pub const NOT_CERTIFIABLE: &str = "NOT CERTIFIABLE: the SUT's TLS certificates were not verified (--insecure)";
 
 /// Scenario counts by verdict, and the exit code the run ended with.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -118,6 +118,10 @@ struct RunArgs {
     /// Run again only the scenarios that failed (or, with --fail-on warn, warned) in this run.json.
     #[arg(long, value_name = "FROM.json")]
     rerun_failed: Option<PathBuf>,
+    /// Do not verify the SUT's TLS certificates. For a first try only: every report marks the
+    /// run NOT CERTIFIABLE.
+    #[arg(long)]
+    insecure: bool,
     #[command(flatten)]
     select: Selection,
 }
@@ -271,6 +275,7 @@ fn run_command(args: RunArgs) -> i32 {
         out_dir: args.out,
         suite_dir: args.suite,
         fail_on: args.fail_on,
+        insecure: args.insecure,
         args: args.select.into_arguments(),
         console: Console::Lines,
     };

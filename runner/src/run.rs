@@ -77,6 +77,8 @@ pub struct RunRequest {
     pub out_dir: PathBuf,
     pub suite_dir: Option<PathBuf>,
     pub fail_on: FailOn,
+    /// Do not verify the SUT's TLS certificates: the run is marked not certifiable.
+    pub insecure: bool,
     pub args: Arguments,
     pub console: Console,
 }
@@ -160,7 +162,8 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     }
 
     let seed = req.seed.unwrap_or_else(seed::fresh_seed);
-    let limits = WireLimits { connect: sut.timeouts.connect, ..WireLimits::default() };
+    sut.insecure = req.insecure;
+    let limits = WireLimits { connect: sut.timeouts.connect, insecure: sut.insecure, ..WireLimits::default() };
     let wire = Wire::new(limits, sut.ca_pem.as_deref()).map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
     let catalogue = Arc::new(catalogue);
     let env = Arc::new(RunEnv {
@@ -388,6 +391,7 @@ fn assemble(
         kind: env.sut.kind.into(),
         fault: env.sut.fault.clone(),
         endpoints: endpoints(&env.sut),
+        insecure: env.sut.insecure,
     };
     let profiles = if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() };
     let head = RunHead { sut, profiles, started_at, clock, seed };
@@ -589,6 +593,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
         kind: initiator.kind.into(),
         fault: (!faults.is_empty()).then(|| faults.join(", ")),
         endpoints: [endpoints(&initiator), endpoints(&responder)].concat(),
+        insecure: initiator.insecure || responder.insecure,
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, started_at, clock, seed: 0 };

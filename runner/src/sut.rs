@@ -207,6 +207,8 @@ pub struct SutSetup {
     pub harness_alg: Alg,
     /// Whether sut.yaml chose the harness's signing algorithm.
     pub harness_alg_configured: bool,
+    /// The SUT's TLS certificates are not verified (`--insecure`).
+    pub insecure: bool,
     pub harness_listen: std::net::IpAddr,
     pub harness_public_base: Option<String>,
     pub ca_pem: Option<Vec<u8>>,
@@ -301,6 +303,7 @@ impl SutSetup {
             harness_audience: DEFAULT_HARNESS_AUDIENCE.into(),
             harness_alg: Alg::ES256,
             harness_alg_configured: false,
+            insecure: false,
             harness_listen: std::net::Ipv4Addr::LOCALHOST.into(),
             harness_public_base: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
@@ -460,6 +463,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         harness_issuer: harness.issuer.unwrap_or_else(|| DEFAULT_HARNESS_ISSUER.into()),
         harness_audience,
         harness_alg_configured: harness.alg.is_some(),
+        insecure: false,
         harness_alg: harness.alg.unwrap_or(Alg::ES256),
         harness_listen,
         harness_public_base: harness.public_base,

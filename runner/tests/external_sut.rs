@@ -110,3 +110,34 @@ fn a_kid_missing_from_the_configured_keys_is_looked_up_at_the_suts_jwks_uri() {
         }
     }
 }
+
+/// Without the SUT's CA the harness refuses its certificate (ERROR: unreachable);
+/// `--insecure` takes it, and every report then says the run is not certifiable.
+#[test]
+fn insecure_accepts_any_certificate_and_marks_the_run_not_certifiable() {
+    let port = common::standalone_reference();
+    let without_ca = |t: String| {
+        let keep = |l: &&str| !(l.starts_with("tls:") || l.trim_start().starts_with("ca_file:"));
+        t.lines().filter(keep).collect::<Vec<_>>().join("\n")
+    };
+    let sut = example_sut(port, without_ca);
+    let mut runs = Vec::new();
+    for insecure in [false, true] {
+        let mut req = common::request(Some(sut.clone()), None, Some(11));
+        req.args = common::args(Some("pushpull.http.responder.batch.1"));
+        req.insecure = insecure;
+        runs.push(common::execute(req).0);
+    }
+    let verdict = |run: &setconform_reports::Run| {
+        run.scenarios.iter().find(|s| s.verdict != Verdict::NotApplicable).map(|s| s.verdict)
+    };
+    assert_eq!(verdict(&runs[0]), Some(Verdict::Error), "an unknown CA is refused");
+    assert!(!runs[0].sut.insecure);
+    assert_eq!(verdict(&runs[1]), Some(Verdict::Pass), "--insecure takes it");
+    assert!(runs[1].sut.insecure);
+    let note = setconform_reports::run::NOT_CERTIFIABLE;
+    assert!(setconform_reports::markdown::summary(&runs[1]).contains(note));
+    assert!(setconform_reports::html::run_report(&runs[1]).contains("NOT CERTIFIABLE"));
+    assert!(setconform_reports::junit::render(&runs[1]).contains(r#"name="certifiable" value="false""#));
+    assert!(!setconform_reports::markdown::summary(&runs[0]).contains(note));
+}

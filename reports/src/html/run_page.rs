@@ -122,6 +122,9 @@ fn summary(out: &mut String, run: &Run) {
         "System under test",
         format!("<strong>{}</strong> <span class=\"muted\">({})</span>", esc(&sut.name), esc(&sut.kind)),
     );
+    if sut.insecure {
+        fact("Certifiable", format!("<strong>{}</strong>", esc(crate::run::NOT_CERTIFIABLE)));
+    }
     if let Some(fault) = &sut.fault {
         fact("Reference fault", format!("<code>{}</code>", esc(fault)));
     }

@@ -77,7 +77,7 @@ fn record(text: &str, link: &str) -> Run {
         started_at: t(),
         duration_ms: 2500,
         seed: 7,
-        sut: SutInfo { name: t(), kind: t(), fault: Some(t()), endpoints: vec![(t(), t())] },
+        sut: SutInfo { name: t(), kind: t(), fault: Some(t()), endpoints: vec![(t(), t())], insecure: true },
         profiles: vec![t()],
         summary: Summary { total: 2, pass: 1, fail: 1, exit_code: 1, ..Summary::default() },
         requirements: vec![RequirementResult {

@@ -8,11 +8,13 @@ pub struct WireLimits {
     pub connect: Duration,
     /// Most bytes read of a response body; the rest is left unread.
     pub max_body: usize,
+    /// Accept any certificate from the SUT (`--insecure`; the run is not certifiable).
+    pub insecure: bool,
 }
 
 impl Default for WireLimits {
     fn default() -> Self {
-        WireLimits { connect: Duration::from_secs(2), max_body: 4 * 1024 * 1024 }
+        WireLimits { connect: Duration::from_secs(2), max_body: 4 * 1024 * 1024, insecure: false }
     }
 }
 
@@ -85,6 +87,7 @@ impl Wire {
             // A fresh connection per exchange: a pooled one that the SUT closed in the
             // meantime would turn into a spurious ERROR, and no verdict may hang on that race.
             .pool_max_idle_per_host(0)
+            .tls_danger_accept_invalid_certs(limits.insecure)
             .no_proxy();
         if let Some(pem) = extra_roots_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| WireError::Other(e.to_string()))?;

@@ -37,6 +37,7 @@ pub fn request(sut: Option<PathBuf>, fault: Option<&str>, seed: Option<u64>) -> 
         out_dir: scratch("out"),
         suite_dir: None,
         fail_on: FailOn::Fail,
+        insecure: false,
         args: args(None),
         console: Console::Silent,
     }
