@@ -116,6 +116,7 @@ pub enum Fault {
     NoPushReceiver,
     PollQueryToken,
     IgnoreCertificateName,
+    PollChallengeWithoutError,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -130,7 +131,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 122] = [
+    pub const ALL: [Fault; 123] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -242,6 +243,7 @@ impl Fault {
         Fault::NoPushReceiver,
         Fault::PollQueryToken,
         Fault::IgnoreCertificateName,
+        Fault::PollChallengeWithoutError,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -308,7 +310,8 @@ impl Fault {
             | Fault::SetEs256UnderInterop
             | Fault::SetUnlistedSubjectFormat
             | Fault::NoPushReceiver
-            | Fault::PollQueryToken => SetProfile::CaepInterop,
+            | Fault::PollQueryToken
+            | Fault::PollChallengeWithoutError => SetProfile::CaepInterop,
             _ => SetProfile::Rfc8417,
         }
     }
@@ -785,6 +788,11 @@ impl Fault {
             Fault::HostileHugeWsMessage => {
                 ("hostile-huge-ws-message", &["PP-WS-010"], "over a pushpull WebSocket, answers with a 16 MiB message")
             }
+            Fault::PollChallengeWithoutError => (
+                "poll-challenge-without-error",
+                &["SSF-IOP-008"],
+                "as poll transmitter, answers an unknown bearer token with a Bearer challenge that names no error",
+            ),
             Fault::IgnoreCertificateName => (
                 "ignore-certificate-name",
                 &["PP-AUTH-001", "PUSH-040", "MSP-018", "POLL-080"],

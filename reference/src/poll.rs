@@ -169,7 +169,8 @@ fn respond(selection: Selection, fault: Option<Fault>) -> Response {
 /// a token that was presented and is not known is `invalid_token` (RFC 6750 §3.1).
 fn unauthorized(fault: Option<Fault>, presented: bool) -> Response {
     let mut resp = error(StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
-    let challenge = if presented { r#"Bearer error="invalid_token""# } else { "Bearer" };
+    let names_error = presented && fault != Some(Fault::PollChallengeWithoutError);
+    let challenge = if names_error { r#"Bearer error="invalid_token""# } else { "Bearer" };
     if fault != Some(Fault::Poll401NoChallenge) {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
