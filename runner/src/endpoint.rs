@@ -138,22 +138,11 @@ impl HarnessEndpoint {
         if cleartext {
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         } else {
-            let (chain, key) = match transport {
-                Transport::UntrustedTls => (UNTRUSTED_CHAIN, UNTRUSTED_KEY),
-                Transport::WrongNameTls => (WRONG_NAME_CHAIN, WRONG_NAME_KEY),
-                Transport::ExpiredTls => (EXPIRED_CHAIN, EXPIRED_KEY),
-                _ => (TLS_CHAIN, TLS_KEY),
-            };
-            let config = setconform_reference::tls::server_config(chain, key)?;
-            let listener = setconform_reference::tls::TlsListener::new(listener, config, false)?;
+            let listener = tls_listener(listener, transport)?;
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         }
         let scheme = if cleartext { "http" } else { "https" };
-        let base = match public_base {
-            Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
-            None => format!("{scheme}://{addr}"),
-        };
-        Ok(HarnessEndpoint { url: format!("{base}{path}"), inbox, http_requests, _stop: stop })
+        Ok(HarnessEndpoint { url: public_url(public_base, scheme, addr, path), inbox, http_requests, _stop: stop })
     }
 
     /// How many requests other than WebSocket handshakes have reached the endpoint so far.
@@ -167,10 +156,29 @@ impl HarnessEndpoint {
     }
 }
 
-/// Serves `listener` over TLS with the harness's certificate (chained to `HARNESS_CA`).
-pub(crate) fn harness_tls_listener(listener: TcpListener) -> std::io::Result<setconform_reference::tls::TlsListener> {
-    let config = setconform_reference::tls::server_config(TLS_CHAIN, TLS_KEY)?;
+/// Serves `listener` over TLS with the certificate `transport` names.
+pub(crate) fn tls_listener(
+    listener: TcpListener,
+    transport: Transport,
+) -> std::io::Result<setconform_reference::tls::TlsListener> {
+    let (chain, key) = match transport {
+        Transport::UntrustedTls => (UNTRUSTED_CHAIN, UNTRUSTED_KEY),
+        Transport::WrongNameTls => (WRONG_NAME_CHAIN, WRONG_NAME_KEY),
+        Transport::ExpiredTls => (EXPIRED_CHAIN, EXPIRED_KEY),
+        Transport::Tls | Transport::Cleartext => (TLS_CHAIN, TLS_KEY),
+    };
+    let config = setconform_reference::tls::server_config(chain, key)?;
     setconform_reference::tls::TlsListener::new(listener, config, false)
+}
+
+/// The URL the SUT is told for `path` on a harness listener at `addr`: under
+/// `public_base` (with `{port}` filled in) when the SUT reaches the harness another way.
+pub(crate) fn public_url(public_base: Option<&str>, scheme: &str, addr: SocketAddr, path: &str) -> String {
+    let base = match public_base {
+        Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
+        None => format!("{scheme}://{addr}"),
+    };
+    format!("{base}{path}")
 }
 
 async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {

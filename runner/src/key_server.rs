@@ -37,7 +37,7 @@ impl KeyServer {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::default());
         let router = Router::new().fallback(serve).with_state(shared.clone());
-        let listener = crate::endpoint::harness_tls_listener(listener)?;
+        let listener = crate::endpoint::tls_listener(listener, crate::endpoint::Transport::Tls)?;
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             let shutdown = async move {
@@ -45,11 +45,8 @@ impl KeyServer {
             };
             axum::serve(listener, router).with_graceful_shutdown(shutdown).await
         });
-        let base = match public_base {
-            Some(b) => b.replace("{port}", &addr.port().to_string()).trim_end_matches('/').to_owned(),
-            None => format!("https://{addr}"),
-        };
-        Ok(KeyServer { url: format!("{base}/jwks.json"), shared, _stop: stop })
+        let url = crate::endpoint::public_url(public_base, "https", addr, "/jwks.json");
+        Ok(KeyServer { url, shared, _stop: stop })
     }
 
     /// From now on the URL also publishes the keys that replace the current ones.

@@ -146,6 +146,8 @@ pub struct Context<'a> {
     pub fetches_at_rotation: Option<usize>,
     /// Key ids the harness has fetched the SUT's `jwks_uri` for (once each, SSF-SET-012).
     pub kids_fetched_for: Vec<String>,
+    /// How many of `emitted` have been looked at for new key ids.
+    kids_scanned: usize,
     pub awaited: Option<Awaited>,
     /// A person was just asked to act: the next step waits for the outcome.
     pub manual: bool,
@@ -227,6 +229,7 @@ impl<'a> Context<'a> {
             key_server: None,
             fetches_at_rotation: None,
             kids_fetched_for: Vec::new(),
+            kids_scanned: 0,
             awaited: None,
             manual: false,
             refused: None,
@@ -344,14 +347,17 @@ impl<'a> Context<'a> {
     pub async fn learn_sut_keys(&mut self) {
         let Some(uri) = self.sut_trust.jwks_uri.clone() else { return };
         let known = |kid: &str| self.sut_trust.jwks.as_ref().is_some_and(|set| set.find(kid).is_some());
-        let mut unseen: Vec<String> = self
-            .emitted
+        // Only the SETs that arrived since the last look: this runs after every step.
+        let fresh = &self.emitted[self.kids_scanned.min(self.emitted.len())..];
+        let mut unseen: Vec<String> = fresh
             .iter()
             .filter_map(|(_, token, _)| token.split('.').next().and_then(crate::set::decode_header))
             .filter_map(|header| header.get("kid").and_then(Value::as_str).map(str::to_owned))
             .filter(|kid| !known(kid) && !self.kids_fetched_for.contains(kid))
             .collect();
+        unseen.sort();
         unseen.dedup();
+        self.kids_scanned = self.emitted.len();
         if unseen.is_empty() {
             return;
         }
