@@ -3,6 +3,12 @@
 //! is handed to the scenario, which judges it and scripts the answer. A GET
 //! with `Upgrade: websocket` on the same URL (AMB-01 reading (a)) is handed
 //! over the same way; when the scenario answers 101 it gets the socket.
+//!
+//! The URL's path starts with a random segment of its own. A port is reused
+//! once a scenario ends, and a peer that still holds the old URL (a SUT
+//! retrying a delivery for a scenario that is over) must not be taken for the
+//! SUT of the scenario now listening there: such requests get a 404 and are
+//! only noted.
 
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
@@ -13,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -59,6 +66,8 @@ pub enum Transport {
 const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Requests that may wait for the scenario before the endpoint answers 503.
 const INBOX: usize = 64;
+/// Requests to other paths noted by method and path; the rest are only counted.
+const STRAYS_NOTED: usize = 4;
 
 /// A request from the SUT, as it arrived.
 #[derive(Debug, Clone)]
@@ -101,7 +110,26 @@ pub struct HarnessEndpoint {
     pub url: String,
     inbox: mpsc::Receiver<Inbound>,
     http_requests: Arc<AtomicUsize>,
+    strays: Arc<Strays>,
     _stop: watch::Sender<bool>,
+}
+
+/// Requests that reached the listener at a path outside the endpoint's URL.
+#[derive(Default)]
+struct Strays {
+    count: AtomicUsize,
+    noted: Mutex<Vec<String>>,
+}
+
+impl Strays {
+    fn note(&self, method: &Method, path: &str) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+        if noted.len() < STRAYS_NOTED {
+            // A path from the wire, cut short: it goes into a reason, not a transcript.
+            noted.push(format!("{method} {}", path.chars().take(80).collect::<String>()));
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -111,12 +139,16 @@ struct Shared {
     http_requests: Arc<AtomicUsize>,
     /// How long a request waits for the scenario's answer.
     patience: Duration,
+    /// The path every request for this endpoint starts with: `/` and its private segment.
+    scope: Arc<str>,
+    strays: Arc<Strays>,
 }
 
 impl HarnessEndpoint {
     /// Listens on `listen` (port 0 for a free one), served as `transport` says;
     /// `patience` bounds how long a request waits for the scenario before it gets a 503.
-    /// `path` is the URL path the SUT is told (every path is served).
+    /// `path` is the URL path the SUT is told, after the endpoint's private segment;
+    /// every path under that segment is served.
     pub async fn start(
         listen: SocketAddr,
         public_base: Option<&str>,
@@ -129,7 +161,15 @@ impl HarnessEndpoint {
         let addr = listener.local_addr()?;
         let (tx, inbox) = mpsc::channel(INBOX);
         let http_requests = Arc::new(AtomicUsize::new(0));
-        let shared = Shared { inbox: tx, http_requests: http_requests.clone(), patience };
+        let strays = Arc::new(Strays::default());
+        let scope = format!("/{}", private_segment());
+        let shared = Shared {
+            inbox: tx,
+            http_requests: http_requests.clone(),
+            patience,
+            scope: scope.clone().into(),
+            strays: strays.clone(),
+        };
         let router = Router::new().fallback(capture).with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
         let shutdown = async move {
@@ -142,7 +182,15 @@ impl HarnessEndpoint {
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         }
         let scheme = if cleartext { "http" } else { "https" };
-        Ok(HarnessEndpoint { url: public_url(public_base, scheme, addr, path), inbox, http_requests, _stop: stop })
+        let url = public_url(public_base, scheme, addr, &format!("{scope}{path}"));
+        Ok(HarnessEndpoint { url, inbox, http_requests, strays, _stop: stop })
+    }
+
+    /// Requests that came to the listener outside this endpoint's URL: how many,
+    /// and the first few by method and path.
+    pub fn strays(&self) -> (usize, Vec<String>) {
+        let noted = self.strays.noted.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        (self.strays.count.load(Ordering::SeqCst), noted)
     }
 
     /// How many requests other than WebSocket handshakes have reached the endpoint so far.
@@ -171,6 +219,22 @@ pub(crate) fn tls_listener(
     setconform_reference::tls::TlsListener::new(listener, config, false)
 }
 
+/// A URL path segment no one can guess (128 random bits, hex), so that a URL
+/// is only known to whom the harness gave it.
+pub(crate) fn private_segment() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No system randomness: still distinct per call within this process.
+        use std::hash::{BuildHasher, Hasher};
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_usize(CALLS.fetch_add(1, Ordering::SeqCst));
+        hasher.write_u128(std::time::SystemTime::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos()));
+        bytes[..8].copy_from_slice(&hasher.finish().to_be_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The URL the SUT is told for `path` on a harness listener at `addr`: under
 /// `public_base` (with `{port}` filled in) when the SUT reaches the harness another way.
 pub(crate) fn public_url(public_base: Option<&str>, scheme: &str, addr: SocketAddr, path: &str) -> String {
@@ -183,6 +247,10 @@ pub(crate) fn public_url(public_base: Option<&str>, scheme: &str, addr: SocketAd
 
 async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
     let (mut parts, body) = request.into_parts();
+    if !parts.uri.path().starts_with(&*shared.scope) {
+        shared.strays.note(&parts.method, parts.uri.path());
+        return (StatusCode::NOT_FOUND, "no endpoint at this path").into_response();
+    }
     let upgrade = parts.method == Method::GET
         && parts
             .headers
@@ -265,5 +333,38 @@ fn append_headers(response: &mut Response, headers: Vec<(String, String)>) {
         {
             response.headers_mut().append(n, v);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_request_outside_the_endpoints_url_is_refused_and_only_noted() {
+        let listen = "127.0.0.1:0".parse().unwrap();
+        let mut endpoint =
+            HarnessEndpoint::start(listen, None, Duration::from_secs(5), Transport::Cleartext, "/push").await.unwrap();
+        let origin = endpoint.url.split('/').take(3).collect::<Vec<_>>().join("/");
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+
+        // A peer that still holds an earlier scenario's URL on this port.
+        let stray = client.post(format!("{origin}/push")).body("stale").send().await.unwrap();
+        assert_eq!(stray.status(), 404);
+        assert!(endpoint.next(Duration::from_millis(50)).await.is_none());
+        assert_eq!(endpoint.strays(), (1, vec!["POST /push".to_owned()]));
+        assert_eq!(endpoint.http_requests(), 0);
+
+        let url = endpoint.url.clone();
+        let sent = tokio::spawn(async move { client.post(url).body("fresh").send().await.unwrap().status() });
+        let inbound = endpoint.next(Duration::from_secs(5)).await.expect("the request to the endpoint's URL");
+        assert_eq!(inbound.request.body, b"fresh");
+        let _ = inbound.reply.send(Reply {
+            status: 202,
+            content_type: "text/plain".into(),
+            body: Vec::new(),
+            headers: Vec::new(),
+        });
+        assert_eq!(sent.await.unwrap(), 202);
     }
 }

@@ -2,11 +2,13 @@
 //! loopback port. The SUT learns the harness's keys there, and comes back for
 //! them when a SET names a key id it has not seen: the harness rotating its key
 //! (SSF-SET-012). It answers on its own, over TLS with the harness's certificate,
-//! and counts how often it was fetched.
+//! and counts how often it was fetched. Like the endpoint's, its path starts with
+//! a private segment, so that a fetch by a peer of an earlier scenario on the same
+//! port is not counted.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,8 +25,8 @@ pub struct KeyServer {
     _stop: watch::Sender<bool>,
 }
 
-#[derive(Default)]
 struct Shared {
+    path: String,
     rotated: AtomicBool,
     fetches: AtomicUsize,
 }
@@ -35,7 +37,9 @@ impl KeyServer {
     pub async fn start(listen: SocketAddr, public_base: Option<&str>) -> std::io::Result<KeyServer> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::default());
+        let path = format!("/{}/jwks.json", crate::endpoint::private_segment());
+        let shared =
+            Arc::new(Shared { path: path.clone(), rotated: AtomicBool::new(false), fetches: AtomicUsize::new(0) });
         let router = Router::new().fallback(serve).with_state(shared.clone());
         let listener = crate::endpoint::tls_listener(listener, crate::endpoint::Transport::Tls)?;
         let (stop, mut stopped) = watch::channel(false);
@@ -45,7 +49,7 @@ impl KeyServer {
             };
             axum::serve(listener, router).with_graceful_shutdown(shutdown).await
         });
-        let url = crate::endpoint::public_url(public_base, "https", addr, "/jwks.json");
+        let url = crate::endpoint::public_url(public_base, "https", addr, &path);
         Ok(KeyServer { url, shared, _stop: stop })
     }
 
@@ -60,7 +64,10 @@ impl KeyServer {
     }
 }
 
-async fn serve(State(shared): State<Arc<Shared>>) -> Response {
+async fn serve(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    if uri.path() != shared.path {
+        return (StatusCode::NOT_FOUND, "no key set at this path").into_response();
+    }
     shared.fetches.fetch_add(1, Ordering::SeqCst);
     let keys = HarnessKeys::get();
     let set = if shared.rotated.load(Ordering::SeqCst) { keys.rotated_jwks() } else { keys.jwks() };
@@ -90,5 +97,16 @@ mod tests {
         let after = fetch(&server.url).await;
         assert!(after.find("setconform-es256").is_some() && after.find("setconform-es256-next").is_some());
         assert_eq!(server.fetches(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_fetch_outside_its_private_path_is_refused_and_not_counted() {
+        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+        let origin = server.url.split('/').take(3).collect::<Vec<_>>().join("/");
+        let ca = reqwest::Certificate::from_pem(crate::endpoint::HARNESS_CA.as_bytes()).unwrap();
+        let client = reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap();
+        let stray = client.get(format!("{origin}/jwks.json")).send().await.unwrap();
+        assert_eq!(stray.status(), 404);
+        assert_eq!(server.fetches(), 0);
     }
 }

@@ -89,7 +89,8 @@ async fn control(mut tcp: TcpStream, peer: Arc<std::sync::Mutex<Option<Value>>>,
 async fn misbehave(registration: Value, behaviour: Behaviour) {
     let url = registration["endpoint"].as_str().unwrap_or_default().to_owned();
     let ca = registration["endpoint_ca"].as_str().unwrap_or_default().to_owned();
-    let authority = url.trim_start_matches("https://").split('/').next().unwrap_or_default().to_owned();
+    let (authority, path) = url.trim_start_matches("https://").split_once('/').unwrap_or_default();
+    let (authority, path) = (authority.to_owned(), format!("/{path}"));
     let Ok(tcp) = TcpStream::connect(&authority).await else { return };
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca.as_bytes()).flatten() {
@@ -111,7 +112,7 @@ async fn misbehave(registration: Value, behaviour: Behaviour) {
         let mut tls = tls;
         let body = "{}";
         let head = format!(
-            "POST /pushpull HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
         let _ = tls.write_all(head.as_bytes()).await;

@@ -134,11 +134,20 @@ fn arrived(ctx: &Context<'_>, in_time: bool) -> (String, Outcome) {
     let what = a.what;
     let exp = format!("a {what} from the SUT within {} ms", limit.as_millis());
     let outcome = match a.arrived_after {
-        None => Err(format!("no {what} within {} ms", a.up_to.as_millis())),
+        None => Err(format!("no {what} within {} ms{}", a.up_to.as_millis(), strays(ctx))),
         Some(t) if t <= limit => Ok(format!("a {what} after {} ms", t.as_millis())),
         Some(t) => Err(format!("a {what} only after {} ms", t.as_millis())),
     };
     (exp, outcome)
+}
+
+/// Requests that reached the harness's listener outside the endpoint's URL, as
+/// a remark for a reason: a SUT that mangles the URL it was given is seen here.
+fn strays(ctx: &Context<'_>) -> String {
+    let Some((count, noted)) = ctx.endpoint.as_ref().map(|e| e.strays()).filter(|(n, _)| *n > 0) else {
+        return String::new();
+    };
+    format!("; {count} request(s) came to other paths on the listener and got 404: {}", noted.join(", "))
 }
 
 /// No request reached the harness in the last `await_request` step.
