@@ -51,6 +51,10 @@ pub struct NewPeer {
     /// SETs names a key id the reference does not hold.
     #[serde(default)]
     jwks_uri: Option<String>,
+    /// Client credentials for the authorization server that the endpoint's
+    /// protected-resource metadata may name (pushpull §8.2).
+    #[serde(default)]
+    oauth_client: Option<crate::resource_auth::OAuthClient>,
     /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
     /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935); `msp`:
     /// batches of SETs (multi-SET push); `poll` (RFC 8936): without an endpoint the
@@ -87,6 +91,8 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         client,
         binding,
         ca_pem: req.endpoint_ca.clone(),
+        oauth_client: req.oauth_client,
+        access: Default::default(),
     });
     let role = endpoint.as_ref().map(|e| e.binding);
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);

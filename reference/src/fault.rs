@@ -117,6 +117,9 @@ pub enum Fault {
     PollQueryToken,
     IgnoreCertificateName,
     PollChallengeWithoutError,
+    SkipResourceMetadata,
+    IgnoreAuthorizationServer,
+    ResourceMetadataAtOrigin,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -131,7 +134,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 123] = [
+    pub const ALL: [Fault; 126] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -244,6 +247,9 @@ impl Fault {
         Fault::PollQueryToken,
         Fault::IgnoreCertificateName,
         Fault::PollChallengeWithoutError,
+        Fault::SkipResourceMetadata,
+        Fault::IgnoreAuthorizationServer,
+        Fault::ResourceMetadataAtOrigin,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -279,6 +285,7 @@ impl Fault {
             Fault::WsBinaryFrames => Some("AMB-03"),
             Fault::PushGenericErr => Some("AMB-20"),
             Fault::RejectLongTyp => Some("AMB-25"),
+            Fault::ResourceMetadataAtOrigin => Some("AMB-10"),
             _ => None,
         }
     }
@@ -788,6 +795,21 @@ impl Fault {
             Fault::HostileHugeWsMessage => {
                 ("hostile-huge-ws-message", &["PP-WS-010"], "over a pushpull WebSocket, answers with a 16 MiB message")
             }
+            Fault::SkipResourceMetadata => (
+                "skip-resource-metadata",
+                &["PP-AUTH-003", "PP-AUTH-004", "PP-AUTH-005"],
+                "as pushpull initiator, never asks for the endpoint's protected-resource metadata and presents the registered token",
+            ),
+            Fault::IgnoreAuthorizationServer => (
+                "ignore-authorization-server",
+                &["PP-AUTH-004", "PP-AUTH-005"],
+                "as pushpull initiator, reads the endpoint's metadata but presents the registered token, not one from the server it names",
+            ),
+            Fault::ResourceMetadataAtOrigin => (
+                "resource-metadata-at-origin",
+                &["PP-AUTH-003"],
+                "as pushpull initiator, asks for protected-resource metadata at the origin, not at the endpoint URL's path",
+            ),
             Fault::PollChallengeWithoutError => (
                 "poll-challenge-without-error",
                 &["SSF-IOP-008"],

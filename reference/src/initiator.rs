@@ -65,9 +65,7 @@ pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
 
 /// Everything one request carries, taken from the peer's state.
 pub struct Prepared {
-    client: reqwest::Client,
-    url: String,
-    token: Option<String>,
+    endpoint: crate::peers::Endpoint,
     pub body: Value,
     carried: Vec<String>,
     owed: Vec<(String, Verdict)>,
@@ -130,14 +128,7 @@ pub fn prepare(
     if socket_retry.is_none() {
         body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
     }
-    Some(Prepared {
-        client: endpoint.client,
-        url: endpoint.url,
-        token: endpoint.token,
-        body: Value::Object(body),
-        carried,
-        owed,
-    })
+    Some(Prepared { endpoint, body: Value::Object(body), carried, owed })
 }
 
 /// A setErrs entry (§5), honouring the faults that spoil one.
@@ -161,13 +152,16 @@ enum Answer {
 async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
     let method = if fault == Some(Fault::RequestMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
     let content_type = if fault == Some(Fault::RequestTextContentType) { "text/plain" } else { "application/json" };
+    // §8.2: the credentials come from the endpoint's metadata when it has some.
+    let Ok(token) = crate::resource_auth::bearer(&prepared.endpoint, fault).await else { return Answer::Refused };
     let mut request = prepared
+        .endpoint
         .client
-        .request(method, &prepared.url)
+        .request(method, &prepared.endpoint.url)
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", content_type)
         .body(prepared.body.to_string());
-    if let Some(token) = &prepared.token {
+    if let Some(token) = &token {
         request = request.bearer_auth(token);
     }
     let Ok(mut response) = request.send().await else { return Answer::Refused };

@@ -65,19 +65,10 @@ fn to_look_up(peer: &mut Peer, kids: &[String]) -> Option<(String, reqwest::Clie
 }
 
 async fn fetch(client: &reqwest::Client, uri: &str) -> Option<JwkSet> {
-    let response = tokio::time::timeout(FETCH_TIMEOUT, client.get(uri).send()).await.ok()?.ok()?;
-    if !response.status().is_success() || response.content_length().is_some_and(|n| n > MAX_JWKS as u64) {
-        return None;
+    match crate::bounded::json(client.get(uri), MAX_JWKS, FETCH_TIMEOUT).await? {
+        (200..=299, keys) => serde_json::from_value(keys).ok(),
+        _ => None,
     }
-    let mut body = Vec::new();
-    let mut response = response;
-    while let Some(chunk) = tokio::time::timeout(FETCH_TIMEOUT, response.chunk()).await.ok()?.ok()? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_JWKS {
-            return None;
-        }
-    }
-    serde_json::from_slice(&body).ok()
 }
 
 /// The SETs in the `sets` member of a Communication Object or poll answer.

@@ -10,6 +10,7 @@
 //! This crate shares no code with the harness's judging code on purpose: a bug
 //! shared by both would hide itself.
 
+mod bounded;
 mod control;
 mod fault;
 mod hostile;
@@ -25,6 +26,7 @@ mod poll_receiver;
 mod push;
 mod push_transmitter;
 mod pushpull;
+mod resource_auth;
 mod server;
 mod set_profile;
 pub mod tls;

@@ -80,6 +80,10 @@ pub struct Endpoint {
     pub binding: Binding,
     /// The CA the peer named, for the WebSocket's TLS.
     pub ca_pem: Option<String>,
+    /// The client the authorization server of the peer's endpoint knows us as (pushpull §8.2).
+    pub oauth_client: Option<crate::resource_auth::OAuthClient>,
+    /// What the reference found out about authenticating there, shared by every copy.
+    pub access: std::sync::Arc<tokio::sync::Mutex<crate::resource_auth::Access>>,
 }
 
 impl Peer {

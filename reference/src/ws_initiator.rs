@@ -157,6 +157,8 @@ async fn send(app: &Arc<App>, peer_id: &str, socket: &mut Socket, reason: Reason
 /// reply without the subprotocol still yields the socket; returns whether the
 /// reply named `pushpull`.
 async fn open(endpoint: &Endpoint, fault: Option<Fault>) -> Result<(bool, Socket), String> {
+    // §8.2: the credentials come from the endpoint's metadata when it has some.
+    let token = crate::resource_auth::bearer(endpoint, fault).await.map_err(|e| e.0)?;
     let url = reqwest::Url::parse(&endpoint.url).map_err(|e| e.to_string())?;
     let host = url.host_str().ok_or("no host")?.trim_matches(['[', ']']).to_owned();
     let secure = url.scheme() == "https";
@@ -182,7 +184,7 @@ async fn open(endpoint: &Endpoint, fault: Option<Fault>) -> Result<(bool, Socket
     if fault != Some(Fault::WsOfferMissing) {
         head.push_str(&format!("Sec-WebSocket-Protocol: {SUBPROTOCOL}\r\n"));
     }
-    if let Some(token) = &endpoint.token {
+    if let Some(token) = &token {
         head.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
     head.push_str("\r\n");

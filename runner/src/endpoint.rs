@@ -10,6 +10,8 @@
 //! SUT of the scenario now listening there: such requests get a 404 and are
 //! only noted.
 
+pub use crate::resource_auth::ClientCredentials;
+use crate::resource_auth::{AuthLog, ResourceAuth};
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
 use axum::body::Bytes;
@@ -64,6 +66,8 @@ pub enum Transport {
 
 /// Largest request body the endpoint reads.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Largest token request the authorization server reads.
+const MAX_AUTH_BODY: usize = 64 * 1024;
 /// Requests that may wait for the scenario before the endpoint answers 503.
 const INBOX: usize = 64;
 /// Requests to other paths noted by method and path; the rest are only counted.
@@ -111,7 +115,18 @@ pub struct HarnessEndpoint {
     inbox: mpsc::Receiver<Inbound>,
     http_requests: Arc<AtomicUsize>,
     strays: Arc<Strays>,
+    auth: Arc<ResourceAuth>,
+    first_request: Arc<Mutex<Option<Instant>>>,
     _stop: watch::Sender<bool>,
+}
+
+/// How the endpoint tells a SUT to authenticate (pushpull §8.2).
+#[derive(Debug, Clone)]
+pub struct EndpointAuth {
+    /// Whether protected-resource metadata and an authorization server are published.
+    pub publish_metadata: bool,
+    /// The client the authorization server issues tokens to.
+    pub client: ClientCredentials,
 }
 
 /// Requests that reached the listener at a path outside the endpoint's URL.
@@ -142,6 +157,9 @@ struct Shared {
     /// The path every request for this endpoint starts with: `/` and its private segment.
     scope: Arc<str>,
     strays: Arc<Strays>,
+    auth: Arc<ResourceAuth>,
+    /// When the first request to the endpoint's URL arrived.
+    first_request: Arc<Mutex<Option<Instant>>>,
 }
 
 impl HarnessEndpoint {
@@ -155,6 +173,7 @@ impl HarnessEndpoint {
         patience: Duration,
         transport: Transport,
         path: &str,
+        auth: EndpointAuth,
     ) -> std::io::Result<Self> {
         let cleartext = transport == Transport::Cleartext;
         let listener = TcpListener::bind(listen).await?;
@@ -163,12 +182,18 @@ impl HarnessEndpoint {
         let http_requests = Arc::new(AtomicUsize::new(0));
         let strays = Arc::new(Strays::default());
         let scope = format!("/{}", private_segment());
+        let scheme = if cleartext { "http" } else { "https" };
+        let url = public_url(public_base, scheme, addr, &format!("{scope}{path}"));
+        let auth = Arc::new(ResourceAuth::new(&url, &scope, auth.publish_metadata, auth.client));
+        let first_request = Arc::new(Mutex::new(None));
         let shared = Shared {
             inbox: tx,
             http_requests: http_requests.clone(),
             patience,
             scope: scope.clone().into(),
             strays: strays.clone(),
+            auth: auth.clone(),
+            first_request: first_request.clone(),
         };
         let router = Router::new().fallback(capture).with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
@@ -181,9 +206,17 @@ impl HarnessEndpoint {
             let listener = tls_listener(listener, transport)?;
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         }
-        let scheme = if cleartext { "http" } else { "https" };
-        let url = public_url(public_base, scheme, addr, &format!("{scope}{path}"));
-        Ok(HarnessEndpoint { url, inbox, http_requests, strays, _stop: stop })
+        Ok(HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: stop })
+    }
+
+    /// What the SUT asked of the endpoint's metadata and authorization server.
+    pub fn auth_log(&self) -> AuthLog {
+        self.auth.log()
+    }
+
+    /// When the first request to the endpoint's URL arrived, if one has.
+    pub fn first_request(&self) -> Option<Instant> {
+        *self.first_request.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Requests that came to the listener outside this endpoint's URL: how many,
@@ -247,6 +280,14 @@ pub(crate) fn public_url(public_base: Option<&str>, scheme: &str, addr: SocketAd
 
 async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
     let (mut parts, body) = request.into_parts();
+    let arrived = Instant::now();
+    // Metadata and token requests are answered on their own, not handed to the scenario.
+    if shared.auth.handles(parts.uri.path()) {
+        let Ok(body) = axum::body::to_bytes(body, MAX_AUTH_BODY).await else {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+        };
+        return shared.auth.answer(&parts.method, parts.uri.path(), &parts.headers, &body);
+    }
     if !parts.uri.path().starts_with(&*shared.scope) {
         shared.strays.note(&parts.method, parts.uri.path());
         return (StatusCode::NOT_FOUND, "no endpoint at this path").into_response();
@@ -265,6 +306,7 @@ async fn capture(State(shared): State<Shared>, request: axum::extract::Request) 
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
+    shared.first_request.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(arrived);
     let request = Captured {
         method: parts.method.to_string(),
         url: parts.uri.to_string(),
@@ -340,11 +382,18 @@ fn append_headers(response: &mut Response, headers: Vec<(String, String)>) {
 mod tests {
     use super::*;
 
+    fn no_metadata() -> EndpointAuth {
+        let client = ClientCredentials { client_id: "c".into(), client_secret: "s".into() };
+        EndpointAuth { publish_metadata: false, client }
+    }
+
     #[tokio::test]
     async fn a_request_outside_the_endpoints_url_is_refused_and_only_noted() {
         let listen = "127.0.0.1:0".parse().unwrap();
         let mut endpoint =
-            HarnessEndpoint::start(listen, None, Duration::from_secs(5), Transport::Cleartext, "/push").await.unwrap();
+            HarnessEndpoint::start(listen, None, Duration::from_secs(5), Transport::Cleartext, "/push", no_metadata())
+                .await
+                .unwrap();
         let origin = endpoint.url.split('/').take(3).collect::<Vec<_>>().join("/");
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
 

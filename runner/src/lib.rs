@@ -18,6 +18,7 @@ pub mod output;
 pub mod pair;
 pub mod plan;
 pub mod progress;
+pub mod resource_auth;
 pub mod run;
 pub mod schema;
 pub mod seed;

@@ -9,11 +9,11 @@
 //! until every SET each side sent is answered by the other.
 
 use crate::catalogue::{Catalogue, INSPECTED_REQUIREMENTS};
-use crate::endpoint::{HarnessEndpoint, Reply, Transport};
+use crate::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
 use crate::schema::Schemas;
 use crate::set::{HarnessKeys, SetTrust, inspect};
 use crate::sut::SutSetup;
-use crate::trigger::{HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::trigger::{HarnessEndpointGrant, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{self, Observed, Outgoing, Wire};
 use serde_json::Value;
 use setconform_reports::{Exchange, ExpectationResult, ScenarioResult, Verdict};
@@ -110,10 +110,16 @@ pub async fn run(
     let observation = initiator.timeouts.observation;
     let listen = std::net::SocketAddr::new(initiator.harness_listen, 0);
     let patience = initiator.timeouts.request;
-    let mut relay =
-        HarnessEndpoint::start(listen, initiator.harness_public_base.as_deref(), patience, Transport::Tls, "/pushpull")
-            .await
-            .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
+    let mut relay = HarnessEndpoint::start(
+        listen,
+        initiator.harness_public_base.as_deref(),
+        patience,
+        Transport::Tls,
+        "/pushpull",
+        relay_auth(),
+    )
+    .await
+    .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
     let relay_token = "setconform-relay".to_owned();
 
     // Introductions: the responder's identity first, then the initiator's.
@@ -130,7 +136,7 @@ pub async fn run(
         jwks: scout.jwks,
         jwks_uri: None,
     };
-    let endpoint = Some((relay.url.clone(), relay_token));
+    let endpoint = Some(HarnessEndpointGrant { url: relay.url.clone(), token: relay_token, oauth_client: None });
     let a = register(&mut conv, wire, initiator, "initiator", &as_responder, endpoint).await?;
     let as_initiator = HarnessIdentity {
         issuer: a.issuer.clone(),
@@ -400,7 +406,7 @@ async fn register(
     sut: &SutSetup,
     side: &'static str,
     identity: &HarnessIdentity,
-    endpoint: Option<(String, String)>,
+    endpoint: Option<HarnessEndpointGrant>,
 ) -> Result<Identity, PairError> {
     let body = act(conv, wire, sut, side, TriggerAction::register(identity, endpoint, "http")).await?;
     let reg: Registration = serde_json::from_slice(&body)
@@ -442,4 +448,14 @@ async fn act(
         Ok(obs) => Err(setup_error(side, format!("trigger {} answered HTTP {}", action.name(), obs.status))),
         Err(e) => Err(setup_error(side, format!("trigger {}: {e}", action.name()))),
     }
+}
+
+/// The relay publishes no protected-resource metadata: each SUT presents the
+/// relay's bearer token. Its authorization server issues to no one the SUTs know.
+fn relay_auth() -> EndpointAuth {
+    let client = ClientCredentials {
+        client_id: "setconform-relay".to_owned(),
+        client_secret: crate::endpoint::private_segment(),
+    };
+    EndpointAuth { publish_metadata: false, client }
 }

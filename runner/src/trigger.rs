@@ -70,12 +70,26 @@ pub enum TriggerAction {
     Initiate { peer: String },
 }
 
+/// What the SUT is told about the harness's endpoint at registration.
+#[derive(Debug, Clone)]
+pub struct HarnessEndpointGrant {
+    pub url: String,
+    /// The bearer token to present there.
+    pub token: String,
+    /// Client credentials for the harness's authorization server.
+    pub oauth_client: Option<crate::endpoint::ClientCredentials>,
+}
+
 impl TriggerAction {
     /// The registration request. `binding` says how SETs travel between the
     /// two: "http" or "websocket" (pushpull; websocket upgrades at the endpoint's
     /// URL, §7.1, AMB-01 reading (a)), "push", "msp" or "poll". `endpoint` (URL,
     /// token) is the harness's, when the SUT is to send requests to it.
-    pub fn register(identity: &HarnessIdentity, endpoint: Option<(String, String)>, binding: &str) -> TriggerAction {
+    pub fn register(
+        identity: &HarnessIdentity,
+        endpoint: Option<HarnessEndpointGrant>,
+        binding: &str,
+    ) -> TriggerAction {
         let mut body = json!({
             "issuer": identity.issuer,
             "audience": identity.audience,
@@ -87,10 +101,14 @@ impl TriggerAction {
             body["jwks_uri"] = json!(uri);
             harness_urls.push(uri.clone());
         }
-        if let Some((url, token)) = endpoint {
-            body["endpoint"] = json!(url);
-            body["endpoint_token"] = json!(token);
-            harness_urls.push(url);
+        if let Some(grant) = endpoint {
+            body["endpoint"] = json!(grant.url);
+            body["endpoint_token"] = json!(grant.token);
+            // For the authorization server the endpoint's metadata may name (pushpull §8.2).
+            if let Some(client) = grant.oauth_client {
+                body["oauth_client"] = json!({ "client_id": client.client_id, "client_secret": client.client_secret });
+            }
+            harness_urls.push(grant.url);
         }
         // The CA that the harness's HTTPS URLs (endpoint, jwks_uri) chain to.
         if harness_urls.iter().any(|u| u.starts_with("https://")) {

@@ -23,6 +23,9 @@ pub struct Scenario {
     /// The certificate the harness's endpoint presents.
     #[serde(default)]
     pub endpoint_cert: EndpointCert,
+    /// How the harness's endpoint tells the SUT to authenticate (pushpull §8.2).
+    #[serde(default)]
+    pub endpoint_auth: EndpointAuthMode,
     pub steps: Vec<Step>,
     /// The file it was loaded from.
     #[serde(skip)]
@@ -64,6 +67,18 @@ pub enum EndpointCert {
     WrongName,
     /// Chains to a CA the SUT was given and names the host, but expired in 2021.
     Expired,
+}
+
+/// What the harness's endpoint publishes about authenticating to it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointAuthMode {
+    /// No protected-resource metadata: the SUT uses the bearer token it was given at registration.
+    #[default]
+    Token,
+    /// Protected-resource metadata (RFC 9728) naming the harness's authorization
+    /// server, which issues tokens for the client credentials given at registration.
+    Oauth,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -463,6 +478,19 @@ pub enum Check {
     SetErrsRegistered(bool),
     JwksRefetched(bool),
     BearerError(String),
+    ResourceMetadata(MetadataLookup),
+    TokenFromAuthorizationServer(bool),
+}
+
+/// What a SUT that initiates toward the harness must have asked for before its
+/// first request (pushpull §8.2, RFC 9728 §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataLookup {
+    /// Protected-resource metadata, at either well-known URL.
+    Attempted,
+    /// The metadata of the endpoint URL itself: its path after the well-known suffix (RFC 9728 §3.1).
+    AtEndpointPath,
 }
 
 /// Bounds on how long the SUT took to come back.

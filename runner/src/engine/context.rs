@@ -2,7 +2,7 @@
 //! way, and the transcript.
 
 use crate::catalogue::{Catalogue, Scenario, SetKind};
-use crate::endpoint::HarnessEndpoint;
+use crate::endpoint::{ClientCredentials, HarnessEndpoint};
 use crate::seed::Rng;
 use crate::set::{HarnessKeys, MintedSet, Minter, SetTrust};
 use crate::sut::SutSetup;
@@ -117,6 +117,8 @@ pub struct Context<'a> {
     pub token: Option<String>,
     /// Bearer token the SUT is told to present at the harness's endpoint.
     pub endpoint_token: String,
+    /// The client the harness's authorization server knows the SUT as (pushpull §8.2).
+    pub oauth_client: Option<ClientCredentials>,
     peer: Option<String>,
     pub sut_trust: SetTrust,
     pub minter: Minter,
@@ -203,6 +205,7 @@ impl<'a> Context<'a> {
             in_flight: None,
             token: env.sut.bearer_token.clone(),
             endpoint_token: String::new(),
+            oauth_client: None,
             peer: None,
             sut_trust: env.sut.sut_sets.clone(),
             minter: Minter {
@@ -259,13 +262,20 @@ impl<'a> Context<'a> {
         &mut self,
         transport: crate::endpoint::Transport,
         path: &str,
+        auth: crate::endpoint::EndpointAuth,
     ) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.deadline.saturating_duration_since(Instant::now());
-        let endpoint =
-            HarnessEndpoint::start(listen, self.env.sut.harness_public_base.as_deref(), patience, transport, path)
-                .await
-                .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
+        let endpoint = HarnessEndpoint::start(
+            listen,
+            self.env.sut.harness_public_base.as_deref(),
+            patience,
+            transport,
+            path,
+            auth,
+        )
+        .await
+        .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
         self.endpoint = Some(endpoint);
         Ok(())
     }
@@ -292,7 +302,11 @@ impl<'a> Context<'a> {
             jwks_uri: Some(key_server.url.clone()),
         };
         self.key_server = Some(key_server);
-        let endpoint = self.endpoint.as_ref().map(|e| (e.url.clone(), self.endpoint_token.clone()));
+        let endpoint = self.endpoint.as_ref().map(|e| crate::trigger::HarnessEndpointGrant {
+            url: e.url.clone(),
+            token: self.endpoint_token.clone(),
+            oauth_client: self.oauth_client.clone(),
+        });
         let Some(answer) = self.act(TriggerAction::register(&identity, endpoint, binding)).await? else {
             // A person configures the SUT; its identity comes from sut.yaml.
             self.peer = Some("manual".into());

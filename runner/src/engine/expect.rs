@@ -2,11 +2,14 @@
 //! and says, in words, what was expected and what was seen.
 
 use super::context::Context;
-use crate::catalogue::{Check, CountSpec, DelaySpec, ErrorCodeSpec, HeaderSpec, Reqs, Selector, SetKind, StatusSpec};
+use crate::catalogue::{
+    Check, CountSpec, DelaySpec, ErrorCodeSpec, HeaderSpec, MetadataLookup, Reqs, Selector, SetKind, StatusSpec,
+};
 use crate::schema::Schemas;
 use crate::set::inspect;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 /// Error codes registered by RFC 8935 §7.1, plus SSF's `invalid_state` (AMB-24).
 const REGISTERED_ERR_CODES: [&str; 7] = [
@@ -99,6 +102,8 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::SetErrsRegistered(_) => set_errs_registered(ctx),
         Check::JwksRefetched(_) => jwks_refetched(ctx),
         Check::BearerError(code) => bearer_error(ctx, code),
+        Check::ResourceMetadata(lookup) => resource_metadata(ctx, *lookup),
+        Check::TokenFromAuthorizationServer(_) => token_from_authorization_server(ctx),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -536,6 +541,71 @@ fn jwks_refetched(ctx: &Context<'_>) -> (String, Outcome) {
         0 => (exp, Err(format!("no fetch after the rotation ({before} before it)"))),
         n => (exp, Ok(format!("{n} fetch(es) after the rotation, {before} before it"))),
     }
+}
+
+/// The SUT asked for the harness endpoint's protected-resource metadata before
+/// its first request to the endpoint (pushpull §8.2; which URL: AMB-10).
+fn resource_metadata(ctx: &Context<'_>, lookup: MetadataLookup) -> (String, Outcome) {
+    let exp = match lookup {
+        MetadataLookup::Attempted => "a GET of the endpoint's protected-resource metadata (RFC 9728) before the first request",
+        MetadataLookup::AtEndpointPath => {
+            "the metadata asked at /.well-known/oauth-protected-resource followed by the endpoint URL's path (RFC 9728 §3.1)"
+        }
+    }
+    .to_owned();
+    let Some(endpoint) = &ctx.endpoint else {
+        return (exp, Err("the harness opened no endpoint".into()));
+    };
+    let (log, first) = (endpoint.auth_log(), endpoint.first_request());
+    let before_first = |at: Option<Instant>| at.filter(|t| first.is_none_or(|f| *t <= f));
+    let (at_path, at_origin) = (before_first(log.metadata_at_path), before_first(log.metadata_at_origin));
+    let first_request = if first.is_some() { "the first request" } else { "the end of the step (no request came)" };
+    let outcome = match (lookup, at_path, at_origin) {
+        (_, Some(_), _) => Ok(format!("asked at the endpoint's path before {first_request}")),
+        (MetadataLookup::Attempted, None, Some(_)) => Ok(format!("asked at the origin before {first_request}")),
+        (MetadataLookup::AtEndpointPath, None, Some(_)) => {
+            Err(format!("asked only at the origin's /.well-known/oauth-protected-resource before {first_request}"))
+        }
+        (_, None, None) => match (log.metadata_at_path.or(log.metadata_at_origin), first) {
+            (Some(_), Some(_)) => Err("asked only after the first request to the endpoint".into()),
+            _ => Err(format!("no request for the metadata before {first_request}")),
+        },
+    };
+    (exp, outcome)
+}
+
+/// The SUT's last request to the endpoint carried an access token that the
+/// authorization server named in the metadata issued to it (pushpull §8.2).
+fn token_from_authorization_server(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "Authorization: Bearer with a token the harness's authorization server issued to the SUT".to_owned();
+    let Some(endpoint) = &ctx.endpoint else {
+        return (exp, Err("the harness opened no endpoint".into()));
+    };
+    let Some(last) = ctx.last.as_ref().filter(|l| l.method.is_some()) else {
+        return (exp, no_response());
+    };
+    let log = endpoint.auth_log();
+    let requests = match (log.token_requests, log.token_refusals) {
+        (0, _) => "no token request".to_owned(),
+        (n, 0) => format!("{n} token request(s), all granted"),
+        (n, r) => format!("{n} token request(s), {r} refused"),
+    };
+    let bearer = last
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.trim())
+        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")))
+        .map(|(_, token)| token.trim());
+    let outcome = match bearer {
+        None => Err(format!("no bearer token in the request; {requests}")),
+        Some(token) if log.issued.iter().any(|t| t == token) => Ok(format!("an issued token; {requests}")),
+        Some(token) if token == ctx.endpoint_token => {
+            Err(format!("the bearer token given at registration, not one from the authorization server; {requests}"))
+        }
+        Some(_) => Err(format!("a token the authorization server did not issue; {requests}")),
+    };
+    (exp, outcome)
 }
 
 /// Every `err` the SUT reported in `setErrs` is a registered code (RFC 8936 §2.6, RFC 8935 §7.1).

@@ -18,8 +18,8 @@ pub fn content_rules() -> impl Iterator<Item = &'static str> {
     content::RULES.iter().map(|(id, _)| *id)
 }
 
-use crate::catalogue::{Action, EndpointCert, Scenario};
-use crate::endpoint::Transport;
+use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Scenario};
+use crate::endpoint::{ClientCredentials, EndpointAuth, Transport};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
@@ -114,7 +114,16 @@ async fn run_steps(
             (true, EndpointCert::Expired) => Transport::ExpiredTls,
             (true, EndpointCert::Harness) => Transport::Tls,
         };
-        ctx.open_endpoint(transport, path).await?;
+        let client = ClientCredentials {
+            client_id: format!("sut-{}", ctx.rng.uuid()),
+            client_secret: format!("secret-{}", crate::endpoint::private_segment()),
+        };
+        let auth = EndpointAuth {
+            publish_metadata: scenario.endpoint_auth == EndpointAuthMode::Oauth,
+            client: client.clone(),
+        };
+        ctx.oauth_client = Some(client);
+        ctx.open_endpoint(transport, path, auth).await?;
     }
     let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
     let binding = ctx.binding;
