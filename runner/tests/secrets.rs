@@ -97,6 +97,15 @@ fn no_planted_secret_appears_in_any_output() {
             .filter(|(_, text)| has_endpoint_token(text))
             .map(|(name, _)| format!("a harness endpoint token in {name}")),
     );
+    // The oauth client secret given at registration, and the access tokens its server issues.
+    for (what, prefix) in [("an oauth client secret", "secret-"), ("an issued access token", "harness-at-")] {
+        leaks.extend(
+            outputs
+                .iter()
+                .filter(|(_, text)| has_hex_secret(text, prefix))
+                .map(|(name, _)| format!("{what} in {name}")),
+        );
+    }
     assert!(leaks.is_empty(), "{leaks:#?}");
 }
 
@@ -111,6 +120,21 @@ fn has_endpoint_token(text: &str) -> bool {
                 _ => b.is_ascii_hexdigit(),
             })
     })
+}
+
+/// Whether `text` holds `prefix` followed by 32 hex digits: a random value the
+/// harness generated (`endpoint::private_segment`).
+fn has_hex_secret(text: &str, prefix: &str) -> bool {
+    text.match_indices(prefix).any(|(at, _)| {
+        let rest = &text.as_bytes()[at + prefix.len()..];
+        rest.len() >= 32 && rest[..32].iter().all(u8::is_ascii_hexdigit)
+    })
+}
+
+#[test]
+fn the_hex_secret_pattern_matches_generated_values_only() {
+    assert!(has_hex_secret(r#""client_secret":"secret-00112233445566778899aabbccddeeff""#, "secret-"));
+    assert!(!has_hex_secret(r#""client_secret":"[redacted]""#, "secret-"));
 }
 
 #[test]

@@ -183,17 +183,31 @@ fn redact(name: &str, value: &str) -> String {
 
 /// Blanks credential members of a JSON object body; other bodies pass as they are.
 fn redact_members(bytes: &[u8]) -> Vec<u8> {
-    let Ok(Value::Object(mut obj)) = serde_json::from_slice::<Value>(bytes) else {
+    let Ok(mut doc @ Value::Object(_)) = serde_json::from_slice::<Value>(bytes) else {
         return bytes.to_vec();
     };
-    let mut touched = false;
-    for name in SECRET_MEMBERS {
-        if let Some(v) = obj.get_mut(name) {
-            *v = Value::String(REDACTED.to_owned());
-            touched = true;
+    if redact_tree(&mut doc) { doc.to_string().into_bytes() } else { bytes.to_vec() }
+}
+
+/// Redacts credential members at any depth (`oauth_client.client_secret` as
+/// much as a top-level `token`); whether any was found.
+fn redact_tree(value: &mut Value) -> bool {
+    match value {
+        Value::Object(members) => {
+            let mut touched = false;
+            for (name, member) in members.iter_mut() {
+                if SECRET_MEMBERS.contains(&name.as_str()) {
+                    *member = Value::String(REDACTED.to_owned());
+                    touched = true;
+                } else {
+                    touched |= redact_tree(member);
+                }
+            }
+            touched
         }
+        Value::Array(items) => items.iter_mut().fold(false, |touched, item| redact_tree(item) | touched),
+        _ => false,
     }
-    if touched { Value::Object(obj).to_string().into_bytes() } else { bytes.to_vec() }
 }
 
 fn body(bytes: &[u8], truncated_on_wire: bool) -> Body {
@@ -276,6 +290,13 @@ mod tests {
         let ex = record(1, "trigger", 0, 0, 0, &req, &Ok(obs));
         let text = serde_json::to_string(&ex).unwrap();
         assert!(!text.contains("s3cr3t") && text.contains("p1"), "{text}");
+    }
+
+    #[test]
+    fn nested_credentials_are_blanked_too() {
+        let body = br#"{"issuer":"i","oauth_client":{"client_id":"c1","client_secret":"s3cr3t"},"list":[{"password":"s3cr3t"}]}"#;
+        let text = String::from_utf8(redact_members(body)).unwrap();
+        assert!(!text.contains("s3cr3t") && text.contains("c1") && text.contains("issuer"), "{text}");
     }
 
     #[test]
