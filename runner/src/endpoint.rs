@@ -10,6 +10,7 @@
 //! SUT of the scenario now listening there: such requests get a 404 and are
 //! only noted.
 
+use crate::harness_pki::{HarnessPki, Presented};
 pub use crate::resource_auth::ClientCredentials;
 use crate::resource_auth::{AuthLog, ResourceAuth};
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
@@ -30,29 +31,10 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-/// The harness endpoint's TLS identity: fixed test certificates for 127.0.0.1
-/// and localhost. A SUT trusts `HARNESS_CA` (sent at registration, and written
-/// beside every report as harness-ca.pem).
-const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
-const TLS_KEY: &[u8] = include_bytes!("../keys/tls/server-key.pem");
-/// The harness's CA, and the CA of the wrong-name and expired certificates
-/// (both trusted by a SUT that takes this bundle).
-pub const HARNESS_CA: &str = concat!(include_str!("../keys/tls/ca.pem"), include_str!("../keys/tls/variants-ca.pem"));
-/// A self-signed identity for 127.0.0.1 that no SUT should trust: served when a
-/// scenario checks that the SUT validates the harness's certificate.
-const UNTRUSTED_CHAIN: &[u8] = include_bytes!("../keys/tls/self-signed.pem");
-const UNTRUSTED_KEY: &[u8] = include_bytes!("../keys/tls/self-signed-key.pem");
-/// Chains to the bundle's second CA, for wrong-name.setconform.invalid only.
-const WRONG_NAME_CHAIN: &[u8] = include_bytes!("../keys/tls/wrong-name.pem");
-const WRONG_NAME_KEY: &[u8] = include_bytes!("../keys/tls/wrong-name-key.pem");
-/// Chains to the bundle's second CA, for 127.0.0.1 and localhost, valid only in 2020.
-const EXPIRED_CHAIN: &[u8] = include_bytes!("../keys/tls/expired.pem");
-const EXPIRED_KEY: &[u8] = include_bytes!("../keys/tls/expired-key.pem");
-
-/// How the endpoint is served.
+/// How the endpoint is served (the certificates come from the run's `HarnessPki`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
-    /// TLS with the harness's certificate, which chains to `HARNESS_CA`.
+    /// TLS with the harness's certificate, which chains to the run's CA.
     Tls,
     /// TLS with a self-signed certificate that chains to nothing the SUT was given.
     UntrustedTls,
@@ -174,6 +156,7 @@ impl HarnessEndpoint {
         transport: Transport,
         path: &str,
         auth: EndpointAuth,
+        pki: &HarnessPki,
     ) -> std::io::Result<Self> {
         let cleartext = transport == Transport::Cleartext;
         let listener = TcpListener::bind(listen).await?;
@@ -203,7 +186,7 @@ impl HarnessEndpoint {
         if cleartext {
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         } else {
-            let listener = tls_listener(listener, transport)?;
+            let listener = tls_listener(listener, pki, transport)?;
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         }
         Ok(HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: stop })
@@ -240,15 +223,17 @@ impl HarnessEndpoint {
 /// Serves `listener` over TLS with the certificate `transport` names.
 pub(crate) fn tls_listener(
     listener: TcpListener,
+    pki: &HarnessPki,
     transport: Transport,
 ) -> std::io::Result<setconform_reference::tls::TlsListener> {
-    let (chain, key) = match transport {
-        Transport::UntrustedTls => (UNTRUSTED_CHAIN, UNTRUSTED_KEY),
-        Transport::WrongNameTls => (WRONG_NAME_CHAIN, WRONG_NAME_KEY),
-        Transport::ExpiredTls => (EXPIRED_CHAIN, EXPIRED_KEY),
-        Transport::Tls | Transport::Cleartext => (TLS_CHAIN, TLS_KEY),
+    let presented = match transport {
+        Transport::UntrustedTls => Presented::SelfSigned,
+        Transport::WrongNameTls => Presented::WrongName,
+        Transport::ExpiredTls => Presented::Expired,
+        Transport::Tls | Transport::Cleartext => Presented::Harness,
     };
-    let config = setconform_reference::tls::server_config(chain, key)?;
+    let identity = pki.identity(presented);
+    let config = setconform_reference::tls::server_config(identity.chain_pem.as_bytes(), identity.key_pem.as_bytes())?;
     setconform_reference::tls::TlsListener::new(listener, config, false)
 }
 
@@ -390,10 +375,18 @@ mod tests {
     #[tokio::test]
     async fn a_request_outside_the_endpoints_url_is_refused_and_only_noted() {
         let listen = "127.0.0.1:0".parse().unwrap();
-        let mut endpoint =
-            HarnessEndpoint::start(listen, None, Duration::from_secs(5), Transport::Cleartext, "/push", no_metadata())
-                .await
-                .unwrap();
+        let pki = HarnessPki::generate().unwrap();
+        let mut endpoint = HarnessEndpoint::start(
+            listen,
+            None,
+            Duration::from_secs(5),
+            Transport::Cleartext,
+            "/push",
+            no_metadata(),
+            &pki,
+        )
+        .await
+        .unwrap();
         let origin = endpoint.url.split('/').take(3).collect::<Vec<_>>().join("/");
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
 

@@ -34,14 +34,18 @@ struct Shared {
 impl KeyServer {
     /// Listens on `listen` (port 0 for a free one); `public_base` is the base URL
     /// the SUT reaches the harness at, with `{port}` filled in.
-    pub async fn start(listen: SocketAddr, public_base: Option<&str>) -> std::io::Result<KeyServer> {
+    pub async fn start(
+        listen: SocketAddr,
+        public_base: Option<&str>,
+        pki: &crate::harness_pki::HarnessPki,
+    ) -> std::io::Result<KeyServer> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let path = format!("/{}/jwks.json", crate::endpoint::private_segment());
         let shared =
             Arc::new(Shared { path: path.clone(), rotated: AtomicBool::new(false), fetches: AtomicUsize::new(0) });
         let router = Router::new().fallback(serve).with_state(shared.clone());
-        let listener = crate::endpoint::tls_listener(listener, crate::endpoint::Transport::Tls)?;
+        let listener = crate::endpoint::tls_listener(listener, pki, crate::endpoint::Transport::Tls)?;
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             let shutdown = async move {
@@ -79,33 +83,37 @@ async fn serve(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::harness_pki::HarnessPki;
     use jsonwebtoken::jwk::JwkSet;
 
-    async fn fetch(url: &str) -> JwkSet {
-        let ca = reqwest::Certificate::from_pem(crate::endpoint::HARNESS_CA.as_bytes()).unwrap();
-        let client = reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap();
-        client.get(url).send().await.unwrap().json().await.unwrap()
+    fn client(pki: &HarnessPki) -> reqwest::Client {
+        let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap();
+        reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap()
+    }
+
+    async fn fetch(pki: &HarnessPki, url: &str) -> JwkSet {
+        client(pki).get(url).send().await.unwrap().json().await.unwrap()
     }
 
     #[tokio::test]
     async fn publishes_the_next_keys_only_after_a_rotation_and_counts_fetches() {
-        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+        let pki = HarnessPki::generate().unwrap();
+        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None, &pki).await.unwrap();
         assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
-        let before = fetch(&server.url).await;
+        let before = fetch(&pki, &server.url).await;
         assert!(before.find("setconform-es256").is_some() && before.find("setconform-es256-next").is_none());
         server.rotate();
-        let after = fetch(&server.url).await;
+        let after = fetch(&pki, &server.url).await;
         assert!(after.find("setconform-es256").is_some() && after.find("setconform-es256-next").is_some());
         assert_eq!(server.fetches(), 2);
     }
 
     #[tokio::test]
     async fn a_fetch_outside_its_private_path_is_refused_and_not_counted() {
-        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None).await.unwrap();
+        let pki = HarnessPki::generate().unwrap();
+        let server = KeyServer::start("127.0.0.1:0".parse().unwrap(), None, &pki).await.unwrap();
         let origin = server.url.split('/').take(3).collect::<Vec<_>>().join("/");
-        let ca = reqwest::Certificate::from_pem(crate::endpoint::HARNESS_CA.as_bytes()).unwrap();
-        let client = reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap();
-        let stray = client.get(format!("{origin}/jwks.json")).send().await.unwrap();
+        let stray = client(&pki).get(format!("{origin}/jwks.json")).send().await.unwrap();
         assert_eq!(stray.status(), 404);
         assert_eq!(server.fetches(), 0);
     }

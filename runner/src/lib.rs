@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod harness_pki;
 pub mod key_server;
 pub mod output;
 pub mod pair;

@@ -288,8 +288,7 @@ fn run_command(args: RunArgs) -> i32 {
             let Some(record) = finished.run else { return finished.exit_code };
             say(&setconform_reports::console::summary(&record));
             let written = write_all(&record, &out, &formats)
-                .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"))
-                .and_then(|()| std::fs::write(out.join("harness-ca.pem"), setconform::endpoint::HARNESS_CA));
+                .and_then(|()| std::fs::write(out.join("harness-jwks.json"), harness_jwks() + "\n"));
             if written.is_err() {
                 return exit::INCOMPLETE;
             }

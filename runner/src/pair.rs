@@ -10,6 +10,7 @@
 
 use crate::catalogue::{Catalogue, INSPECTED_REQUIREMENTS};
 use crate::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
+use crate::harness_pki::HarnessPki;
 use crate::schema::Schemas;
 use crate::set::{HarnessKeys, SetTrust, inspect};
 use crate::sut::SutSetup;
@@ -103,6 +104,7 @@ pub async fn run(
     responder: &SutSetup,
     catalogue: &Catalogue,
     wire: &Wire,
+    pki: &HarnessPki,
 ) -> Result<Vec<ScenarioResult>, PairError> {
     let started = Instant::now();
     let mut conv =
@@ -117,6 +119,7 @@ pub async fn run(
         Transport::Tls,
         "/pushpull",
         relay_auth(),
+        pki,
     )
     .await
     .map_err(|e| setup_error("harness", format!("cannot open the relay endpoint: {e}")))?;
@@ -128,6 +131,7 @@ pub async fn run(
         audience: initiator.harness_audience.clone(),
         jwks: HarnessKeys::get().jwks().clone(),
         jwks_uri: None,
+        endpoint_ca: pki.ca_pem.clone(),
     };
     let scout = register(&mut conv, wire, responder, "responder", &harness, None).await?;
     let as_responder = HarnessIdentity {
@@ -135,6 +139,7 @@ pub async fn run(
         audience: scout.audience.clone(),
         jwks: scout.jwks,
         jwks_uri: None,
+        endpoint_ca: pki.ca_pem.clone(),
     };
     let endpoint = Some(HarnessEndpointGrant { url: relay.url.clone(), token: relay_token, oauth_client: None });
     let a = register(&mut conv, wire, initiator, "initiator", &as_responder, endpoint).await?;
@@ -143,6 +148,7 @@ pub async fn run(
         audience: a.audience.clone(),
         jwks: a.jwks.clone(),
         jwks_uri: None,
+        endpoint_ca: pki.ca_pem.clone(),
     };
     let b = register(&mut conv, wire, responder, "responder", &as_initiator, None).await?;
     let Some(responder_url) = responder.pushpull_endpoint.clone() else {

@@ -3,6 +3,7 @@
 
 use crate::catalogue::{Catalogue, Origin};
 use crate::engine::{self, RunEnv};
+use crate::harness_pki::HarnessPki;
 use crate::plan::{self, Applicability, Planned};
 use crate::seed;
 use crate::sut::{ReferenceUrls, SutSetup};
@@ -166,8 +167,15 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let limits = WireLimits { connect: sut.timeouts.connect, insecure: sut.insecure, ..WireLimits::default() };
     let wire = Wire::new(limits, sut.ca_pem.as_deref()).map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
     let catalogue = Arc::new(catalogue);
+    let pki = match sut.harness_pki.clone() {
+        Some(pki) => pki,
+        None => Arc::new(
+            HarnessPki::generate().map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))?,
+        ),
+    };
     let env = Arc::new(RunEnv {
         sut,
+        pki,
         wire,
         catalogue: catalogue.clone(),
         seed,
@@ -200,6 +208,12 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         let _listed = libtest_mimic::run(&req.args, jobs.into_iter().map(Job::into_trial).collect());
         return Ok(Finished { run: None, exit_code: exit::CONFORMANT });
     }
+
+    // Written before any scenario, for a SUT that is told to trust it from a file.
+    let ca_file = req.out_dir.join("harness-ca.pem");
+    std::fs::create_dir_all(&req.out_dir)
+        .and_then(|()| std::fs::write(&ca_file, &env.pki.ca_pem))
+        .map_err(|e| ConfigError::one(format!("cannot write {}: {e}", ca_file.display())))?;
 
     let started_at = SystemTime::now();
     let clock = Instant::now();
@@ -585,7 +599,13 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let wire = Wire::new(WireLimits::default(), roots.as_deref()).map_err(|e| ConfigError::one(e.to_string()))?;
     let started_at = SystemTime::now();
     let clock = Instant::now();
-    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire));
+    let pki = match initiator.harness_pki.clone() {
+        Some(pki) => pki,
+        None => Arc::new(
+            HarnessPki::generate().map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))?,
+        ),
+    };
+    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki));
     let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
     let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
     let sut = SutInfo {

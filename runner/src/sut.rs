@@ -1,6 +1,7 @@
 //! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
 
 use crate::catalogue::{LoadError, SourceFile};
+use crate::harness_pki::{HarnessPki, PkiError};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
 use crate::trigger::TriggerConfig;
@@ -120,6 +121,12 @@ struct HarnessSection {
     /// Base URL the SUT reaches that endpoint at, `{port}` standing for its port.
     #[serde(default)]
     public_base: Option<String>,
+    /// A CA of the user's (PEM certificate and private key) to sign the harness's
+    /// certificates with, instead of one generated for each run.
+    #[serde(default)]
+    ca_file: Option<String>,
+    #[serde(default)]
+    ca_key_file: Option<String>,
 }
 #[derive(Debug, Deserialize)]
 struct TlsSection {
@@ -211,6 +218,8 @@ pub struct SutSetup {
     pub insecure: bool,
     pub harness_listen: std::net::IpAddr,
     pub harness_public_base: Option<String>,
+    /// The user's CA for the harness's URLs; a CA is generated for the run without one.
+    pub harness_pki: Option<std::sync::Arc<HarnessPki>>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeouts: Timeouts,
 }
@@ -306,6 +315,7 @@ impl SutSetup {
             insecure: false,
             harness_listen: std::net::Ipv4Addr::LOCALHOST.into(),
             harness_public_base: None,
+            harness_pki: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
         }
@@ -373,7 +383,39 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         alg: None,
         listen: None,
         public_base: None,
+        ca_file: None,
+        ca_key_file: None,
     });
+    let harness_pki = match (&harness.ca_file, &harness.ca_key_file) {
+        (None, None) => None,
+        (Some(_), None) => {
+            errors.push(file.error("/harness/ca_key_file", "ca_file is given, and the CA's private key is not"));
+            None
+        }
+        (None, Some(_)) => {
+            errors.push(file.error("/harness/ca_file", "ca_key_file is given, and the CA certificate is not"));
+            None
+        }
+        (Some(cert), Some(key)) => match (std::fs::read_to_string(rel(cert)), std::fs::read_to_string(rel(key))) {
+            (Err(e), _) => {
+                errors.push(file.error("/harness/ca_file", format!("{cert}: {e}")));
+                None
+            }
+            (_, Err(e)) => {
+                errors.push(file.error("/harness/ca_key_file", format!("{key}: {e}")));
+                None
+            }
+            (Ok(cert_pem), Ok(key_pem)) => match HarnessPki::from_ca(&cert_pem, &key_pem) {
+                Ok(pki) => Some(std::sync::Arc::new(pki)),
+                Err(e) => {
+                    let at =
+                        if matches!(e, PkiError::Certificate(_)) { "/harness/ca_file" } else { "/harness/ca_key_file" };
+                    errors.push(file.error(at, e.to_string()));
+                    None
+                }
+            },
+        },
+    };
     let harness_listen = harness.listen.unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
     if !harness_listen.is_loopback() {
         errors.push(file.error("/harness/listen", format!("{harness_listen} is not a loopback address")));
@@ -467,6 +509,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         harness_alg: harness.alg.unwrap_or(Alg::ES256),
         harness_listen,
         harness_public_base: harness.public_base,
+        harness_pki,
         ca_pem,
         timeouts,
     })

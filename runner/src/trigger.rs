@@ -43,6 +43,8 @@ pub struct HarnessIdentity {
     pub jwks: JwkSet,
     /// Where the harness publishes its keys (SSF §7.1), when it serves them.
     pub jwks_uri: Option<String>,
+    /// The CA the harness's HTTPS URLs chain to (PEM).
+    pub endpoint_ca: String,
 }
 
 /// The SUT's answer to a registration. Only `peer` is required.
@@ -112,7 +114,7 @@ impl TriggerAction {
         }
         // The CA that the harness's HTTPS URLs (endpoint, jwks_uri) chain to.
         if harness_urls.iter().any(|u| u.starts_with("https://")) {
-            body["endpoint_ca"] = json!(crate::endpoint::HARNESS_CA);
+            body["endpoint_ca"] = json!(identity.endpoint_ca);
         }
         TriggerAction::Register { body }
     }

@@ -141,3 +141,43 @@ fn insecure_accepts_any_certificate_and_marks_the_run_not_certifiable() {
     assert!(setconform_reports::junit::render(&runs[1]).contains(r#"name="certifiable" value="false""#));
     assert!(!setconform_reports::markdown::summary(&runs[0]).contains(note));
 }
+
+/// A CA made the way a user would make one: the harness signs its certificates with it.
+fn users_ca(dir: &Path) -> (String, PathBuf, PathBuf) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let pem = params.self_signed(&key).unwrap().pem();
+    let (cert_file, key_file) = (dir.join("my-ca.pem"), dir.join("my-ca-key.pem"));
+    std::fs::write(&cert_file, &pem).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    (pem, cert_file, key_file)
+}
+
+fn with_harness_ca(cert: &Path, key: &Path) -> impl Fn(String) -> String {
+    let section = format!("harness:\n  ca_file: {}\n  ca_key_file: {}\n", cert.display(), key.display());
+    move |t: String| format!("{t}\n{section}")
+}
+
+#[test]
+fn a_users_ca_signs_the_harness_certificates_and_is_written_out_before_the_run() {
+    let port = common::standalone_reference();
+    let (pem, cert, key) = users_ca(&common::scratch("users-ca"));
+    let mut req = common::request(Some(example_sut(port, with_harness_ca(&cert, &key))), None, Some(5));
+    // The SUT reaches the harness's endpoint and jwks_uri only if it trusts the CA it was given.
+    req.only = Some(["pushpull.http.initiator.request.shape".to_owned()].into());
+    let out = req.out_dir.clone();
+    let (run, code) = common::execute(req);
+    assert_eq!((run.summary.pass, code), (1, 0), "{:?}", common::findings(&run));
+    assert_eq!(std::fs::read_to_string(out.join("harness-ca.pem")).unwrap().trim(), pem.trim());
+}
+
+#[test]
+fn a_harness_ca_whose_key_does_not_match_is_a_configuration_error_naming_the_field() {
+    let dir = common::scratch("users-ca-mismatch");
+    let (_, cert, _) = users_ca(&dir);
+    let (_, _, other_key) = users_ca(&common::scratch("users-ca-other"));
+    let sut = example_sut(1, with_harness_ca(&cert, &other_key));
+    let err = setconform::run::execute(common::request(Some(sut), None, None)).err().expect("refused").to_string();
+    assert!(err.contains("/harness/ca_key_file") && err.contains("does not belong"), "{err}");
+}

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 /// Shared by every scenario of a run.
 pub struct RunEnv {
     pub sut: SutSetup,
+    /// The CA and certificates of the harness's own URLs in this run.
+    pub pki: std::sync::Arc<crate::harness_pki::HarnessPki>,
     pub wire: Wire,
     pub catalogue: std::sync::Arc<Catalogue>,
     pub seed: u64,
@@ -273,6 +275,7 @@ impl<'a> Context<'a> {
             transport,
             path,
             auth,
+            &self.env.pki,
         )
         .await
         .map_err(|e| StepFailure::error(format!("cannot open the harness endpoint on {listen}: {e}")))?;
@@ -292,14 +295,16 @@ impl<'a> Context<'a> {
             return Ok(());
         }
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
-        let key_server = crate::key_server::KeyServer::start(listen, self.env.sut.harness_public_base.as_deref())
-            .await
-            .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
+        let key_server =
+            crate::key_server::KeyServer::start(listen, self.env.sut.harness_public_base.as_deref(), &self.env.pki)
+                .await
+                .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
         let identity = HarnessIdentity {
             issuer: self.env.sut.harness_issuer.clone(),
             audience: self.env.sut.harness_audience.clone(),
             jwks: HarnessKeys::get().jwks().clone(),
             jwks_uri: Some(key_server.url.clone()),
+            endpoint_ca: self.env.pki.ca_pem.clone(),
         };
         self.key_server = Some(key_server);
         let endpoint = self.endpoint.as_ref().map(|e| crate::trigger::HarnessEndpointGrant {

@@ -32,8 +32,10 @@ fn harness() -> &'static Harness {
         };
         let sut = SutSetup::embedded(urls, Vec::new(), None);
         let wire = Wire::new(WireLimits::default(), None).expect("a client without extra CAs builds");
+        let pki = crate::harness_pki::HarnessPki::generate().expect("a CA for the fuzzed harness");
         let env = RunEnv {
             sut,
+            pki: std::sync::Arc::new(pki),
             wire,
             catalogue: std::sync::Arc::new(catalogue),
             seed: 1,

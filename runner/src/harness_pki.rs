@@ -1,0 +1,229 @@
+//! The TLS identities of the harness's own URLs for one run: a CA, generated
+//! for the run or supplied by the user, and the certificates it signs. A SUT
+//! trusts the CA (sent at registration as `endpoint_ca`, written out as
+//! harness-ca.pem), so the harness's endpoint and `jwks_uri` validate, and so
+//! the scenarios that present a certificate for another host or one that has
+//! expired test the SUT's name and date checks, not its trust store
+//! (PP-AUTH-001, PUSH-040, MSP-018, POLL-080). A self-signed certificate that
+//! chains to nothing the SUT was given tests the trust store itself.
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use std::time::{Duration, SystemTime};
+
+/// How long the certificates issued for a run stay valid, from a day before it starts.
+const RUN_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The host the wrong-name certificate is for (RFC 2606: never resolves).
+const WRONG_HOST: &str = "wrong-name.setconform.invalid";
+
+/// Which certificate a harness listener presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presented {
+    /// For 127.0.0.1 and localhost, from the CA.
+    Harness,
+    /// For 127.0.0.1 and localhost, self-signed: chains to nothing the SUT was given.
+    SelfSigned,
+    /// From the CA, for another host.
+    WrongName,
+    /// From the CA, for 127.0.0.1 and localhost, valid only in 2020.
+    Expired,
+}
+
+/// A certificate chain and its private key, both PEM.
+#[derive(Clone)]
+pub struct Identity {
+    pub chain_pem: String,
+    pub key_pem: String,
+}
+
+/// The run's CA and the identities it issued.
+pub struct HarnessPki {
+    /// The CA certificate a SUT trusts for the harness's URLs.
+    pub ca_pem: String,
+    /// Whether the CA was generated for this run (not supplied).
+    pub generated: bool,
+    harness: Identity,
+    self_signed: Identity,
+    wrong_name: Identity,
+    expired: Identity,
+}
+
+impl std::fmt::Debug for HarnessPki {
+    // The private keys stay out of any debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HarnessPki").field("generated", &self.generated).finish_non_exhaustive()
+    }
+}
+
+/// Why the harness has no CA to serve its URLs with.
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    #[error("the CA certificate is not usable: {0}")]
+    Certificate(rcgen::Error),
+    #[error("the CA private key is not usable: {0}")]
+    Key(rcgen::Error),
+    #[error("the CA private key does not belong to the CA certificate")]
+    Mismatch,
+    #[error("cannot issue a certificate: {0}")]
+    Issue(rcgen::Error),
+}
+
+impl HarnessPki {
+    /// A fresh CA for this run, and its certificates.
+    pub fn generate() -> Result<HarnessPki, PkiError> {
+        let key = KeyPair::generate().map_err(PkiError::Issue)?;
+        let mut params = CertificateParams::default();
+        let mut name = DistinguishedName::new();
+        name.push(DnType::CommonName, "setconform harness CA (generated for one run)");
+        params.distinguished_name = name;
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+        (params.not_before, params.not_after) = run_validity();
+        let ca = params.self_signed(&key).map_err(PkiError::Issue)?;
+        let ca_pem = ca.pem();
+        Self::issue(ca_pem, Issuer::new(params, key), true)
+    }
+
+    /// The user's CA (PEM certificate and private key), and certificates it signs for this run.
+    pub fn from_ca(ca_pem: &str, key_pem: &str) -> Result<HarnessPki, PkiError> {
+        let key = KeyPair::from_pem(key_pem).map_err(PkiError::Key)?;
+        let public = rcgen::PublicKeyData::subject_public_key_info(&key);
+        let issuer = Issuer::from_ca_cert_pem(ca_pem, key).map_err(PkiError::Certificate)?;
+        // A leaf signed by a key the certificate does not name would chain to nothing.
+        let cert_key = ca_public_key(ca_pem).ok_or(PkiError::Mismatch)?;
+        if cert_key != public {
+            return Err(PkiError::Mismatch);
+        }
+        Self::issue(ca_pem.trim_end().to_owned() + "\n", issuer, false)
+    }
+
+    fn issue(ca_pem: String, issuer: Issuer<'static, KeyPair>, generated: bool) -> Result<HarnessPki, PkiError> {
+        let local =
+            || vec![SanType::IpAddress([127, 0, 0, 1].into()), SanType::DnsName("localhost".try_into().unwrap())];
+        let (from, to) = run_validity();
+        let harness = leaf(local(), (from, to), Some(&issuer))?;
+        let self_signed = leaf(local(), (from, to), None)?;
+        let wrong = vec![SanType::DnsName(WRONG_HOST.try_into().map_err(PkiError::Issue)?)];
+        let wrong_name = leaf(wrong, (from, to), Some(&issuer))?;
+        let expired =
+            leaf(local(), (rcgen::date_time_ymd(2020, 1, 1), rcgen::date_time_ymd(2021, 1, 1)), Some(&issuer))?;
+        Ok(HarnessPki { ca_pem, generated, harness, self_signed, wrong_name, expired })
+    }
+
+    /// The certificate and key a listener presents.
+    pub fn identity(&self, presented: Presented) -> &Identity {
+        match presented {
+            Presented::Harness => &self.harness,
+            Presented::SelfSigned => &self.self_signed,
+            Presented::WrongName => &self.wrong_name,
+            Presented::Expired => &self.expired,
+        }
+    }
+}
+
+/// A server certificate for `names`, valid over `validity`, signed by `issuer` (self-signed without one).
+fn leaf(
+    names: Vec<SanType>,
+    validity: (time::OffsetDateTime, time::OffsetDateTime),
+    issuer: Option<&Issuer<'static, KeyPair>>,
+) -> Result<Identity, PkiError> {
+    let key = KeyPair::generate().map_err(PkiError::Issue)?;
+    let mut params = CertificateParams::default();
+    let mut name = DistinguishedName::new();
+    name.push(DnType::CommonName, "setconform harness endpoint");
+    params.distinguished_name = name;
+    params.subject_alt_names = names;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    (params.not_before, params.not_after) = validity;
+    let cert = match issuer {
+        Some(issuer) => params.signed_by(&key, issuer),
+        None => params.self_signed(&key),
+    }
+    .map_err(PkiError::Issue)?;
+    Ok(Identity { chain_pem: cert.pem(), key_pem: key.serialize_pem() })
+}
+
+/// From a day ago (clocks differ) to `RUN_VALIDITY` later.
+fn run_validity() -> (time::OffsetDateTime, time::OffsetDateTime) {
+    let now = time::OffsetDateTime::from(SystemTime::now());
+    (now - Duration::from_secs(24 * 3600), now + RUN_VALIDITY)
+}
+
+/// The SubjectPublicKeyInfo (DER) of the first certificate in `pem`.
+fn ca_public_key(pem: &str) -> Option<Vec<u8>> {
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let der = CertificateDer::pem_slice_iter(pem.as_bytes()).next()?.ok()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).ok()?;
+    Some(cert.public_key().raw.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tokio_rustls::rustls::client::WebPkiServerVerifier;
+    use tokio_rustls::rustls::client::danger::ServerCertVerifier;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use tokio_rustls::rustls::{CertificateError, Error, RootCertStore};
+
+    /// What a SUT that trusts `ca_pem` makes of `identity`, presented for 127.0.0.1.
+    fn verdict(ca_pem: &str, identity: &Identity) -> Result<(), Error> {
+        let mut roots = RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider).build().unwrap();
+        let leaf = CertificateDer::from_pem_slice(identity.chain_pem.as_bytes()).unwrap();
+        let name = ServerName::try_from("127.0.0.1").unwrap();
+        verifier.verify_server_cert(&leaf, &[], &name, &[], UnixTime::now()).map(|_| ())
+    }
+
+    fn assert_each_certificate_earns_its_verdict(pki: &HarnessPki) {
+        assert!(verdict(&pki.ca_pem, pki.identity(Presented::Harness)).is_ok());
+        let refused = |p| verdict(&pki.ca_pem, pki.identity(p)).unwrap_err();
+        assert!(matches!(refused(Presented::SelfSigned), Error::InvalidCertificate(CertificateError::UnknownIssuer)));
+        assert!(matches!(
+            refused(Presented::WrongName),
+            Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. })
+        ));
+        assert!(matches!(
+            refused(Presented::Expired),
+            Error::InvalidCertificate(CertificateError::ExpiredContext { .. })
+        ));
+    }
+
+    #[test]
+    fn a_generated_ca_signs_a_valid_certificate_and_three_that_a_sut_must_refuse() {
+        let pki = HarnessPki::generate().unwrap();
+        assert!(pki.generated);
+        assert_each_certificate_earns_its_verdict(&pki);
+        let other = HarnessPki::generate().unwrap();
+        assert_ne!(pki.ca_pem, other.ca_pem, "each run has a CA of its own");
+    }
+
+    #[test]
+    fn a_users_ca_signs_the_certificates_and_a_key_of_another_ca_is_refused() {
+        let made = HarnessPki::generate().unwrap();
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::default();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_pem = params.self_signed(&key).unwrap().pem();
+        let pki = HarnessPki::from_ca(&ca_pem, &key.serialize_pem()).unwrap();
+        assert!(!pki.generated);
+        assert_each_certificate_earns_its_verdict(&pki);
+
+        let stranger = KeyPair::generate().unwrap().serialize_pem();
+        assert!(matches!(HarnessPki::from_ca(&ca_pem, &stranger), Err(PkiError::Mismatch)));
+        assert!(matches!(
+            HarnessPki::from_ca("not a certificate", &key.serialize_pem()),
+            Err(PkiError::Certificate(_))
+        ));
+        assert!(matches!(HarnessPki::from_ca(&ca_pem, "not a key"), Err(PkiError::Key(_))));
+        assert!(!format!("{made:?}").contains("PRIVATE KEY"));
+    }
+}
