@@ -55,6 +55,10 @@ pub struct NewPeer {
     /// protected-resource metadata may name (pushpull §8.2).
     #[serde(default)]
     oauth_client: Option<crate::resource_auth::OAuthClient>,
+    /// The authorization server whose JWT access tokens (RFC 9068) the peer may
+    /// present instead of its bearer token; signed with the peer's keys.
+    #[serde(default)]
+    authorization_server: Option<crate::access_token::AuthorizationServer>,
     /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
     /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935); `msp`:
     /// batches of SETs (multi-SET push); `poll` (RFC 8936): without an endpoint the
@@ -96,7 +100,10 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
     });
     let role = endpoint.as_ref().map(|e| e.binding);
     let (peer, token) = app.peers.register(trust, req.audience, endpoint);
-    app.peers.with_id(&peer, |p| p.key_source = key_source);
+    app.peers.with_id(&peer, |p| {
+        p.key_source = key_source;
+        p.authorization_server = req.authorization_server;
+    });
     match role {
         // RFC 8936: a recipient polls on its own, from the start.
         Some(Binding::Poll) => poll_receiver::start(app.clone(), peer.clone()),

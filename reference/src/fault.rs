@@ -120,6 +120,9 @@ pub enum Fault {
     SkipResourceMetadata,
     IgnoreAuthorizationServer,
     ResourceMetadataAtOrigin,
+    AcceptExpiredAccessToken,
+    AcceptAccessTokenForAnyResource,
+    RefuseAccessTokens,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -134,7 +137,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 126] = [
+    pub const ALL: [Fault; 129] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -250,6 +253,9 @@ impl Fault {
         Fault::SkipResourceMetadata,
         Fault::IgnoreAuthorizationServer,
         Fault::ResourceMetadataAtOrigin,
+        Fault::AcceptExpiredAccessToken,
+        Fault::AcceptAccessTokenForAnyResource,
+        Fault::RefuseAccessTokens,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -809,6 +815,21 @@ impl Fault {
                 "resource-metadata-at-origin",
                 &["PP-AUTH-003"],
                 "as pushpull initiator, asks for protected-resource metadata at the origin, not at the endpoint URL's path",
+            ),
+            Fault::AcceptExpiredAccessToken => (
+                "accept-expired-access-token",
+                &["PP-AUTH-002"],
+                "as pushpull responder, takes an access token from the peer's authorization server after it expired",
+            ),
+            Fault::AcceptAccessTokenForAnyResource => (
+                "accept-access-token-for-any-resource",
+                &["PP-AUTH-002"],
+                "as pushpull responder, takes an access token from the peer's authorization server issued for another resource",
+            ),
+            Fault::RefuseAccessTokens => (
+                "refuse-access-tokens",
+                &["PP-AUTH-002"],
+                "as pushpull responder, refuses even a good access token from the authorization server the peer named",
             ),
             Fault::PollChallengeWithoutError => (
                 "poll-challenge-without-error",

@@ -257,7 +257,16 @@ fn verify_signature(
     if verified { Ok(()) } else { Err(reject("invalid_key", "signature does not verify")) }
 }
 
-fn audience_matches(aud: Option<&Value>, expected: &str) -> bool {
+/// Verifies a JWS signature over `signing_input` with a key of `jwks`, the
+/// algorithm taken from the header (never `none`).
+pub fn verify_with(header: &Value, signing_input: &str, signature: &str, jwks: &JwkSet) -> Result<(), Rejection> {
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("none");
+    let algorithm = Algorithm::from_str(alg).map_err(|_| reject("invalid_key", format!("unsupported alg {alg:?}")))?;
+    verify_signature(header, algorithm, signing_input, signature, jwks)
+}
+
+/// Whether an `aud` claim (a string or an array) names `expected`.
+pub fn audience_matches(aud: Option<&Value>, expected: &str) -> bool {
     match aud {
         Some(Value::String(a)) => a == expected,
         Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(expected)),
@@ -274,6 +283,11 @@ pub fn jti_of(token: &str) -> Option<String> {
 /// The `kid` a SET's JOSE header names, if any.
 pub fn kid_of(token: &str) -> Option<String> {
     decode_json(token.split('.').next()?)?.get("kid")?.as_str().map(str::to_owned)
+}
+
+/// A base64url-encoded JSON object: a JWS header or payload, not validated.
+pub fn decode_part(part: &str) -> Option<Value> {
+    decode_json(part)
 }
 
 fn decode_json(part: &str) -> Option<Value> {

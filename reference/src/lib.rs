@@ -10,6 +10,7 @@
 //! This crate shares no code with the harness's judging code on purpose: a bug
 //! shared by both would hide itself.
 
+mod access_token;
 mod bounded;
 mod control;
 mod fault;

@@ -68,6 +68,8 @@ pub struct Peer {
     pub arrivals: watch::Sender<()>,
     /// Where the peer publishes its keys, when it said (SSF §7.1 `jwks_uri`).
     pub key_source: Option<crate::key_refresh::KeySource>,
+    /// The authorization server whose access tokens prove the peer (pushpull §8.2), when it named one.
+    pub authorization_server: Option<crate::access_token::AuthorizationServer>,
     minted: u64,
 }
 
@@ -119,6 +121,7 @@ impl Peers {
             push_halted: false,
             arrivals: watch::Sender::new(()),
             key_source: None,
+            authorization_server: None,
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);
@@ -128,6 +131,11 @@ impl Peers {
     /// Runs `f` on the peer holding `token`.
     pub fn with_token<R>(&self, token: &str, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
         self.lock().get_mut(token).map(f)
+    }
+
+    /// The bearer token of the peer with id `id`: what identifies it here.
+    pub fn token_of(&self, id: &str) -> Option<String> {
+        self.lock().iter().find(|(_, p)| p.id == id).map(|(token, _)| token.clone())
     }
 
     /// Runs `f` on the peer with id `id`.

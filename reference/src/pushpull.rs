@@ -50,17 +50,19 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: Header
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    // §8.2: the initiator must be known.
-    let token = bearer(&headers).unwrap_or_default();
-    let token = match app.peers.with_token(&token, |_| ()) {
-        Some(()) => token,
-        None if fault == Some(Fault::NoAuthCheck) => app.anonymous_token.clone(),
-        None => {
-            let mut resp =
-                error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return resp;
-        }
+    // §8.2: the initiator must be known, by its bearer token or an access token.
+    let presented = bearer(&headers).unwrap_or_default();
+    let token = match app.peers.with_token(&presented, |_| ()) {
+        Some(()) => presented,
+        None => match access_token_holder(&app, &headers, &presented, fault) {
+            Ok(token) => token,
+            Err(_) if fault == Some(Fault::NoAuthCheck) => app.anonymous_token.clone(),
+            Err((challenge, why)) => {
+                let mut resp = error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", &why);
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+                return resp;
+            }
+        },
     };
     let request = match parse(&body) {
         Ok(r) => r,
@@ -226,6 +228,27 @@ pub(crate) fn parse_answers(obj: &Map<String, Value>) -> Result<(Vec<String>, Ve
         }
     }
     Ok((acked, errored))
+}
+
+/// The bearer token of the peer that a JWT access token proves, for this
+/// endpoint as the initiator reached it; else the challenge to answer with
+/// (RFC 6750 §3.1: `invalid_token` for a token that is not good).
+fn access_token_holder(
+    app: &App,
+    headers: &HeaderMap,
+    presented: &str,
+    fault: Option<Fault>,
+) -> Result<String, (HeaderValue, String)> {
+    let unknown = || (HeaderValue::from_static("Bearer"), "missing or unknown bearer token".to_owned());
+    let Some(peer) = crate::access_token::peer_id(presented) else { return Err(unknown()) };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let resource = format!("https://{host}/pushpull");
+    let refused = |why: String| (HeaderValue::from_static(r#"Bearer error="invalid_token""#), why);
+    match app.peers.with_id(&peer, |p| crate::access_token::check(p, presented, &resource, fault)) {
+        Some(Ok(())) => app.peers.token_of(&peer).ok_or_else(unknown),
+        Some(Err(why)) => Err(refused(format!("access token refused: {why}"))),
+        None => Err(refused("access token for an unknown client".to_owned())),
+    }
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {

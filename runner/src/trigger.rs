@@ -101,6 +101,9 @@ impl TriggerAction {
         let mut harness_urls = Vec::new();
         if let Some(uri) = &identity.jwks_uri {
             body["jwks_uri"] = json!(uri);
+            // The harness is also an authorization server whose access tokens (RFC 9068) it signs
+            // with the same keys: a SUT may take them in place of its own bearer token.
+            body["authorization_server"] = json!({ "issuer": identity.issuer, "jwks_uri": uri });
             harness_urls.push(uri.clone());
         }
         if let Some(grant) = endpoint {

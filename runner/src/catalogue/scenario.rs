@@ -330,13 +330,19 @@ pub enum AckSpec {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Auth {
     Valid,
     None,
     Invalid,
     /// The valid token as an `access_token` query parameter (RFC 6750 §2.3); `send` steps only.
     Query,
+    /// A JWT access token from the harness's authorization server, named to the SUT at registration (RFC 9068).
+    AccessToken,
+    /// The same, expired.
+    ExpiredAccessToken,
+    /// The same, issued for another resource than the SUT's endpoint.
+    AccessTokenForAnotherResource,
 }
 
 /// SETs the harness can mint: valid ones, and ones broken in exactly one way.

@@ -627,6 +627,11 @@ impl<'a> Context<'a> {
         self.transcript.push(wire::record(seq, "harness", self.step, at_ms, took, req, &Ok(reply.clone())));
     }
 
+    /// The SUT's id for the harness as its peer, once registered.
+    pub fn peer_id(&self) -> Option<&str> {
+        self.peer.as_deref()
+    }
+
     /// Time left before the scenario deadline.
     pub fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())

@@ -4,6 +4,7 @@ use super::context::Awaited;
 use super::context::{Context, Held, StepFailure};
 use crate::catalogue::AckSpec;
 use crate::catalogue::{Auth, AwaitSpec, BodySpec, LongPollSpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
+use crate::set::{AccessTokenGrant, AccessTokenKind, access_token};
 use crate::wire::Outgoing;
 use crate::wire::{Observed, WireError};
 use serde_json::{Map, Value, json};
@@ -143,10 +144,9 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         ("Accept".to_owned(), "application/json".to_owned()),
     ];
     let token = match spec.auth.unwrap_or(Auth::Valid) {
-        Auth::Valid => ctx.token.clone(),
-        Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
         // A push body has no query form of the token in this suite (the schema allows it on `send` only).
-        Auth::None | Auth::Query => None,
+        Auth::Query => None,
+        auth => bearer(ctx, auth, &url),
     };
     if let Some(t) = token {
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
@@ -417,11 +417,7 @@ fn request(
     if ctx.binding == "poll" && reports_errors() {
         headers.push(("Content-Language".to_owned(), "en".to_owned()));
     }
-    let token = match auth {
-        Auth::Valid | Auth::Query => ctx.token.clone(),
-        Auth::Invalid => Some(INVALID_TOKEN.to_owned()),
-        Auth::None => None,
-    };
+    let token = bearer(ctx, if auth == Auth::Query { Auth::Valid } else { auth }, &url);
     match (token, auth) {
         // RFC 6750 §2.3: the URI query form, which SSF interop transmitters refuse (SSF-IOP-008).
         (Some(t), Auth::Query) => {
@@ -432,6 +428,27 @@ fn request(
         (None, _) => {}
     }
     Ok(Outgoing { method: method.to_owned(), url, headers, body })
+}
+
+/// The credential a request to `url` presents under `auth`.
+pub(super) fn bearer(ctx: &mut Context<'_>, auth: Auth, url: &str) -> Option<String> {
+    let kind = match auth {
+        Auth::Valid | Auth::Query => return ctx.token.clone(),
+        Auth::Invalid => return Some(INVALID_TOKEN.to_owned()),
+        Auth::None => return None,
+        Auth::AccessToken => AccessTokenKind::Valid,
+        Auth::ExpiredAccessToken => AccessTokenKind::Expired,
+        Auth::AccessTokenForAnotherResource => AccessTokenKind::ForAnotherResource,
+    };
+    // The resource is the URL without a query (RFC 8707 §2).
+    let resource = url.split(['?', '#']).next().unwrap_or(url);
+    let client_id = ctx.peer_id().unwrap_or("manual").to_owned();
+    let grant =
+        AccessTokenGrant { issuer: &ctx.env.sut.harness_issuer, client_id: &client_id, resource, alg: ctx.minter.alg };
+    // Wall-clock time even in a seeded run: the SUT judges expiry by its own clock.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let jti = ctx.rng.uuid();
+    Some(access_token(&grant, kind, now, &jti))
 }
 
 /// The bytes of a body as a step describes it.

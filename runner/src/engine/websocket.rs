@@ -25,10 +25,13 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
     ctx.refused = None;
     let protocols = spec.protocols.clone().unwrap_or_else(|| vec![SUBPROTOCOL.to_owned()]);
     let token = match spec.auth.unwrap_or(Auth::Valid) {
-        Auth::Valid => ctx.token.clone(),
-        Auth::Invalid => Some("setconform-invalid-token".to_owned()),
         // The query form is offered on `send` steps only (the schema).
-        Auth::None | Auth::Query => None,
+        Auth::Query => None,
+        // An access token names the endpoint's https URL, the one the upgrade happens at.
+        auth => {
+            let resource = ctx.env.sut.pushpull_endpoint.clone().unwrap_or_else(|| url.clone());
+            super::steps::bearer(ctx, auth, &resource)
+        }
     };
     let key = crate::set::b64_standard(
         format!("{:016x}{:016x}", ctx.rng.next_u64(), ctx.rng.next_u64()).get(..16).unwrap_or_default(),

@@ -108,6 +108,48 @@ impl Minter {
     }
 }
 
+/// An access token of the harness's authorization server (RFC 9068), as the
+/// harness presents it to a SUT that takes such tokens (pushpull §8.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessTokenKind {
+    /// For the SUT's endpoint, valid for five minutes.
+    Valid,
+    /// For the SUT's endpoint, expired ten minutes ago.
+    Expired,
+    /// Valid, for another resource than the SUT's endpoint.
+    ForAnotherResource,
+}
+
+/// The who and what of an access token: issued by `issuer` to `client_id` for `resource`.
+pub struct AccessTokenGrant<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub resource: &'a str,
+    pub alg: Alg,
+}
+
+/// A signed JWT access token (RFC 9068 §2), `typ` at+jwt so that no SET passes for one.
+pub fn access_token(grant: &AccessTokenGrant<'_>, kind: AccessTokenKind, now: u64, jti: &str) -> String {
+    let header = json!({ "alg": format!("{:?}", grant.alg.algorithm()), "typ": "at+jwt", "kid": grant.alg.kid() });
+    let (iat, exp) = match kind {
+        AccessTokenKind::Expired => (now.saturating_sub(900), now.saturating_sub(600)),
+        _ => (now, now + 300),
+    };
+    let aud = if kind == AccessTokenKind::ForAnotherResource { OTHER_AUDIENCE } else { grant.resource };
+    let claims = json!({
+        "iss": grant.issuer,
+        "sub": grant.client_id,
+        "client_id": grant.client_id,
+        "aud": aud,
+        "iat": iat,
+        "exp": exp,
+        "jti": jti,
+    });
+    let input = format!("{}.{}", super::b64(header.to_string()), super::b64(claims.to_string()));
+    let signature = sign(&input, HarnessKeys::get().signing_key(grant.alg), grant.alg);
+    format!("{input}.{signature}")
+}
+
 fn sign(input: &str, key: &jsonwebtoken::EncodingKey, alg: Alg) -> String {
     jsonwebtoken::crypto::sign(input.as_bytes(), key, alg.algorithm())
         .expect("signing with an embedded key cannot fail")

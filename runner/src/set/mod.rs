@@ -10,7 +10,7 @@ mod profile;
 pub use inspect::{SetFinding, SetTrust, decode_for_transcript, inspect};
 pub use keys::{Alg, HarnessKeys};
 pub use ledger::JtiLedger;
-pub use mint::{MintedSet, Minter};
+pub use mint::{AccessTokenGrant, AccessTokenKind, MintedSet, Minter, access_token};
 pub use profile::judge as judge_profile;
 pub use profile::{ProfileFinding, SetProfile};
 
