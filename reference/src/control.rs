@@ -59,6 +59,9 @@ pub struct NewPeer {
     /// present instead of its bearer token; signed with the peer's keys.
     #[serde(default)]
     authorization_server: Option<crate::access_token::AuthorizationServer>,
+    /// PEM certificate the peer presents as a TLS client (pushpull §8.2: mutual TLS).
+    #[serde(default)]
+    client_certificate: Option<String>,
     /// `http` (default): pushpull requests; `websocket`: pushpull upgraded at the
     /// endpoint's URL (pushpull §7.1); `push`: one SET per POST (RFC 8935); `msp`:
     /// batches of SETs (multi-SET push); `poll` (RFC 8936): without an endpoint the
@@ -66,6 +69,13 @@ pub struct NewPeer {
     /// polls the endpoint for the peer's SETs.
     #[serde(default)]
     binding: Option<String>,
+}
+
+/// The first certificate of a PEM text, DER-encoded.
+fn first_certificate(pem: &str) -> Option<Vec<u8>> {
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_slice_iter(pem.as_bytes()).next()?.ok().map(|c| c.to_vec())
 }
 
 pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req): Json<NewPeer>) -> Response {
@@ -88,6 +98,14 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
+    let client_certificate = match req.client_certificate.as_deref().map(first_certificate) {
+        None => None,
+        Some(Some(der)) => Some(der),
+        Some(None) => {
+            let body = json!({ "error": "client_certificate: no PEM certificate in it" });
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+    };
     let key_source = req.jwks_uri.map(|uri| KeySource::new(uri, client.clone()));
     let endpoint = req.endpoint.map(|url| Endpoint {
         url,
@@ -103,6 +121,7 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
     app.peers.with_id(&peer, |p| {
         p.key_source = key_source;
         p.authorization_server = req.authorization_server;
+        p.client_certificate = client_certificate;
     });
     match role {
         // RFC 8936: a recipient polls on its own, from the start.

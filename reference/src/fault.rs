@@ -123,6 +123,7 @@ pub enum Fault {
     AcceptExpiredAccessToken,
     AcceptAccessTokenForAnyResource,
     RefuseAccessTokens,
+    IgnoreClientCertificate,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -137,7 +138,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 129] = [
+    pub const ALL: [Fault; 130] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -256,6 +257,7 @@ impl Fault {
         Fault::AcceptExpiredAccessToken,
         Fault::AcceptAccessTokenForAnyResource,
         Fault::RefuseAccessTokens,
+        Fault::IgnoreClientCertificate,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -830,6 +832,11 @@ impl Fault {
                 "refuse-access-tokens",
                 &["PP-AUTH-002"],
                 "as pushpull responder, refuses even a good access token from the authorization server the peer named",
+            ),
+            Fault::IgnoreClientCertificate => (
+                "ignore-client-certificate",
+                &["PP-AUTH-002"],
+                "as pushpull responder, takes a peer's token without the client certificate the peer registered",
             ),
             Fault::PollChallengeWithoutError => (
                 "poll-challenge-without-error",

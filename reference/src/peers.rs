@@ -70,6 +70,9 @@ pub struct Peer {
     pub key_source: Option<crate::key_refresh::KeySource>,
     /// The authorization server whose access tokens prove the peer (pushpull §8.2), when it named one.
     pub authorization_server: Option<crate::access_token::AuthorizationServer>,
+    /// The certificate (DER) the peer presents over mutual TLS, when it named one: then its
+    /// requests must come with it as well as with its token.
+    pub client_certificate: Option<Vec<u8>>,
     minted: u64,
 }
 
@@ -122,6 +125,7 @@ impl Peers {
             arrivals: watch::Sender::new(()),
             key_source: None,
             authorization_server: None,
+            client_certificate: None,
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);

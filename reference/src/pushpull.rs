@@ -7,7 +7,9 @@ use crate::key_refresh::{Who, learn_keys};
 use crate::peers::{Outgoing, Peer, Verdict};
 use crate::server::App;
 use crate::set_profile::SetProfile;
+use crate::tls::ClientCertificate;
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -39,7 +41,13 @@ impl Request {
     }
 }
 
-pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn handle(
+    State(app): State<Arc<App>>,
+    ConnectInfo(presented_certificate): ConnectInfo<ClientCertificate>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let fault = app.fault;
     if let Some(hostile) = crate::hostile::http_answer(fault).await {
         return hostile;
@@ -64,6 +72,14 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, headers: Header
             }
         },
     };
+    // §8.2, mutual TLS: a peer that named a client certificate presents it too.
+    let presented = presented_certificate.0.as_deref();
+    let certified =
+        app.peers.with_token(&token, |p| p.client_certificate.as_ref().is_none_or(|c| Some(c) == presented));
+    if certified == Some(false) && fault != Some(Fault::IgnoreClientCertificate) {
+        let why = "the client certificate this peer registered was not presented";
+        return error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", why);
+    }
     let request = match parse(&body) {
         Ok(r) => r,
         Err(_) if fault == Some(Fault::ParseAnything) || (body.is_empty() && fault == Some(Fault::AcceptAnyMethod)) => {

@@ -159,7 +159,8 @@ impl Reference {
             let shutdown = async move {
                 let _ = stopped.changed().await;
             };
-            let _ = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+            let service = router.into_make_service_with_connect_info::<tls::ClientCertificate>();
+            let _ = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         });
         Ok(Reference { addr, _stop: stop })
     }

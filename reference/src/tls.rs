@@ -14,9 +14,12 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::client::danger::HandshakeSignatureValid;
+use tokio_rustls::rustls::pki_types::UnixTime;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use tokio_rustls::rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
 use tokio_rustls::server::TlsStream;
 
 /// Longest a client may take over its TLS handshake.
@@ -44,11 +47,83 @@ pub fn server_config_for(chain_pem: &[u8], key_pem: &[u8], tls13_only: bool) -> 
     };
     let mut config = builder
         .map_err(io::Error::other)?
-        .with_no_client_auth()
+        .with_client_cert_verifier(Arc::new(OptionalClientCertificate::new()))
         .with_single_cert(chain, key)
         .map_err(io::Error::other)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
+}
+
+/// Asks every client for a certificate and takes whatever it presents, or
+/// none: which certificate identifies which peer is for the application to
+/// judge (`ClientCertificate`). The handshake still proves the client holds
+/// the certificate's key.
+#[derive(Debug)]
+struct OptionalClientCertificate {
+    algorithms: tokio_rustls::rustls::crypto::WebPkiSupportedAlgorithms,
+}
+
+impl OptionalClientCertificate {
+    fn new() -> Self {
+        let provider = tokio_rustls::rustls::crypto::aws_lc_rs::default_provider();
+        OptionalClientCertificate { algorithms: provider.signature_verification_algorithms }
+    }
+}
+
+impl ClientCertVerifier for OptionalClientCertificate {
+    fn offer_client_auth(&self) -> bool {
+        true
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        false
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, tokio_rustls::rustls::Error> {
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
+        tokio_rustls::rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
+        tokio_rustls::rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// The certificate the client presented on a connection, if any (DER), for
+/// handlers: `Router::into_make_service_with_connect_info::<ClientCertificate>()`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientCertificate(pub Option<Arc<Vec<u8>>>);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for ClientCertificate {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        ClientCertificate(stream.io().client_certificate().map(Arc::new))
+    }
 }
 
 /// A TLS connection, or (only when cleartext is allowed) a plain one.
@@ -101,6 +176,16 @@ async fn handshake(tcp: TcpStream, acceptor: &TlsAcceptor, allow_cleartext: bool
         }
     }
     Ok(Conn::Tls(Box::new(acceptor.accept(tcp).await?)))
+}
+
+impl Conn {
+    /// The end-entity certificate the client presented (DER), if any.
+    pub fn client_certificate(&self) -> Option<Vec<u8>> {
+        match self {
+            Conn::Tls(s) => s.get_ref().1.peer_certificates()?.first().map(|c| c.to_vec()),
+            Conn::Plain(_) => None,
+        }
+    }
 }
 
 impl axum::serve::Listener for TlsListener {

@@ -8,7 +8,9 @@
 use crate::fault::Fault;
 use crate::pushpull::{self, Request};
 use crate::server::App;
+use crate::tls::ClientCertificate;
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -43,7 +45,12 @@ pub async fn entry(State(app): State<Arc<App>>, request: axum::extract::Request)
         };
     }
     match axum::body::to_bytes(body, BODY_LIMIT).await {
-        Ok(bytes) => pushpull::handle(State(app), parts.method, parts.headers, bytes).await,
+        Ok(bytes) => {
+            // The client's certificate, as the TLS listener recorded it for the connection.
+            let certificate = parts.extensions.get::<ConnectInfo<ClientCertificate>>().cloned();
+            let certificate = certificate.unwrap_or(ConnectInfo(ClientCertificate::default()));
+            pushpull::handle(State(app), certificate, parts.method, parts.headers, bytes).await
+        }
         Err(_) => (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     }
 }

@@ -37,6 +37,13 @@ pub struct Identity {
     pub key_pem: String,
 }
 
+impl Identity {
+    /// The key and the chain in one PEM text, as a TLS client library takes them.
+    pub fn pem(&self) -> String {
+        format!("{}{}", self.key_pem, self.chain_pem)
+    }
+}
+
 /// The run's CA and the identities it issued.
 pub struct HarnessPki {
     /// The CA certificate a SUT trusts for the harness's URLs.
@@ -47,6 +54,10 @@ pub struct HarnessPki {
     self_signed: Identity,
     wrong_name: Identity,
     expired: Identity,
+    /// The harness as a TLS client (mutual TLS, one of pushpull §8.2's mechanisms), from the CA.
+    pub client: Identity,
+    /// A client certificate no SUT was told of, self-signed.
+    pub stranger_client: Identity,
 }
 
 impl std::fmt::Debug for HarnessPki {
@@ -99,16 +110,21 @@ impl HarnessPki {
     }
 
     fn issue(ca_pem: String, issuer: Issuer<'static, KeyPair>, generated: bool) -> Result<HarnessPki, PkiError> {
-        let local =
-            || vec![SanType::IpAddress([127, 0, 0, 1].into()), SanType::DnsName("localhost".try_into().unwrap())];
-        let (from, to) = run_validity();
-        let harness = leaf(local(), (from, to), Some(&issuer))?;
-        let self_signed = leaf(local(), (from, to), None)?;
-        let wrong = vec![SanType::DnsName(WRONG_HOST.try_into().map_err(PkiError::Issue)?)];
-        let wrong_name = leaf(wrong, (from, to), Some(&issuer))?;
-        let expired =
-            leaf(local(), (rcgen::date_time_ymd(2020, 1, 1), rcgen::date_time_ymd(2021, 1, 1)), Some(&issuer))?;
-        Ok(HarnessPki { ca_pem, generated, harness, self_signed, wrong_name, expired })
+        let dns = |name: &str| name.try_into().map(SanType::DnsName).map_err(PkiError::Issue);
+        let local = vec![SanType::IpAddress([127, 0, 0, 1].into()), dns("localhost")?];
+        let server = |names: &[SanType]| Role::Server(names.to_vec());
+        let now = run_validity();
+        let in_2020 = (rcgen::date_time_ymd(2020, 1, 1), rcgen::date_time_ymd(2021, 1, 1));
+        Ok(HarnessPki {
+            harness: leaf(server(&local), now, Some(&issuer))?,
+            self_signed: leaf(server(&local), now, None)?,
+            wrong_name: leaf(server(&[dns(WRONG_HOST)?]), now, Some(&issuer))?,
+            expired: leaf(server(&local), in_2020, Some(&issuer))?,
+            client: leaf(Role::Client, now, Some(&issuer))?,
+            stranger_client: leaf(Role::Client, now, None)?,
+            ca_pem,
+            generated,
+        })
     }
 
     /// The certificate and key a listener presents.
@@ -122,20 +138,34 @@ impl HarnessPki {
     }
 }
 
-/// A server certificate for `names`, valid over `validity`, signed by `issuer` (self-signed without one).
+/// What a certificate is for.
+enum Role {
+    /// A TLS server for these names.
+    Server(Vec<SanType>),
+    /// A TLS client.
+    Client,
+}
+
+/// A certificate for `role`, valid over `validity`, signed by `issuer` (self-signed without one).
 fn leaf(
-    names: Vec<SanType>,
+    role: Role,
     validity: (time::OffsetDateTime, time::OffsetDateTime),
     issuer: Option<&Issuer<'static, KeyPair>>,
 ) -> Result<Identity, PkiError> {
     let key = KeyPair::generate().map_err(PkiError::Issue)?;
     let mut params = CertificateParams::default();
+    let (common_name, usage) = match role {
+        Role::Server(names) => {
+            params.subject_alt_names = names;
+            ("setconform harness endpoint", rcgen::ExtendedKeyUsagePurpose::ServerAuth)
+        }
+        Role::Client => ("setconform harness client", rcgen::ExtendedKeyUsagePurpose::ClientAuth),
+    };
     let mut name = DistinguishedName::new();
-    name.push(DnType::CommonName, "setconform harness endpoint");
+    name.push(DnType::CommonName, common_name);
     params.distinguished_name = name;
-    params.subject_alt_names = names;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.extended_key_usages = vec![usage];
     (params.not_before, params.not_after) = validity;
     let cert = match issuer {
         Some(issuer) => params.signed_by(&key, issuer),

@@ -132,6 +132,7 @@ pub async fn run(
         jwks: HarnessKeys::get().jwks().clone(),
         jwks_uri: None,
         endpoint_ca: pki.ca_pem.clone(),
+        client_certificate: None,
     };
     let scout = register(&mut conv, wire, responder, "responder", &harness, None).await?;
     let as_responder = HarnessIdentity {
@@ -140,6 +141,7 @@ pub async fn run(
         jwks: scout.jwks,
         jwks_uri: None,
         endpoint_ca: pki.ca_pem.clone(),
+        client_certificate: None,
     };
     let endpoint = Some(HarnessEndpointGrant { url: relay.url.clone(), token: relay_token, oauth_client: None });
     let a = register(&mut conv, wire, initiator, "initiator", &as_responder, endpoint).await?;
@@ -149,6 +151,7 @@ pub async fn run(
         jwks: a.jwks.clone(),
         jwks_uri: None,
         endpoint_ca: pki.ca_pem.clone(),
+        client_certificate: None,
     };
     let b = register(&mut conv, wire, responder, "responder", &as_initiator, None).await?;
     let Some(responder_url) = responder.pushpull_endpoint.clone() else {

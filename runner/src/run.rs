@@ -8,7 +8,7 @@ use crate::plan::{self, Applicability, Planned};
 use crate::seed;
 use crate::sut::{ReferenceUrls, SutSetup};
 use crate::trigger::TriggerConfig;
-use crate::wire::{Wire, WireLimits};
+use crate::wire::{ClientCertificates, Wire, WireLimits};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
 use setconform_reports::{RequirementResult, Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
@@ -165,14 +165,17 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let seed = req.seed.unwrap_or_else(seed::fresh_seed);
     sut.insecure = req.insecure;
     let limits = WireLimits { connect: sut.timeouts.connect, insecure: sut.insecure, ..WireLimits::default() };
-    let wire = Wire::new(limits, sut.ca_pem.as_deref()).map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
-    let catalogue = Arc::new(catalogue);
     let pki = match sut.harness_pki.clone() {
         Some(pki) => pki,
         None => Arc::new(
             HarnessPki::generate().map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))?,
         ),
     };
+    let (harness_client, stranger_client) = (pki.client.pem(), pki.stranger_client.pem());
+    let certificates = ClientCertificates { harness: &harness_client, stranger: &stranger_client };
+    let wire = Wire::new(limits, sut.ca_pem.as_deref(), Some(certificates))
+        .map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
+    let catalogue = Arc::new(catalogue);
     let env = Arc::new(RunEnv {
         sut,
         pki,
@@ -596,7 +599,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     };
     let roots: Vec<u8> = [&initiator.ca_pem, &responder.ca_pem].into_iter().flatten().flatten().copied().collect();
     let roots = (!roots.is_empty()).then_some(roots);
-    let wire = Wire::new(WireLimits::default(), roots.as_deref()).map_err(|e| ConfigError::one(e.to_string()))?;
+    let wire = Wire::new(WireLimits::default(), roots.as_deref(), None).map_err(|e| ConfigError::one(e.to_string()))?;
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let pki = match initiator.harness_pki.clone() {

@@ -45,6 +45,9 @@ pub struct HarnessIdentity {
     pub jwks_uri: Option<String>,
     /// The CA the harness's HTTPS URLs chain to (PEM).
     pub endpoint_ca: String,
+    /// The certificate the harness presents as a TLS client (PEM), for a SUT that
+    /// holds its peers to one (pushpull §8.2: mutual TLS).
+    pub client_certificate: Option<String>,
 }
 
 /// The SUT's answer to a registration. Only `peer` is required.
@@ -99,6 +102,9 @@ impl TriggerAction {
             "binding": binding,
         });
         let mut harness_urls = Vec::new();
+        if let Some(certificate) = &identity.client_certificate {
+            body["client_certificate"] = json!(certificate);
+        }
         if let Some(uri) = &identity.jwks_uri {
             body["jwks_uri"] = json!(uri);
             // The harness is also an authorization server whose access tokens (RFC 9068) it signs

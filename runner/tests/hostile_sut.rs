@@ -13,7 +13,7 @@ fn sut_yaml(endpoint_port: u16, request_ms: u64, scenario_ms: u64) -> PathBuf {
     let dir = common::scratch("sut");
     let path = dir.join("sut.yaml");
     let text = format!(
-        "name: hostile\nprofiles: [{}]\ncapabilities: [push-pull-class, also-responder, http-auth]\n\
+        "name: hostile\nprofiles: [{}]\ncapabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls]\n\
          pushpull: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/pushpull' }}\n\
          push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/push' }}\n\
          multi_set_push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/msp' }}\n\

@@ -29,7 +29,7 @@ fn sut_with_trigger(dir: &Path, port: u16, trigger: &str, extra: &str) -> PathBu
     let path = dir.join("sut.yaml");
     let text = format!(
         "name: exec-driven reference\nprofiles: [{}]\n\
-         capabilities: [push-pull-class, also-responder, http-auth]\n\
+         capabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls]\n\
          pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\n\
          push: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
          multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\n\

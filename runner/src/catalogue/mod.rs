@@ -12,10 +12,10 @@ mod source;
 pub use profile::Profile;
 pub use requirement::{Level, Requirement};
 pub use scenario::{
-    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, CountSpec, DelaySpec, EndpointAuthMode, EndpointCert,
-    ErrorCodeSpec, Expectation, HeaderSpec, LongPollSpec, MetadataLookup, ObjectSpec, PushSpec, Reqs, RespondSpec,
-    Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec, TriggerSpec,
-    WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, ClientCertificate, CountSpec, DelaySpec, EndpointAuthMode,
+    EndpointCert, ErrorCodeSpec, Expectation, HeaderSpec, LongPollSpec, MetadataLookup, ObjectSpec, PushSpec, Reqs,
+    RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec,
+    TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 

@@ -290,6 +290,21 @@ pub struct SendSpec {
     /// A poll the SUT may hold (RFC 8936 §2.5): wait up to the long-poll bound.
     #[serde(default)]
     pub long_poll: Option<LongPollSpec>,
+    /// The client certificate presented when the SUT asks for one (default: the harness's own).
+    #[serde(default)]
+    pub client_certificate: Option<ClientCertificate>,
+}
+
+/// Which certificate the harness presents as a TLS client (pushpull §8.2: mutual TLS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientCertificate {
+    /// The one named to the SUT at registration.
+    Harness,
+    /// None at all.
+    None,
+    /// A self-signed one the SUT was never told of.
+    Stranger,
 }
 
 /// How the harness watches a poll the SUT may hold open.

@@ -305,6 +305,7 @@ impl<'a> Context<'a> {
             jwks: HarnessKeys::get().jwks().clone(),
             jwks_uri: Some(key_server.url.clone()),
             endpoint_ca: self.env.pki.ca_pem.clone(),
+            client_certificate: Some(self.env.pki.client.chain_pem.clone()),
         };
         self.key_server = Some(key_server);
         let endpoint = self.endpoint.as_ref().map(|e| crate::trigger::HarnessEndpointGrant {

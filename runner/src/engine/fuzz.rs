@@ -31,7 +31,7 @@ fn harness() -> &'static Harness {
             control: url("control"),
         };
         let sut = SutSetup::embedded(urls, Vec::new(), None);
-        let wire = Wire::new(WireLimits::default(), None).expect("a client without extra CAs builds");
+        let wire = Wire::new(WireLimits::default(), None, None).expect("a client without extra CAs builds");
         let pki = crate::harness_pki::HarnessPki::generate().expect("a CA for the fuzzed harness");
         let env = RunEnv {
             sut,

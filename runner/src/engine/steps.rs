@@ -3,7 +3,9 @@
 use super::context::Awaited;
 use super::context::{Context, Held, StepFailure};
 use crate::catalogue::AckSpec;
-use crate::catalogue::{Auth, AwaitSpec, BodySpec, LongPollSpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec};
+use crate::catalogue::{
+    Auth, AwaitSpec, BodySpec, ClientCertificate, LongPollSpec, ObjectSpec, PushSpec, SendSpec, SetKind, SettleSpec,
+};
 use crate::set::{AccessTokenGrant, AccessTokenKind, access_token};
 use crate::wire::Outgoing;
 use crate::wire::{Observed, WireError};
@@ -20,6 +22,11 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
     let auth = spec.auth.unwrap_or(Auth::Valid);
     if spec.tls.is_some() {
         ctx.tls_pin = Some(crate::wire::TlsPin::Tls12);
+    }
+    match spec.client_certificate {
+        Some(ClientCertificate::None) => ctx.tls_pin = Some(crate::wire::TlsPin::NoClientCertificate),
+        Some(ClientCertificate::Stranger) => ctx.tls_pin = Some(crate::wire::TlsPin::StrangerClientCertificate),
+        Some(ClientCertificate::Harness) | None => {}
     }
     let req = request(ctx, &method, body, spec.body.content_type.as_deref(), auth, spec.cleartext)?;
     if let Some(held) = &spec.long_poll {

@@ -52,11 +52,23 @@ pub enum WireError {
     Other(String),
 }
 
-/// A TLS version to hold a connection to, for probing what the SUT supports.
+/// How one exchange's connection departs from the usual one, to probe the SUT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsPin {
     /// TLS 1.2 and nothing newer.
     Tls12,
+    /// No client certificate, when the SUT asks for one.
+    NoClientCertificate,
+    /// A client certificate the SUT was never told of.
+    StrangerClientCertificate,
+}
+
+/// The certificates the harness may present as a TLS client (PEM: certificate and key).
+pub struct ClientCertificates<'a> {
+    /// Its own, named to the SUT at registration.
+    pub harness: &'a str,
+    /// One the SUT was never told of.
+    pub stranger: &'a str,
 }
 
 /// A shared HTTP client; cheap to clone.
@@ -65,20 +77,34 @@ pub struct Wire {
     client: reqwest::Client,
     /// The same client held to TLS 1.2.
     tls12: reqwest::Client,
+    /// The same client with no client certificate, and with a stranger's.
+    anonymous: reqwest::Client,
+    stranger: reqwest::Client,
     limits: WireLimits,
 }
 
 impl Wire {
-    pub fn new(limits: WireLimits, extra_roots_pem: Option<&[u8]>) -> Result<Wire, WireError> {
-        let client = Wire::client(&limits, extra_roots_pem, None)?;
-        let tls12 = Wire::client(&limits, extra_roots_pem, Some(reqwest::tls::Version::TLS_1_2))?;
-        Ok(Wire { client, tls12, limits })
+    pub fn new(
+        limits: WireLimits,
+        extra_roots_pem: Option<&[u8]>,
+        certificates: Option<ClientCertificates<'_>>,
+    ) -> Result<Wire, WireError> {
+        let (harness, stranger) = match &certificates {
+            Some(c) => (Some(c.harness), Some(c.stranger)),
+            None => (None, None),
+        };
+        let client = Wire::client(&limits, extra_roots_pem, None, harness)?;
+        let tls12 = Wire::client(&limits, extra_roots_pem, Some(reqwest::tls::Version::TLS_1_2), harness)?;
+        let anonymous = Wire::client(&limits, extra_roots_pem, None, None)?;
+        let stranger = Wire::client(&limits, extra_roots_pem, None, stranger)?;
+        Ok(Wire { client, tls12, anonymous, stranger, limits })
     }
 
     fn client(
         limits: &WireLimits,
         extra_roots_pem: Option<&[u8]>,
         max_tls: Option<reqwest::tls::Version>,
+        identity_pem: Option<&str>,
     ) -> Result<reqwest::Client, WireError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(limits.connect)
@@ -95,6 +121,10 @@ impl Wire {
         }
         if let Some(version) = max_tls {
             builder = builder.max_tls_version(version);
+        }
+        if let Some(pem) = identity_pem {
+            let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| WireError::Other(e.to_string()))?;
+            builder = builder.identity(identity);
         }
         builder.build().map_err(|e| WireError::Other(e.to_string()))
     }
@@ -113,6 +143,8 @@ impl Wire {
     ) -> Result<Observed, WireError> {
         let client = match pin {
             Some(TlsPin::Tls12) => &self.tls12,
+            Some(TlsPin::NoClientCertificate) => &self.anonymous,
+            Some(TlsPin::StrangerClientCertificate) => &self.stranger,
             None => &self.client,
         };
         match tokio::time::timeout(deadline, self.exchange_unbounded(client, req)).await {

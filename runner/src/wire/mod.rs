@@ -6,4 +6,4 @@ pub mod websocket;
 
 pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http, redact_url};
 pub mod tls_probe;
-pub use client::{Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};
+pub use client::{ClientCertificates, Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};
