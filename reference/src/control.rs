@@ -135,6 +135,7 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         "issuer": jose::ISSUER,
         "audience": OWN_AUDIENCE,
         "jwks": keys::keys().jwks,
+        "client_certificate": keys::CLIENT_CERTIFICATE,
     });
     // SSF §7.1: where its keys live, on the address the peer reached it at.
     if let Some(host) = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()) {
@@ -232,6 +233,11 @@ fn peer_client(ca_pem: Option<&str>, fault: Option<crate::fault::Fault>) -> Resu
         Some(pem) => reqwest::Certificate::from_pem_bundle(pem.as_bytes())?,
         None => Vec::new(),
     };
+    // §8.2: the certificate named at registration, for a peer that verifies initiators by mutual TLS.
+    if fault != Some(Fault::InitiateWithoutClientCertificate) {
+        let identity = format!("{}{}", keys::CLIENT_KEY, keys::CLIENT_CERTIFICATE);
+        builder = builder.identity(reqwest::Identity::from_pem(identity.as_bytes())?);
+    }
     builder = if fault == Some(Fault::IgnoreCertificateName) {
         // Chains are still checked against the peer's CA; only the host name is not.
         builder.tls_certs_only(certs).tls_danger_accept_invalid_hostnames(true)

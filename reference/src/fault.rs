@@ -124,6 +124,7 @@ pub enum Fault {
     AcceptAccessTokenForAnyResource,
     RefuseAccessTokens,
     IgnoreClientCertificate,
+    InitiateWithoutClientCertificate,
     HostileSilent,
     HostileDrip,
     HostileHugeBody,
@@ -138,7 +139,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 130] = [
+    pub const ALL: [Fault; 131] = [
         Fault::Success202,
         Fault::TextContentType,
         Fault::EmptySuccessBody,
@@ -258,6 +259,7 @@ impl Fault {
         Fault::AcceptAccessTokenForAnyResource,
         Fault::RefuseAccessTokens,
         Fault::IgnoreClientCertificate,
+        Fault::InitiateWithoutClientCertificate,
         Fault::HostileSilent,
         Fault::HostileDrip,
         Fault::HostileHugeBody,
@@ -837,6 +839,11 @@ impl Fault {
                 "ignore-client-certificate",
                 &["PP-AUTH-002"],
                 "as pushpull responder, takes a peer's token without the client certificate the peer registered",
+            ),
+            Fault::InitiateWithoutClientCertificate => (
+                "initiate-without-client-certificate",
+                &["PP-AUTH-005"],
+                "as initiator, presents no client certificate although it named one at registration",
             ),
             Fault::PollChallengeWithoutError => (
                 "poll-challenge-without-error",

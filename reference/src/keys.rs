@@ -6,6 +6,10 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use std::sync::OnceLock;
 
 pub const KID: &str = "reference-es256";
+/// The certificate the reference presents as a TLS client (self-signed: a peer
+/// pins it, as told at registration, pushpull §8.2), and its key.
+pub const CLIENT_CERTIFICATE: &str = include_str!("../keys/tls/client.pem");
+pub const CLIENT_KEY: &str = include_str!("../keys/tls/client-key.pem");
 /// Key id used by the `sign-with-unknown-key` fault; not in the JWKS.
 pub const ROGUE_KID: &str = "reference-es256-rotated";
 /// Key id of the 2048-bit RSA key that signs under the CAEP interop profile (§2.6: RS256).

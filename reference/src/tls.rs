@@ -118,11 +118,16 @@ impl ClientCertVerifier for OptionalClientCertificate {
 /// The certificate the client presented on a connection, if any (DER), for
 /// handlers: `Router::into_make_service_with_connect_info::<ClientCertificate>()`.
 #[derive(Debug, Clone, Default)]
-pub struct ClientCertificate(pub Option<Arc<Vec<u8>>>);
+pub struct ClientCertificate {
+    /// Whether the connection is TLS at all (a cleartext one only under a fault).
+    pub over_tls: bool,
+    pub der: Option<Arc<Vec<u8>>>,
+}
 
 impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for ClientCertificate {
     fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
-        ClientCertificate(stream.io().client_certificate().map(Arc::new))
+        let over_tls = matches!(stream.io(), Conn::Tls(_));
+        ClientCertificate { over_tls, der: stream.io().client_certificate().map(Arc::new) }
     }
 }
 

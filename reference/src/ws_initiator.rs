@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -165,7 +165,7 @@ async fn open(endpoint: &Endpoint, fault: Option<Fault>) -> Result<(bool, Socket
     let port = url.port_or_known_default().ok_or("no port")?;
     let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(|e| e.to_string())?;
     let mut io: Box<dyn Io> = if secure {
-        let config = client_config(endpoint.ca_pem.as_deref())?;
+        let config = client_config(endpoint.ca_pem.as_deref(), fault)?;
         let name = ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
         Box::new(TlsConnector::from(config).connect(name, tcp).await.map_err(|e| e.to_string())?)
     } else {
@@ -229,18 +229,27 @@ async fn open(endpoint: &Endpoint, fault: Option<Fault>) -> Result<(bool, Socket
 }
 
 /// A client that trusts only the CA the peer named (§8.1).
-fn client_config(ca_pem: Option<&str>) -> Result<Arc<ClientConfig>, String> {
+fn client_config(ca_pem: Option<&str>, fault: Option<Fault>) -> Result<Arc<ClientConfig>, String> {
     let pem = ca_pem.ok_or("the peer named no CA for its endpoint")?;
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
         roots.add(cert.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     }
     let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    // §8.2: the certificate named at registration, for a peer that verifies initiators by mutual TLS.
+    let config = if fault == Some(Fault::InitiateWithoutClientCertificate) {
+        builder.with_no_client_auth()
+    } else {
+        let chain = CertificateDer::pem_slice_iter(crate::keys::CLIENT_CERTIFICATE.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let key = PrivateKeyDer::from_pem_slice(crate::keys::CLIENT_KEY.as_bytes()).map_err(|e| e.to_string())?;
+        builder.with_client_auth_cert(chain, key).map_err(|e| e.to_string())?
+    };
     Ok(Arc::new(config))
 }
 

@@ -16,10 +16,12 @@ use crate::resource_auth::{AuthLog, ResourceAuth};
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
+use setconform_reference::tls::ClientCertificate;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -65,6 +67,8 @@ pub struct Captured {
     pub at: Instant,
     /// A WebSocket opening handshake: GET with `Upgrade: websocket`.
     pub upgrade: bool,
+    /// The certificate (DER) the SUT presented as a TLS client on this connection, if any.
+    pub client_certificate: Option<Vec<u8>>,
 }
 
 impl Captured {
@@ -187,7 +191,9 @@ impl HarnessEndpoint {
             tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
         } else {
             let listener = tls_listener(listener, pki, transport)?;
-            tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await });
+            // Each request then knows the client certificate of its connection (mutual TLS).
+            let service = router.into_make_service_with_connect_info::<ClientCertificate>();
+            tokio::spawn(async move { axum::serve(listener, service).with_graceful_shutdown(shutdown).await });
         }
         Ok(HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: stop })
     }
@@ -303,6 +309,10 @@ async fn capture(State(shared): State<Shared>, request: axum::extract::Request) 
         body: body.to_vec(),
         at: Instant::now(),
         upgrade,
+        client_certificate: parts
+            .extensions
+            .get::<ConnectInfo<ClientCertificate>>()
+            .and_then(|ConnectInfo(c)| c.der.as_ref().map(|der| der.to_vec())),
     };
     let key = request.header("sec-websocket-key").map(|k| derive_accept_key(k.trim().as_bytes()));
     let (reply, answer) = oneshot::channel();

@@ -65,6 +65,9 @@ pub struct Registration {
     /// Where the SUT publishes its keys (SSF §7.1).
     #[serde(default)]
     pub jwks_uri: Option<String>,
+    /// The certificate (PEM) the SUT presents as a TLS client (pushpull §8.2: mutual TLS).
+    #[serde(default)]
+    pub client_certificate: Option<String>,
 }
 
 /// One thing the harness asks of the SUT.

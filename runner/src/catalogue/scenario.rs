@@ -501,6 +501,7 @@ pub enum Check {
     BearerError(String),
     ResourceMetadata(MetadataLookup),
     TokenFromAuthorizationServer(bool),
+    ClientCertificateRegistered(bool),
 }
 
 /// What a SUT that initiates toward the harness must have asked for before its

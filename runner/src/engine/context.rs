@@ -121,6 +121,10 @@ pub struct Context<'a> {
     pub endpoint_token: String,
     /// The client the harness's authorization server knows the SUT as (pushpull §8.2).
     pub oauth_client: Option<ClientCredentials>,
+    /// The certificate (DER) the SUT said at registration it presents as a TLS client.
+    pub sut_client_certificate: Option<Vec<u8>>,
+    /// The client certificate of the SUT's last request to the endpoint (DER; `Some(None)`: none).
+    pub last_client_certificate: Option<Option<Vec<u8>>>,
     peer: Option<String>,
     pub sut_trust: SetTrust,
     pub minter: Minter,
@@ -208,6 +212,8 @@ impl<'a> Context<'a> {
             token: env.sut.bearer_token.clone(),
             endpoint_token: String::new(),
             oauth_client: None,
+            sut_client_certificate: None,
+            last_client_certificate: None,
             peer: None,
             sut_trust: env.sut.sut_sets.clone(),
             minter: Minter {
@@ -332,6 +338,16 @@ impl<'a> Context<'a> {
         }
         if reg.jwks_uri.is_some() && self.sut_trust.jwks_uri.is_none() {
             self.sut_trust.jwks_uri = reg.jwks_uri;
+        }
+        if let Some(pem) = reg.client_certificate {
+            use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+            let first = CertificateDer::pem_slice_iter(pem.as_bytes()).next().and_then(Result::ok);
+            let Some(der) = first else {
+                return Err(StepFailure::error(
+                    "trigger: the registration answer's client_certificate holds no PEM certificate".into(),
+                ));
+            };
+            self.sut_client_certificate = Some(der.to_vec());
         }
         if let Some(aud) = reg.audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.minter.audience = aud;

@@ -104,6 +104,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::BearerError(code) => bearer_error(ctx, code),
         Check::ResourceMetadata(lookup) => resource_metadata(ctx, *lookup),
         Check::TokenFromAuthorizationServer(_) => token_from_authorization_server(ctx),
+        Check::ClientCertificateRegistered(_) => client_certificate_registered(ctx),
         Check::MspMediaType(_) => content_type(ctx, ctx.env.sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {
             let expected = match ctx.env.sut.msp_revision {
@@ -604,6 +605,22 @@ fn token_from_authorization_server(ctx: &Context<'_>) -> (String, Outcome) {
             Err(format!("the bearer token given at registration, not one from the authorization server; {requests}"))
         }
         Some(_) => Err(format!("a token the authorization server did not issue; {requests}")),
+    };
+    (exp, outcome)
+}
+
+/// The SUT's last request came over a connection on which it presented the
+/// client certificate it named at registration (pushpull §8.2: mutual TLS).
+fn client_certificate_registered(ctx: &Context<'_>) -> (String, Outcome) {
+    let exp = "the client certificate the SUT named at registration, presented in the TLS handshake".to_owned();
+    let Some(registered) = &ctx.sut_client_certificate else {
+        return (exp, Err("the SUT named no client_certificate at registration".into()));
+    };
+    let outcome = match &ctx.last_client_certificate {
+        None => no_response(),
+        Some(None) => Err("no client certificate".into()),
+        Some(Some(presented)) if presented == registered => Ok("the registered certificate".into()),
+        Some(Some(_)) => Err("a certificate other than the registered one".into()),
     };
     (exp, outcome)
 }

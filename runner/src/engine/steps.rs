@@ -305,6 +305,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let delay = req.at.saturating_duration_since(began);
     awaited.arrived_after = Some(delay);
     ctx.delays.push(delay);
+    ctx.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
     let respond = &spec.respond;

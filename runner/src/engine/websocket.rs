@@ -103,6 +103,7 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
     });
     awaited.arrived_after = Some(req.at.saturating_duration_since(began));
     ctx.awaited = Some(awaited);
+    ctx.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
     let offered = req
