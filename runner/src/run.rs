@@ -165,16 +165,12 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let seed = req.seed.unwrap_or_else(seed::fresh_seed);
     sut.insecure = req.insecure;
     let limits = WireLimits { connect: sut.timeouts.connect, insecure: sut.insecure, ..WireLimits::default() };
-    let pki = match sut.harness_pki.clone() {
-        Some(pki) => pki,
-        None => Arc::new(
-            HarnessPki::generate().map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))?,
-        ),
-    };
+    let pki = harness_pki(&sut)?;
     let (harness_client, stranger_client) = (pki.client.pem(), pki.stranger_client.pem());
     let certificates = ClientCertificates { harness: &harness_client, stranger: &stranger_client };
-    let wire = Wire::new(limits, sut.ca_pem.as_deref(), Some(certificates))
-        .map_err(|e| ConfigError::one(format!("tls.ca_file: {e}")))?;
+    let wire = Wire::new(limits, sut.ca_pem.as_deref(), Some(certificates)).map_err(|e| {
+        ConfigError::one(format!("cannot build the HTTP client (tls.ca_file, client certificates): {e}"))
+    })?;
     let catalogue = Arc::new(catalogue);
     let env = Arc::new(RunEnv {
         sut,
@@ -240,6 +236,17 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     run.waivers = waiver_records;
     drop(runtime);
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
+}
+
+/// The CA and certificates of the harness's URLs for a run: the user's CA from
+/// sut.yaml, or one generated for this run.
+fn harness_pki(sut: &SutSetup) -> Result<Arc<HarnessPki>, ConfigError> {
+    match &sut.harness_pki {
+        Some(pki) => Ok(pki.clone()),
+        None => HarnessPki::generate()
+            .map(Arc::new)
+            .map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}"))),
+    }
 }
 
 pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, ConfigError> {
@@ -602,12 +609,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let wire = Wire::new(WireLimits::default(), roots.as_deref(), None).map_err(|e| ConfigError::one(e.to_string()))?;
     let started_at = SystemTime::now();
     let clock = Instant::now();
-    let pki = match initiator.harness_pki.clone() {
-        Some(pki) => pki,
-        None => Arc::new(
-            HarnessPki::generate().map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))?,
-        ),
-    };
+    let pki = harness_pki(&initiator)?;
     let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki));
     let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
     let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
