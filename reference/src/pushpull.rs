@@ -74,9 +74,8 @@ pub async fn handle(
     };
     // §8.2, mutual TLS: a peer that named a client certificate presents it too. A connection
     // in the clear (only under accept-cleartext) has no certificate to judge.
-    let presented = presented_certificate.der.as_deref();
-    let certified =
-        app.peers.with_token(&token, |p| p.client_certificate.as_ref().is_none_or(|c| Some(c) == presented));
+    let shown = presented_certificate.der.as_deref();
+    let certified = app.peers.with_token(&token, |p| p.client_certificate.as_ref().is_none_or(|c| Some(c) == shown));
     let judged = presented_certificate.over_tls && fault != Some(Fault::IgnoreClientCertificate);
     if certified == Some(false) && judged {
         let why = "the client certificate this peer registered was not presented";
