@@ -273,11 +273,11 @@ async fn capture(State(shared): State<Shared>, request: axum::extract::Request) 
     let (mut parts, body) = request.into_parts();
     let arrived = Instant::now();
     // Metadata and token requests are answered on their own, not handed to the scenario.
-    if shared.auth.handles(parts.uri.path()) {
+    if let Some(target) = shared.auth.target(parts.uri.path()) {
         let Ok(body) = axum::body::to_bytes(body, MAX_AUTH_BODY).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
         };
-        return shared.auth.answer(&parts.method, parts.uri.path(), &parts.headers, &body);
+        return shared.auth.answer(target, &parts.method, &parts.headers, &body);
     }
     if !parts.uri.path().starts_with(&*shared.scope) {
         shared.strays.note(&parts.method, parts.uri.path());

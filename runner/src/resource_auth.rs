@@ -23,7 +23,8 @@ const RESOURCE_WELL_KNOWN: &str = "/.well-known/oauth-protected-resource";
 const SERVER_WELL_KNOWN: &str = "/.well-known/oauth-authorization-server";
 
 /// The four URLs answered here.
-enum Target {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
     MetadataAtPath,
     MetadataAtOrigin,
     ServerMetadata,
@@ -60,9 +61,10 @@ pub(crate) struct ResourceAuth {
     /// The endpoint URL: the protected resource's identifier.
     resource: String,
     origin: String,
-    /// Path of the endpoint URL, and of the authorization server's issuer.
-    resource_path: String,
-    issuer_path: String,
+    /// The authorization server's issuer identifier.
+    issuer: String,
+    /// The paths answered here, worked out once rather than per request.
+    paths: [(String, Target); 5],
     client: ClientCredentials,
     log: Mutex<AuthLog>,
 }
@@ -73,12 +75,20 @@ impl ResourceAuth {
         let after_scheme = resource.find("://").map_or(0, |i| i + 3);
         let path_start = resource[after_scheme..].find('/').map_or(resource.len(), |i| after_scheme + i);
         let (origin, resource_path) = resource.split_at(path_start);
+        let issuer_path = format!("{scope}/oauth");
+        let paths = [
+            (format!("{RESOURCE_WELL_KNOWN}{resource_path}"), Target::MetadataAtPath),
+            (RESOURCE_WELL_KNOWN.to_owned(), Target::MetadataAtOrigin),
+            (format!("{RESOURCE_WELL_KNOWN}/"), Target::MetadataAtOrigin),
+            (format!("{SERVER_WELL_KNOWN}{issuer_path}"), Target::ServerMetadata),
+            (format!("{issuer_path}/token"), Target::Token),
+        ];
         ResourceAuth {
             publish,
             resource: resource.to_owned(),
             origin: origin.to_owned(),
-            resource_path: resource_path.to_owned(),
-            issuer_path: format!("{scope}/oauth"),
+            issuer: format!("{origin}{issuer_path}"),
+            paths,
             client,
             log: Mutex::new(AuthLog::default()),
         }
@@ -88,49 +98,30 @@ impl ResourceAuth {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn issuer(&self) -> String {
-        format!("{}{}", self.origin, self.issuer_path)
+    /// Which of the metadata and authorization-server URLs `path` is, if any.
+    pub(crate) fn target(&self, path: &str) -> Option<Target> {
+        self.paths.iter().find(|(p, _)| p == path).map(|(_, target)| *target)
     }
 
-    /// Whether a request for `path` is one for the metadata or the authorization server.
-    pub(crate) fn handles(&self, path: &str) -> bool {
-        self.target(path).is_some()
-    }
-
-    fn target(&self, path: &str) -> Option<Target> {
-        if path == format!("{RESOURCE_WELL_KNOWN}{}", self.resource_path) {
-            Some(Target::MetadataAtPath)
-        } else if path == RESOURCE_WELL_KNOWN || path == format!("{RESOURCE_WELL_KNOWN}/") {
-            Some(Target::MetadataAtOrigin)
-        } else if path == format!("{SERVER_WELL_KNOWN}{}", self.issuer_path) {
-            Some(Target::ServerMetadata)
-        } else if path == format!("{}/token", self.issuer_path) {
-            Some(Target::Token)
-        } else {
-            None
-        }
-    }
-
-    /// The answer to a request for the metadata or the authorization server
-    /// (404 for any other path: see `handles`).
-    pub(crate) fn answer(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+    /// The answer to a request for `target`.
+    pub(crate) fn answer(&self, target: Target, method: &Method, headers: &HeaderMap, body: &[u8]) -> Response {
         let now = Instant::now();
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-        match self.target(path) {
-            Some(Target::MetadataAtPath) => {
+        match target {
+            Target::MetadataAtPath => {
                 log.metadata_at_path.get_or_insert(now);
                 self.resource_metadata(&self.resource)
             }
-            Some(Target::MetadataAtOrigin) => {
+            Target::MetadataAtOrigin => {
                 log.metadata_at_origin.get_or_insert(now);
                 // The resource is then the origin itself (RFC 9728 §3.3 ties it to the URL asked).
                 self.resource_metadata(&self.origin)
             }
-            Some(Target::ServerMetadata) => {
+            Target::ServerMetadata => {
                 log.server_metadata.get_or_insert(now);
                 self.server_metadata()
             }
-            Some(Target::Token) => {
+            Target::Token => {
                 log.token_requests += 1;
                 match self.token(method, headers, body) {
                     Ok(token) => {
@@ -143,7 +134,6 @@ impl ResourceAuth {
                     }
                 }
             }
-            None => (StatusCode::NOT_FOUND, "not here").into_response(),
         }
     }
 
@@ -153,7 +143,7 @@ impl ResourceAuth {
         }
         let body = json!({
             "resource": resource,
-            "authorization_servers": [self.issuer()],
+            "authorization_servers": [self.issuer],
             "bearer_methods_supported": ["header"],
         });
         json_response(StatusCode::OK, &body)
@@ -164,8 +154,8 @@ impl ResourceAuth {
             return (StatusCode::NOT_FOUND, "no authorization server here").into_response();
         }
         let body = json!({
-            "issuer": self.issuer(),
-            "token_endpoint": format!("{}/token", self.issuer()),
+            "issuer": self.issuer,
+            "token_endpoint": format!("{}/token", self.issuer),
             "grant_types_supported": ["client_credentials"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         });
@@ -269,7 +259,11 @@ mod tests {
     }
 
     fn get(auth: &ResourceAuth, path: &str) -> Option<Response> {
-        auth.handles(path).then(|| auth.answer(&Method::GET, path, &HeaderMap::new(), b""))
+        auth.target(path).map(|target| auth.answer(target, &Method::GET, &HeaderMap::new(), b""))
+    }
+
+    fn post_token(auth: &ResourceAuth, headers: &HeaderMap, body: &[u8]) -> Response {
+        auth.answer(auth.target("/abc/oauth/token").unwrap(), &Method::POST, headers, body)
     }
 
     #[tokio::test]
@@ -288,13 +282,13 @@ mod tests {
         let mut basic = HeaderMap::new();
         basic.insert(header::AUTHORIZATION, "Basic c3V0OnMzY3JldA==".parse().unwrap());
         let grant = b"grant_type=client_credentials";
-        let (status, token) = json_of(auth.answer(&Method::POST, "/abc/oauth/token", &basic, grant)).await;
+        let (status, token) = json_of(post_token(&auth, &basic, grant)).await;
         assert_eq!(status, 200);
         let in_form = b"grant_type=client_credentials&client_id=sut&client_secret=s3cret";
-        let (status, _) = json_of(auth.answer(&Method::POST, "/abc/oauth/token", &HeaderMap::new(), in_form)).await;
+        let (status, _) = json_of(post_token(&auth, &HeaderMap::new(), in_form)).await;
         assert_eq!(status, 200);
         let wrong = b"grant_type=client_credentials&client_id=sut&client_secret=guess";
-        let (status, error) = json_of(auth.answer(&Method::POST, "/abc/oauth/token", &HeaderMap::new(), wrong)).await;
+        let (status, error) = json_of(post_token(&auth, &HeaderMap::new(), wrong)).await;
         assert_eq!((status, error["error"].as_str()), (401, Some("invalid_client")));
 
         let log = auth.log();

@@ -425,7 +425,7 @@ fn request(
     if ctx.binding == "poll" && reports_errors() {
         headers.push(("Content-Language".to_owned(), "en".to_owned()));
     }
-    let token = bearer(ctx, if auth == Auth::Query { Auth::Valid } else { auth }, &url);
+    let token = bearer(ctx, auth, &url);
     match (token, auth) {
         // RFC 6750 §2.3: the URI query form, which SSF interop transmitters refuse (SSF-IOP-008).
         (Some(t), Auth::Query) => {
