@@ -14,6 +14,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod harness_pki;
+pub mod judge;
 pub mod key_server;
 pub mod output;
 pub mod pair;

@@ -8,10 +8,11 @@
 //! responder. Both then queue SETs; the harness keeps the conversation going
 //! until every SET each side sent is answered by the other.
 
-use crate::catalogue::{Catalogue, INSPECTED_REQUIREMENTS};
+use crate::catalogue::Catalogue;
 use crate::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
 use crate::harness_pki::HarnessPki;
 use crate::schema::Schemas;
+use crate::set::INSPECTED_REQUIREMENTS;
 use crate::set::{HarnessKeys, SetTrust, inspect};
 use crate::sut::SutSetup;
 use crate::trigger::{HarnessEndpointGrant, HarnessIdentity, Registration, TriggerAction, TriggerConfig};

@@ -11,7 +11,7 @@ use crate::trigger::TriggerConfig;
 use crate::wire::{ClientCertificates, Wire, WireLimits};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
-use setconform_reports::{RequirementResult, Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
+use setconform_reports::{Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -436,9 +436,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
     let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
     let mut summary = Summary::count(verdicts.iter().copied());
     summary.exit_code = exit_code(&verdicts, fail_on);
-    let mut requirements = roll_up_requirements(catalogue, &scenarios);
-    requirements.extend(untested(catalogue, &head.profiles));
-    requirements.sort_by(|a, b| a.id.cmp(&b.id));
+    let requirements = crate::judge::requirements::roll_up(catalogue, &scenarios, &head.profiles);
     Run {
         schema_version: setconform_reports::SCHEMA_VERSION.into(),
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -487,74 +485,6 @@ pub fn exit_code(verdicts: &[Verdict], fail_on: FailOn) -> i32 {
     } else {
         exit::CONFORMANT
     }
-}
-
-/// A requirement's verdict over every expectation naming it; a scenario that
-/// cites it but could not finish makes it incomplete.
-fn roll_up_requirements(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<RequirementResult> {
-    let mut by_req: BTreeMap<&str, (Vec<Verdict>, Vec<String>)> = BTreeMap::new();
-    for s in scenarios {
-        for id in &s.requirements {
-            let entry = by_req.entry(id.as_str()).or_default();
-            let judged: Vec<Verdict> =
-                s.expectations.iter().filter(|e| &e.requirement == id).map(|e| e.verdict).collect();
-            if s.verdict.is_incomplete() || s.verdict == Verdict::NotApplicable {
-                entry.0.push(s.verdict);
-            }
-            entry.0.extend(judged);
-            entry.1.push(s.id.clone());
-        }
-    }
-    by_req
-        .into_iter()
-        .map(|(id, (verdicts, scenarios))| {
-            let known = catalogue.requirements.get(id);
-            RequirementResult {
-                id: id.to_owned(),
-                level: known.map_or("?", |r| r.level.as_str()).to_owned(),
-                spec: known.map(|r| r.spec.clone()).unwrap_or_default(),
-                section: known.map(|r| r.section.clone()).unwrap_or_default(),
-                role: known.map(|r| r.role.clone()).unwrap_or_default(),
-                text: known.map(|r| r.text.clone()).unwrap_or_default(),
-                link: known.and_then(|r| r.link()),
-                untestable: None,
-                verdict: Verdict::roll_up(verdicts),
-                scenarios,
-            }
-        })
-        .collect()
-}
-
-/// The requirements of the specs `profiles` test that no scenario tests, with
-/// the reason where the catalogue gives one (N/A: nothing judged them).
-fn untested(catalogue: &Catalogue, profiles: &[String]) -> Vec<RequirementResult> {
-    let cited = |r: &crate::catalogue::Requirement| {
-        catalogue.scenarios.iter().any(|s| s.requirements.contains(&r.id)) || crate::set::judged_on_every_set(&r.id)
-    };
-    let specs: std::collections::BTreeSet<&str> = catalogue
-        .scenarios
-        .iter()
-        .filter(|s| s.applies_to.iter().any(|p| profiles.contains(p)))
-        .flat_map(|s| s.requirements.iter().filter_map(|id| catalogue.requirements.get(id)))
-        .map(|r| r.spec.as_str())
-        .collect();
-    catalogue
-        .requirements
-        .values()
-        .filter(|r| specs.contains(r.spec.as_str()) && !cited(r))
-        .map(|r| RequirementResult {
-            id: r.id.clone(),
-            level: r.level.as_str().to_owned(),
-            spec: r.spec.clone(),
-            section: r.section.clone(),
-            role: r.role.clone(),
-            text: r.text.clone(),
-            link: r.link(),
-            untestable: Some(r.why.clone().unwrap_or_else(|| "no scenario tests it yet".to_owned())),
-            verdict: Verdict::NotApplicable,
-            scenarios: Vec::new(),
-        })
-        .collect()
 }
 
 /// A pairing of two implementations (see [`crate::pair`]).

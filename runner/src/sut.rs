@@ -267,6 +267,17 @@ impl MspRevision {
 }
 
 impl SutSetup {
+    /// The SUT's endpoint for SETs on `binding`, and the sut.yaml field that names it.
+    pub fn endpoint_for(&self, binding: crate::catalogue::Binding) -> (Option<String>, &'static str) {
+        use crate::catalogue::Binding;
+        match binding {
+            Binding::Push => (self.push_endpoint.clone(), "push.endpoint"),
+            Binding::Msp => (self.msp_endpoint.clone(), "multi_set_push.endpoint"),
+            Binding::Poll => (self.poll_endpoint.clone(), "poll.endpoint"),
+            Binding::Http | Binding::Websocket => (self.pushpull_endpoint.clone(), "pushpull.endpoint"),
+        }
+    }
+
     /// The WebSocket URL: as configured, or the endpoint's own URL upgraded (ws/wss).
     pub fn websocket_url(&self) -> Option<String> {
         self.pushpull_websocket.clone().or_else(|| {

@@ -9,38 +9,22 @@ mod requirement;
 mod scenario;
 mod source;
 
-pub use profile::Profile;
+pub use profile::{Binding, Profile, ProfileBinding, Protocol, Role};
 pub use requirement::{Level, Requirement};
 pub use scenario::{
     AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, ClientCertificate, CountSpec, DelaySpec, EndpointAuthMode,
     EndpointCert, ErrorCodeSpec, Expectation, HeaderSpec, LongPollSpec, MetadataLookup, ObjectSpec, PushSpec, Reqs,
-    RespondSpec, Scenario, Selector, SendSpec, SetKind, SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec,
-    TriggerSpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    RespondSpec, Scenario, Selector, SendSpec, SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec, TriggerSpec,
+    WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
+
+use crate::set::INSPECTED_REQUIREMENTS;
 
 use crate::embedded;
 use crate::schema::Schemas;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-
-/// Rules the SET inspector can judge; `sets_valid` expectations name a subset.
-pub const INSPECTED_REQUIREMENTS: [&str; 14] = [
-    "PP-CO-003",
-    "SET-001",
-    "SET-002",
-    "SET-003",
-    "SET-004",
-    "SET-010",
-    "SET-011",
-    "SET-012",
-    "SET-013",
-    "SET-015",
-    "SET-017",
-    "SET-018",
-    "SET-020",
-    "SET-021",
-];
 
 #[derive(Debug)]
 pub struct Catalogue {

@@ -1,5 +1,6 @@
 //! Scenario documents: steps against the SUT and the expectations judged after each.
 
+use crate::set::SetKind;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -358,33 +359,6 @@ pub enum Auth {
     ExpiredAccessToken,
     /// The same, issued for another resource than the SUT's endpoint.
     AccessTokenForAnotherResource,
-}
-
-/// SETs the harness can mint: valid ones, and ones broken in exactly one way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SetKind {
-    Valid,
-    BadSignature,
-    AlgNone,
-    WrongTyp,
-    MissingIss,
-    MissingIat,
-    MissingJti,
-    MissingEvents,
-    WrongAud,
-    WrongIss,
-    KeyNotJti,
-    UnknownKid,
-    /// Valid, with an envelope claim and an event member no spec defines (SET-024).
-    UnknownClaims,
-    /// Valid, with an event type no spec defines (SET-024).
-    UnknownEventType,
-    /// Valid, with `typ: application/secevent+jwt`, the long form (AMB-25).
-    LongTyp,
-    /// Valid, signed with the harness's next key, which its JWKS URL publishes
-    /// from the moment this SET is minted (SSF-SET-012).
-    RotatedKey,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -2,8 +2,8 @@
 //! the entry point of the `sut_message` fuzz target and its regression test.
 
 use super::context::{Context, RunEnv};
-use super::{content, expect};
-use crate::catalogue::{Catalogue, Expectation, Origin};
+use super::{checks, content};
+use crate::catalogue::{Binding, Catalogue, Expectation, Origin};
 use crate::sut::{ReferenceUrls, SutSetup};
 use crate::wire::{Observed, Wire, WireLimits};
 use std::sync::OnceLock;
@@ -52,11 +52,11 @@ pub fn sut_message(bytes: &[u8]) {
     let harness = harness();
     let Some(scenario) = harness.env.catalogue.scenarios.first() else { return };
     let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-    for binding in ["http", "websocket", "push", "msp", "poll"] {
+    for binding in [Binding::Http, Binding::Websocket, Binding::Push, Binding::Msp, Binding::Poll] {
         for form in 0..3 {
             let mut ctx = Context::new(&harness.env, scenario, Instant::now() + Duration::from_secs(5));
             ctx.binding = binding;
-            ctx.step = 1;
+            ctx.clock.step = 1;
             match form {
                 0 => ctx.absorb(Observed {
                     status: 200,
@@ -68,7 +68,7 @@ pub fn sut_message(bytes: &[u8]) {
                 _ => ctx.absorb_message(None, None, vec![("opcode".into(), "text".into())], bytes.to_vec(), true),
             }
             for e in &harness.expectations {
-                let _ = expect::evaluate(&ctx, &e.check, &e.req);
+                let _ = checks::evaluate(&ctx, &e.check, &e.req);
             }
             let _ = content::judge(&ctx);
         }

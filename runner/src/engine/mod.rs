@@ -1,25 +1,30 @@
-//! Executing one scenario: set up a peer identity at the SUT, run the steps,
-//! judge each step's expectations, and keep every exchange.
+//! Executing one scenario, from its YAML steps to its verdict:
+//!
+//! 1. [`run_scenario`] opens the harness's endpoint if the SUT sends
+//!    requests, and registers the harness as the SUT's peer
+//!    ([`registration`]);
+//! 2. each step acts ([`steps`]) and what the SUT sends goes into the
+//!    scenario's state ([`state`], through [`context::Context`]);
+//! 3. each expectation of the step names a check ([`checks`]), whose
+//!    judgement the one judge ([`crate::judge`]) turns into a verdict;
+//! 4. after the last step, every SET the SUT sent is judged by the content
+//!    rules ([`content`]), and the scenario's verdict is the worst of all.
 
+pub(crate) mod checks;
 mod content;
 mod context;
-mod expect;
 mod fuzz;
-mod judge;
+mod registration;
+pub(crate) mod state;
 mod steps;
-mod websocket;
 
 pub use context::RunEnv;
 #[doc(hidden)]
 pub use fuzz::sut_message as fuzz_sut_message;
 
-/// The RFC 8417 rules judged on every SET a SUT sends.
-pub fn content_rules() -> impl Iterator<Item = &'static str> {
-    content::RULES.iter().map(|(id, _)| *id)
-}
-
-use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Scenario};
+use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
 use crate::endpoint::{ClientCredentials, EndpointAuth, Transport};
+use crate::judge::{Judge, Reading, scenario_verdict};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
@@ -31,14 +36,17 @@ const MANUAL_MAX_PAUSE: Duration = Duration::from_secs(2);
 /// Runs `scenario` for `profile` and returns its judged result.
 pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> ScenarioResult {
     let started = Instant::now();
-    let deadline = scenario.deadline_ms.map_or(env.sut.timeouts.scenario, std::time::Duration::from_millis);
+    let deadline = scenario.deadline_ms.map_or(env.sut.timeouts.scenario, Duration::from_millis);
     let mut ctx = Context::new(env, scenario, started + deadline);
+    let judge = Judge::new(&env.catalogue);
     let mut expectations = Vec::new();
 
-    let outcome = tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, &mut expectations)).await;
+    let outcome =
+        tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, judge, &mut expectations)).await;
     // Whatever happened to the steps, the SETs that did arrive are judged.
-    let (content, content_rules) = content::judge(&ctx);
-    expectations.extend(content);
+    let content = content::judge(&ctx);
+    let content_rules: Vec<String> = content.iter().map(|j| j.req.clone()).collect();
+    expectations.extend(content.into_iter().map(|j| judge.result(j, Reading::default())));
     let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(f)) => Some(f),
@@ -47,17 +55,11 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
             Some(StepFailure::timeout(format!(
                 "scenario deadline of {} ms passed during step {}",
                 deadline.as_millis(),
-                ctx.step
+                ctx.clock.step
             )))
         }
     };
-    let (verdict, reason) = match &failure {
-        Some(f) => (
-            Verdict::roll_up(expectations.iter().map(|e: &ExpectationResult| e.verdict).chain([f.verdict])),
-            Some(f.reason.clone()),
-        ),
-        None => (Verdict::roll_up(expectations.iter().map(|e| e.verdict)), None),
-    };
+    let verdict = scenario_verdict(&expectations, failure.as_ref().map(|f| f.verdict));
     ScenarioResult {
         id: scenario.id.clone(),
         title: scenario.title.clone(),
@@ -70,9 +72,8 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
         },
         tags: scenario.tags.clone(),
         steps: scenario.step_records(),
-        // A scenario whose expectations all passed vacuously still ran: PASS, not N/A.
-        verdict: if verdict == Verdict::NotApplicable { Verdict::Pass } else { verdict },
-        reason,
+        verdict,
+        reason: failure.map(|f| f.reason),
         duration_ms: started.elapsed().as_millis() as u64,
         expectations,
         transcript: ctx.into_transcript(),
@@ -83,75 +84,26 @@ async fn run_steps(
     ctx: &mut Context<'_>,
     scenario: &Scenario,
     profile: &str,
+    judge: Judge<'_>,
     results: &mut Vec<ExpectationResult>,
 ) -> Result<(), StepFailure> {
     let profile_def = ctx.env.catalogue.profiles.get(profile);
-    // A SUT that sends requests to the harness needs the harness's endpoint: an
-    // initiator, a pushing transmitter, or a polling receiver (RFC 8936 §2.4).
-    let sut_sends = profile_def.is_some_and(|p| match (p.protocol.as_str(), p.role.as_str()) {
-        ("poll", role) => role == "receiver",
-        (_, role) => role == "initiator" || role == "transmitter",
-    });
-    ctx.binding = match profile_def.map(|p| (p.protocol.as_str(), p.binding.as_str())) {
-        Some(("push", _)) => "push",
-        Some(("multi-set-push", _)) => "msp",
-        Some(("poll", _)) => "poll",
-        Some((_, "websocket")) => "websocket",
-        _ => "http",
-    };
+    let sut_sends = profile_def.is_some_and(|p| p.sut_sends());
+    ctx.binding = profile_def.map(|p| p.delivery()).unwrap_or_default();
     if sut_sends {
-        ctx.endpoint_token = format!("harness-{}", ctx.rng.uuid());
-        let path = match ctx.binding {
-            "push" => "/push",
-            "msp" => "/msp",
-            "poll" => "/poll",
-            _ => "/pushpull",
-        };
-        let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
-            (false, _) => Transport::Cleartext,
-            (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,
-            (true, EndpointCert::WrongName) => Transport::WrongNameTls,
-            (true, EndpointCert::Expired) => Transport::ExpiredTls,
-            (true, EndpointCert::Harness) => Transport::Tls,
-        };
-        let client = ClientCredentials {
-            client_id: format!("sut-{}", ctx.rng.uuid()),
-            client_secret: format!("secret-{}", crate::endpoint::private_segment()),
-        };
-        let auth = EndpointAuth {
-            publish_metadata: scenario.endpoint_auth == EndpointAuthMode::Oauth,
-            client: client.clone(),
-        };
-        ctx.oauth_client = Some(client);
-        ctx.open_endpoint(transport, path, auth).await?;
+        open_endpoint(ctx, scenario).await?;
     }
     let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
-    let binding = ctx.binding;
-    ctx.setup(needs_trigger, binding).await?;
+    ctx.setup(needs_trigger, ctx.binding).await?;
     let mut after_manual = false;
     for (i, step) in scenario.steps.iter().enumerate() {
-        ctx.step = i + 1;
+        ctx.clock.step = i + 1;
         let mut pause = MANUAL_FIRST_PAUSE;
         loop {
-            match &step.action {
-                Action::Trigger(t) => ctx.trigger(t.queue).await?,
-                Action::Send(spec) => steps::send(ctx, spec).await?,
-                Action::Push(spec) => steps::push(ctx, spec).await?,
-                Action::TlsProbe(spec) => steps::tls_probe(ctx, spec).await?,
-                Action::Settle(spec) => steps::settle(ctx, spec).await?,
-                Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await?,
-                Action::WsConnect(spec) => websocket::connect(ctx, spec).await?,
-                Action::WsAccept(spec) => websocket::accept(ctx, spec).await?,
-                Action::WsSend(spec) => websocket::send(ctx, spec).await?,
-                Action::WsReceive(spec) => websocket::receive(ctx, spec).await?,
-            }
+            act(ctx, &step.action).await?;
             ctx.learn_sut_keys().await;
-            let judged: Vec<ExpectationResult> = step
-                .expect
-                .iter()
-                .filter(|e| e.if_status.is_none_or(|s| ctx.last.as_ref().and_then(|l| l.status) == Some(s)))
-                .flat_map(|e| judge::judge(ctx, e, expect::evaluate(ctx, &e.check, &e.req)))
-                .collect();
+            let judged: Vec<ExpectationResult> =
+                step.expect.iter().filter(|e| applies(ctx, e)).flat_map(|e| judge_one(ctx, judge, e)).collect();
             // After asking a person to act, give them until the deadline to get it right.
             let settled = judged.iter().all(|r| r.verdict == Verdict::Pass);
             if !after_manual || settled || ctx.remaining() <= pause {
@@ -161,7 +113,54 @@ async fn run_steps(
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(MANUAL_MAX_PAUSE);
         }
-        after_manual = std::mem::take(&mut ctx.manual);
+        after_manual = std::mem::take(&mut ctx.clock.manual);
     }
     Ok(())
+}
+
+/// The harness's endpoint for a SUT that sends it requests, with a fresh token and client.
+async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(), StepFailure> {
+    ctx.session.endpoint_token = format!("harness-{}", ctx.rng.uuid());
+    let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
+        (false, _) => Transport::Cleartext,
+        (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,
+        (true, EndpointCert::WrongName) => Transport::WrongNameTls,
+        (true, EndpointCert::Expired) => Transport::ExpiredTls,
+        (true, EndpointCert::Harness) => Transport::Tls,
+    };
+    let client = ClientCredentials {
+        client_id: format!("sut-{}", ctx.rng.uuid()),
+        client_secret: format!("secret-{}", crate::endpoint::private_segment()),
+    };
+    let auth =
+        EndpointAuth { publish_metadata: scenario.endpoint_auth == EndpointAuthMode::Oauth, client: client.clone() };
+    ctx.session.oauth_client = Some(client);
+    ctx.open_endpoint(transport, ctx.binding.endpoint_path(), auth).await
+}
+
+/// Performs one step's action.
+async fn act(ctx: &mut Context<'_>, action: &Action) -> Result<(), StepFailure> {
+    match action {
+        Action::Trigger(t) => ctx.trigger(t.queue).await,
+        Action::Send(spec) => steps::send(ctx, spec).await,
+        Action::Push(spec) => steps::push(ctx, spec).await,
+        Action::TlsProbe(spec) => steps::tls_probe(ctx, spec).await,
+        Action::Settle(spec) => steps::settle(ctx, spec).await,
+        Action::AwaitRequest(spec) => steps::await_request(ctx, spec).await,
+        Action::WsConnect(spec) => steps::ws_connect(ctx, spec).await,
+        Action::WsAccept(spec) => steps::ws_accept(ctx, spec).await,
+        Action::WsSend(spec) => steps::ws_send(ctx, spec).await,
+        Action::WsReceive(spec) => steps::ws_receive(ctx, spec).await,
+    }
+}
+
+/// `if_status`: an expectation on an error body is judged only when the SUT answered with that status.
+fn applies(ctx: &Context<'_>, e: &Expectation) -> bool {
+    e.if_status.is_none_or(|s| ctx.seen.last.as_ref().and_then(|l| l.status) == Some(s))
+}
+
+/// One expectation of the current step, judged.
+fn judge_one(ctx: &Context<'_>, judge: Judge<'_>, e: &Expectation) -> Vec<ExpectationResult> {
+    let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
+    checks::evaluate(ctx, &e.check, &e.req).into_iter().map(|j| judge.result(j, reading)).collect()
 }

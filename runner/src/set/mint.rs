@@ -1,7 +1,7 @@
 //! Minting SETs for the SUT: valid ones, and ones broken in exactly one way.
 
 use super::keys::{Alg, HarnessKeys};
-use crate::catalogue::SetKind;
+use crate::set::SetKind;
 use serde_json::{Map, Value, json};
 
 /// Event the harness sends: a CAEP session revocation for an opaque subject.

@@ -1,18 +1,39 @@
 //! Security Event Tokens (RFC 8417): the harness's keys, minting, and
 //! inspection of SETs a SUT sends.
 
+pub mod content;
 mod inspect;
 mod keys;
+mod kind;
 mod ledger;
 mod mint;
 mod profile;
 
 pub use inspect::{SetFinding, SetTrust, decode_for_transcript, inspect};
 pub use keys::{Alg, HarnessKeys};
+pub use kind::SetKind;
 pub use ledger::JtiLedger;
 pub use mint::{AccessTokenGrant, AccessTokenKind, MintedSet, Minter, access_token};
 pub use profile::judge as judge_profile;
 pub use profile::{ProfileFinding, SetProfile};
+
+/// Rules the SET inspector can judge; `sets_valid` expectations name a subset.
+pub const INSPECTED_REQUIREMENTS: [&str; 14] = [
+    "PP-CO-003",
+    "SET-001",
+    "SET-002",
+    "SET-003",
+    "SET-004",
+    "SET-010",
+    "SET-011",
+    "SET-012",
+    "SET-013",
+    "SET-015",
+    "SET-017",
+    "SET-018",
+    "SET-020",
+    "SET-021",
+];
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -38,7 +59,7 @@ pub fn jti_of(token: &str) -> Option<String> {
 /// Whether the rule is judged on every SET a SUT sends, in every scenario
 /// (RFC 8417's, and those of the content profiles): covered without a scenario naming it.
 pub fn judged_on_every_set(id: &str) -> bool {
-    crate::engine::content_rules().any(|r| r == id) || profile::RULES.contains(&id)
+    content::rule_ids().any(|r| r == id) || profile::RULES.contains(&id)
 }
 
 /// The JOSE header of a compact JWS (its first part), read without validating anything.

@@ -2,10 +2,11 @@
 //! handshake, or accept the SUT's; send a Communication Object; wait for the
 //! SUT's next message.
 
-use super::context::{Awaited, Context, StepFailure};
-use super::steps::body_bytes;
+use super::request::{bearer, body_bytes};
 use crate::catalogue::{Auth, BodySpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec};
 use crate::endpoint::Reply;
+use crate::engine::context::{Context, StepFailure};
+use crate::engine::state::Awaited;
 use crate::wire::websocket::{self, SUBPROTOCOL};
 use crate::wire::{Observed, WireError};
 use futures_util::{SinkExt, StreamExt};
@@ -22,7 +23,7 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
     {
         url = format!("ws://{rest}");
     }
-    ctx.refused = None;
+    ctx.seen.refused = None;
     let protocols = spec.protocols.clone().unwrap_or_else(|| vec![SUBPROTOCOL.to_owned()]);
     let token = match spec.auth.unwrap_or(Auth::Valid) {
         // The query form is offered on `send` steps only (the schema).
@@ -30,7 +31,7 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
         // An access token names the endpoint's https URL, the one the upgrade happens at.
         auth => {
             let resource = ctx.env.sut.pushpull_endpoint.clone().unwrap_or_else(|| url.clone());
-            super::steps::bearer(ctx, auth, &resource)
+            bearer(ctx, auth, &resource)
         }
     };
     let key = crate::set::b64_standard(
@@ -48,20 +49,20 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
         truncated: false,
     });
     ctx.record_exchange("sut", &req, at, &observed.clone().map_err(|e| e.clone()));
-    ctx.last_url = Some(url.clone());
+    ctx.seen.last_url = Some(url.clone());
     match result {
         Ok((answer, socket)) => {
             let pushpull = answer.header("sec-websocket-protocol").map(str::trim) == Some(SUBPROTOCOL);
             ctx.absorb_message(Some(answer.status), None, answer.headers, Vec::new(), false);
             // Like a well-behaved initiator, never use a socket the SUT did not agree to (§7.1.1).
-            ctx.ws = socket.filter(|_| pushpull).map(|s| (s, url));
-            ctx.ws_gone = Some(format!("the handshake in step {} did not open a pushpull session", ctx.step));
+            ctx.link.ws = socket.filter(|_| pushpull).map(|s| (s, url));
+            ctx.link.ws_gone =
+                Some(format!("the handshake in step {} did not open a pushpull session", ctx.clock.step));
             Ok(())
         }
         // A deliberate cleartext attempt that gets no answer at all has been refused.
         Err(e) if spec.cleartext && !matches!(e, WireError::Timeout(_)) => {
-            ctx.last = None;
-            ctx.refused = Some(e.to_string());
+            ctx.seen.refuse(e.to_string());
             Ok(())
         }
         Err(WireError::Timeout(_)) => Err(StepFailure::timeout(format!(
@@ -79,9 +80,9 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
     let up_to = spec.up_to_ms.map_or(ctx.env.sut.timeouts.observation, Duration::from_millis);
     let wait = up_to.min(ctx.remaining());
     let began = Instant::now();
-    ctx.ws = None;
-    ctx.http_at_upgrade = None;
-    let Some(endpoint) = ctx.endpoint.as_mut() else {
+    ctx.link.ws = None;
+    ctx.link.http_at_upgrade = None;
+    let Some(endpoint) = ctx.link.endpoint.as_mut() else {
         return Err(StepFailure::error(
             "this step waits for the SUT's handshake, and no harness endpoint is open".into(),
         ));
@@ -90,20 +91,20 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
     let inbound = endpoint.next(wait).await;
     let http_so_far = endpoint.http_requests();
     let mut awaited = Awaited { what: "request", arrived_after: None, within: up_to, up_to };
-    ctx.ws_gone = Some(format!("no handshake came in step {}", ctx.step));
+    ctx.link.ws_gone = Some(format!("no handshake came in step {}", ctx.clock.step));
     let Some(inbound) = inbound else {
-        ctx.last = None;
-        ctx.awaited = Some(awaited);
+        ctx.seen.last = None;
+        ctx.clock.awaited = Some(awaited);
         return Ok(());
     };
     let req = inbound.request;
-    ctx.ws_gone = Some(match req.upgrade {
-        true => format!("the SUT's handshake in step {} did not end in a pushpull session", ctx.step),
-        false => format!("the SUT sent an HTTP {} request in step {}, not a handshake", req.method, ctx.step),
+    ctx.link.ws_gone = Some(match req.upgrade {
+        true => format!("the SUT's handshake in step {} did not end in a pushpull session", ctx.clock.step),
+        false => format!("the SUT sent an HTTP {} request in step {}, not a handshake", req.method, ctx.clock.step),
     });
     awaited.arrived_after = Some(req.at.saturating_duration_since(began));
-    ctx.awaited = Some(awaited);
-    ctx.last_client_certificate = Some(req.client_certificate.clone());
+    ctx.clock.awaited = Some(awaited);
+    ctx.seen.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
     let offered = req
@@ -145,8 +146,8 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
     let limit = ctx.env.sut.timeouts.request.min(ctx.remaining());
     match tokio::time::timeout(limit, socket).await {
         Ok(Ok(socket)) => {
-            ctx.ws = Some((socket, url));
-            ctx.http_at_upgrade = Some(http_so_far);
+            ctx.link.ws = Some((socket, url));
+            ctx.link.http_at_upgrade = Some(http_so_far);
             Ok(())
         }
         Ok(Err(_)) => Err(StepFailure::error("the SUT's connection closed before the upgrade completed".into())),
@@ -157,7 +158,7 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
 /// Sends one Communication Object as a text message.
 pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFailure> {
     let payload = body_bytes(ctx, spec);
-    let Some((mut socket, url)) = ctx.ws.take() else {
+    let Some((mut socket, url)) = ctx.link.ws.take() else {
         return Err(no_socket(ctx));
     };
     let text = String::from_utf8_lossy(&payload).into_owned();
@@ -166,7 +167,7 @@ pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFail
     ctx.record_frame(&url, "sent", "text", &payload);
     match sent {
         Ok(Ok(())) => {
-            ctx.ws = Some((socket, url));
+            ctx.link.ws = Some((socket, url));
             Ok(())
         }
         Ok(Err(e)) => Err(StepFailure::error(format!("WebSocket send: {e}"))),
@@ -176,20 +177,20 @@ pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFail
 
 /// Waits for the SUT's next data message and takes in what it carries.
 pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), StepFailure> {
-    let Some((mut socket, url)) = ctx.ws.take() else {
+    let Some((mut socket, url)) = ctx.link.ws.take() else {
         return Err(no_socket(ctx));
     };
     let window = spec.within_ms.map_or(ctx.env.sut.timeouts.request, Duration::from_millis).min(ctx.remaining());
     let began = Instant::now();
     let until = began + window;
-    ctx.last = None;
-    ctx.awaited = Some(Awaited { what: "WebSocket message", arrived_after: None, within: window, up_to: window });
+    ctx.seen.last = None;
+    ctx.clock.awaited = Some(Awaited { what: "WebSocket message", arrived_after: None, within: window, up_to: window });
     loop {
         let left = until.saturating_duration_since(Instant::now());
         let next = match tokio::time::timeout(left, socket.next()).await {
             Err(_) => break, // nothing within the window: judged by the expectations
             Ok(None) => {
-                ctx.ws_gone = Some(format!("the SUT closed the connection in step {}", ctx.step));
+                ctx.link.ws_gone = Some(format!("the SUT closed the connection in step {}", ctx.clock.step));
                 return Ok(());
             }
             Ok(Some(Err(e))) => return Err(StepFailure::error(format!("WebSocket receive: {e}"))),
@@ -207,21 +208,21 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
         match opcode {
             "text" | "binary" if spec.skip_crossed && crossed(ctx, &payload) => continue,
             "text" | "binary" => {
-                if let Some(a) = ctx.awaited.as_mut() {
+                if let Some(a) = ctx.clock.awaited.as_mut() {
                     a.arrived_after = Some(began.elapsed());
                 }
                 ctx.absorb_message(None, None, vec![("opcode".into(), opcode.into())], payload, true);
-                ctx.ws = Some((socket, url));
+                ctx.link.ws = Some((socket, url));
                 return Ok(());
             }
             "close" => {
-                ctx.ws_gone = Some(format!("the SUT closed the socket in step {}", ctx.step));
+                ctx.link.ws_gone = Some(format!("the SUT closed the socket in step {}", ctx.clock.step));
                 return Ok(());
             }
             _ => continue,
         }
     }
-    ctx.ws = Some((socket, url));
+    ctx.link.ws = Some((socket, url));
     Ok(())
 }
 
@@ -233,10 +234,10 @@ fn crossed(ctx: &Context<'_>, payload: &[u8]) -> bool {
     };
     let only_sets = object.keys().all(|k| k == "sets");
     let sets = object.get("sets").and_then(serde_json::Value::as_object);
-    only_sets && sets.is_some_and(|s| !s.is_empty() && s.keys().all(|k| ctx.answered.contains_key(k)))
+    only_sets && sets.is_some_and(|s| !s.is_empty() && s.keys().all(|k| ctx.ledger.answered.contains_key(k)))
 }
 
 fn no_socket(ctx: &Context<'_>) -> StepFailure {
-    let why = ctx.ws_gone.as_deref().unwrap_or("no step opened one");
+    let why = ctx.link.ws_gone.as_deref().unwrap_or("no step opened one");
     StepFailure::error(format!("no pushpull WebSocket is open: {why}"))
 }

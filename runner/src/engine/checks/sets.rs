@@ -1,0 +1,33 @@
+//! The SETs inside the SUT's last message, judged by the RFC 8417 rules an
+//! expectation names (`sets_valid`), one judgement per rule.
+
+use super::list;
+use crate::catalogue::Reqs;
+use crate::engine::state::Seen;
+use crate::judge::Judgement;
+use crate::set::{SetTrust, inspect};
+use std::collections::BTreeMap;
+
+/// Every SET of the last message against each rule in `reqs`, under `trust`.
+pub fn sets_valid(seen: &Seen, trust: &SetTrust, reqs: &Reqs, step: usize) -> Vec<Judgement> {
+    let sets = seen.last_sets();
+    let mut by_req: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (key, value) in &sets {
+        let Some(token) = value.as_str() else {
+            by_req.entry("PP-CO-003").or_default().push(format!("{key}: value is not a string"));
+            continue;
+        };
+        for f in inspect(key, token, trust) {
+            by_req.entry(f.req).or_default().push(format!("{key}: {}", f.detail));
+        }
+    }
+    reqs.ids()
+        .map(|req| {
+            let outcome = match by_req.get(req.as_str()) {
+                None => Ok(format!("{} SETs checked, none breaks it", sets.len())),
+                Some(p) => Err(list(p.iter().cloned())),
+            };
+            Judgement::of(req.clone(), step, format!("every SET in the response keeps {req}"), outcome)
+        })
+        .collect()
+}

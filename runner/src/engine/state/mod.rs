@@ -1,0 +1,24 @@
+//! What a scenario knows while it runs, one part per concern:
+//!
+//! - [`Clock`]: the step, the deadline, and the windows the last waits saw;
+//! - [`Session`]: who the harness is at the SUT, credentials and keys both ways;
+//! - [`Ledger`]: every SET that went each way and how each was answered;
+//! - [`Seen`]: the SUT's most recent message and how the last exchange ended;
+//! - [`Link`]: the connections: the harness's endpoint, an open WebSocket, TLS pins;
+//! - [`Transcript`]: every exchange, for the report.
+//!
+//! Checks read these parts, never the whole [`super::Context`].
+
+mod clock;
+mod ledger;
+mod link;
+mod seen;
+mod session;
+mod transcript;
+
+pub use clock::{Awaited, Clock, Held};
+pub use ledger::{Incoming, Ledger};
+pub use link::Link;
+pub use seen::Seen;
+pub use session::Session;
+pub use transcript::Transcript;

@@ -1,0 +1,139 @@
+//! Waiting for the SUT's request at the harness's endpoint, and answering it
+//! as the binding and the step say: a push receiver's 202, a multi-SET push
+//! recipient's `ack`, a poll answer, or a Communication Object.
+
+use super::request::body_bytes;
+use crate::catalogue::{AwaitSpec, Binding, BodySpec};
+use crate::endpoint::Reply;
+use crate::engine::context::{Context, StepFailure};
+use crate::engine::state::Awaited;
+use crate::wire::{Observed, Outgoing, WireError};
+use serde_json::{Map, Value, json};
+use std::time::{Duration, Instant};
+
+/// Waits for the SUT's next request to the harness's endpoint, takes in what
+/// it carries, and answers as the step scripts.
+pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<(), StepFailure> {
+    let timeouts = ctx.env.sut.timeouts;
+    // An explicit bound wins over the defaults; the reasonable window never exceeds the whole wait.
+    let (within, up_to) = match (spec.within_ms.map(Duration::from_millis), spec.up_to_ms.map(Duration::from_millis)) {
+        (Some(w), Some(u)) => (w.min(u), u),
+        (Some(w), None) => (w, timeouts.observation.max(w)),
+        (None, Some(u)) => (timeouts.retry_window.min(u), u),
+        (None, None) => (timeouts.retry_window, timeouts.observation),
+    };
+    let began = Instant::now();
+    let wait = up_to.min(ctx.remaining());
+    let Some(endpoint) = ctx.link.endpoint.as_mut() else {
+        return Err(StepFailure::error(
+            "this step waits for the SUT's request, and no harness endpoint is open".into(),
+        ));
+    };
+    let mut inbound = endpoint.next(wait).await;
+    // Empty batches while the harness waits for SETs get an empty answer (multi-SET push §4).
+    while spec.skip_empty
+        && let Some(empty) = inbound.take_if(|i| is_empty_batch(&i.request.body))
+    {
+        let reply = Reply {
+            status: 202,
+            content_type: "application/json".into(),
+            body: br#"{"ack":[]}"#.to_vec(),
+            headers: Vec::new(),
+        };
+        let answered = Observed {
+            status: 202,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: reply.body.clone(),
+            truncated: false,
+        };
+        let _ = empty.reply.send(reply);
+        let req = empty.request;
+        let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
+        ctx.record_inbound(&captured, req.at, &answered);
+        let left = wait.saturating_sub(began.elapsed());
+        let Some(endpoint) = ctx.link.endpoint.as_mut() else { break };
+        inbound = endpoint.next(left).await;
+    }
+    let mut awaited = Awaited { what: "request", arrived_after: None, within, up_to };
+    let Some(inbound) = inbound else {
+        ctx.seen.last = None;
+        ctx.clock.awaited = Some(awaited);
+        return Ok(());
+    };
+    let req = inbound.request;
+    let delay = req.at.saturating_duration_since(began);
+    awaited.arrived_after = Some(delay);
+    ctx.clock.delays.push(delay);
+    ctx.seen.last_client_certificate = Some(req.client_certificate.clone());
+    ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
+
+    let respond = &spec.respond;
+    let push = ctx.binding == Binding::Push;
+    let msp = ctx.binding == Binding::Msp;
+    let poll = ctx.binding == Binding::Poll;
+    // A push receiver answers 202 with no body (RFC 8935 §2.2), a multi-SET push
+    // recipient 202 with an ack array (§4.4.1); pushpull, 200 with a Communication Object.
+    // Status 0 tells the endpoint to close the connection without an answer.
+    let status = if respond.drop { 0 } else { respond.status.unwrap_or(if push || msp { 202 } else { 200 }) };
+    let scripted = respond.body.raw.is_some() || respond.body.json.is_some();
+    let body = match (push, msp, scripted) {
+        (true, _, false) => Vec::new(),
+        (_, true, false) => recipient_answer(ctx, &respond.body),
+        _ if poll && !scripted => poll_answer(ctx, &respond.body),
+        _ => body_bytes(ctx, &respond.body),
+    };
+    let content_type = respond.body.content_type.clone().unwrap_or_else(|| "application/json".to_owned());
+    let headers: Vec<(String, String)> = respond.headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+    // A push receiver's 2xx or 400 settles the SET (RFC 8935 §2.2, §2.3); anything
+    // else (429, 503, ...) leaves it to be retried.
+    if push && ((200..300).contains(&status) || status == 400) {
+        ctx.ledger.answer_pending();
+    }
+    let reply = Reply { status, content_type: content_type.clone(), body: body.clone(), headers: headers.clone() };
+    if let Some(ms) = respond.delay_ms {
+        tokio::time::sleep(Duration::from_millis(ms).min(ctx.remaining())).await;
+    }
+    // The SUT may have given up already; what it did is recorded either way.
+    let _ = inbound.reply.send(reply);
+    let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
+    let mut answered_headers = vec![("content-type".to_owned(), content_type)];
+    answered_headers.extend(headers);
+    let answered = Observed { status, headers: answered_headers, body, truncated: false };
+    if respond.drop {
+        let dropped = Err(WireError::Other("no answer: the harness closed the connection on purpose".into()));
+        ctx.record_exchange("harness", &captured, req.at, &dropped);
+    } else {
+        ctx.record_inbound(&captured, req.at, &answered);
+    }
+    ctx.clock.awaited = Some(awaited);
+    Ok(())
+}
+
+/// A batch with no SETs in it: `{"sets": {}}`, or no `sets` at all.
+fn is_empty_batch(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .is_some_and(|v| v.get("sets").and_then(Value::as_object).is_none_or(|s| s.is_empty()))
+}
+
+/// A multi-SET push recipient's answer (§4.4): `ack` always present, and no SETs.
+fn recipient_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    answer_with(ctx, spec, &["sets"], ("ack", json!([])))
+}
+
+/// A poll response (RFC 8936 §2.3): `sets` always present, no acknowledgements.
+fn poll_answer(ctx: &mut Context<'_>, spec: &BodySpec) -> Vec<u8> {
+    answer_with(ctx, spec, &["ack", "setErrs"], ("sets", json!({})))
+}
+
+/// The object a step describes, without the members this binding's answers
+/// never carry and with the one they always carry.
+fn answer_with(ctx: &mut Context<'_>, spec: &BodySpec, never: &[&str], always: (&str, Value)) -> Vec<u8> {
+    let mut object = match serde_json::from_slice::<Value>(&body_bytes(ctx, spec)) {
+        Ok(Value::Object(o)) => o,
+        _ => Map::new(),
+    };
+    object.retain(|k, _| !never.contains(&k.as_str()));
+    object.entry(always.0).or_insert(always.1);
+    Value::Object(object).to_string().into_bytes()
+}

@@ -1,0 +1,16 @@
+//! The actions a scenario step can take, one module per kind of exchange:
+//! requests to the SUT's endpoint ([`send`]), RFC 8935 push and TLS probes
+//! ([`push`]), the SUT's requests to the harness's endpoint
+//! ([`await_request`]), and the WebSocket binding ([`websocket`]). What they
+//! send is built in [`request`]; what they see goes into the scenario state.
+
+mod await_request;
+mod push;
+mod request;
+mod send;
+mod websocket;
+
+pub use await_request::await_request;
+pub use push::{push, tls_probe};
+pub use send::{send, settle};
+pub use websocket::{accept as ws_accept, connect as ws_connect, receive as ws_receive, send as ws_send};

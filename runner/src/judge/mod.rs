@@ -1,0 +1,156 @@
+//! The one judge: what a check saw becomes a verdict here and nowhere else.
+//!
+//! A [`Judgement`] says, for one requirement, what was expected, what was
+//! seen, and whether the rule was kept. [`Judge`] turns it into an
+//! [`ExpectationResult`]: a kept rule is PASS, a broken one takes the
+//! verdict of the requirement's level (MUST → FAIL, SHOULD → WARN, MAY →
+//! INFO), softened to INFO (or WARN) where the expectation cites an ambiguity
+//! (AMB-nn). The same judge serves scenario steps, the SET content rules
+//! judged after a scenario, and both sides of a pairing. [`requirements`]
+//! rolls the results up per requirement for the Run record.
+
+pub mod requirements;
+
+use crate::catalogue::{Catalogue, Soften};
+use setconform_reports::{ExpectationResult, Verdict};
+
+/// Longest `expected` / `actual` text kept in a report: SUT-controlled text is bounded.
+const MAX_TEXT: usize = 2000;
+
+/// Whether a rule was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    Kept,
+    Broken,
+    /// Kept, with something worth recording (INFO whatever the level).
+    Noted,
+}
+
+/// A check's result for one requirement.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub req: String,
+    /// The step it belongs to (1 = first).
+    pub step: usize,
+    pub expected: String,
+    pub actual: String,
+    pub finding: Finding,
+}
+
+impl Judgement {
+    /// From a check's outcome: `Ok` kept, `Err` broken, each with what was seen.
+    pub fn of(req: String, step: usize, expected: String, outcome: Result<String, String>) -> Judgement {
+        let (finding, actual) = match outcome {
+            Ok(a) => (Finding::Kept, a),
+            Err(a) => (Finding::Broken, a),
+        };
+        Judgement { req, step, expected, actual, finding }
+    }
+}
+
+/// How an expectation reads a broken rule: by the requirement's level, or
+/// softened under an ambiguity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reading<'e> {
+    pub amb: Option<&'e str>,
+    pub soften_to: Option<Soften>,
+}
+
+/// Level → verdict, for the requirements of one catalogue.
+#[derive(Clone, Copy)]
+pub struct Judge<'c> {
+    catalogue: &'c Catalogue,
+}
+
+impl<'c> Judge<'c> {
+    pub fn new(catalogue: &'c Catalogue) -> Judge<'c> {
+        Judge { catalogue }
+    }
+
+    /// The verdict of `j` as `reading` takes it.
+    pub fn verdict(&self, j: &Judgement, reading: Reading<'_>) -> Verdict {
+        match (j.finding, reading.amb) {
+            (Finding::Kept, _) => Verdict::Pass,
+            (Finding::Noted, _) => Verdict::Info,
+            (Finding::Broken, Some(_)) => match reading.soften_to {
+                Some(Soften::Warn) => Verdict::Warn,
+                Some(Soften::Info) | None => Verdict::Info,
+            },
+            // A requirement the catalogue lacks is the harness's own fault.
+            (Finding::Broken, None) => {
+                self.catalogue.requirements.get(&j.req).map_or(Verdict::Error, |r| r.level.violation_verdict())
+            }
+        }
+    }
+
+    /// The judged result of `j`, its texts bounded.
+    pub fn result(&self, j: Judgement, reading: Reading<'_>) -> ExpectationResult {
+        let verdict = self.verdict(&j, reading);
+        let broken = j.finding == Finding::Broken;
+        ExpectationResult {
+            step: j.step,
+            requirement: j.req,
+            verdict,
+            expected: clip(j.expected),
+            actual: clip(j.actual),
+            ambiguity: reading.amb.filter(|_| broken).map(str::to_owned),
+            waiver: None,
+        }
+    }
+}
+
+/// A scenario's verdict: the worst of its expectations and of what stopped it
+/// early. A scenario that ran and judged nothing wrong is PASS, never N/A.
+pub fn scenario_verdict(expectations: &[ExpectationResult], stopped: Option<Verdict>) -> Verdict {
+    match Verdict::roll_up(expectations.iter().map(|e| e.verdict).chain(stopped)) {
+        Verdict::NotApplicable => Verdict::Pass,
+        v => v,
+    }
+}
+
+fn clip(text: String) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        None => text,
+        Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_sut_text_is_cut_on_a_char_boundary() {
+        let long = "ü".repeat(MAX_TEXT + 10);
+        let c = clip(long);
+        assert!(c.starts_with(&"ü".repeat(MAX_TEXT)) && c.ends_with("(20 more bytes)"), "{}", &c[c.len() - 30..]);
+        assert_eq!(clip("short".into()), "short");
+    }
+
+    #[test]
+    fn a_broken_rule_takes_its_level_or_its_ambiguity() {
+        let catalogue = Catalogue::load(crate::catalogue::Origin::Embedded).expect("the embedded catalogue loads");
+        let judge = Judge::new(&catalogue);
+        let broken = |req: &str| Judgement::of(req.into(), 1, "x".into(), Err("y".into()));
+        let must = catalogue.requirements.values().find(|r| r.level.violation_verdict() == Verdict::Fail).unwrap();
+        let should = catalogue.requirements.values().find(|r| r.level.violation_verdict() == Verdict::Warn).unwrap();
+        assert_eq!(judge.verdict(&broken(&must.id), Reading::default()), Verdict::Fail);
+        assert_eq!(judge.verdict(&broken(&should.id), Reading::default()), Verdict::Warn);
+        assert_eq!(judge.verdict(&broken("NO-SUCH-REQ"), Reading::default()), Verdict::Error);
+        let amb = Reading { amb: Some("AMB-01"), soften_to: None };
+        assert_eq!(judge.verdict(&broken(&must.id), amb), Verdict::Info);
+        let warn = Reading { amb: Some("AMB-01"), soften_to: Some(Soften::Warn) };
+        assert_eq!(judge.verdict(&broken(&must.id), warn), Verdict::Warn);
+        let kept = Judgement::of(must.id.clone(), 1, "x".into(), Ok("y".into()));
+        assert_eq!(judge.verdict(&kept, amb), Verdict::Pass);
+        let result = judge.result(broken(&must.id), amb);
+        assert_eq!(result.ambiguity.as_deref(), Some("AMB-01"));
+        assert_eq!(judge.result(kept, amb).ambiguity, None);
+    }
+
+    #[test]
+    fn a_scenario_is_its_worst_expectation_and_never_not_applicable() {
+        assert_eq!(scenario_verdict(&[], None), Verdict::Pass);
+        assert_eq!(scenario_verdict(&[], Some(Verdict::Timeout)), Verdict::Timeout);
+    }
+}

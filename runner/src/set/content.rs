@@ -1,0 +1,104 @@
+//! The rules judged on the content of every SET a SUT sends, whatever the
+//! binding (RFC 8417, and the content profile's SSF, CAEP and subject
+//! identifier rules), and the judging of a scenario's SETs against them.
+
+use super::{SetProfile, SetTrust, decode_claims, decode_header, inspect, judge_profile};
+use std::collections::BTreeMap;
+
+/// The RFC 8417 rules judged on every SET a SUT sends, and where in the SET
+/// each one looks (a JSON pointer into the claims, or into the JOSE header).
+pub const RULES: [(&str, &str); 14] = [
+    ("SET-001", "(token)"),
+    ("SET-002", "/events"),
+    ("SET-003", "/events"),
+    ("SET-004", "/events"),
+    ("SET-005", "/events"),
+    ("SET-010", "/iss"),
+    ("SET-011", "/iat"),
+    ("SET-012", "/jti"),
+    ("SET-013", "/aud"),
+    ("SET-015", "/exp"),
+    ("SET-017", "/txn"),
+    ("SET-018", "/toe"),
+    ("SET-020", "header /typ"),
+    ("SET-021", "header /typ"),
+];
+
+/// The ids of [`RULES`].
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|(id, _)| *id)
+}
+
+/// A SET the SUT sent: its key in the message, its compact form, and the step.
+pub struct Emitted<'a> {
+    pub key: &'a str,
+    pub token: &'a str,
+    pub step: usize,
+}
+
+/// What one rule found over all the SETs of a scenario.
+#[derive(Debug, Default)]
+pub struct RuleFindings {
+    pub req: &'static str,
+    /// Breaches, each naming the SET and where in it; and the step of the first.
+    pub problems: Vec<String>,
+    pub problem_step: Option<usize>,
+    /// Remarks on a kept rule worth recording (INFO); and the step of the first.
+    pub remarks: Vec<String>,
+    pub remark_step: Option<usize>,
+}
+
+/// Judges every SET in `sets` by the RFC 8417 rules and those of `profile`;
+/// `reused` names where a SET's jti was first seen with other claims.
+/// One entry per rule: RFC 8417's first, then the profile's in the order they first applied.
+pub fn judge<'a>(
+    sets: impl Iterator<Item = Emitted<'a>>,
+    trust: &SetTrust,
+    profile: SetProfile,
+    mut reused: impl FnMut(&str) -> Option<String>,
+) -> Vec<RuleFindings> {
+    let mut found: BTreeMap<&'static str, RuleFindings> = BTreeMap::new();
+    let mut profile_rules: Vec<&'static str> = Vec::new();
+    // A SET delivered again, byte for byte, is judged once.
+    let mut judged = std::collections::HashSet::new();
+    for set in sets.filter(|s| judged.insert((s.key, s.token))) {
+        let Emitted { key, token, step } = set;
+        let header = token.split('.').next().and_then(decode_header);
+        if let (Some(header), Some(claims)) = (header, decode_claims(token)) {
+            for f in judge_profile(profile, &header, &claims, trust) {
+                if !profile_rules.contains(&f.req) && !rule_ids().any(|r| r == f.req) {
+                    profile_rules.push(f.req);
+                }
+                let e = entry(&mut found, f.req);
+                if let Some(problem) = f.problem {
+                    e.problem_step.get_or_insert(step);
+                    e.problems.push(format!("{key} {}: {problem}", f.at));
+                }
+                if let Some(remark) = f.note {
+                    e.remark_step.get_or_insert(step);
+                    e.remarks.push(format!("{key} {}: {remark}", f.at));
+                }
+            }
+        }
+        for f in inspect(key, token, trust) {
+            if let Some((req, at)) = RULES.iter().find(|(r, _)| *r == f.req) {
+                let e = entry(&mut found, req);
+                e.problem_step.get_or_insert(step);
+                e.problems.push(format!("{key} {at}: {}", f.detail));
+            }
+        }
+        if let Some(reused_in) = reused(token) {
+            let e = entry(&mut found, "SET-012");
+            e.problem_step.get_or_insert(step);
+            e.problems.push(format!("{key} /jti: the same jti carried other claims in {reused_in}"));
+        }
+    }
+    rule_ids()
+        .chain(profile_rules)
+        .map(|req| found.remove(req).unwrap_or(RuleFindings { req, ..Default::default() }))
+        .collect()
+}
+
+fn entry<'m>(found: &'m mut BTreeMap<&'static str, RuleFindings>, req: &'static str) -> &'m mut RuleFindings {
+    found.entry(req).or_insert_with(|| RuleFindings { req, ..Default::default() })
+}
