@@ -9,18 +9,15 @@
 
 pub mod catalogue;
 mod embedded;
-pub mod endpoint;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod harness_pki;
+pub mod harness;
 pub mod judge;
-pub mod key_server;
 pub mod output;
 pub mod pair;
 pub mod plan;
 pub mod progress;
-pub mod resource_auth;
 pub mod run;
 pub mod schema;
 pub mod seed;

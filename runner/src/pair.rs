@@ -9,8 +9,8 @@
 //! until every SET each side sent is answered by the other.
 
 use crate::catalogue::Catalogue;
-use crate::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
-use crate::harness_pki::HarnessPki;
+use crate::harness::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
+use crate::harness::pki::HarnessPki;
 use crate::schema::Schemas;
 use crate::set::INSPECTED_REQUIREMENTS;
 use crate::set::{HarnessKeys, SetTrust, inspect};
@@ -240,7 +240,13 @@ fn settled(conv: &Conversation) -> bool {
         && answered_all(&conv.responder, &conv.initiator)
 }
 
-fn judge_request(me: &mut Ledger, peer: &mut Ledger, req: &crate::endpoint::Captured, trust: &SetTrust, round: usize) {
+fn judge_request(
+    me: &mut Ledger,
+    peer: &mut Ledger,
+    req: &crate::harness::endpoint::Captured,
+    trust: &SetTrust,
+    round: usize,
+) {
     let ok_if = |cond: bool, what: String| if cond { None } else { Some(what) };
     me.note("PP-HTTP-001", "every request is a POST", ok_if(req.method == "POST", format!("{} request", req.method)));
     let ct = header(&req.headers, "content-type");
@@ -465,7 +471,7 @@ async fn act(
 fn relay_auth() -> EndpointAuth {
     let client = ClientCredentials {
         client_id: "setconform-relay".to_owned(),
-        client_secret: crate::endpoint::private_segment(),
+        client_secret: crate::harness::listener::private_segment(),
     };
     EndpointAuth { publish_metadata: false, client }
 }

@@ -3,7 +3,7 @@
 
 use crate::catalogue::{Catalogue, Origin};
 use crate::engine::{self, RunEnv};
-use crate::harness_pki::HarnessPki;
+use crate::harness::pki::HarnessPki;
 use crate::plan::{self, Applicability, Planned};
 use crate::seed;
 use crate::sut::{ReferenceUrls, SutSetup};

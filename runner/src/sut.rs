@@ -1,7 +1,7 @@
 //! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
 
 use crate::catalogue::{LoadError, SourceFile};
-use crate::harness_pki::{HarnessPki, PkiError};
+use crate::harness::pki::{HarnessPki, PkiError};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
 use crate::trigger::TriggerConfig;

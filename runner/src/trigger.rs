@@ -85,7 +85,7 @@ pub struct HarnessEndpointGrant {
     /// The bearer token to present there.
     pub token: String,
     /// Client credentials for the harness's authorization server.
-    pub oauth_client: Option<crate::endpoint::ClientCredentials>,
+    pub oauth_client: Option<crate::harness::endpoint::ClientCredentials>,
 }
 
 impl TriggerAction {

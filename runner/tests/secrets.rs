@@ -123,7 +123,7 @@ fn has_endpoint_token(text: &str) -> bool {
 }
 
 /// Whether `text` holds `prefix` followed by 32 hex digits: a random value the
-/// harness generated (`endpoint::private_segment`).
+/// harness generated (`harness::listener::private_segment`).
 fn has_hex_secret(text: &str, prefix: &str) -> bool {
     text.match_indices(prefix).any(|(at, _)| {
         let rest = &text.as_bytes()[at + prefix.len()..];

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 pub struct RunEnv {
     pub sut: SutSetup,
     /// The CA and certificates of the harness's own URLs in this run.
-    pub pki: std::sync::Arc<crate::harness_pki::HarnessPki>,
+    pub pki: std::sync::Arc<crate::harness::pki::HarnessPki>,
     pub wire: Wire,
     pub catalogue: std::sync::Arc<Catalogue>,
     pub seed: u64,

@@ -32,7 +32,7 @@ fn harness() -> &'static Harness {
         };
         let sut = SutSetup::embedded(urls, Vec::new(), None);
         let wire = Wire::new(WireLimits::default(), None, None).expect("a client without extra CAs builds");
-        let pki = crate::harness_pki::HarnessPki::generate().expect("a CA for the fuzzed harness");
+        let pki = crate::harness::pki::HarnessPki::generate().expect("a CA for the fuzzed harness");
         let env = RunEnv {
             sut,
             pki: std::sync::Arc::new(pki),

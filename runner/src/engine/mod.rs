@@ -23,7 +23,7 @@ pub use context::RunEnv;
 pub use fuzz::sut_message as fuzz_sut_message;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
-use crate::endpoint::{ClientCredentials, EndpointAuth, Transport};
+use crate::harness::endpoint::{ClientCredentials, EndpointAuth, Transport};
 use crate::judge::{Judge, Reading, scenario_verdict};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
@@ -130,7 +130,7 @@ async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(),
     };
     let client = ClientCredentials {
         client_id: format!("sut-{}", ctx.rng.uuid()),
-        client_secret: format!("secret-{}", crate::endpoint::private_segment()),
+        client_secret: format!("secret-{}", crate::harness::listener::private_segment()),
     };
     let auth =
         EndpointAuth { publish_metadata: scenario.endpoint_auth == EndpointAuthMode::Oauth, client: client.clone() };

@@ -4,7 +4,7 @@
 
 use super::context::{Context, StepFailure};
 use crate::catalogue::Binding;
-use crate::endpoint::HarnessEndpoint;
+use crate::harness::endpoint::HarnessEndpoint;
 use crate::set::HarnessKeys;
 use crate::trigger::{self, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{NonHttpTrigger, Outgoing};
@@ -15,9 +15,9 @@ impl Context<'_> {
     /// Opens the harness's endpoint for a SUT that sends to it.
     pub async fn open_endpoint(
         &mut self,
-        transport: crate::endpoint::Transport,
+        transport: crate::harness::endpoint::Transport,
         path: &str,
-        auth: crate::endpoint::EndpointAuth,
+        auth: crate::harness::endpoint::EndpointAuth,
     ) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.clock.remaining();
@@ -48,10 +48,13 @@ impl Context<'_> {
             return Ok(());
         }
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
-        let key_server =
-            crate::key_server::KeyServer::start(listen, self.env.sut.harness_public_base.as_deref(), &self.env.pki)
-                .await
-                .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
+        let key_server = crate::harness::key_server::KeyServer::start(
+            listen,
+            self.env.sut.harness_public_base.as_deref(),
+            &self.env.pki,
+        )
+        .await
+        .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
         let identity = HarnessIdentity {
             issuer: self.env.sut.harness_issuer.clone(),
             audience: self.env.sut.harness_audience.clone(),

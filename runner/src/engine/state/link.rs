@@ -1,7 +1,7 @@
 //! The scenario's connections: the harness's endpoint that the SUT calls, an
 //! open pushpull WebSocket, and how the next request's TLS is to be pinned.
 
-use crate::endpoint::HarnessEndpoint;
+use crate::harness::endpoint::HarnessEndpoint;
 use crate::wire::{Outgoing, TlsPin, websocket::Socket};
 
 #[derive(Default)]

@@ -2,8 +2,8 @@
 //! peer registration, the credentials each side presents, and the keys each
 //! side's SETs are checked against.
 
-use crate::endpoint::ClientCredentials;
-use crate::key_server::KeyServer;
+use crate::harness::endpoint::ClientCredentials;
+use crate::harness::key_server::KeyServer;
 use crate::set::{Minter, SetTrust};
 
 pub struct Session {

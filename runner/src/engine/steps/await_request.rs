@@ -4,9 +4,9 @@
 
 use super::request::body_bytes;
 use crate::catalogue::{AwaitSpec, Binding, BodySpec};
-use crate::endpoint::Reply;
 use crate::engine::context::{Context, StepFailure};
 use crate::engine::state::Awaited;
+use crate::harness::endpoint::Reply;
 use crate::wire::{Observed, Outgoing, WireError};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};

@@ -4,9 +4,9 @@
 
 use super::request::{bearer, body_bytes};
 use crate::catalogue::{Auth, BodySpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec};
-use crate::endpoint::Reply;
 use crate::engine::context::{Context, StepFailure};
 use crate::engine::state::Awaited;
+use crate::harness::endpoint::Reply;
 use crate::wire::websocket::{self, SUBPROTOCOL};
 use crate::wire::{Observed, WireError};
 use futures_util::{SinkExt, StreamExt};

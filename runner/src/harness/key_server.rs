@@ -37,15 +37,15 @@ impl KeyServer {
     pub async fn start(
         listen: SocketAddr,
         public_base: Option<&str>,
-        pki: &crate::harness_pki::HarnessPki,
+        pki: &super::pki::HarnessPki,
     ) -> std::io::Result<KeyServer> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let path = format!("/{}/jwks.json", crate::endpoint::private_segment());
+        let path = format!("/{}/jwks.json", super::listener::private_segment());
         let shared =
             Arc::new(Shared { path: path.clone(), rotated: AtomicBool::new(false), fetches: AtomicUsize::new(0) });
         let router = Router::new().fallback(serve).with_state(shared.clone());
-        let listener = crate::endpoint::tls_listener(listener, pki, crate::endpoint::Transport::Tls)?;
+        let listener = super::listener::tls_listener(listener, pki, super::listener::Transport::Tls)?;
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             let shutdown = async move {
@@ -53,7 +53,7 @@ impl KeyServer {
             };
             axum::serve(listener, router).with_graceful_shutdown(shutdown).await
         });
-        let url = crate::endpoint::public_url(public_base, "https", addr, &path);
+        let url = super::listener::public_url(public_base, "https", addr, &path);
         Ok(KeyServer { url, shared, _stop: stop })
     }
 
@@ -83,7 +83,7 @@ async fn serve(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness_pki::HarnessPki;
+    use crate::harness::pki::HarnessPki;
     use jsonwebtoken::jwk::JwkSet;
 
     fn client(pki: &HarnessPki) -> reqwest::Client {

@@ -183,7 +183,7 @@ impl ResourceAuth {
         if id.as_deref() != Some(&self.client.client_id) || secret.as_deref() != Some(&self.client.client_secret) {
             return Err(Refusal::Client);
         }
-        Ok(format!("harness-at-{}", crate::endpoint::private_segment()))
+        Ok(format!("harness-at-{}", super::listener::private_segment()))
     }
 }
 
