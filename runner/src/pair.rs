@@ -9,11 +9,14 @@
 //! until every SET each side sent is answered by the other.
 
 use crate::catalogue::Catalogue;
+use crate::catalogue::{Reqs, StatusSpec};
+use crate::engine::checks::{http, sets};
+use crate::engine::state::{LastMessage, Seen};
+use crate::harness::endpoint::Captured;
 use crate::harness::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply, Transport};
 use crate::harness::pki::HarnessPki;
-use crate::schema::Schemas;
-use crate::set::INSPECTED_REQUIREMENTS;
-use crate::set::{HarnessKeys, SetTrust, inspect};
+use crate::judge::{Judge, Judgement, Reading, scenario_verdict};
+use crate::set::{HarnessKeys, INSPECTED_REQUIREMENTS, SetTrust};
 use crate::sut::SutSetup;
 use crate::trigger::{HarnessEndpointGrant, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{self, Observed, Outgoing, Wire};
@@ -51,34 +54,54 @@ struct Identity {
     jwks: jsonwebtoken::jwk::JwkSet,
 }
 
-/// One rule judged over the whole conversation for one side.
-struct Finding {
-    req: &'static str,
-    expected: String,
-    problems: Vec<String>,
-    checked: usize,
-}
-
-/// What one side did during the conversation.
+/// What one side did during the conversation, and every judgement of its messages.
 #[derive(Default)]
 struct Ledger {
     /// SET keys it delivered, with the round they first came.
     delivered: BTreeMap<String, usize>,
     /// SET keys it answered (ack or setErrs), with the round.
     answered: BTreeMap<String, usize>,
-    findings: BTreeMap<&'static str, Finding>,
+    /// Per requirement: what is expected, how many messages were judged, what broke it.
+    findings: BTreeMap<String, Finding>,
+}
+
+/// One rule judged over every message of one side.
+struct Finding {
+    expected: String,
+    checked: usize,
+    problems: Vec<String>,
 }
 
 impl Ledger {
-    fn note(&mut self, req: &'static str, expected: &str, problem: Option<String>) {
-        let f = self.findings.entry(req).or_insert_with(|| Finding {
-            req,
-            expected: expected.to_owned(),
-            problems: Vec::new(),
-            checked: 0,
-        });
-        f.checked += 1;
-        f.problems.extend(problem);
+    /// Takes in the judgements of one message, by requirement.
+    fn note(&mut self, judgements: impl IntoIterator<Item = Judgement>) {
+        for j in judgements {
+            let f = self.findings.entry(j.req).or_insert_with(|| Finding {
+                expected: format!("in every message: {}", j.expected),
+                checked: 0,
+                problems: Vec::new(),
+            });
+            f.checked += 1;
+            if j.finding == crate::judge::Finding::Broken {
+                f.problems.push(j.actual);
+            }
+        }
+    }
+
+    /// One judgement per requirement over the whole conversation.
+    fn judgements(&self) -> Vec<Judgement> {
+        self.findings
+            .iter()
+            .map(|(req, f)| {
+                let outcome = if f.problems.is_empty() {
+                    Ok(format!("{} checked, all kept", f.checked))
+                } else {
+                    let shown = f.problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+                    Err(format!("{} of {}: {shown}", f.problems.len(), f.checked))
+                };
+                Judgement::of(req.clone(), 1, f.expected.clone(), outcome)
+            })
+            .collect()
     }
 }
 
@@ -240,80 +263,80 @@ fn settled(conv: &Conversation) -> bool {
         && answered_all(&conv.responder, &conv.initiator)
 }
 
-fn judge_request(
-    me: &mut Ledger,
-    peer: &mut Ledger,
-    req: &crate::harness::endpoint::Captured,
-    trust: &SetTrust,
-    round: usize,
-) {
-    let ok_if = |cond: bool, what: String| if cond { None } else { Some(what) };
-    me.note("PP-HTTP-001", "every request is a POST", ok_if(req.method == "POST", format!("{} request", req.method)));
-    let ct = header(&req.headers, "content-type");
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    me.note(
-        "PP-HTTP-002",
-        "every request is application/json",
-        ok_if(media == "application/json", format!("Content-Type {ct:?}")),
+/// The initiator's request, by the checks a scenario would use (pushpull §6.1).
+fn judge_request(me: &mut Ledger, peer: &mut Ledger, req: &Captured, trust: &SetTrust, round: usize) {
+    let seen = message(None, Some(req.method.clone()), req.headers.clone(), &req.body, round);
+    note_checks(
+        me,
+        1,
+        [
+            ("PP-HTTP-001", http::method(&seen, "POST")),
+            ("PP-HTTP-002", http::content_type(&seen, "application/json")),
+            ("PP-HTTP-003", http::schema(&seen, "pushpull-request")),
+        ],
     );
-    judge_body(me, peer, &req.body, "pushpull-request", "PP-HTTP-003", trust, round);
+    judge_sets(me, peer, &seen, trust, round);
 }
 
+/// The responder's answer, by the checks a scenario would use (pushpull §6.2).
 fn judge_response(me: &mut Ledger, peer: &mut Ledger, obs: &Observed, trust: &SetTrust, round: usize) {
-    let ok_if = |cond: bool, what: String| if cond { None } else { Some(what) };
-    me.note("PP-HTTP-008", "every response is 200", ok_if(obs.status == 200, format!("HTTP status {}", obs.status)));
-    let ct = obs.header("content-type").unwrap_or("");
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    me.note(
-        "PP-HTTP-010",
-        "every 200 response is application/json",
-        ok_if(media == "application/json", format!("Content-Type {ct:?}")),
+    let seen = message(Some(obs.status), None, obs.headers.clone(), &obs.body, round);
+    note_checks(
+        me,
+        1,
+        [
+            ("PP-HTTP-008", http::status(&seen, &StatusSpec::Exact(200))),
+            ("PP-HTTP-010", http::content_type(&seen, "application/json")),
+            ("PP-HTTP-011", http::schema(&seen, "communication-object")),
+        ],
     );
-    judge_body(me, peer, &obs.body, "communication-object", "PP-HTTP-011", trust, round);
+    judge_sets(me, peer, &seen, trust, round);
 }
 
-/// Schema, SETs, and the answers a message carries; retirement after an answer.
-fn judge_body(
-    me: &mut Ledger,
-    peer: &mut Ledger,
+/// A relayed message as the checks see it.
+fn message(
+    status: Option<u16>,
+    method: Option<String>,
+    headers: Vec<(String, String)>,
     body: &[u8],
-    schema: &str,
-    schema_req: &'static str,
-    trust: &SetTrust,
-    round: usize,
-) {
+    seq: usize,
+) -> Seen {
     let json = serde_json::from_slice::<Value>(body).ok();
-    let violations = json.as_ref().map(|j| Schemas::embedded().validate(schema, j).unwrap_or_default());
-    let problem = match violations {
-        None => Some("the body is not JSON".to_owned()),
-        Some(v) if v.is_empty() => None,
-        Some(v) => Some(v.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
-    };
-    me.note(schema_req, &format!("every body valid against {schema}"), problem);
-    let Some(Value::Object(obj)) = json else { return };
-    for key in answers(&obj) {
+    let sets = json.as_ref().and_then(|j| j.get("sets")).cloned();
+    let last = LastMessage { status, method, headers, body: body.to_vec(), json, sets, step: 1, seq };
+    Seen { last: Some(last), ..Seen::default() }
+}
+
+/// A check's expected text and outcome.
+type Checked = (String, Result<String, String>);
+
+fn note_checks<const N: usize>(me: &mut Ledger, step: usize, checks: [(&str, Checked); N]) {
+    me.note(
+        checks.into_iter().map(|(req, (expected, outcome))| Judgement::of(req.to_owned(), step, expected, outcome)),
+    );
+}
+
+/// The SETs a message carries and the answers it gives; retirement after an answer (§9).
+fn judge_sets(me: &mut Ledger, peer: &mut Ledger, seen: &Seen, trust: &SetTrust, round: usize) {
+    let reqs = Reqs::Many(INSPECTED_REQUIREMENTS.iter().map(|r| (*r).to_owned()).collect());
+    if !seen.last_sets().is_empty() {
+        me.note(sets::sets_valid(seen, trust, &reqs, 1));
+    }
+    let Some(Value::Object(obj)) = seen.last.as_ref().and_then(|l| l.json.as_ref()) else { return };
+    for key in answers(obj) {
         me.answered.entry(key).or_insert(round);
     }
-    if let Some(Value::Object(sets)) = obj.get("sets") {
-        for (key, token) in sets {
-            // §9: once the peer answered a SET it is never sent again.
-            let again = peer.answered.get(key).is_some_and(|r| *r < round);
-            me.note(
-                "PP-REL-002",
-                "no SET is sent again after the peer answered it",
-                again.then(|| format!("{key} sent again")),
-            );
-            me.delivered.entry(key.clone()).or_insert(round);
-            let findings = match token.as_str() {
-                Some(t) => inspect(key, t, trust),
-                None => vec![crate::set::SetFinding { req: "PP-CO-003", detail: "the SET is not a string".into() }],
-            };
-            for req in INSPECTED_REQUIREMENTS {
-                let bad: Vec<String> =
-                    findings.iter().filter(|f| f.req == req).map(|f| format!("{key}: {}", f.detail)).collect();
-                me.note(req, &format!("every SET keeps {req}"), (!bad.is_empty()).then(|| bad.join("; ")));
-            }
-        }
+    for (key, _) in seen.last_sets() {
+        // §9: once the peer answered a SET it is never sent again.
+        let again = peer.answered.get(key).is_some_and(|r| *r < round);
+        let outcome = if again { Err(format!("{key} sent again")) } else { Ok(format!("{key} not answered before")) };
+        me.note([Judgement::of(
+            "PP-REL-002".into(),
+            1,
+            "no SET sent again after the peer answered it".into(),
+            outcome,
+        )]);
+        me.delivered.entry(key.clone()).or_insert(round);
     }
 }
 
@@ -328,13 +351,10 @@ fn answers(obj: &serde_json::Map<String, Value>) -> BTreeSet<String> {
     keys
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or("", |(_, v)| v.as_str())
-}
-
-/// Turns both ledgers into one scenario result per side.
+/// Turns both ledgers into one scenario result per side, through the one judge.
 fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) -> Vec<ScenarioResult> {
     let duration_ms = conv.started.elapsed().as_millis() as u64;
+    let judge = Judge::new(catalogue);
     let sides = [
         (
             INITIATOR_ID,
@@ -352,23 +372,11 @@ fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) 
     sides
         .into_iter()
         .map(|(id, title, me, peer)| {
-            let mut results: Vec<ExpectationResult> = me.findings.values().map(|f| judged(f, catalogue)).collect();
-            // §9.1: every SET the peer delivered is answered.
-            let unanswered: Vec<String> =
-                peer.delivered.keys().filter(|k| !me.answered.contains_key(*k)).cloned().collect();
-            let accounted = Finding {
-                req: "PP-REL-007",
-                expected: "every SET the other side delivered acknowledged or reported".into(),
-                checked: peer.delivered.len(),
-                problems: if peer.delivered.is_empty() {
-                    vec!["the other side delivered no SET (nothing to judge)".into()]
-                } else {
-                    unanswered.into_iter().map(|k| format!("{k} never answered")).collect()
-                },
-            };
-            results.push(judged(&accounted, catalogue));
-            let incomplete = stalled.as_ref().map(|_| Verdict::Error);
-            let verdict = Verdict::roll_up(results.iter().map(|r| r.verdict).chain(incomplete));
+            let mut judgements = me.judgements();
+            judgements.push(accounted(me, peer));
+            let results: Vec<ExpectationResult> =
+                judgements.into_iter().map(|j| judge.result(j, Reading::default())).collect();
+            let verdict = scenario_verdict(&results, stalled.as_ref().map(|_| Verdict::Error));
             ScenarioResult {
                 id: id.to_owned(),
                 title: title.to_owned(),
@@ -388,32 +396,21 @@ fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) 
         .collect()
 }
 
-fn judged(f: &Finding, catalogue: &Catalogue) -> ExpectationResult {
-    let verdict = if f.problems.is_empty() {
-        Verdict::Pass
-    } else {
-        catalogue.requirements.get(f.req).map_or(Verdict::Error, |r| r.level.violation_verdict())
+/// §9.1: every SET the peer delivered is answered by `me`.
+fn accounted(me: &Ledger, peer: &Ledger) -> Judgement {
+    let expected = "every SET the other side delivered acknowledged or reported".to_owned();
+    let unanswered: Vec<String> = peer
+        .delivered
+        .keys()
+        .filter(|k| !me.answered.contains_key(*k))
+        .map(|k| format!("{k} never answered"))
+        .collect();
+    let outcome = match (peer.delivered.len(), unanswered.len()) {
+        (0, _) => Err("the other side delivered no SET (nothing to judge)".to_owned()),
+        (n, 0) => Ok(format!("{n} checked, all kept")),
+        (n, k) => Err(format!("{k} of {n}: {}", unanswered.iter().take(5).cloned().collect::<Vec<_>>().join("; "))),
     };
-    let actual = if f.problems.is_empty() {
-        format!("{} checked, all kept", f.checked)
-    } else {
-        let shown: Vec<&String> = f.problems.iter().take(5).collect();
-        format!(
-            "{} of {}: {}",
-            f.problems.len(),
-            f.checked,
-            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")
-        )
-    };
-    ExpectationResult {
-        step: 1,
-        requirement: f.req.to_owned(),
-        verdict,
-        expected: f.expected.clone(),
-        waiver: None,
-        actual,
-        ambiguity: None,
-    }
+    Judgement::of("PP-REL-007".into(), 1, expected, outcome)
 }
 
 async fn register(
@@ -474,4 +471,42 @@ fn relay_auth() -> EndpointAuth {
         client_secret: crate::harness::listener::private_segment(),
     };
     EndpointAuth { publish_metadata: false, client }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> Observed {
+        let headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        Observed { status: 200, headers, body: body.as_bytes().to_vec(), truncated: false }
+    }
+
+    fn broken(ledger: &Ledger) -> Vec<&str> {
+        ledger.findings.iter().filter(|(_, f)| !f.problems.is_empty()).map(|(r, _)| r.as_str()).collect()
+    }
+
+    #[test]
+    fn a_body_the_schema_refuses_is_a_finding_of_the_message_rule() {
+        let (mut me, mut peer) = (Ledger::default(), Ledger::default());
+        judge_response(&mut me, &mut peer, &response(r#"{"sets": []}"#), &SetTrust::default(), 1);
+        judge_response(&mut me, &mut peer, &response("not json"), &SetTrust::default(), 2);
+        assert_eq!(broken(&me), ["PP-HTTP-011"]);
+        assert_eq!(me.findings["PP-HTTP-011"].checked, 2);
+        let judged = me.judgements();
+        let schema = judged.iter().find(|j| j.req == "PP-HTTP-011").unwrap();
+        assert!(schema.actual.starts_with("2 of 2:"), "{}", schema.actual);
+    }
+
+    #[test]
+    fn a_set_sent_again_after_its_answer_breaks_retirement() {
+        let (mut initiator, mut responder) = (Ledger::default(), Ledger::default());
+        responder.answered.insert("j-1".into(), 1);
+        let again = response(r#"{"sets": {"j-1": "a.b.c"}}"#);
+        judge_response(&mut initiator, &mut responder, &again, &SetTrust::default(), 2);
+        assert!(broken(&initiator).contains(&"PP-REL-002"), "{:?}", broken(&initiator));
+        assert_eq!(accounted(&responder, &initiator).finding, crate::judge::Finding::Kept);
+        responder.answered.clear();
+        assert_eq!(accounted(&responder, &initiator).finding, crate::judge::Finding::Broken);
+    }
 }

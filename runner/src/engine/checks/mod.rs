@@ -18,11 +18,11 @@
 //!
 //! Adding a check: a function in its family, and one arm in [`evaluate`].
 
-mod http;
+pub(crate) mod http;
 mod ledger;
 mod poll;
 mod security;
-mod sets;
+pub(crate) mod sets;
 mod timing;
 mod websocket;
 

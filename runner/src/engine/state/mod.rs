@@ -19,6 +19,6 @@ mod transcript;
 pub use clock::{Awaited, Clock, Held};
 pub use ledger::{Incoming, Ledger};
 pub use link::Link;
-pub use seen::Seen;
+pub use seen::{LastMessage, Seen};
 pub use session::Session;
 pub use transcript::Transcript;
