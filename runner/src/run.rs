@@ -104,7 +104,6 @@ pub struct Finished {
 pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_stack_size(THREAD_STACK)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
@@ -281,7 +280,7 @@ fn run_silently(args: &Arguments, jobs: Vec<Job>) {
     let workers = args.test_threads.unwrap_or(DEFAULT_PARALLEL_SCENARIOS).max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let worker = std::thread::Builder::new().stack_size(THREAD_STACK).spawn_scoped(scope, || {
+            let worker = std::thread::Builder::new().spawn_scoped(scope, || {
                 loop {
                     // Take the job in its own statement so the lock is released before it runs.
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
@@ -499,7 +498,6 @@ pub struct PairRequest {
 pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_stack_size(THREAD_STACK)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;

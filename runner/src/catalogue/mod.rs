@@ -4,18 +4,22 @@
 //! cross-checked (requirement IDs, profiles, step references). All problems
 //! are collected, each naming its file and JSON pointer, before anything runs.
 
+mod expectation;
 mod profile;
 mod requirement;
 mod scenario;
 mod source;
 
+pub use expectation::{
+    Check, CountSpec, DelaySpec, ErrorCodeSpec, Expectation, HeaderSpec, MetadataLookup, Reqs, Selector, Soften,
+    StatusSpec,
+};
 pub use profile::{Binding, Profile, ProfileBinding, Protocol, Role};
 pub use requirement::{Level, Requirement};
 pub use scenario::{
-    AckSpec, Action, Auth, AwaitSpec, BodySpec, Check, ClientCertificate, CountSpec, DelaySpec, EndpointAuthMode,
-    EndpointCert, ErrorCodeSpec, Expectation, HeaderSpec, LongPollSpec, MetadataLookup, ObjectSpec, PushSpec, Reqs,
-    RespondSpec, Scenario, Selector, SendSpec, SettleSpec, Soften, StatusSpec, Step, TlsProbeSpec, TriggerSpec,
-    WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec,
+    AckSpec, Action, Auth, AwaitSpec, BodySpec, ClientCertificate, EndpointAuthMode, EndpointCert, LongPollSpec,
+    ObjectSpec, PushSpec, RespondSpec, Scenario, SendSpec, SettleSpec, Step, TlsProbeSpec, TriggerSpec, WsAcceptSpec,
+    WsAnswer, WsConnectSpec, WsReceiveSpec,
 };
 pub use source::{LoadError, SourceFile};
 
