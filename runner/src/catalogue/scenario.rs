@@ -178,12 +178,20 @@ pub struct PushSpec {
     /// Content-Type instead of application/secevent+jwt.
     #[serde(default)]
     pub content_type: Option<String>,
+    #[serde(flatten)]
+    pub reach: Reach,
+}
+
+/// How a request reaches the SUT's endpoint: the credential it presents, and
+/// a deliberate departure from the usual connection.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Reach {
     #[serde(default)]
     pub auth: Option<Auth>,
-    /// Try `http://` instead of `https://`, to the same host and port (PUSH-050).
+    /// Try `http://` instead of `https://`, to the same host and port (PP-EP-004, PUSH-050).
     #[serde(default)]
     pub cleartext: bool,
-    /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (PUSH-051).
+    /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (PUSH-051, POLL-090).
     #[serde(default)]
     pub tls: Option<String>,
 }
@@ -281,14 +289,8 @@ pub struct SendSpec {
     pub method: Option<String>,
     #[serde(flatten)]
     pub body: BodySpec,
-    #[serde(default)]
-    pub auth: Option<Auth>,
-    /// Send this request without TLS, to the same host and port.
-    #[serde(default)]
-    pub cleartext: bool,
-    /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (POLL-090).
-    #[serde(default)]
-    pub tls: Option<String>,
+    #[serde(flatten)]
+    pub reach: Reach,
     /// A poll the SUT may hold (RFC 8936 §2.5): wait up to the long-poll bound.
     #[serde(default)]
     pub long_poll: Option<LongPollSpec>,

@@ -16,7 +16,7 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
     let Some(mut url) = ctx.env.sut.push_endpoint.clone() else {
         return Err(StepFailure::error("the SUT configuration has no push endpoint (push.endpoint)".into()));
     };
-    if spec.cleartext
+    if spec.reach.cleartext
         && let Some(rest) = url.strip_prefix("https://")
     {
         url = format!("http://{rest}");
@@ -36,7 +36,7 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         ("Content-Type".to_owned(), spec.content_type.clone().unwrap_or_else(|| SET_MEDIA_TYPE.to_owned())),
         ("Accept".to_owned(), "application/json".to_owned()),
     ];
-    let token = match spec.auth.unwrap_or(Auth::Valid) {
+    let token = match spec.reach.auth.unwrap_or(Auth::Valid) {
         // A push body has no query form of the token in this suite (the schema allows it on `send` only).
         Auth::Query => None,
         auth => bearer(ctx, auth, &url),
@@ -45,8 +45,8 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
     }
     ctx.seen.refused = None;
-    let probe = spec.cleartext || spec.tls.is_some();
-    if spec.tls.is_some() {
+    let probe = spec.reach.cleartext || spec.reach.tls.is_some();
+    if spec.reach.tls.is_some() {
         ctx.link.tls_pin = Some(TlsPin::Tls12);
     }
     match ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFailure> {
     let body = body_bytes(ctx, &spec.body);
     let method = spec.method.clone().unwrap_or_else(|| "POST".to_owned());
-    let auth = spec.auth.unwrap_or(Auth::Valid);
-    if spec.tls.is_some() {
+    let auth = spec.reach.auth.unwrap_or(Auth::Valid);
+    if spec.reach.tls.is_some() {
         ctx.link.tls_pin = Some(TlsPin::Tls12);
     }
     match spec.client_certificate {
@@ -23,11 +23,11 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
         Some(ClientCertificate::Stranger) => ctx.link.tls_pin = Some(TlsPin::StrangerClientCertificate),
         Some(ClientCertificate::Harness) | None => {}
     }
-    let req = request(ctx, &method, body, spec.body.content_type.as_deref(), auth, spec.cleartext)?;
+    let req = request(ctx, &method, body, spec.body.content_type.as_deref(), auth, spec.reach.cleartext)?;
     if let Some(held) = &spec.long_poll {
         return long_poll(ctx, req, held).await;
     }
-    if !spec.cleartext && spec.tls.is_none() {
+    if !spec.reach.cleartext && spec.reach.tls.is_none() {
         return post(ctx, req).await;
     }
     // A deliberate downgrade (§4, §12.2) or an older TLS version: no HTTP answer
