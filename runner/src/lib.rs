@@ -3,9 +3,10 @@
 //!
 //! Data flows one way: the catalogue ([`catalogue`]) and the SUT contract
 //! ([`sut`]) are loaded and schema-checked; [`plan`] decides what applies;
-//! [`engine`] runs each scenario against the SUT over the [`wire`], minting
-//! and inspecting [`set`]s, and judges every expectation; [`run`] assembles
-//! the Run record that every report is rendered from.
+//! [`engine`] runs each scenario against the SUT over the [`wire`], with the
+//! harness's own servers from [`harness`], minting and inspecting [`set`]s;
+//! each expectation's check result becomes a verdict in [`judge`]; [`run`]
+//! assembles the Run record that every report is rendered from.
 
 pub mod catalogue;
 mod embedded;
