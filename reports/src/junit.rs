@@ -36,10 +36,8 @@ pub fn render(run: &Run) -> String {
     let mut report = Report::new(xml(&run.tool.name));
     report.set_time(Duration::from_millis(run.duration_ms));
     report.add_test_suites(by_profile(run).into_iter().map(|(profile, scenarios)| suite(run, profile, &scenarios)));
-    let mut out = Vec::new();
     // Into memory, from `str`s: no write can fail and the bytes are UTF-8.
-    report.serialize(&mut out).expect("a report serialises into memory");
-    String::from_utf8(out).expect("a report made of strs is UTF-8")
+    report.to_string().expect("a report serialises into memory")
 }
 
 /// Scenarios grouped by profile: the planned profiles first, in their order,
