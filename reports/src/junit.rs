@@ -20,7 +20,9 @@
 //! it. A CI job that fails on warnings does so through the exit code.
 
 use crate::{ExpectationResult, Run, ScenarioResult, Verdict, WaiverStatus};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 use std::fmt::Write;
+use std::time::Duration;
 
 /// Longest `message` attribute; the full text goes in the element's body.
 const MAX_MESSAGE: usize = 500;
@@ -31,25 +33,11 @@ const MAX_LINES: usize = 50;
 
 /// Renders the run as a JUnit XML document.
 pub fn render(run: &Run) -> String {
-    let suites = by_profile(run);
-    let all = Counts::of(run.scenarios.iter());
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">",
-        attr(&run.tool.name),
-        all.tests,
-        all.failures,
-        all.errors,
-        all.skipped,
-        seconds(run.duration_ms)
-    );
-    for (profile, scenarios) in &suites {
-        suite(&mut out, run, profile, scenarios);
-    }
-    out.push_str("</testsuites>\n");
-    out
+    let mut report = Report::new(xml(&run.tool.name));
+    report.set_time(Duration::from_millis(run.duration_ms));
+    report.add_test_suites(by_profile(run).into_iter().map(|(profile, scenarios)| suite(run, profile, &scenarios)));
+    // Into memory, from `str`s: no write can fail and the bytes are UTF-8.
+    report.to_string().expect("a report serialises into memory")
 }
 
 /// Scenarios grouped by profile: the planned profiles first, in their order,
@@ -66,46 +54,12 @@ fn by_profile(run: &Run) -> Vec<(&str, Vec<&ScenarioResult>)> {
     groups
 }
 
-#[derive(Default)]
-struct Counts {
-    tests: usize,
-    failures: usize,
-    errors: usize,
-    skipped: usize,
-    duration_ms: u64,
-}
-
-impl Counts {
-    fn of<'a>(scenarios: impl IntoIterator<Item = &'a ScenarioResult>) -> Counts {
-        let mut c = Counts::default();
-        for sc in scenarios {
-            c.tests += 1;
-            c.duration_ms += sc.duration_ms;
-            match sc.verdict {
-                Verdict::Fail => c.failures += 1,
-                Verdict::Error | Verdict::Timeout => c.errors += 1,
-                Verdict::NotApplicable => c.skipped += 1,
-                Verdict::Pass | Verdict::Warn | Verdict::Info | Verdict::Waived => {}
-            }
-        }
-        c
-    }
-}
-
-fn suite(out: &mut String, run: &Run, profile: &str, scenarios: &[&ScenarioResult]) {
-    let c = Counts::of(scenarios.iter().copied());
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\">",
-        attr(profile),
-        c.tests,
-        c.failures,
-        c.errors,
-        c.skipped,
-        seconds(c.duration_ms),
-        attr(&run.started_at)
-    );
-    out.push_str("    <properties>\n");
+fn suite(run: &Run, profile: &str, scenarios: &[&ScenarioResult]) -> TestSuite {
+    let mut suite = TestSuite::new(xml(profile));
+    suite.set_time(Duration::from_millis(scenarios.iter().map(|sc| sc.duration_ms).sum()));
+    // The record's own start time, as it is written there; quick-junit's
+    // `set_timestamp` would write it again in another form.
+    suite.extra.insert(xml("timestamp"), xml(&run.started_at));
     let mut props = vec![
         ("setconform.version", run.tool.version.clone()),
         ("sut", run.sut.name.clone()),
@@ -118,27 +72,14 @@ fn suite(out: &mut String, run: &Run, profile: &str, scenarios: &[&ScenarioResul
     if let Some(fault) = &run.sut.fault {
         props.push(("fault", fault.clone()));
     }
-    for (name, value) in props {
-        let _ = writeln!(out, "      <property name=\"{}\" value=\"{}\"/>", attr(name), attr(&value));
-    }
-    out.push_str("    </properties>\n");
-    for sc in scenarios {
-        case(out, run, sc);
-    }
-    out.push_str("  </testsuite>\n");
+    suite.add_properties(props.into_iter().map(|(name, value)| Property::new(xml(name), xml(&value))));
+    suite.add_test_cases(scenarios.iter().map(|sc| case(run, sc)));
+    suite
 }
 
-fn case(out: &mut String, run: &Run, sc: &ScenarioResult) {
-    let _ = write!(
-        out,
-        "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
-        attr(&sc.profile),
-        attr(&format!("{}: {}", sc.id, sc.title)),
-        seconds(sc.duration_ms)
-    );
+fn case(run: &Run, sc: &ScenarioResult) -> TestCase {
     let reason = sc.reason.as_deref().unwrap_or("");
-    let mut inner = String::new();
-    match sc.verdict {
+    let status = match sc.verdict {
         Verdict::Fail => {
             let findings: Vec<String> = sc
                 .expectations
@@ -151,38 +92,34 @@ fn case(out: &mut String, run: &Run, sc: &ScenarioResult) {
                 1 => findings[0].clone(),
                 n => format!("{} (and {} more)", findings[0], n - 1),
             };
-            let _ = writeln!(
-                inner,
-                "      <failure message=\"{}\" type=\"FAIL\">{}</failure>",
-                attr(&clip(&message, MAX_MESSAGE)),
-                text(&bounded_lines(&findings))
-            );
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(xml(&clip(&message, MAX_MESSAGE)));
+            status.set_type(xml("FAIL"));
+            status.set_description(xml(&bounded_lines(&findings)));
+            status
         }
         Verdict::Error | Verdict::Timeout => {
-            let _ = writeln!(
-                inner,
-                "      <error message=\"{}\" type=\"{}\">{}</error>",
-                attr(&clip(reason, MAX_MESSAGE)),
-                sc.verdict,
-                text(&clip(reason, MAX_FIELD))
-            );
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(xml(&clip(reason, MAX_MESSAGE)));
+            status.set_type(xml(sc.verdict.as_str()));
+            status.set_description(xml(&clip(reason, MAX_FIELD)));
+            status
         }
         Verdict::NotApplicable => {
-            let _ = writeln!(inner, "      <skipped message=\"{}\"/>", attr(&clip(reason, MAX_MESSAGE)));
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(xml(&clip(reason, MAX_MESSAGE)));
+            status
         }
-        Verdict::Pass | Verdict::Warn | Verdict::Info | Verdict::Waived => {}
-    }
+        Verdict::Pass | Verdict::Warn | Verdict::Info | Verdict::Waived => TestCaseStatus::success(),
+    };
+    let mut case = TestCase::new(xml(&format!("{}: {}", sc.id, sc.title)), status);
+    case.set_classname(xml(&sc.profile));
+    case.set_time(Duration::from_millis(sc.duration_ms));
     let notes = notes(run, sc);
     if !notes.is_empty() {
-        let _ = writeln!(inner, "      <system-out>{}</system-out>", text(&bounded_lines(&notes)));
+        case.set_system_out(xml(&bounded_lines(&notes)));
     }
-    if inner.is_empty() {
-        out.push_str("/>\n");
-    } else {
-        out.push_str(">\n");
-        out.push_str(&inner);
-        out.push_str("    </testcase>\n");
-    }
+    case
 }
 
 /// What a reader of a passing (or failing) case should still know: warnings
@@ -249,11 +186,6 @@ fn bounded_lines(lines: &[String]) -> String {
     body.join("\n")
 }
 
-/// Milliseconds as JUnit's seconds.
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03}", ms / 1000, ms % 1000)
-}
-
 /// Text kept on one line: control characters become spaces.
 fn flat(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
@@ -270,38 +202,13 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-/// Whether XML 1.0 allows the character at all (§2.2 `Char`).
-fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Escapes element content; characters XML cannot carry are dropped.
-fn text(s: &str) -> String {
-    escape(s, false)
-}
-
-/// Escapes an attribute value; whitespace is kept as character references,
-/// which attribute-value normalisation would otherwise turn into spaces.
-fn attr(s: &str) -> String {
-    escape(s, true)
-}
-
-fn escape(s: &str, in_attr: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().filter(|&c| xml_char(c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' if in_attr => out.push_str("&#9;"),
-            '\n' if in_attr => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Text as quick-junit takes it. quick-junit escapes markup and drops the
+/// controls XML cannot carry, but it reads ESC as the start of a terminal
+/// escape sequence and drops the text that follows with it: ESC is dropped
+/// here, alone. So are U+FFFE and U+FFFF, which XML 1.0 excludes too (§2.2
+/// `Char`) and quick-junit would write.
+fn xml(s: &str) -> XmlString {
+    XmlString::new(s.replace(['\u{1b}', '\u{FFFE}', '\u{FFFF}'], ""))
 }
 
 #[cfg(test)]
@@ -309,10 +216,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_carry() {
-        let hostile = "a<b>&\"c'\u{0}\u{7}\u{1b}\u{b}\u{c}\u{fffe}\u{ffff}\td\r\n😀";
-        assert_eq!(text(hostile), "a&lt;b&gt;&amp;&quot;c&apos;\td&#13;\n😀");
-        assert_eq!(attr(hostile), "a&lt;b&gt;&amp;&quot;c&apos;&#9;d&#13;&#10;😀");
+    fn drops_what_xml_cannot_carry() {
+        let hostile = "a<b>&\"c'\u{0}\u{7}\u{b}\u{c}\u{fffe}\u{ffff}\nd😀";
+        assert_eq!(xml(hostile).as_str(), "a<b>&\"c'\nd😀");
+        // A stray ESC takes nothing with it.
+        assert_eq!(xml("red\u{1b}[31m !\"#0 text").as_str(), "red[31m !\"#0 text");
     }
 
     #[test]
@@ -321,11 +229,5 @@ mod tests {
         let body = bounded_lines(&lines);
         assert_eq!(body.lines().count(), MAX_LINES + 1);
         assert!(body.ends_with("... and 7 more"));
-    }
-
-    #[test]
-    fn seconds_keep_milliseconds() {
-        assert_eq!(seconds(0), "0.000");
-        assert_eq!(seconds(5003), "5.003");
     }
 }

@@ -1,33 +1,30 @@
-//! RFC 3339 timestamps without a date-time dependency.
+//! Timestamps of a run, in the one form its records use.
 
+use std::num::NonZeroU8;
 use std::time::{SystemTime, UNIX_EPOCH};
+use time::format_description::well_known::Iso8601;
+use time::format_description::well_known::iso8601::{Config, EncodedConfig, TimePrecision};
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// `YYYY-MM-DDThh:mm:ss.mmmZ`: ISO 8601's extended form with milliseconds
+/// (truncated) and `Z` for UTC, which is also an RFC 3339 date-time. (time's
+/// `Rfc3339` would drop trailing zeros of the fraction, and the whole fraction
+/// at a whole second, so records would not line up.)
+const MILLIS_UTC: EncodedConfig =
+    Config::DEFAULT.set_time_precision(TimePrecision::Second { decimal_digits: NonZeroU8::new(3) }).encode();
 
 /// Formats a point in time as `YYYY-MM-DDThh:mm:ss.mmmZ`.
+///
+/// Instants before 1970 are shown as 1970-01-01T00:00:00.000Z, instants after
+/// year 9999 as its last millisecond.
 pub fn rfc3339_utc(t: SystemTime) -> String {
     let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        since.subsec_millis()
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let at = i128::try_from(since.as_nanos())
+        .ok()
+        .and_then(|nanos| OffsetDateTime::from_unix_timestamp_nanos(nanos).ok())
+        .filter(|at| at.year() <= 9999)
+        .unwrap_or(PrimitiveDateTime::MAX.assume_utc());
+    at.format(&Iso8601::<MILLIS_UTC>).expect("a UTC instant of years 1970 to 9999 has this form")
 }
 
 #[cfg(test)]
@@ -42,5 +39,13 @@ mod tests {
         assert_eq!(rfc3339_utc(t), "2026-11-23T00:00:00.250Z");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(rfc3339_utc(leap), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn milliseconds_are_truncated_and_the_range_is_bounded() {
+        assert_eq!(rfc3339_utc(UNIX_EPOCH + Duration::from_nanos(1_999_999_999)), "1970-01-01T00:00:01.999Z");
+        assert_eq!(rfc3339_utc(UNIX_EPOCH - Duration::from_secs(1)), "1970-01-01T00:00:00.000Z");
+        let far = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(rfc3339_utc(far), "9999-12-31T23:59:59.999Z");
     }
 }

@@ -1,6 +1,8 @@
 //! Snapshot tests: the reports rendered from `tests/fixtures/run-mixed.json`
 //! (every verdict, and SUT text with markup and control characters) must
-//! equal the files in `tests/snapshots/`.
+//! equal the files in `tests/snapshots/`: Markdown and JSON byte for byte,
+//! JUnit XML as a parsed document (attribute order and the indentation
+//! between elements are the XML writer's business, not the report's).
 //!
 //! After an intended change to a renderer, rewrite the snapshots and review
 //! the diff before committing it:
@@ -22,6 +24,36 @@ fn fixture() -> Run {
 
 /// Compares `actual` with the snapshot file, or rewrites it under `UPDATE_SNAPSHOTS=1`.
 fn check(name: &str, actual: &str) {
+    check_as(name, actual, |text| text.lines().map(str::to_owned).collect());
+}
+
+/// [`check`], comparing the two as [`xml_nodes`].
+fn check_xml(name: &str, actual: &str) {
+    check_as(name, actual, xml_nodes);
+}
+
+/// An XML document as one line per element, attribute (sorted) and piece of
+/// text; whitespace between elements is indentation and left out.
+fn xml_nodes(text: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("not well-formed XML: {e}"));
+    let mut nodes = Vec::new();
+    for node in doc.root_element().descendants() {
+        if node.is_element() {
+            let depth = node.ancestors().count();
+            nodes.push(format!("{depth} <{}>", node.tag_name().name()));
+            let mut attrs: Vec<String> =
+                node.attributes().map(|a| format!("{depth} @{}={:?}", a.name(), a.value())).collect();
+            attrs.sort();
+            nodes.extend(attrs);
+        } else if node.is_text() && node.text().is_some_and(|t| !t.trim().is_empty()) {
+            nodes.push(format!("{} text {:?}", node.ancestors().count(), node.text().unwrap_or("")));
+        }
+    }
+    nodes
+}
+
+/// Compares the snapshot with `actual` as the lists `parts` makes of them.
+fn check_as(name: &str, actual: &str, parts: impl Fn(&str) -> Vec<String>) {
     let path = dir("snapshots").join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -30,18 +62,16 @@ fn check(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SNAPSHOTS=1 to create it", path.display()));
+    let (expected, actual) = (parts(&expected), parts(actual));
     if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(|| expected.lines().count().min(actual.lines().count()) + 1, |i| i + 1);
+        let at = expected.iter().zip(&actual).position(|(a, b)| a != b).unwrap_or(expected.len().min(actual.len()));
         panic!(
-            "{} differs from the rendered output from line {line}:\n  snapshot: {:?}\n  rendered: {:?}\n\
+            "{} differs from the rendered output from part {}:\n  snapshot: {:?}\n  rendered: {:?}\n\
              run with UPDATE_SNAPSHOTS=1 to accept the new output",
             path.display(),
-            expected.lines().nth(line - 1).unwrap_or(""),
-            actual.lines().nth(line - 1).unwrap_or("")
+            at + 1,
+            expected.get(at).map_or("", String::as_str),
+            actual.get(at).map_or("", String::as_str)
         );
     }
 }
@@ -56,7 +86,7 @@ fn fixture_covers_every_verdict() {
 
 #[test]
 fn junit_matches_snapshot() {
-    check("run-mixed.junit.xml", &junit::render(&fixture()));
+    check_xml("run-mixed.junit.xml", &junit::render(&fixture()));
 }
 
 #[test]

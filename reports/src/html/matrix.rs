@@ -1,12 +1,12 @@
 //! The interop matrix: implementations across, scenarios and requirements
 //! down, and for pairings, initiator against responder.
 
-use super::escape::{esc, report_href};
-use super::page::{badge, document, verdict_class};
+use super::page::{badge, document, section, table, verdict_class};
+use super::text::{Text, report_href};
 use super::{MatrixEntry, requirement_anchor, scenario_anchor};
 use crate::{Run, Verdict};
+use maud::{Markup, html};
 use std::collections::HashSet;
-use std::fmt::Write;
 
 /// What the pairing harness tags its two scenarios with.
 const PAIRING_TAG: &str = "pairing";
@@ -28,60 +28,75 @@ impl Row<'_> {
 }
 
 pub(super) fn render(entries: &[MatrixEntry<'_>]) -> String {
-    let hrefs: Vec<Option<String>> = entries.iter().map(|e| e.report_href.as_deref().and_then(report_href)).collect();
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<input class=\"flt\" type=\"checkbox\" id=\"only-differ\" aria-label=\"only rows that differ\">\n");
-    let _ = write!(
-        out,
-        "<header class=\"top\">\n<h1>setconform interop matrix</h1>\n<div class=\"sub\">{} implementations</div>\n<nav>\
-         <a href=\"#m-scenarios\">Scenarios</a><a href=\"#m-requirements\">Requirements</a>",
-        entries.len()
-    );
+    let hrefs: Vec<Option<&str>> = entries.iter().map(|e| e.report_href.as_deref().and_then(report_href)).collect();
     let pairings = pairing_cells(entries);
-    if !pairings.is_empty() {
-        out.push_str("<a href=\"#m-pairings\">Pairings</a>");
-    }
-    out.push_str(
-        "</nav>\n</header>\n<div class=\"filters\"><div class=\"grp\"><span>Rows:</span><label for=\"only-differ\">\
-         only where implementations differ</label></div></div>\n<main>\n",
-    );
-    out.push_str("<section id=\"m-implementations\">\n<h2>Implementations</h2>\n<table>\n<thead><tr><th>Implementation</th>\
-                   <th>System under test</th><th>Fault</th><th>Tool</th><th>Started</th><th class=\"num\">Scenarios</th>\
-                   <th class=\"num\">FAIL</th><th class=\"num\">Exit</th></tr></thead>\n<tbody>\n");
-    for (e, href) in entries.iter().zip(&hrefs) {
-        let run = e.run;
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{} <span class=\"muted\">({})</span></td><td>{}</td><td>{} {}</td><td>{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            linked(&esc(&e.label), href.as_deref(), None),
-            esc(&run.sut.name),
-            esc(&run.sut.kind),
-            run.sut.fault.as_deref().map(esc).unwrap_or_default(),
-            esc(&run.tool.name),
-            esc(&run.tool.version),
-            esc(&run.started_at),
-            run.summary.total,
-            run.summary.fail,
-            run.summary.exit_code
-        );
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
-    out.push_str(
-        "<p class=\"legend\">Each cell is the implementation's verdict; a highlighted row is one where the \
-         implementations differ (or one did not run it: —).</p>\n",
-    );
     let scenarios =
         rows(entries, |run| run.scenarios.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.verdict)).collect());
-    table(&mut out, "m-scenarios", "Scenarios", entries, &hrefs, &scenarios, scenario_anchor);
     let requirements =
         rows(entries, |run| run.requirements.iter().map(|r| (r.id.as_str(), r.text.as_str(), r.verdict)).collect());
-    table(&mut out, "m-requirements", "Requirements", entries, &hrefs, &requirements, requirement_anchor);
-    pairing_table(&mut out, &pairings, &hrefs);
-    out.push_str("</main>\n");
+    let body = html! {
+        input class="flt" type="checkbox" id="only-differ" aria-label="only rows that differ";
+        "\n"
+        header class="top" {
+            "\n" h1 { "setconform interop matrix" }
+            "\n" div class="sub" { (entries.len()) " implementations" }
+            "\n" nav {
+                a href="#m-scenarios" { "Scenarios" }
+                a href="#m-requirements" { "Requirements" }
+                @if !pairings.is_empty() { a href="#m-pairings" { "Pairings" } }
+            }
+            "\n"
+        }
+        "\n"
+        div class="filters" {
+            div class="grp" {
+                span { "Rows:" }
+                label for="only-differ" { "only where implementations differ" }
+            }
+        }
+        "\n"
+        main {
+            "\n"
+            (implementations(entries, &hrefs))
+            p class="legend" {
+                "Each cell is the implementation's verdict; a highlighted row is one where the implementations \
+                 differ (or one did not run it: —)."
+            }
+            "\n"
+            (matrix_table("m-scenarios", "Scenarios", entries, &hrefs, &scenarios, scenario_anchor))
+            (matrix_table("m-requirements", "Requirements", entries, &hrefs, &requirements, requirement_anchor))
+            (pairing_table(&pairings, &hrefs))
+        }
+        "\n"
+    };
     let css = "#only-differ:checked ~ main tr.same { display: none; }\n\
                #only-differ:checked ~ .filters label[for=only-differ] { background: #1f2937; color: #fff; }\n";
-    document("setconform interop matrix", css, &out)
+    document("setconform interop matrix", css, body)
+}
+
+/// One row per implementation: what ran, and how it ended.
+fn implementations(entries: &[MatrixEntry<'_>], hrefs: &[Option<&str>]) -> Markup {
+    let head = html! {
+        th { "Implementation" } th { "System under test" } th { "Fault" } th { "Tool" } th { "Started" }
+        th class="num" { "Scenarios" } th class="num" { "FAIL" } th class="num" { "Exit" }
+    };
+    let rows = html! {
+        @for (e, href) in entries.iter().zip(hrefs) {
+            @let run = e.run;
+            tr {
+                td { (linked(html! { (Text(&e.label)) }, *href, None)) }
+                td { (Text(&run.sut.name)) " " span class="muted" { "(" (Text(&run.sut.kind)) ")" } }
+                td { @if let Some(fault) = &run.sut.fault { (Text(fault)) } }
+                td { (Text(&run.tool.name)) " " (Text(&run.tool.version)) }
+                td { (Text(&run.started_at)) }
+                td class="num" { (run.summary.total) }
+                td class="num" { (run.summary.fail) }
+                td class="num" { (run.summary.exit_code) }
+            }
+            "\n"
+        }
+    };
+    section("m-implementations", html! { "Implementations" }, table(None, head, rows))
 }
 
 /// Rows in the order they first appear across the runs.
@@ -101,57 +116,47 @@ fn rows<'a>(entries: &[MatrixEntry<'a>], of: impl Fn(&'a Run) -> Vec<(&'a str, &
     rows
 }
 
-fn linked(text: &str, href: Option<&str>, anchor: Option<&str>) -> String {
-    match (href, anchor) {
-        (Some(h), Some(a)) => format!("<a href=\"{h}#{a}\">{text}</a>"),
-        (Some(h), None) => format!("<a href=\"{h}\">{text}</a>"),
-        _ => text.to_owned(),
-    }
-}
-
-fn cell(v: Option<Verdict>, href: Option<&str>, anchor: &str) -> String {
-    match v {
-        Some(v) => {
-            format!("<td class=\"cell {}\">{}</td>", verdict_class(v), linked(&esc(v.as_str()), href, Some(anchor)))
+fn linked(text: Markup, href: Option<&str>, anchor: Option<&str>) -> Markup {
+    html! {
+        @match (href, anchor) {
+            (Some(h), Some(a)) => a href={ (h) "#" (a) } { (text) },
+            (Some(h), None) => a href=(h) { (text) },
+            _ => (text),
         }
-        None => "<td class=\"cell none\">—</td>".to_owned(),
     }
 }
 
-fn table(
-    out: &mut String,
+fn cell(v: Option<Verdict>, href: Option<&str>, anchor: &str) -> Markup {
+    html! {
+        @match v {
+            Some(v) => td class={ "cell " (verdict_class(v)) } { (linked(html! { (v.as_str()) }, href, Some(anchor))) },
+            None => td class="cell none" { "—" },
+        }
+    }
+}
+
+fn matrix_table(
     id: &str,
     heading: &str,
     entries: &[MatrixEntry<'_>],
-    hrefs: &[Option<String>],
+    hrefs: &[Option<&str>],
     rows: &[Row<'_>],
     anchor: fn(&str) -> String,
-) {
+) -> Markup {
     let differing = rows.iter().filter(|r| r.differs()).count();
-    let _ = write!(
-        out,
-        "<section id=\"{id}\">\n<h2>{heading} ({} rows, {differing} differ)</h2>\n<table class=\"matrix\">\n<thead><tr><th>Id</th>",
-        rows.len()
-    );
-    for e in entries {
-        let _ = write!(out, "<th>{}</th>", esc(&e.label));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        let a = anchor(r.id);
-        let _ = write!(
-            out,
-            "<tr class=\"{}\"><td class=\"rowh\"><code>{}</code><div class=\"note\">{}</div></td>",
-            if r.differs() { "differ" } else { "same" },
-            esc(r.id),
-            esc(r.label)
-        );
-        for (v, href) in r.cells.iter().zip(hrefs) {
-            out.push_str(&cell(*v, href.as_deref(), &a));
+    let head = html! { th { "Id" } @for e in entries { th { (Text(&e.label)) } } };
+    let body = html! {
+        @for r in rows {
+            @let a = anchor(r.id);
+            tr class=(if r.differs() { "differ" } else { "same" }) {
+                td class="rowh" { code { (Text(r.id)) } div class="note" { (Text(r.label)) } }
+                @for (v, href) in r.cells.iter().zip(hrefs) { (cell(*v, *href, &a)) }
+            }
+            "\n"
         }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    };
+    let heading = html! { (heading) " (" (rows.len()) " rows, " (differing) " differ)" };
+    section(id, heading, table(Some("matrix"), head, body))
 }
 
 /// One pairing run: which implementation initiated, which responded, and
@@ -192,9 +197,9 @@ fn pairing_cells(entries: &[MatrixEntry<'_>]) -> Vec<Pairing> {
     found
 }
 
-fn pairing_table(out: &mut String, pairings: &[Pairing], hrefs: &[Option<String>]) {
+fn pairing_table(pairings: &[Pairing], hrefs: &[Option<&str>]) -> Markup {
     if pairings.is_empty() {
-        return;
+        return html! {};
     }
     let mut initiators: Vec<&str> = Vec::new();
     let mut responders: Vec<&str> = Vec::new();
@@ -206,40 +211,43 @@ fn pairing_table(out: &mut String, pairings: &[Pairing], hrefs: &[Option<String>
             responders.push(&p.responder);
         }
     }
-    out.push_str(
-        "<section id=\"m-pairings\">\n<h2>Pairings: initiator (transmitting requests) × responder</h2>\n\
-         <p class=\"legend\">The harness sat between the two implementations and judged both sides. \
-         Each cell: the pairing's verdict, then the initiator's side (I) and the responder's side (R).</p>\n\
-         <table class=\"matrix\">\n<thead><tr><th>Initiator ↓ / Responder →</th>",
-    );
-    for r in &responders {
-        let _ = write!(out, "<th>{}</th>", esc(r));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for i in &initiators {
-        let _ = write!(out, "<tr><td class=\"rowh\"><strong>{}</strong></td>", esc(i));
-        for r in &responders {
-            let Some(p) = pairings.iter().find(|p| p.initiator == *i && p.responder == *r) else {
-                out.push_str("<td class=\"cell none\">—</td>");
-                continue;
-            };
-            let href = hrefs[p.entry].as_deref();
-            let overall =
-                Verdict::roll_up([&p.initiator_side, &p.responder_side].into_iter().flatten().map(|(v, _)| *v));
-            let side = |name: &str, s: &Option<(Verdict, String)>| match s {
-                Some((v, a)) => format!("{name}: {}", linked(&badge(*v), href, Some(a))),
-                None => format!("{name}: —"),
-            };
-            let _ = write!(
-                out,
-                "<td class=\"cell {}\">{}<div class=\"note\">{} {}</div></td>",
-                verdict_class(overall),
-                esc(overall.as_str()),
-                side("I", &p.initiator_side),
-                side("R", &p.responder_side)
-            );
+    let head = html! { th { "Initiator ↓ / Responder →" } @for r in &responders { th { (Text(r)) } } };
+    let rows = html! {
+        @for i in &initiators {
+            tr {
+                td class="rowh" { strong { (Text(i)) } }
+                @for r in &responders {
+                    @match pairings.iter().find(|p| p.initiator == *i && p.responder == *r) {
+                        Some(p) => (pairing_cell(p, hrefs[p.entry])),
+                        None => td class="cell none" { "—" },
+                    }
+                }
+            }
+            "\n"
         }
-        out.push_str("</tr>\n");
+    };
+    let content = html! {
+        p class="legend" {
+            "The harness sat between the two implementations and judged both sides. Each cell: the pairing's \
+             verdict, then the initiator's side (I) and the responder's side (R)."
+        }
+        "\n"
+        (table(Some("matrix"), head, rows))
+    };
+    section("m-pairings", html! { "Pairings: initiator (transmitting requests) × responder" }, content)
+}
+
+/// A pairing's verdict, then each side's, linked to its scenario.
+fn pairing_cell(p: &Pairing, href: Option<&str>) -> Markup {
+    let overall = Verdict::roll_up([&p.initiator_side, &p.responder_side].into_iter().flatten().map(|(v, _)| *v));
+    let side = |name: &str, s: &Option<(Verdict, String)>| match s {
+        Some((v, a)) => html! { (name) ": " (linked(badge(*v), href, Some(a))) },
+        None => html! { (name) ": —" },
+    };
+    html! {
+        td class={ "cell " (verdict_class(overall)) } {
+            (overall.as_str())
+            div class="note" { (side("I", &p.initiator_side)) " " (side("R", &p.responder_side)) }
+        }
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
 }

@@ -3,16 +3,18 @@
 //!
 //! Pages use inline CSS only and fetch nothing, so they work from `file://`
 //! and offline. They need no JavaScript: sections fold with `<details>`, and
-//! the filters are radio buttons read by CSS (`:checked ~`). Every string of
-//! the record is escaped; links are built from fixed anchors, or taken from the
-//! record only when they are plain `http(s)` URLs.
+//! the filters are radio buttons read by CSS (`:checked ~`). Pages are maud
+//! templates: every string of the record is text that maud escapes, so it
+//! cannot become markup; links are built from fixed anchors, or taken from the
+//! record only when they are plain `http(s)` URLs. The templates write a line
+//! break after each block and row, so a page's source reads a row per line.
 
-mod escape;
 mod matrix;
 mod page;
 mod run_page;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::Run;
 

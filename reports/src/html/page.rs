@@ -1,7 +1,8 @@
 //! The page around a report: document head, the one stylesheet, verdict badges.
 
-use super::escape::esc;
+use super::text::Text;
 use crate::Verdict;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The class that colours a verdict: a fixed word per verdict, never record text.
 pub(crate) fn verdict_class(v: Verdict) -> &'static str {
@@ -18,8 +19,8 @@ pub(crate) fn verdict_class(v: Verdict) -> &'static str {
 }
 
 /// A verdict as a coloured badge.
-pub(crate) fn badge(v: Verdict) -> String {
-    format!("<span class=\"b {}\">{}</span>", verdict_class(v), esc(v.as_str()))
+pub(crate) fn badge(v: Verdict) -> Markup {
+    html! { span class={ "b " (verdict_class(v)) } { (v.as_str()) } }
 }
 
 /// Whether a verdict is something to look at: its details start open.
@@ -32,21 +33,47 @@ pub(crate) fn millis(ms: u64) -> String {
     if ms < 1000 { format!("{ms} ms") } else { format!("{:.2} s", ms as f64 / 1000.0) }
 }
 
+/// A section of a page: `<section id>` with its `<h2>` heading, then `content`.
+pub(crate) fn section(id: &str, heading: Markup, content: Markup) -> Markup {
+    html! { section id=(id) { "\n" h2 { (heading) } "\n" (content) } "\n" }
+}
+
+/// A table: the cells of its one header row, then its rows, each of which
+/// ends with a line break.
+pub(crate) fn table(class: Option<&str>, head: Markup, rows: Markup) -> Markup {
+    html! {
+        table class=[class] { "\n" thead { tr { (head) } } "\n" tbody { "\n" (rows) } "\n" }
+        "\n"
+    }
+}
+
 /// A whole HTML5 document. `extra_css` is built by the renderers from fixed
-/// words and indices only; the title is escaped here.
+/// words and indices only, and goes into the stylesheet as it is.
 ///
 /// The Content-Security-Policy forbids every script and every fetch: even a
 /// mistake in escaping could not run a SUT's script or load anything.
-pub(crate) fn document(title: &str, extra_css: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
-         base-uri 'none'; form-action 'none'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"setconform\">\n<title>{}</title>\n<style>\n{CSS}{extra_css}</style>\n\
-         </head>\n<body>\n{body}</body>\n</html>\n",
-        esc(title)
-    )
+pub(crate) fn document(title: &str, extra_css: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n" meta charset="utf-8";
+                "\n" meta http-equiv="Content-Security-Policy"
+                    content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+                "\n" meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n" meta name="generator" content="setconform";
+                "\n" title { (Text(title)) }
+                "\n" style { "\n" (PreEscaped(CSS)) (PreEscaped(extra_css)) }
+                "\n"
+            }
+            "\n"
+            body { "\n" (body) }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
 }
 
 const CSS: &str = r#":root {

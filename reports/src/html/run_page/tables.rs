@@ -1,0 +1,111 @@
+//! The run page's tables: requirements with their verdicts and coverage,
+//! scenarios, and waivers.
+
+use super::super::page::{badge, millis, section, table, verdict_class};
+use super::super::text::{Text, web_link};
+use super::super::{requirement_anchor, scenario_anchor};
+use super::{code_link, filter_classes, tag_list};
+use crate::{Run, WaiverStatus};
+use maud::{Markup, html};
+use std::collections::HashSet;
+
+pub(super) fn requirements(run: &Run) -> Markup {
+    let head = html! {
+        th { "Verdict" } th { "Id" } th { "Level" } th { "Spec" } th { "Role" } th { "Rule" } th { "Scenarios" }
+    };
+    let rows = html! {
+        @for r in &run.requirements {
+            @let spec = html! {
+                (Text(&r.spec))
+                @if !r.section.is_empty() { " §" (Text(&r.section)) }
+            };
+            tr id=(requirement_anchor(&r.id)) class={ "fv " (verdict_class(r.verdict)) } {
+                td { (badge(r.verdict)) }
+                td class="nowrap" { code { (Text(&r.id)) } }
+                td { (Text(&r.level)) }
+                td class="nowrap" {
+                    @match r.link.as_deref().and_then(web_link) {
+                        Some(href) => a href=(href) rel="noreferrer" { (spec) },
+                        None => (spec),
+                    }
+                }
+                td { (Text(&r.role)) }
+                td class="rule" { (Text(&r.text)) }
+                td class="refs" {
+                    @for (i, id) in r.scenarios.iter().enumerate() {
+                        @if i > 0 { br; }
+                        (code_link(&scenario_anchor(id), id))
+                    }
+                    // Coverage: a requirement no scenario tests says why.
+                    @if let Some(why) = &r.untestable {
+                        @if !r.scenarios.is_empty() { br; }
+                        span class="untested" { "no scenario: " (Text(why)) }
+                    }
+                }
+            }
+            "\n"
+        }
+    };
+    let heading = html! { "Requirements (" (run.requirements.len()) ")" };
+    section("requirements", heading, table(None, head, rows))
+}
+
+pub(super) fn scenarios(run: &Run, tags: &[&str]) -> Markup {
+    let head = html! {
+        th { "Verdict" } th { "Id" } th { "Title" } th { "Profile" } th { "Tags" } th class="num" { "Duration" }
+    };
+    let rows = html! {
+        @for s in &run.scenarios {
+            tr class=(filter_classes(s, tags)) {
+                td { (badge(s.verdict)) }
+                td { (code_link(&scenario_anchor(&s.id), &s.id)) }
+                td { (Text(&s.title)) }
+                td class="nowrap" { (Text(&s.profile)) }
+                td { (tag_list(&s.tags)) }
+                td class="num" { (millis(s.duration_ms)) }
+            }
+            "\n"
+        }
+    };
+    let heading = html! { "Scenarios (" (run.scenarios.len()) ")" };
+    section("scenarios", heading, table(None, head, rows))
+}
+
+pub(super) fn waivers(run: &Run) -> Markup {
+    if run.waivers.is_empty() {
+        return html! {};
+    }
+    let scenarios: HashSet<&str> = run.scenarios.iter().map(|s| s.id.as_str()).collect();
+    let requirements: HashSet<&str> = run.requirements.iter().map(|r| r.id.as_str()).collect();
+    let head = html! { th { "Status" } th { "Target" } th { "Reason" } th { "Expires" } };
+    let rows = html! {
+        @for w in &run.waivers {
+            @let (class, word) = match w.status {
+                WaiverStatus::Applied => ("applied", "applied"),
+                WaiverStatus::Stale => ("stale", "stale: remove it"),
+                WaiverStatus::Expired => ("expired", "expired: not applied"),
+            };
+            tr {
+                td { span class={ "status " (class) } { (word) } }
+                td {
+                    @if scenarios.contains(w.target.as_str()) {
+                        (code_link(&scenario_anchor(&w.target), &w.target))
+                    } @else if requirements.contains(w.target.as_str()) {
+                        (code_link(&requirement_anchor(&w.target), &w.target))
+                    } @else {
+                        code { (Text(&w.target)) }
+                    }
+                }
+                td { (Text(&w.reason)) }
+                td class="nowrap" {
+                    @match &w.expires {
+                        Some(expires) => (Text(expires)),
+                        None => span class="muted" { "never" },
+                    }
+                }
+            }
+            "\n"
+        }
+    };
+    section("waivers", html! { "Waivers" }, table(None, head, rows))
+}

@@ -1,0 +1,181 @@
+//! The run page's wire log: one folding entry per exchange of a scenario
+//! (Autobahn's case pages), each message as it went over the wire, and the
+//! SETs found in its body, decoded.
+
+use super::super::page::{millis, needs_attention};
+use super::super::text::Text;
+use crate::{Body, Exchange, ScenarioResult};
+use maud::{Markup, html};
+use std::collections::HashSet;
+
+/// The wire log: for a scenario to look at, the exchanges of its broken
+/// steps start open.
+pub(super) fn transcript(s: &ScenarioResult, attention: bool) -> Markup {
+    if s.transcript.is_empty() {
+        return html! { p class="muted" { "No exchanges were recorded." } "\n" };
+    }
+    let broken: HashSet<usize> = s.expectations.iter().filter(|e| needs_attention(e.verdict)).map(|e| e.step).collect();
+    html! {
+        details class="wire" open[attention] {
+            summary { "Wire transcript (" (s.transcript.len()) " exchanges)" }
+            "\n"
+            @for x in &s.transcript {
+                (exchange(x, attention && (broken.contains(&x.step) || x.error.is_some())))
+            }
+        }
+        "\n"
+    }
+}
+
+fn channel_class(channel: &str) -> &'static str {
+    match channel {
+        "sut" => "ch-sut",
+        "trigger" => "ch-trigger",
+        "harness" => "ch-harness",
+        _ => "ch-other",
+    }
+}
+
+fn status_class(status: u16) -> &'static str {
+    match status {
+        200..=299 => "s2",
+        300..=399 => "s3",
+        400..=499 => "s4",
+        _ => "s5",
+    }
+}
+
+fn exchange(x: &Exchange, open: bool) -> Markup {
+    let err = if x.error.is_some() { " err" } else { "" };
+    html! {
+        details class={ "x" (err) } open[open] {
+            summary { (exchange_line(x)) }
+            "\n"
+            div class="xb" {
+                "\n"
+                (exchange_messages(x))
+                @if let Some(e) = &x.error {
+                    p class="xerr" { "Error: " (Text(e)) }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
+    }
+}
+
+/// An exchange in one line: which, where, when, what, and how it ended.
+fn exchange_line(x: &Exchange) -> Markup {
+    html! {
+        "#" (x.seq) " " span class={ "ch " (channel_class(&x.channel)) } { (Text(&x.channel)) }
+        " step " (x.step) " · +" (millis(x.at_ms)) " · " (millis(x.duration_ms)) " · "
+        @match &x.frame {
+            Some(f) => {
+                (if f.direction == "sent" { "→" } else { "←" }) " " (Text(&f.direction)) " frame "
+                (Text(&f.opcode)) " (" (f.size) " bytes)"
+            }
+            None => { (Text(&x.request.method)) " " (Text(&x.request.url)) }
+        }
+        @if let Some(r) = &x.response {
+            " → " span class={ "st " (status_class(r.status)) } { (r.status) }
+        }
+        @if let Some(p) = &x.process {
+            @match p.exit_code {
+                Some(code) => { " → exit " (code) }
+                None => " → killed",
+            }
+        }
+        @if x.error.is_some() {
+            " → " span class="st s5" { "error" }
+        }
+    }
+}
+
+/// The messages of an exchange: the frame or request, the response, and a
+/// process's output.
+fn exchange_messages(x: &Exchange) -> Markup {
+    html! {
+        @if let Some(f) = &x.frame {
+            div class="lblx" {
+                "WebSocket frame: " (Text(&f.direction)) ", opcode " (Text(&f.opcode)) ", " (f.size) " bytes"
+            }
+            "\n"
+            (message(None, &[], &x.request.body))
+        } @else {
+            div class="lblx" { "Request" }
+            "\n"
+            @let line = format!("{} {}", x.request.method, x.request.url);
+            (message(Some(&line), &headers(&x.request.headers), &x.request.body))
+        }
+        @if let Some(r) = &x.response {
+            div class="lblx" { "Response" }
+            "\n"
+            (message(Some(&format!("HTTP {}", r.status)), &headers(&r.headers), &r.body))
+        }
+        @if let Some(p) = &x.process {
+            @let how = match (p.exit_code, p.timed_out) {
+                (_, true) => "killed after its deadline".to_owned(),
+                (Some(code), false) => format!("exit code {code}"),
+                (None, false) => "ended by a signal".to_owned(),
+            };
+            div class="lblx" { "Process: " (how) " — stdout" }
+            "\n"
+            (message(None, &[], &p.stdout))
+            div class="lblx" { "stderr" }
+            "\n"
+            (message(None, &[], &p.stderr))
+        }
+    }
+}
+
+fn headers(headers: &[crate::Header]) -> Vec<(&str, &str)> {
+    headers.iter().map(|h| (h.name.as_str(), h.value.as_str())).collect()
+}
+
+/// One message as on the wire: start line, headers, blank line, body; then the
+/// SETs found in the body, decoded.
+fn message(line: Option<&str>, headers: &[(&str, &str)], body: &Body) -> Markup {
+    let pretty = |v: &Option<serde_json::Value>| match v {
+        Some(v) => html! { (Text(&serde_json::to_string_pretty(v).unwrap_or_default())) },
+        None => html! { span class="muted" { "(none)" } },
+    };
+    html! {
+        pre class="w" {
+            @if let Some(line) = line {
+                span class="rl" { (Text(line)) } "\n"
+            }
+            @for (name, value) in headers {
+                span class="hn" { (Text(name)) } ": " (Text(value)) "\n"
+            }
+            @if line.is_some() || !headers.is_empty() { "\n" }
+            @if body.text.is_empty() {
+                span class="hn" { "(" (body.size) " bytes of body)" }
+            } @else {
+                (Text(&body.text))
+            }
+        }
+        "\n"
+        @if body.truncated {
+            div class="note" { "Body cut at the capture limit: " (body.size) " bytes on the wire." }
+            "\n"
+        }
+        @if !body.sets.is_empty() {
+            div class="sets" {
+                "\n"
+                @for set in &body.sets {
+                    div class="k" { span class="lblx" { "Decoded SET" } " " code { (Text(&set.key)) } }
+                    "\n"
+                    pre class="j" { (pretty(&set.header)) }
+                    pre class="j" { (pretty(&set.claims)) }
+                    "\n"
+                    @if let Some(e) = &set.error {
+                        p class="xerr k" { (Text(e)) }
+                        "\n"
+                    }
+                }
+            }
+            "\n"
+        }
+    }
+}
