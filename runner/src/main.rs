@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use setconform::output::{self, Format};
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
-use setconform_reports::Verdict;
+use setconform_reports::verdict::Outcome;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -106,7 +106,7 @@ struct RunArgs {
     #[arg(long)]
     suite: Option<PathBuf>,
     /// Lowest verdict that makes the exit code 1.
-    #[arg(long, value_enum, default_value = "fail")]
+    #[arg(long, default_value = "fail", value_parser = fail_on_parser())]
     fail_on: FailOn,
     /// The SET content profile the SUT's SETs are judged under (over sut.yaml's sets.profile):
     /// rfc8417, ssf or caep-interop. The embedded reference mints its SETs in it.
@@ -246,12 +246,9 @@ fn run_command(args: RunArgs) -> i32 {
         None => None,
         Some(from) => match setconform_reports::json::read(from) {
             Ok(previous) => {
-                let failed = |v: Verdict| {
-                    matches!(v, Verdict::Fail | Verdict::Error | Verdict::Timeout)
-                        || (args.fail_on == FailOn::Warn && v == Verdict::Warn)
-                };
-                let ids: BTreeSet<String> =
-                    previous.scenarios.iter().filter(|s| failed(s.verdict)).map(|s| s.id.clone()).collect();
+                let failed =
+                    |s: &&setconform_reports::ScenarioResult| s.verdict.outcome(args.fail_on) != Outcome::Conformant;
+                let ids: BTreeSet<String> = previous.scenarios.iter().filter(failed).map(|s| s.id.clone()).collect();
                 if ids.is_empty() {
                     say(&format!("nothing failed in {}: nothing to run again\n", from.display()));
                     return exit::CONFORMANT;
@@ -362,6 +359,13 @@ fn merge(runs: &[PathBuf], html: &std::path::Path) -> i32 {
             exit::USAGE
         }
     }
+}
+
+/// `--fail-on`: one of the settings' names.
+fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(FailOn::ALL.map(FailOn::as_str))
+        .map(|name| FailOn::from_name(&name).unwrap_or_default())
 }
 
 fn parse_set_profile(name: &str) -> Result<setconform::set::SetProfile, String> {
