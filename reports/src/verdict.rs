@@ -75,6 +75,21 @@ impl Verdict {
         matches!(self, Verdict::Error | Verdict::Timeout)
     }
 
+    /// What this verdict does to the run it is part of: the one place that
+    /// decides which verdicts fail a run. PASS, INFO, N/A and WAIVED never do;
+    /// FAIL always does; WARN only with `--fail-on warn`; ERROR and TIMEOUT
+    /// leave the run incomplete.
+    pub fn outcome(self, fail_on: FailOn) -> Outcome {
+        match self {
+            Verdict::Fail => Outcome::Failed,
+            Verdict::Warn if fail_on == FailOn::Warn => Outcome::Failed,
+            Verdict::Error | Verdict::Timeout => Outcome::Incomplete,
+            Verdict::Pass | Verdict::Warn | Verdict::Info | Verdict::NotApplicable | Verdict::Waived => {
+                Outcome::Conformant
+            }
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
@@ -87,6 +102,69 @@ impl Verdict {
             Verdict::Waived => "WAIVED",
         }
     }
+}
+
+/// `--fail-on`: the lowest verdict that fails a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Only a broken MUST (FAIL) fails the run.
+    #[default]
+    Fail,
+    /// A broken SHOULD (WARN) fails it too.
+    Warn,
+}
+
+impl FailOn {
+    pub const ALL: [FailOn; 2] = [FailOn::Fail, FailOn::Warn];
+
+    /// The setting's name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Fail => "fail",
+            FailOn::Warn => "warn",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FailOn> {
+        FailOn::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+/// How a run ends, from its verdicts; worst last, so that the worst of a
+/// run's verdicts is its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Nothing failed and everything applicable was judged.
+    Conformant,
+    /// Nothing failed, but something could not be judged (ERROR, TIMEOUT).
+    Incomplete,
+    /// Something failed (FAIL; WARN with `--fail-on warn`).
+    Failed,
+}
+
+impl Outcome {
+    /// The outcome of a run with these verdicts: failed if any fails it,
+    /// else incomplete if any could not be judged, else conformant.
+    pub fn of(verdicts: impl IntoIterator<Item = Verdict>, fail_on: FailOn) -> Outcome {
+        verdicts.into_iter().map(|v| v.outcome(fail_on)).max().unwrap_or(Outcome::Conformant)
+    }
+
+    /// The process exit code for this outcome (DESIGN.md, README).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Conformant => exit::CONFORMANT,
+            Outcome::Failed => exit::FAILED,
+            Outcome::Incomplete => exit::INCOMPLETE,
+        }
+    }
+}
+
+/// Exit codes (DESIGN.md, README).
+pub mod exit {
+    pub const CONFORMANT: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const INCOMPLETE: i32 = 3;
 }
 
 impl fmt::Display for Verdict {
@@ -105,6 +183,51 @@ mod tests {
         assert_eq!(Verdict::roll_up([Verdict::Pass, Verdict::Warn, Verdict::Info]), Verdict::Warn);
         assert_eq!(Verdict::roll_up([]), Verdict::NotApplicable);
         assert_eq!(Verdict::roll_up([Verdict::Pass, Verdict::NotApplicable]), Verdict::Pass);
+    }
+
+    /// Every verdict under every `--fail-on` setting.
+    #[test]
+    fn what_each_verdict_does_to_the_run() {
+        use Outcome::{Conformant, Failed, Incomplete};
+        let table = [
+            //                     --fail-on fail  --fail-on warn
+            (Verdict::Pass, Conformant, Conformant),
+            (Verdict::Fail, Failed, Failed),
+            (Verdict::Warn, Conformant, Failed),
+            (Verdict::Info, Conformant, Conformant),
+            (Verdict::NotApplicable, Conformant, Conformant),
+            (Verdict::Error, Incomplete, Incomplete),
+            (Verdict::Timeout, Incomplete, Incomplete),
+            (Verdict::Waived, Conformant, Conformant),
+        ];
+        assert_eq!(table.len(), Verdict::ALL.len());
+        for (verdict, on_fail, on_warn) in table {
+            assert_eq!(verdict.outcome(FailOn::Fail), on_fail, "{verdict} with --fail-on fail");
+            assert_eq!(verdict.outcome(FailOn::Warn), on_warn, "{verdict} with --fail-on warn");
+        }
+    }
+
+    #[test]
+    fn a_run_is_incomplete_only_when_nothing_failed() {
+        let code = |verdicts: &[Verdict], fail_on| Outcome::of(verdicts.iter().copied(), fail_on).exit_code();
+        assert_eq!(code(&[], FailOn::Fail), exit::CONFORMANT);
+        assert_eq!(
+            code(&[Verdict::Pass, Verdict::Info, Verdict::Waived, Verdict::Warn], FailOn::Fail),
+            exit::CONFORMANT
+        );
+        assert_eq!(code(&[Verdict::Pass, Verdict::Warn], FailOn::Warn), exit::FAILED);
+        assert_eq!(code(&[Verdict::Timeout, Verdict::Pass], FailOn::Fail), exit::INCOMPLETE);
+        assert_eq!(code(&[Verdict::Error, Verdict::Fail, Verdict::Timeout], FailOn::Fail), exit::FAILED);
+        assert_eq!(code(&[Verdict::Error, Verdict::Warn], FailOn::Fail), exit::INCOMPLETE);
+        assert_eq!(code(&[Verdict::Error, Verdict::Warn], FailOn::Warn), exit::FAILED);
+    }
+
+    #[test]
+    fn fail_on_names_read_back() {
+        for f in FailOn::ALL {
+            assert_eq!(FailOn::from_name(f.as_str()), Some(f));
+        }
+        assert_eq!(FailOn::from_name("info"), None);
     }
 
     #[test]

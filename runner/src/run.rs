@@ -11,6 +11,7 @@ use crate::trigger::TriggerConfig;
 use crate::wire::{ClientCertificates, Wire, WireLimits};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
+use setconform_reports::verdict::Outcome;
 use setconform_reports::{Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,25 +34,10 @@ pub const REFERENCE_PROFILES: [&str; 10] = [
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;
-/// Stack for the threads that drive scenarios: a scenario's polled state
-/// machine runs deep, more so in debug builds, than the 2 MiB default allows.
-pub const THREAD_STACK: usize = 16 * 1024 * 1024;
 /// Scenarios wait on the network, not the CPU: run several per core.
 const DEFAULT_PARALLEL_SCENARIOS: usize = 16;
 
-/// Exit codes (DESIGN.md, README).
-pub mod exit {
-    pub const CONFORMANT: i32 = 0;
-    pub const FAILED: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const INCOMPLETE: i32 = 3;
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    Fail,
-    Warn,
-}
+pub use setconform_reports::verdict::{FailOn, exit};
 
 /// Where per-scenario progress goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,7 +326,7 @@ fn job(
                 }));
                 let mut result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
                 crate::waivers::apply(&waived.0, &mut result, &waived.1);
-                let failed = fails(result.verdict, fail_on);
+                let failed = result.verdict.outcome(fail_on) != Outcome::Conformant;
                 let message = failure_message(&result);
                 push(result);
                 if failed { Err(Failed::from(message)) } else { Ok(Completion::Completed) }
@@ -348,10 +334,6 @@ fn job(
         }
     };
     Job { name: planned.scenario.id.clone(), profile: planned.profile.clone(), body }
-}
-
-fn fails(v: Verdict, fail_on: FailOn) -> bool {
-    matches!(v, Verdict::Fail | Verdict::Error | Verdict::Timeout) || (fail_on == FailOn::Warn && v == Verdict::Warn)
 }
 
 /// h2spec-style: each broken rule with what was expected and what was seen.
@@ -434,7 +416,7 @@ pub struct RunHead {
 pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResult>, fail_on: FailOn) -> Run {
     let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
     let mut summary = Summary::count(verdicts.iter().copied());
-    summary.exit_code = exit_code(&verdicts, fail_on);
+    summary.exit_code = Outcome::of(verdicts.iter().copied(), fail_on).exit_code();
     let requirements = crate::judge::requirements::roll_up(catalogue, &scenarios, &head.profiles);
     Run {
         schema_version: setconform_reports::SCHEMA_VERSION.into(),
@@ -473,17 +455,6 @@ pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
         None => {}
     }
     endpoints
-}
-
-pub fn exit_code(verdicts: &[Verdict], fail_on: FailOn) -> i32 {
-    let failed = verdicts.iter().any(|v| *v == Verdict::Fail || (fail_on == FailOn::Warn && *v == Verdict::Warn));
-    if failed {
-        exit::FAILED
-    } else if verdicts.iter().any(|v| v.is_incomplete()) {
-        exit::INCOMPLETE
-    } else {
-        exit::CONFORMANT
-    }
 }
 
 /// A pairing of two implementations (see [`crate::pair`]).

@@ -119,6 +119,34 @@ fn diff_exits_1_on_a_regression() {
     assert!(stdout.contains("regressions: 0") && stdout.contains("FAIL -> PASS"), "{stdout}");
 }
 
+/// Inputs that cannot be read are usage errors (exit 2), each named on stderr;
+/// reports that cannot be written leave the command incomplete (exit 3).
+#[test]
+fn unreadable_inputs_exit_2_and_unwritable_reports_exit_3() {
+    let dir = common::scratch("cli-errors");
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    let (code, stdout, stderr) = setconform(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}");
+    for path in [&old, &new] {
+        assert!(stderr.contains(&format!("setconform: {}: ", path.display())), "{stderr}");
+    }
+    let (code, _, stderr) = setconform(&["run", "--fail-on", "info"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[possible values: fail, warn]"), "{stderr}");
+    let (code, _, stderr) = setconform(&["run", "--rerun-failed", old.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("setconform: --rerun-failed "), "{stderr}");
+
+    let saved = dir.join("saved");
+    assert_eq!(setconform(&["pair", "--out", saved.to_str().unwrap()]).0, 0);
+    // A file where the reports' folder should be.
+    let blocked = saved.join("run.json").join("reports");
+    let (code, _, stderr) =
+        setconform(&["report", saved.join("run.json").to_str().unwrap(), "--out", blocked.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(stderr.starts_with(&format!("setconform: cannot write reports to {}: ", blocked.display())), "{stderr}");
+}
+
 /// Waivers turn the FAILs they name into WAIVED (exit 0 when nothing else
 /// fails), and flag the stale and the expired; `--rerun-failed` runs only what failed.
 #[test]

@@ -1,0 +1,209 @@
+//! The command line's flags and subcommands, as clap reads them: every help
+//! text the user sees is here, and nothing that acts on them.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use setconform::output::Format;
+use setconform::run::FailOn;
+use setconform::set::SetProfile;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "setconform", version, about = "Conformance and interop test suite for Security Event Token delivery")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the catalogue against a SUT (default: the embedded reference) and write reports.
+    Run(RunArgs),
+    /// List the reference's fault catalogue: each fault and the requirements it breaks.
+    Faults,
+    /// Requirement coverage: every requirement with the scenarios that test it, and
+    /// those with none (with the reason, for the ones not observable from outside).
+    #[command(alias = "requirements")]
+    Coverage {
+        /// Read suite/ and profiles/ from this folder instead of the embedded copy.
+        #[arg(long)]
+        suite: Option<PathBuf>,
+    },
+    /// Render the reports again from a saved run.json.
+    Report {
+        /// The saved run.json.
+        run: PathBuf,
+        /// Folder for the reports (default: the run.json's folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Which reports (comma-separated).
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+        format: Vec<Format>,
+    },
+    /// The interop matrix of several saved runs: implementations x scenarios and x requirements.
+    Merge {
+        /// The saved run.json files, one per implementation (or per configuration).
+        #[arg(required = true, num_args = 1..)]
+        runs: Vec<PathBuf>,
+        /// Where to write the matrix page.
+        #[arg(long, default_value = "matrix.html")]
+        html: PathBuf,
+    },
+    /// Compare two saved runs: regressions and fixes, by scenario and requirement.
+    /// Exit 1 when something got worse.
+    Diff {
+        /// The earlier run.json.
+        old: PathBuf,
+        /// The later run.json.
+        new: PathBuf,
+    },
+    /// Check the catalogue (and a SUT configuration) without running anything.
+    Check {
+        #[arg(long)]
+        suite: Option<PathBuf>,
+        #[arg(long)]
+        sut: Option<PathBuf>,
+    },
+    /// Sit between two implementations, an initiator and a responder, relay their
+    /// conversation and judge both (default: two embedded references).
+    Pair(PairArgs),
+    /// Print the harness's public keys (JWKS) for SUTs that are configured by hand.
+    Keys,
+    /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
+    Reference {
+        /// Loopback address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Break one rule on purpose (see `setconform faults`).
+        #[arg(long)]
+        fault: Option<String>,
+    },
+}
+
+impl Command {
+    /// Whether the command opens sockets to a SUT or for one (see
+    /// [`super::restore_default_sigpipe`]).
+    pub fn talks_to_peers(&self) -> bool {
+        match self {
+            Command::Run(args) => !args.select.list,
+            Command::Pair(_) | Command::Reference { .. } => true,
+            Command::Faults
+            | Command::Coverage { .. }
+            | Command::Check { .. }
+            | Command::Keys
+            | Command::Diff { .. }
+            | Command::Report { .. }
+            | Command::Merge { .. } => false,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// SUT configuration (sut.yaml). Without it the embedded reference is the SUT.
+    #[arg(long)]
+    pub sut: Option<PathBuf>,
+    /// Run only these profiles (repeatable). Default: every profile the SUT claims.
+    #[arg(long = "profile")]
+    pub profiles: Vec<String>,
+    /// Make the embedded reference break one rule (see `setconform faults`).
+    #[arg(long)]
+    pub fault: Option<String>,
+    /// Seed for jtis and claims; the same seed mints the same SETs.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for reports.
+    #[arg(long, default_value = "setconform-report")]
+    pub out: PathBuf,
+    /// Which reports to write (comma-separated): run.json, report.html, junit.xml, summary.md.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
+    pub format: Vec<Format>,
+    /// Read suite/ and profiles/ from this folder instead of the embedded copy.
+    #[arg(long)]
+    pub suite: Option<PathBuf>,
+    /// Lowest verdict that makes the exit code 1.
+    #[arg(long, default_value = "fail", value_parser = fail_on_parser())]
+    pub fail_on: FailOn,
+    /// The SET content profile the SUT's SETs are judged under (over sut.yaml's sets.profile):
+    /// rfc8417, ssf or caep-interop. The embedded reference mints its SETs in it.
+    #[arg(long, value_parser = parse_set_profile)]
+    pub set_profile: Option<SetProfile>,
+    /// Expected deviations (schemas/waivers.json): the FAILs and WARNs they name become WAIVED.
+    #[arg(long)]
+    pub waivers: Option<PathBuf>,
+    /// Run again only the scenarios that failed (or, with --fail-on warn, warned) in this run.json.
+    #[arg(long, value_name = "FROM.json")]
+    pub rerun_failed: Option<PathBuf>,
+    /// Do not verify the SUT's TLS certificates. For a first try only: every report marks the
+    /// run NOT CERTIFIABLE.
+    #[arg(long)]
+    pub insecure: bool,
+    #[command(flatten)]
+    pub select: Selection,
+}
+
+/// Which scenarios run, and how many at once (libtest's words for them).
+#[derive(clap::Args)]
+pub struct Selection {
+    /// Run only scenarios whose id contains this text.
+    filter: Option<String>,
+    /// With a filter: the id must equal it.
+    #[arg(long)]
+    exact: bool,
+    /// Leave out scenarios whose id contains this text (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    skip: Vec<String>,
+    /// List the scenarios that would run, and run none.
+    #[arg(long)]
+    pub list: bool,
+    /// Scenarios at once (default 16; 1 with a manual trigger).
+    #[arg(long, value_name = "N")]
+    test_threads: Option<usize>,
+    /// No line per scenario: only the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Selection {
+    pub fn into_arguments(self) -> libtest_mimic::Arguments {
+        libtest_mimic::Arguments {
+            filter: self.filter,
+            exact: self.exact,
+            skip: self.skip,
+            list: self.list,
+            test_threads: self.test_threads,
+            quiet: self.quiet,
+            ..libtest_mimic::Arguments::default()
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct PairArgs {
+    /// The initiator's sut.yaml (with an http trigger); default: an embedded reference.
+    #[arg(long, requires = "responder")]
+    pub initiator: Option<PathBuf>,
+    /// The responder's sut.yaml (with an http trigger and a pushpull endpoint).
+    #[arg(long, requires = "initiator")]
+    pub responder: Option<PathBuf>,
+    /// Make the embedded initiator break one rule.
+    #[arg(long)]
+    pub fault_initiator: Option<String>,
+    /// Make the embedded responder break one rule.
+    #[arg(long)]
+    pub fault_responder: Option<String>,
+    /// Folder for the reports (run.json, report.html, junit.xml, summary.md).
+    #[arg(long, default_value = "setconform-report")]
+    pub out: PathBuf,
+}
+
+/// `--fail-on`: one of the settings' names.
+fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
+    PossibleValuesParser::new(FailOn::ALL.map(FailOn::as_str)).map(|name| FailOn::from_name(&name).unwrap_or_default())
+}
+
+/// `--set-profile`: one of the SET content profiles' names.
+fn parse_set_profile(name: &str) -> Result<SetProfile, String> {
+    SetProfile::from_name(name).ok_or_else(|| format!("{name:?} is none of rfc8417, ssf, caep-interop"))
+}

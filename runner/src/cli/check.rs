@@ -1,0 +1,27 @@
+//! `setconform check`: load and validate the catalogue, and a SUT
+//! configuration if given, without running anything.
+
+use super::Error;
+use setconform::run::{self, exit};
+use setconform::sut::SutSetup;
+use std::path::Path;
+
+pub fn check(suite: Option<&Path>, sut: Option<&Path>) -> Result<i32, Error> {
+    let mut problems = Vec::new();
+    match run::load_catalogue(suite) {
+        Ok(c) => println!(
+            "catalogue: {} requirements, {} profiles, {} scenarios",
+            c.requirements.len(),
+            c.profiles.len(),
+            c.scenarios.len()
+        ),
+        Err(e) => problems.push(e.to_string()),
+    }
+    if let Some(path) = sut {
+        match SutSetup::load(path) {
+            Ok(s) => println!("{}: SUT {:?}, profiles {}", path.display(), s.name, s.profiles.join(", ")),
+            Err(errs) => problems.extend(errs.iter().map(ToString::to_string)),
+        }
+    }
+    if problems.is_empty() { Ok(exit::CONFORMANT) } else { Err(Error::Problems(problems)) }
+}

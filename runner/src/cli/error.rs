@@ -1,0 +1,50 @@
+//! Why a command could not do what it was asked, one variant per cause.
+//! `main` reports them on stderr and turns them into exit codes.
+
+use setconform::run::ConfigError;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The run's configuration (SUT, profiles, catalogue, waivers, fault) is wrong.
+    #[error("configuration error:\n{0}")]
+    Configuration(#[source] ConfigError),
+    /// The catalogue could not be loaded.
+    #[error(transparent)]
+    Catalogue(ConfigError),
+    /// A pairing's configuration is wrong, or it could not start.
+    #[error(transparent)]
+    Pairing(ConfigError),
+    /// `check` found these problems, one per line.
+    #[error("{}", .0.join("\n"))]
+    Problems(Vec<String>),
+    /// `run --rerun-failed` could not read the earlier run.
+    #[error("--rerun-failed {}: {source}", from.display())]
+    RerunFrom { from: PathBuf, source: io::Error },
+    /// A saved run.json could not be read.
+    #[error("{}: {source}", path.display())]
+    ReadRun { path: PathBuf, source: io::Error },
+    /// The reports could not be written.
+    #[error("cannot write reports to {}: {source}", dir.display())]
+    WriteReports { dir: PathBuf, source: io::Error },
+    /// The matrix page could not be made.
+    #[error("merge: {0}")]
+    Merge(#[source] io::Error),
+    /// The reference was asked to listen beyond this machine.
+    #[error("the reference listens on loopback addresses only")]
+    NotLoopback,
+    /// `--fault` named no fault the reference knows.
+    #[error("unknown fault {0:?} (see `setconform faults`)")]
+    UnknownFault(String),
+    /// The reference could not take its address.
+    #[error("cannot listen on {listen}: {source}")]
+    Listen { listen: SocketAddr, source: io::Error },
+    /// The async runtime could not start.
+    #[error("{0}")]
+    Runtime(#[source] io::Error),
+    /// More than one of the above, each told on its own.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
+}

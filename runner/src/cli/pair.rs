@@ -1,0 +1,20 @@
+//! `setconform pair`: relay between an initiator and a responder, judge both,
+//! and write the reports.
+
+use super::args::PairArgs;
+use super::{Error, say, write_reports};
+use setconform::output::Format;
+use setconform::run::{self, PairRequest};
+
+pub fn pair(args: PairArgs) -> Result<i32, Error> {
+    let request = PairRequest {
+        initiator: args.initiator,
+        responder: args.responder,
+        fault_initiator: args.fault_initiator,
+        fault_responder: args.fault_responder,
+    };
+    let record = run::pair(request).map_err(Error::Pairing)?;
+    say(&setconform_reports::console::summary(&record));
+    write_reports(&record, &args.out, &Format::ALL)?;
+    Ok(record.summary.exit_code)
+}

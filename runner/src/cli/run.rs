@@ -1,0 +1,56 @@
+//! `setconform run`: the catalogue against a SUT, then the summary and the
+//! reports. The exit code is the run's (see `Outcome` in the reports crate).
+
+use super::args::RunArgs;
+use super::{Error, keys, say, write_reports};
+use setconform::run::{self, Console, FailOn, RunRequest, exit};
+use setconform_reports::verdict::Outcome;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub fn run(args: RunArgs) -> Result<i32, Error> {
+    let only = match &args.rerun_failed {
+        None => None,
+        Some(from) => {
+            let ids = failed_in(from, args.fail_on)?;
+            if ids.is_empty() {
+                say(&format!("nothing failed in {}: nothing to run again\n", from.display()));
+                return Ok(exit::CONFORMANT);
+            }
+            Some(ids)
+        }
+    };
+    let (out, formats) = (args.out.clone(), args.format.clone());
+    let request = RunRequest {
+        sut_file: args.sut,
+        profiles: args.profiles,
+        only,
+        waivers: args.waivers,
+        set_profile: args.set_profile,
+        fault: args.fault,
+        seed: args.seed,
+        out_dir: args.out,
+        suite_dir: args.suite,
+        fail_on: args.fail_on,
+        insecure: args.insecure,
+        args: args.select.into_arguments(),
+        console: Console::Lines,
+    };
+    let finished = run::execute(request).map_err(Error::Configuration)?;
+    let Some(record) = finished.run else { return Ok(finished.exit_code) };
+    say(&setconform_reports::console::summary(&record));
+    write_reports(&record, &out, &formats)?;
+    if std::fs::write(out.join("harness-jwks.json"), keys::jwks() + "\n").is_err() {
+        return Ok(exit::INCOMPLETE);
+    }
+    Ok(finished.exit_code)
+}
+
+/// The scenarios of a saved run that did not pass under `fail_on`: those that
+/// failed it, and those that could not be judged.
+fn failed_in(from: &Path, fail_on: FailOn) -> Result<BTreeSet<String>, Error> {
+    let previous =
+        setconform_reports::json::read(from).map_err(|source| Error::RerunFrom { from: from.to_owned(), source })?;
+    let ids = previous.scenarios.iter().filter(|s| s.verdict.outcome(fail_on) != Outcome::Conformant);
+    Ok(ids.map(|s| s.id.clone()).collect())
+}
