@@ -1,15 +1,17 @@
 //! A whole run: plan, execute scenarios as libtest-mimic trials, assemble the
 //! Run record, write reports, choose the exit code.
 
+mod jobs;
+
 use crate::catalogue::{Catalogue, Origin};
-use crate::engine::{self, RunEnv};
+use crate::engine::RunEnv;
 use crate::harness::pki::HarnessPki;
-use crate::plan::{self, Applicability, Planned};
+use crate::plan;
 use crate::seed;
 use crate::sut::{ReferenceUrls, SutSetup};
 use crate::trigger::TriggerConfig;
 use crate::wire::{ClientCertificates, Wire, WireLimits};
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use libtest_mimic::Arguments;
 use setconform_reference::{Fault, Reference, ReferenceConfig};
 use setconform_reports::verdict::Outcome;
 use setconform_reports::{Run, ScenarioResult, Summary, SutInfo, Tool, Verdict};
@@ -34,8 +36,6 @@ pub const REFERENCE_PROFILES: [&str; 10] = [
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
 const SEEDED_IAT: u64 = 1_767_225_600;
-/// Scenarios wait on the network, not the CPU: run several per core.
-const DEFAULT_PARALLEL_SCENARIOS: usize = 16;
 
 pub use setconform_reports::verdict::{FailOn, exit};
 
@@ -178,18 +178,20 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
     let (progress_tx, progress_rx) = std::sync::mpsc::channel();
     let progress = matches!(req.console, Console::Lines).then_some(progress_tx);
-    let jobs: Vec<Job> =
-        planned.iter().map(|p| job(p, &env, runtime.handle(), &results, fail_on, &waived, progress.clone())).collect();
+    let jobs: Vec<jobs::Job> = planned
+        .iter()
+        .map(|p| jobs::job(p, &env, runtime.handle(), &results, fail_on, &waived, progress.clone()))
+        .collect();
     drop(progress);
     if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
         // A person follows one scenario at a time.
         req.args.test_threads = Some(1);
     } else if req.args.test_threads.is_none() {
-        req.args.test_threads = Some(DEFAULT_PARALLEL_SCENARIOS);
+        req.args.test_threads = Some(jobs::DEFAULT_PARALLEL_SCENARIOS);
     }
     // The exit code comes from the verdicts, not from libtest's pass/fail counts.
     if req.args.list {
-        let _listed = libtest_mimic::run(&req.args, jobs.into_iter().map(Job::into_trial).collect());
+        let _listed = libtest_mimic::run(&req.args, jobs.into_iter().map(jobs::Job::into_trial).collect());
         return Ok(Finished { run: None, exit_code: exit::CONFORMANT });
     }
 
@@ -207,10 +209,10 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             let quiet = req.args.quiet;
             std::thread::scope(|scope| {
                 scope.spawn(|| crate::progress::print(progress_rx, total, quiet));
-                run_silently(&req.args, jobs);
+                jobs::run_silently(&req.args, jobs);
             });
         }
-        Console::Silent => run_silently(&req.args, jobs),
+        Console::Silent => jobs::run_silently(&req.args, jobs),
     }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
@@ -237,149 +239,6 @@ fn harness_pki(sut: &SutSetup) -> Result<Arc<HarnessPki>, ConfigError> {
 pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, ConfigError> {
     let origin = dir.map_or(Origin::Embedded, Origin::Dir);
     Catalogue::load(origin).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))
-}
-
-type JobBody = Box<dyn FnOnce() -> Result<Completion, Failed> + Send>;
-
-/// One scenario to run: a libtest-mimic trial, or a plain job when silent.
-struct Job {
-    name: String,
-    profile: String,
-    body: JobBody,
-}
-
-impl Job {
-    fn into_trial(self) -> Trial {
-        Trial::ignorable_test(self.name, self.body).with_kind(self.profile)
-    }
-
-    /// Whether the command line's filters leave this job out.
-    fn filtered_out(&self, args: &Arguments) -> bool {
-        let probe = Trial::test(self.name.clone(), || Ok(())).with_kind(self.profile.clone());
-        args.is_filtered_out(&probe)
-    }
-}
-
-/// Runs the jobs the filters select on a few worker threads, printing nothing.
-fn run_silently(args: &Arguments, jobs: Vec<Job>) {
-    let queue = Mutex::new(jobs.into_iter().filter(|j| !j.filtered_out(args)).collect::<Vec<_>>());
-    let workers = args.test_threads.unwrap_or(DEFAULT_PARALLEL_SCENARIOS).max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let worker = std::thread::Builder::new().spawn_scoped(scope, || {
-                loop {
-                    // Take the job in its own statement so the lock is released before it runs.
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
-                    let Some(job) = next else { break };
-                    let _ = (job.body)();
-                }
-            });
-            if worker.is_err() {
-                break; // fewer workers, same jobs: the others take the queue
-            }
-        }
-    });
-}
-
-/// The job for one planned scenario; its result goes to `results`.
-fn job(
-    planned: &Planned<'_>,
-    env: &Arc<RunEnv>,
-    handle: &tokio::runtime::Handle,
-    results: &Arc<Mutex<Vec<ScenarioResult>>>,
-    fail_on: FailOn,
-    waived: &Arc<(Vec<crate::waivers::Waiver>, String)>,
-    progress: Option<std::sync::mpsc::Sender<crate::progress::Done>>,
-) -> Job {
-    let scenario = planned.scenario.clone();
-    let profile = planned.profile.clone();
-    let results = results.clone();
-    let push = move |r: ScenarioResult| {
-        if let Some(tx) = &progress {
-            let done = crate::progress::Done {
-                id: r.id.clone(),
-                profile: r.profile.clone(),
-                verdict: r.verdict,
-                duration_ms: r.duration_ms,
-                reason: r.reason.clone(),
-            };
-            let _ = tx.send(done);
-        }
-        results.lock().unwrap_or_else(|e| e.into_inner()).push(r)
-    };
-    let body: JobBody = match &planned.applicability {
-        Applicability::NotApplicable(reason) => {
-            let reason = reason.clone();
-            Box::new(move || {
-                push(not_applicable(&scenario, &profile, &reason));
-                Ok(Completion::ignored_with(format!("N/A: {reason}")))
-            })
-        }
-        Applicability::Applies => {
-            let env = env.clone();
-            let handle = handle.clone();
-            let waived = waived.clone();
-            Box::new(move || {
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    // On the heap: a scenario's state machine is large, and worker threads have small stacks.
-                    handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile)))
-                }));
-                let mut result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
-                crate::waivers::apply(&waived.0, &mut result, &waived.1);
-                let failed = result.verdict.outcome(fail_on) != Outcome::Conformant;
-                let message = failure_message(&result);
-                push(result);
-                if failed { Err(Failed::from(message)) } else { Ok(Completion::Completed) }
-            })
-        }
-    };
-    Job { name: planned.scenario.id.clone(), profile: planned.profile.clone(), body }
-}
-
-/// h2spec-style: each broken rule with what was expected and what was seen.
-fn failure_message(r: &ScenarioResult) -> String {
-    let mut lines = vec![format!("{}", r.verdict)];
-    if let Some(reason) = &r.reason {
-        lines.push(format!("  reason: {reason}"));
-    }
-    for e in r.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)) {
-        lines.push(format!("  {} {} (step {})", e.verdict, e.requirement, e.step));
-        lines.push(format!("    expected: {}", e.expected));
-        lines.push(format!("    actual:   {}", e.actual));
-    }
-    lines.join("\n")
-}
-
-fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: &str) -> ScenarioResult {
-    ScenarioResult {
-        id: scenario.id.clone(),
-        title: scenario.title.clone(),
-        description: scenario.description.clone(),
-        profile: profile.to_owned(),
-        requirements: scenario.requirements.clone(),
-        tags: scenario.tags.clone(),
-        steps: scenario.step_records(),
-        verdict: Verdict::NotApplicable,
-        reason: Some(reason.to_owned()),
-        duration_ms: 0,
-        expectations: Vec::new(),
-        transcript: Vec::new(),
-    }
-}
-
-fn harness_bug(
-    scenario: &crate::catalogue::Scenario,
-    profile: &str,
-    panic: Box<dyn std::any::Any + Send>,
-) -> ScenarioResult {
-    let msg = panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
-    let mut r = not_applicable(scenario, profile, &format!("harness bug, please report: panic: {msg}"));
-    r.verdict = Verdict::Error;
-    r
 }
 
 fn assemble(
