@@ -30,7 +30,6 @@ mod pushpull;
 mod resource_auth;
 mod server;
 mod set_profile;
-pub mod tls;
 mod websocket;
 mod ws_initiator;
 

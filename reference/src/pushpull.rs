@@ -7,13 +7,13 @@ use crate::key_refresh::{Who, learn_keys};
 use crate::peers::{Outgoing, Peer, Verdict};
 use crate::server::App;
 use crate::set_profile::SetProfile;
-use crate::tls::ClientCertificate;
 use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use setconform_tls::ClientCertificate;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 

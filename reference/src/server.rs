@@ -5,12 +5,12 @@ use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
 use crate::set_profile::SetProfile;
-use crate::tls;
 use crate::websocket;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 use jsonwebtoken::jwk::JwkSet;
+use setconform_tls::{ClientCertificate, TlsListener, server_config_for};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -152,14 +152,14 @@ impl Reference {
             .with_state(app);
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let tls = tls::server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
-        let listener = tls::TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
+        let tls = server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
+        let listener = TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
         let mut stopped = stopped;
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = stopped.changed().await;
             };
-            let service = router.into_make_service_with_connect_info::<tls::ClientCertificate>();
+            let service = router.into_make_service_with_connect_info::<ClientCertificate>();
             let _ = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         });
         Ok(Reference { addr, _stop: stop })

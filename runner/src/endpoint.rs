@@ -21,7 +21,7 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
-use setconform_reference::tls::ClientCertificate;
+use setconform_tls::ClientCertificate;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -231,7 +231,7 @@ pub(crate) fn tls_listener(
     listener: TcpListener,
     pki: &HarnessPki,
     transport: Transport,
-) -> std::io::Result<setconform_reference::tls::TlsListener> {
+) -> std::io::Result<setconform_tls::TlsListener> {
     let presented = match transport {
         Transport::UntrustedTls => Presented::SelfSigned,
         Transport::WrongNameTls => Presented::WrongName,
@@ -239,8 +239,8 @@ pub(crate) fn tls_listener(
         Transport::Tls | Transport::Cleartext => Presented::Harness,
     };
     let identity = pki.identity(presented);
-    let config = setconform_reference::tls::server_config(identity.chain_pem.as_bytes(), identity.key_pem.as_bytes())?;
-    setconform_reference::tls::TlsListener::new(listener, config, false)
+    let config = setconform_tls::server_config(identity.chain_pem.as_bytes(), identity.key_pem.as_bytes())?;
+    setconform_tls::TlsListener::new(listener, config, false)
 }
 
 /// A URL path segment no one can guess (128 random bits, hex), so that a URL
