@@ -13,6 +13,7 @@
 mod access_token;
 mod bounded;
 mod control;
+mod delivery;
 mod fault;
 mod hostile;
 mod initiator;
@@ -30,6 +31,7 @@ mod pushpull;
 mod resource_auth;
 mod server;
 mod set_profile;
+mod state;
 mod websocket;
 mod ws_initiator;
 

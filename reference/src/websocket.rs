@@ -7,7 +7,7 @@
 
 use crate::fault::Fault;
 use crate::pushpull::{self, Request};
-use crate::server::App;
+use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
