@@ -7,15 +7,7 @@
 use crate::fault::Fault;
 use crate::jose;
 use crate::peers::Peer;
-use serde::Deserialize;
 use serde_json::Value;
-
-/// The authorization server a peer gets its access tokens from.
-#[derive(Debug, Clone, Deserialize)]
-pub struct AuthorizationServer {
-    /// `iss` of its tokens.
-    pub issuer: String,
-}
 
 /// Why an access token is refused (RFC 6750 §3.1 `invalid_token` in every case).
 #[derive(Debug)]

@@ -8,14 +8,13 @@
 //! loop has ended); `GET /control/peers/{peer}` reads what it holds for the peer.
 //! A vendor can copy this small API into a test build of their product.
 
-use crate::initiator::{self, Reason};
+use crate::delivery;
 use crate::jose::{self, Trust};
-use crate::key_refresh::KeySource;
 use crate::keys;
-use crate::peers::{Binding, Endpoint, Verdict};
+use crate::peers::{AuthorizationServer, Binding, Endpoint, KeySource, OAuthClient, Verdict};
 use crate::poll_receiver;
 use crate::pushpull;
-use crate::server::App;
+use crate::state::{App, Reason};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -54,11 +53,11 @@ pub struct NewPeer {
     /// Client credentials for the authorization server that the endpoint's
     /// protected-resource metadata may name (pushpull §8.2).
     #[serde(default)]
-    oauth_client: Option<crate::resource_auth::OAuthClient>,
+    oauth_client: Option<OAuthClient>,
     /// The authorization server whose JWT access tokens (RFC 9068) the peer may
     /// present instead of its bearer token; signed with the peer's keys.
     #[serde(default)]
-    authorization_server: Option<crate::access_token::AuthorizationServer>,
+    authorization_server: Option<AuthorizationServer>,
     /// PEM certificate the peer presents as a TLS client (pushpull §8.2: mutual TLS).
     #[serde(default)]
     client_certificate: Option<String>,
@@ -126,7 +125,7 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
     match role {
         // RFC 8936: a recipient polls on its own, from the start.
         Some(Binding::Poll) => poll_receiver::start(app.clone(), peer.clone()),
-        Some(_) => initiator::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval),
+        Some(_) => delivery::spawn_retry_loop(app.clone(), peer.clone(), app.retry_interval),
         None => {}
     }
     let mut body = json!({
@@ -165,7 +164,7 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
         Some((jtis, initiates)) => {
             if initiates {
                 // Deliver now, without holding up the caller (who may be the peer itself).
-                tokio::spawn(initiator::initiate(app.clone(), peer, Reason::Asked));
+                tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             }
             Json(json!({ "jtis": jtis })).into_response()
         }
@@ -182,7 +181,7 @@ pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> 
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
         }
         Some(Some(false)) => {
-            tokio::spawn(initiator::initiate(app.clone(), peer, Reason::Asked));
+            tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
         }
         Some(None) => {

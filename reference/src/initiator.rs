@@ -4,9 +4,10 @@
 use crate::fault::Fault;
 use crate::jose;
 use crate::key_refresh::{Who, learn_keys, set_tokens};
-use crate::peers::{Binding, Outgoing, Peer, Verdict};
-use crate::server::App;
+use crate::peers::{Outgoing, Peer, Verdict};
+use crate::pushpull;
 use crate::set_profile::SetProfile;
+use crate::state::{App, Reason};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,38 +18,6 @@ const MAX_RESPONSE_EVENTS: u64 = 50;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body the reference reads.
 const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
-
-/// Why an initiation happens: a timer only sends when something is outstanding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    /// New SETs were queued, or the control API asked for a request now.
-    Asked,
-    /// The retry timer (§9.1: retry what is not answered).
-    Retry,
-}
-
-/// One communication toward the peer: over its WebSocket when it asked for
-/// one (§7.1), else one request to its endpoint and the processing of the
-/// answer. Communications with one peer never overlap, so SETs are not sent
-/// twice at once.
-pub fn initiate(app: Arc<App>, peer_id: String, reason: Reason) -> Initiation {
-    // Boxed: a push retry timer starts a new initiation from inside one.
-    Box::pin(async move {
-        let gate = app.initiating(&peer_id);
-        let _one_at_a_time = gate.lock().await;
-        match app.peers.with_id(&peer_id, |p| p.endpoint.as_ref().map(|e| e.binding)).flatten() {
-            Some(Binding::PushpullWebSocket) => crate::ws_initiator::deliver(&app, &peer_id, reason).await,
-            Some(Binding::Push) => crate::push_transmitter::deliver(&app, &peer_id).await,
-            Some(Binding::MultiSetPush) => crate::msp_transmitter::deliver(&app, &peer_id, reason).await,
-            Some(Binding::Pushpull) => exchange(&app, &peer_id, reason).await,
-            // A poll recipient sends nothing; its poll loop runs on its own.
-            Some(Binding::Poll) | None => {}
-        }
-    })
-}
-
-/// A communication under way toward a peer.
-pub type Initiation = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// One HTTP request to the peer's endpoint (§6.1) and the processing of its answer.
 pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
@@ -117,7 +86,7 @@ pub fn prepare(
     let errs: Map<String, Value> = owed
         .iter()
         .filter_map(|(jti, v)| match v {
-            Verdict::Errored { err, description } => Some((jti.clone(), set_err(err, description, fault))),
+            Verdict::Errored { err, description } => Some((jti.clone(), pushpull::set_err(err, description, fault))),
             Verdict::Acked => None,
         })
         .collect();
@@ -129,18 +98,6 @@ pub fn prepare(
         body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
     }
     Some(Prepared { endpoint, body: Value::Object(body), carried, owed })
-}
-
-/// A setErrs entry (§5), honouring the faults that spoil one.
-pub fn set_err(err: &str, description: &str, fault: Option<Fault>) -> Value {
-    let mut entry = Map::new();
-    if fault != Some(Fault::OmitErr) {
-        entry.insert("err".into(), json!(err));
-    }
-    if fault != Some(Fault::OmitDescription) {
-        entry.insert("description".into(), json!(description));
-    }
-    Value::Object(entry)
 }
 
 /// The peer's answer: its status and, for a 200, the Communication Object.
@@ -220,7 +177,7 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, prof
     }
     if fault == Some(Fault::ReuseErroredJti) {
         // Re-sends the rejected event under the jti that was already answered.
-        let iat = crate::pushpull::now();
+        let iat = pushpull::now();
         for jti in &errored {
             let token = jose::mint(jti, &peer.audience, iat, None, profile);
             peer.outbox.push(Outgoing::new(jti.clone(), token));
@@ -241,20 +198,4 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, prof
             peer.owed.push((key.clone(), verdict));
         }
     }
-}
-
-/// Retries whatever is outstanding for the peer every `interval`, until the reference stops.
-pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
-    let mut stopped = app.stopped.clone();
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks.tick().await;
-        loop {
-            tokio::select! {
-                _ = ticks.tick() => initiate(app.clone(), peer_id.clone(), Reason::Retry).await,
-                _ = stopped.changed() => break,
-            }
-        }
-    });
 }

@@ -5,30 +5,15 @@
 
 use crate::fault::Fault;
 use crate::peers::Peer;
-use crate::server::App;
+use crate::state::App;
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::time::Duration;
 
 /// Longest a key set fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(2);
 /// Largest key set the reference reads.
 const MAX_JWKS: usize = 64 * 1024;
-
-/// Where a peer publishes its keys, and the key ids already looked up there.
-#[derive(Debug, Clone)]
-pub struct KeySource {
-    pub uri: String,
-    pub client: reqwest::Client,
-    looked_up: HashSet<String>,
-}
-
-impl KeySource {
-    pub fn new(uri: String, client: reqwest::Client) -> KeySource {
-        KeySource { uri, client, looked_up: HashSet::new() }
-    }
-}
 
 /// Which peer: by the bearer token it presents, or by its id.
 pub enum Who<'a> {

@@ -13,6 +13,7 @@
 mod access_token;
 mod bounded;
 mod control;
+mod delivery;
 mod fault;
 mod hostile;
 mod initiator;
@@ -30,7 +31,7 @@ mod pushpull;
 mod resource_auth;
 mod server;
 mod set_profile;
-pub mod tls;
+mod state;
 mod websocket;
 mod ws_initiator;
 

@@ -6,7 +6,7 @@
 use crate::fault::Fault;
 use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::{self, bearer};
-use crate::server::App;
+use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};

@@ -5,8 +5,8 @@
 //! batches give the recipient the chance to hand back late answers (§4).
 
 use crate::fault::Fault;
-use crate::initiator::{Reason, absorb_object};
-use crate::server::App;
+use crate::initiator::absorb_object;
+use crate::state::{App, Reason};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

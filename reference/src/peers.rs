@@ -1,9 +1,13 @@
-//! Per-peer state: who the peer is, what we owe it, what it sent us.
+//! Per-peer state: who the peer is, what we owe it, what it sent us, where
+//! its keys are and how to authenticate at its endpoint. The code that acts on
+//! that state lives with the roles that use it.
 
 use crate::jose::Trust;
+use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 use tokio::sync::watch;
 
 /// A SET waiting in the outbox until the peer acknowledges or rejects it.
@@ -67,9 +71,9 @@ pub struct Peer {
     /// Signalled whenever SETs are queued for the peer, to wake a held poll (RFC 8936 §2.5).
     pub arrivals: watch::Sender<()>,
     /// Where the peer publishes its keys, when it said (SSF §7.1 `jwks_uri`).
-    pub key_source: Option<crate::key_refresh::KeySource>,
+    pub key_source: Option<KeySource>,
     /// The authorization server whose access tokens prove the peer (pushpull §8.2), when it named one.
-    pub authorization_server: Option<crate::access_token::AuthorizationServer>,
+    pub authorization_server: Option<AuthorizationServer>,
     /// The certificate (DER) the peer presents over mutual TLS, when it named one: then its
     /// requests must come with it as well as with its token.
     pub client_certificate: Option<Vec<u8>>,
@@ -86,9 +90,9 @@ pub struct Endpoint {
     /// The CA the peer named, for the WebSocket's TLS.
     pub ca_pem: Option<String>,
     /// The client the authorization server of the peer's endpoint knows us as (pushpull §8.2).
-    pub oauth_client: Option<crate::resource_auth::OAuthClient>,
+    pub oauth_client: Option<OAuthClient>,
     /// What the reference found out about authenticating there, shared by every copy.
-    pub access: std::sync::Arc<tokio::sync::Mutex<crate::resource_auth::Access>>,
+    pub access: std::sync::Arc<tokio::sync::Mutex<Access>>,
 }
 
 impl Peer {
@@ -158,4 +162,45 @@ fn token_salt(n: u64) -> u64 {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
     (nanos ^ n.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Where a peer publishes its keys, and the key ids already looked up there.
+#[derive(Debug, Clone)]
+pub struct KeySource {
+    pub uri: String,
+    pub client: reqwest::Client,
+    /// Key ids already looked up there: each is fetched for once.
+    pub looked_up: HashSet<String>,
+}
+
+impl KeySource {
+    pub fn new(uri: String, client: reqwest::Client) -> KeySource {
+        KeySource { uri, client, looked_up: HashSet::new() }
+    }
+}
+
+/// The authorization server a peer gets its access tokens from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthorizationServer {
+    /// `iss` of its tokens.
+    pub issuer: String,
+}
+
+/// The client the peer's authorization server knows the reference as.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OAuthClient {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// What the reference found out about authenticating to one endpoint.
+#[derive(Debug, Default)]
+pub enum Access {
+    /// Not looked up yet.
+    #[default]
+    Unknown,
+    /// No metadata: the registered bearer token is what to present.
+    NoMetadata,
+    /// The token endpoint the metadata led to, and the token it issued, if any yet.
+    Server { token_endpoint: String, token: Option<(String, Instant)> },
 }

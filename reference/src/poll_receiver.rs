@@ -8,7 +8,7 @@ use crate::fault::Fault;
 use crate::jose;
 use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::{Endpoint, Peer, Verdict};
-use crate::server::App;
+use crate::state::App;
 use reqwest::header;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;

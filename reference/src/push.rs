@@ -5,7 +5,7 @@ use crate::fault::Fault;
 use crate::jose::{self, Rejection};
 use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::bearer;
-use crate::server::App;
+use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};

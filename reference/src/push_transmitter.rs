@@ -7,8 +7,7 @@
 use crate::fault::Fault;
 use crate::peers::Endpoint;
 use crate::push::SET_MEDIA_TYPE;
-use crate::server::App;
-use std::sync::Arc;
+use crate::state::App;
 use std::time::{Duration, Instant};
 
 /// Longest the reference waits for the receiver's answer.
@@ -32,9 +31,11 @@ enum Outcome {
     Retry(Option<Duration>),
 }
 
-/// Sends every SET that is due, one request each, one at a time.
-pub async fn deliver(app: &Arc<App>, peer_id: &str) {
+/// Sends every SET that is due, one request each, one at a time; returns when
+/// each SET left to retry is due again.
+pub async fn deliver(app: &App, peer_id: &str) -> Vec<Instant> {
     let fault = app.fault;
+    let mut retries = Vec::new();
     loop {
         let now = Instant::now();
         let next = app
@@ -52,10 +53,10 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str) {
                 Some((endpoint, due.jti.clone(), due.token.clone(), due.deliveries))
             })
             .flatten();
-        let Some((endpoint, jti, token, attempt)) = next else { return };
+        let Some((endpoint, jti, token, attempt)) = next else { return retries };
         // §5.3: SETs go over TLS only.
         if !endpoint.url.starts_with("https://") && fault != Some(Fault::InitiateCleartext) {
-            return;
+            return retries;
         }
         let mut outcome = send(&endpoint, &token, fault).await;
         if fault == Some(Fault::PushNoRetryDelay) {
@@ -66,7 +67,6 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str) {
                 outcome = send(&endpoint, &token, fault).await;
             }
         }
-        let mut retry_in = None;
         app.peers.with_id(peer_id, |p| {
             let retire = match &outcome {
                 Outcome::Accepted => fault != Some(Fault::PushResendAccepted),
@@ -90,17 +90,10 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str) {
                 Outcome::Retry(Some(after)) if fault != Some(Fault::PushIgnoreRetryAfter) => backoff.max(*after),
                 _ => backoff,
             };
-            out.not_before = Some(Instant::now() + delay);
-            retry_in = Some(delay);
+            let due = Instant::now() + delay;
+            out.not_before = Some(due);
+            retries.push(due);
         });
-        // A timer of its own, so the retry keeps to the delay rather than to the retry tick.
-        if let Some(delay) = retry_in {
-            let (app, peer_id) = (app.clone(), peer_id.to_owned());
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                crate::initiator::initiate(app, peer_id, crate::initiator::Reason::Retry).await;
-            });
-        }
     }
 }
 

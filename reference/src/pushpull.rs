@@ -5,15 +5,15 @@ use crate::fault::Fault;
 use crate::jose;
 use crate::key_refresh::{Who, learn_keys};
 use crate::peers::{Outgoing, Peer, Verdict};
-use crate::server::App;
 use crate::set_profile::SetProfile;
-use crate::tls::ClientCertificate;
+use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use setconform_tls::ClientCertificate;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -125,7 +125,7 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
     for (key, result) in judged {
         match result {
             Err(r) if fault != Some(Fault::AckInvalidSets) => {
-                set_errs.insert(key.clone(), crate::initiator::set_err(r.err, &r.description, fault));
+                set_errs.insert(key.clone(), set_err(r.err, &r.description, fault));
                 peer.received.insert(key, Verdict::Errored { err: r.err.into(), description: r.description });
             }
             _ => {
@@ -174,6 +174,18 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
         object.insert("setErrs".into(), Value::Object(set_errs));
     }
     Ok(Value::Object(object))
+}
+
+/// A setErrs entry (§5), honouring the faults that spoil one.
+pub fn set_err(err: &str, description: &str, fault: Option<Fault>) -> Value {
+    let mut entry = Map::new();
+    if fault != Some(Fault::OmitErr) {
+        entry.insert("err".into(), json!(err));
+    }
+    if fault != Some(Fault::OmitDescription) {
+        entry.insert("description".into(), json!(description));
+    }
+    Value::Object(entry)
 }
 
 /// Seconds since the epoch, for `iat`.

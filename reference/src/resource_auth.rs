@@ -8,8 +8,7 @@
 
 use crate::bounded;
 use crate::fault::Fault;
-use crate::peers::Endpoint;
-use serde::Deserialize;
+use crate::peers::{Access, Endpoint, OAuthClient};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -19,25 +18,6 @@ const PATIENCE: Duration = Duration::from_secs(3);
 const MAX_DOCUMENT: usize = 64 * 1024;
 /// A token is renewed this long before the expiry its issuer gave.
 const RENEW_EARLY: Duration = Duration::from_secs(30);
-
-/// The client the peer's authorization server knows the reference as.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OAuthClient {
-    pub client_id: String,
-    pub client_secret: String,
-}
-
-/// What the reference found out about authenticating to one endpoint.
-#[derive(Debug, Default)]
-pub enum Access {
-    /// Not looked up yet.
-    #[default]
-    Unknown,
-    /// No metadata: the registered bearer token is what to present.
-    NoMetadata,
-    /// The token endpoint the metadata led to, and the token it issued, if any yet.
-    Server { token_endpoint: String, token: Option<(String, Instant)> },
-}
 
 /// The credentials the reference cannot obtain: the request is not sent.
 #[derive(Debug)]

@@ -5,16 +5,15 @@ use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
 use crate::set_profile::SetProfile;
-use crate::tls;
+use crate::state::App;
 use crate::websocket;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 use jsonwebtoken::jwk::JwkSet;
-use std::collections::{HashMap, HashSet};
+use setconform_tls::{ClientCertificate, TlsListener, server_config_for};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -53,61 +52,6 @@ impl Default for ReferenceConfig {
     }
 }
 
-pub struct App {
-    pub peers: Peers,
-    pub fault: Option<Fault>,
-    /// Peer that unauthenticated requests fall to under the `no-auth-check` fault.
-    pub anonymous_token: String,
-    pub retry_interval: Duration,
-    /// How long a poll with nothing to return is held (RFC 8936 §2.5).
-    pub poll_hold: Duration,
-    /// Content profile of the SETs it mints.
-    pub set_profile: SetProfile,
-    /// Turns true when the reference stops; background tasks end then.
-    pub stopped: watch::Receiver<bool>,
-    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Live pushpull sockets toward peers (initiator over WebSocket).
-    sockets: Mutex<HashMap<String, crate::ws_initiator::Kick>>,
-    /// Peers whose endpoint the reference is polling now (RFC 8936, as Recipient).
-    polling: Mutex<HashSet<String>>,
-}
-
-impl App {
-    /// The lock that keeps requests to one peer from overlapping.
-    pub fn initiating(&self, peer: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
-        gates.entry(peer.to_owned()).or_default().clone()
-    }
-
-    /// The live socket toward `peer`, if there is one.
-    pub fn socket_to(&self, peer: &str) -> Option<crate::ws_initiator::Kick> {
-        let sockets = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
-        sockets.get(peer).filter(|k| !k.is_closed()).cloned()
-    }
-
-    pub fn keep_socket(&self, peer: &str, kick: crate::ws_initiator::Kick) {
-        self.sockets.lock().unwrap_or_else(|e| e.into_inner()).insert(peer.to_owned(), kick);
-    }
-
-    /// Marks a poll loop for `peer` as running; false when one already runs.
-    pub fn start_polling(&self, peer: &str) -> bool {
-        self.polling.lock().unwrap_or_else(|e| e.into_inner()).insert(peer.to_owned())
-    }
-
-    /// Marks the poll loop for `peer` as ended.
-    pub fn stop_polling(&self, peer: &str) {
-        self.polling.lock().unwrap_or_else(|e| e.into_inner()).remove(peer);
-    }
-
-    /// Forgets the socket toward `peer` once its session has ended (and not a newer one).
-    pub fn drop_socket(&self, peer: &str) {
-        let mut sockets = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
-        if sockets.get(peer).is_some_and(|k| k.is_closed()) {
-            sockets.remove(peer);
-        }
-    }
-}
-
 /// A running reference transceiver. Dropping it stops the server and its timers.
 pub struct Reference {
     addr: SocketAddr,
@@ -126,18 +70,15 @@ impl Reference {
         };
         let (_, anonymous_token) = peers.register(nobody, String::new(), None);
         let (stop, stopped) = watch::channel(false);
-        let app = Arc::new(App {
+        let app = Arc::new(App::new(
             peers,
-            fault: config.fault,
             anonymous_token,
-            retry_interval: config.retry_interval,
-            poll_hold: config.poll_hold,
-            set_profile: config.set_profile,
-            stopped: stopped.clone(),
-            gates: Mutex::default(),
-            sockets: Mutex::default(),
-            polling: Mutex::default(),
-        });
+            config.fault,
+            config.retry_interval,
+            config.poll_hold,
+            config.set_profile,
+            stopped.clone(),
+        ));
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))
@@ -152,14 +93,14 @@ impl Reference {
             .with_state(app);
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let tls = tls::server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
-        let listener = tls::TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
+        let tls = server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
+        let listener = TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
         let mut stopped = stopped;
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = stopped.changed().await;
             };
-            let service = router.into_make_service_with_connect_info::<tls::ClientCertificate>();
+            let service = router.into_make_service_with_connect_info::<ClientCertificate>();
             let _ = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         });
         Ok(Reference { addr, _stop: stop })

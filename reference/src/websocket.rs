@@ -7,8 +7,7 @@
 
 use crate::fault::Fault;
 use crate::pushpull::{self, Request};
-use crate::server::App;
-use crate::tls::ClientCertificate;
+use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -16,6 +15,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
+use setconform_tls::ClientCertificate;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -6,10 +6,10 @@
 //! back to an HTTP request (§7.1: MAY).
 
 use crate::fault::Fault;
-use crate::initiator::{self, Reason};
+use crate::initiator;
 use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::Endpoint;
-use crate::server::App;
+use crate::state::{App, Reason};
 use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -44,9 +44,6 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 type Socket = WebSocketStream<Box<dyn Io>>;
-
-/// A live pushpull socket to a peer: its session task takes delivery requests.
-pub type Kick = mpsc::UnboundedSender<Reason>;
 
 /// Delivers to the peer over its pushpull socket, opening one if none is live.
 pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {

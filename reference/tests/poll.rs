@@ -187,12 +187,12 @@ async fn serve_transmitter(
     let router = Router::new().route("/events", any(transmit)).with_state(state);
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = tcp.local_addr().unwrap();
-    let tls = setconform_reference::tls::server_config(
+    let tls = setconform_tls::server_config(
         include_bytes!("../keys/tls/server.pem"),
         include_bytes!("../keys/tls/server-key.pem"),
     )
     .unwrap();
-    let listener = setconform_reference::tls::TlsListener::new(tcp, tls, false).unwrap();
+    let listener = setconform_tls::TlsListener::new(tcp, tls, false).unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     (format!("https://{addr}/events"), polls)
 }

@@ -23,7 +23,7 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
-use setconform_reference::tls::ClientCertificate;
+use setconform_tls::ClientCertificate;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::Mutex;

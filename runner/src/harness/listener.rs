@@ -27,7 +27,7 @@ pub fn tls_listener(
     listener: TcpListener,
     pki: &HarnessPki,
     transport: Transport,
-) -> std::io::Result<setconform_reference::tls::TlsListener> {
+) -> std::io::Result<setconform_tls::TlsListener> {
     let presented = match transport {
         Transport::UntrustedTls => Presented::SelfSigned,
         Transport::WrongNameTls => Presented::WrongName,
@@ -35,8 +35,8 @@ pub fn tls_listener(
         Transport::Tls | Transport::Cleartext => Presented::Harness,
     };
     let identity = pki.identity(presented);
-    let config = setconform_reference::tls::server_config(identity.chain_pem.as_bytes(), identity.key_pem.as_bytes())?;
-    setconform_reference::tls::TlsListener::new(listener, config, false)
+    let config = setconform_tls::server_config(identity.chain_pem.as_bytes(), identity.key_pem.as_bytes())?;
+    setconform_tls::TlsListener::new(listener, config, false)
 }
 
 /// A URL path segment no one can guess (128 random bits, hex), so that a URL

@@ -1,8 +1,10 @@
-//! A TLS listener for axum (pushpull §4: the endpoint is TLS-only).
+//! A TLS listener for axum (pushpull §4: the endpoint is TLS-only), shared by
+//! the reference transceiver and the harness's own endpoint for initiator SUTs.
 //!
 //! Handshakes run in their own tasks, each bounded by a timeout, so a slow or
-//! hostile client cannot hold up the others. Transport only: this module
-//! judges nothing, and the harness may use it for its own endpoint.
+//! hostile client cannot hold up the others. Transport only: this crate judges
+//! nothing, so sharing it does not let a bug in the judging code hide itself
+//! behind the same bug in the reference.
 
 use std::io;
 use std::net::SocketAddr;
