@@ -8,12 +8,17 @@ use setconform::schema::Schemas;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn embedded_with(extra: SourceFile) -> Result<Catalogue, Vec<LoadError>> {
-    let mut files: Vec<SourceFile> = setconform::embedded_files()
+/// The embedded `suite/` and `profiles/` files.
+fn embedded_catalogue_files() -> Vec<SourceFile> {
+    setconform::embedded_files()
         .iter()
         .filter(|(p, _)| p.starts_with("suite/") || p.starts_with("profiles/"))
         .map(|(p, t)| SourceFile::new(*p, *t))
-        .collect();
+        .collect()
+}
+
+fn embedded_with(extra: SourceFile) -> Result<Catalogue, Vec<LoadError>> {
+    let mut files = embedded_catalogue_files();
     files.push(extra);
     Catalogue::from_files(files)
 }
@@ -30,6 +35,77 @@ fn the_embedded_catalogue_loads_and_a_good_extra_scenario_is_accepted() {
     let responder = c.scenarios.iter().filter(|s| s.applies_to.iter().any(|p| p == "pushpull-http-responder"));
     assert!(responder.count() >= 15);
     embedded_with(SourceFile::new("suite/extra.yaml", GOOD_SCENARIO)).unwrap();
+}
+
+/// A scenario is found from its id: its file is the id without the segments its
+/// folders stand for (`suite/pushpull/http/responder/post.empty-object.yaml`).
+#[test]
+fn every_embedded_scenario_file_is_named_after_its_id() {
+    if let Err(errors) = Catalogue::from_suite_files(embedded_catalogue_files(), "suite") {
+        panic!("{}", messages(errors));
+    }
+}
+
+#[test]
+fn a_scenario_file_not_named_after_its_id_is_refused_with_the_name_it_requires() {
+    let load = |name: &str, id: &str| {
+        let mut files = embedded_catalogue_files();
+        files.push(SourceFile::new(name, GOOD_SCENARIO.replace("id: test.extra", &format!("id: {id}"))));
+        Catalogue::from_suite_files(files, "suite")
+    };
+    let refused = |name: &str, id: &str| messages(load(name, id).unwrap_err());
+    let err = refused("suite/pushpull/http/responder/post-extra.yaml", "pushpull.http.responder.post.extra");
+    assert_eq!(
+        err,
+        "suite/pushpull/http/responder/post-extra.yaml: /id: the id pushpull.http.responder.post.extra \
+         requires the file name post.extra.yaml"
+    );
+    let err = refused("suite/pushpull/http/responder/extra.yaml", "pushpull.http.extra");
+    assert!(err.starts_with("suite/pushpull/http/responder/extra.yaml: /id: the id pushpull.http.extra is too short"));
+    load("suite/pushpull/http/responder/post.extra.yaml", "pushpull.http.responder.post.extra").unwrap();
+}
+
+/// `--suite DIR` loads are held to the file-name rule: a configuration error
+/// (exit 2) naming the file and the name its id requires.
+#[test]
+fn check_and_run_refuse_a_suite_folder_with_a_misnamed_scenario_file() {
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = common::scratch("misnamed");
+    for sub in ["suite", "profiles"] {
+        copy_tree(&checkout.join(sub), &dir.join(sub));
+    }
+    let setconform = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_setconform")).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let suite = dir.to_str().unwrap();
+    let (code, stderr) = setconform(&["check", "--suite", suite]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let responder = dir.join("suite/pushpull/http/responder");
+    std::fs::rename(responder.join("post.empty-object.yaml"), responder.join("post-empty-object.yaml")).unwrap();
+    let expected = format!(
+        "{}: /id: the id pushpull.http.responder.post.empty-object requires the file name post.empty-object.yaml",
+        responder.join("post-empty-object.yaml").display()
+    );
+    for args in [&["check", "--suite", suite][..], &["run", "--suite", suite, "--list"]] {
+        let (code, stderr) = setconform(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 #[test]

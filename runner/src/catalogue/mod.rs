@@ -47,12 +47,18 @@ pub enum Origin<'a> {
 }
 
 impl Catalogue {
+    /// Loads the catalogue. From a folder, each scenario file must also have the
+    /// name its id requires (see [`Catalogue::from_suite_files`]); the embedded
+    /// copy is held to that by the catalogue's tests.
     pub fn load(origin: Origin<'_>) -> Result<Catalogue, Vec<LoadError>> {
-        let files = match origin {
-            Origin::Embedded => embedded::files_under("suite/")
-                .chain(embedded::files_under("profiles/"))
-                .map(|(p, t)| SourceFile::new(p, t))
-                .collect(),
+        let (files, suite_dir) = match origin {
+            Origin::Embedded => (
+                embedded::files_under("suite/")
+                    .chain(embedded::files_under("profiles/"))
+                    .map(|(p, t)| SourceFile::new(p, t))
+                    .collect(),
+                None,
+            ),
             Origin::Dir(root) => {
                 let mut files = Vec::new();
                 let mut errors = Vec::new();
@@ -62,14 +68,28 @@ impl Catalogue {
                 if !errors.is_empty() {
                     return Err(errors);
                 }
-                files
+                (files, Some(root.join("suite").display().to_string()))
             }
         };
-        Catalogue::from_files(files)
+        Catalogue::build(files, suite_dir.as_deref())
     }
 
     /// Builds a catalogue from files named `suite/...` and `profiles/...`.
     pub fn from_files(files: Vec<SourceFile>) -> Result<Catalogue, Vec<LoadError>> {
+        Catalogue::build(files, None)
+    }
+
+    /// Like [`Catalogue::from_files`], and each scenario file whose name starts
+    /// with the folder `suite_dir` must be named as its id requires: the id
+    /// without its first segments, one per folder below `suite_dir`
+    /// (`suite/pushpull/http/responder/post.empty-object.yaml` holds
+    /// `pushpull.http.responder.post.empty-object`), so that a scenario named in a
+    /// report or a waiver is found by its name.
+    pub fn from_suite_files(files: Vec<SourceFile>, suite_dir: &str) -> Result<Catalogue, Vec<LoadError>> {
+        Catalogue::build(files, Some(suite_dir))
+    }
+
+    fn build(files: Vec<SourceFile>, suite_dir: Option<&str>) -> Result<Catalogue, Vec<LoadError>> {
         let schemas = Schemas::embedded();
         let mut errors = Vec::new();
         let mut requirements = BTreeMap::new();
@@ -111,6 +131,9 @@ impl Catalogue {
                 },
                 _ => match file.typed::<Scenario>(value.clone()) {
                     Ok(mut s) => {
+                        if let Some(Err(e)) = suite_dir.map(|dir| source::check_scenario_name(file, dir, &s.id)) {
+                            errors.push(e);
+                        }
                         s.source = file.name().to_owned();
                         s.written_steps = value.get("steps").and_then(|v| v.as_array()).cloned().unwrap_or_default();
                         scenarios.push(s);

@@ -16,6 +16,15 @@ pub enum LoadError {
     Invalid { file: String, pointer: String, message: String },
     #[error("{0}: missing")]
     Missing(String),
+    /// A scenario file whose name is not the one its id requires (see [`required_file_name`]).
+    #[error("{file}: /id: the id {id} requires the file name {required}")]
+    Misnamed { file: String, id: String, required: String },
+    /// A scenario id with no segment left for the file name once its folders have theirs.
+    #[error(
+        "{file}: /id: the id {id} is too short for a file {folders} folder(s) below suite/: \
+         the folders stand for its first {folders} segment(s) and the file name for the rest"
+    )]
+    IdTooShort { file: String, id: String, folders: usize },
 }
 
 /// A file's name (as shown in errors) and text.
@@ -87,6 +96,40 @@ impl SourceFile {
     pub fn typed<T: DeserializeOwned>(&self, value: Value) -> Result<T, LoadError> {
         serde_json::from_value(value).map_err(|e| self.error("/", e.to_string()))
     }
+}
+
+/// The file name scenario `id` requires at `relative`, its path below `suite/`:
+/// the id without its first segments, one per folder, with the file's own
+/// extension (`pushpull/http/responder/post.empty-object.yaml` for
+/// `pushpull.http.responder.post.empty-object`). `None` when the folders use up
+/// every segment of the id.
+pub fn required_file_name(id: &str, relative: &str) -> Option<String> {
+    let (folders, name) = split_path(relative);
+    let extension = name.rfind('.').map_or("", |i| &name[i..]);
+    let rest = (0..folders).try_fold(id, |rest, _| rest.split_once('.').map(|(_, r)| r))?;
+    Some(format!("{rest}{extension}"))
+}
+
+/// Checks that the scenario `id` in `file`, whose name starts with the folder
+/// `suite_dir`, is in the file its id requires. A file outside `suite_dir` is not judged.
+pub fn check_scenario_name(file: &SourceFile, suite_dir: &str, id: &str) -> Result<(), LoadError> {
+    let Some(relative) = file.name.strip_prefix(suite_dir).and_then(|r| r.strip_prefix(['/', '\\'])) else {
+        return Ok(());
+    };
+    let (folders, name) = split_path(relative);
+    let (file, id) = (file.name.clone(), id.to_owned());
+    match required_file_name(&id, relative) {
+        Some(required) if required == name => Ok(()),
+        Some(required) => Err(LoadError::Misnamed { file, id, required }),
+        None => Err(LoadError::IdTooShort { file, id, folders }),
+    }
+}
+
+/// How many folders a relative path has, and its file name.
+fn split_path(relative: &str) -> (usize, &str) {
+    let mut parts = relative.rsplit(['/', '\\']);
+    let name = parts.next().unwrap_or_default();
+    (parts.count(), name)
 }
 
 /// Collects every `.yaml`, `.yml` and `.json` file below `dir`, in name order.
