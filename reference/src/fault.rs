@@ -4,7 +4,8 @@
 //! `setconform faults` lists them: its variant; its kind (`Rule`: breaks a
 //! rule the suite must catch, `Hostile`: attacks the harness, which must
 //! survive); its name on the command line; the requirements it breaks; the
-//! ambiguity (AMB-nn) that leaves their reading open, if any; the SET profile
+//! ambiguity (AMB-nn) that leaves open the reading of those of them that name
+//! it, if any; the SET profile
 //! the suite runs it under, if not RFC 8417 alone; and what the reference does
 //! wrong. The macro makes the enum, `Fault::ALL` and the lookups from it.
 
@@ -87,12 +88,17 @@ faults! {
         "keeps sending SETs the peer has acknowledged (both roles)";
     NeverAck: Rule "never-ack" breaks ["PP-REL-007"]
         "never acknowledges the valid SETs it receives (both roles)";
+    LateAcks: Rule "late-acks" breaks ["PP-REL-012"]
+        "as responder, acknowledges the SETs of a request carrying ten or more only three responses later";
     ParseAnything: Rule "parse-anything" breaks ["PP-HTTP-012"]
         "answers 200 to bodies it cannot parse";
     ErrorWithoutCode: Rule "error-without-code" breaks ["PP-HTTP-013"]
         "sends error responses without an `err` code";
     FabricateAck: Rule "fabricate-ack" breaks ["PP-CO-005"]
         "acknowledges a jti the peer never sent";
+    AckAndErr: Rule "ack-and-err" breaks ["PP-CO-010", "PP-HTTP-009", "PP-CO-006"] ambiguity "AMB-12"
+        "as pushpull responder, acknowledges every SET of a request that carries valid ones, and reports the broken \
+         ones in setErrs as well";
     JtiKeyMismatch: Rule "jti-key-mismatch" breaks ["PP-CO-003"]
         "files its SETs in `sets` under a key that is not their jti";
     SignWithUnknownKey: Rule "sign-with-unknown-key" breaks ["SET-001"]
@@ -113,6 +119,8 @@ faults! {
         "as initiator, labels its requests text/plain";
     RequestMethodPut: Rule "request-method-put" breaks ["PP-HTTP-001"]
         "as initiator, sends its Communication Objects with PUT";
+    NegativeMaxResponseEvents: Rule "negative-max-response-events" breaks ["PP-HTTP-004"] ambiguity "AMB-06"
+        "as initiator, sends `maxResponseEvents` -1 in its HTTP requests";
     DropAfterErrorResponse: Rule "drop-after-error-response" breaks ["PP-HTTP-014"]
         "as initiator, takes an error response as the end of the SETs it carried";
     ReuseErroredJti: Rule "reuse-errored-jti" breaks ["PP-REL-011", "PP-REL-010"]
@@ -127,6 +135,8 @@ faults! {
         "upgrades to WebSocket without naming pushpull in its reply";
     WsUpgradeUnoffered: Rule "ws-upgrade-unoffered" breaks ["PP-WS-005"]
         "upgrades to pushpull over WebSocket when pushpull was not offered";
+    WsUnofferedExtension: Rule "ws-unoffered-extension" breaks ["PP-WS-010"] ambiguity "AMB-03"
+        "as WebSocket responder, names permessage-deflate in its handshake answer though no extension was offered";
     WsSeveralObjects: Rule "ws-several-objects" breaks ["PP-WS-010"]
         "puts two Communication Objects into one WebSocket message";
     WsBinaryFrames: Rule "ws-binary-frames" breaks ["PP-WS-010"] ambiguity "AMB-03"
@@ -245,6 +255,10 @@ faults! {
         "as poll recipient, polls with PUT";
     PollRcvTextContentType: Rule "poll-rcv-text-content-type" breaks ["POLL-001"]
         "as poll recipient, labels its polls text/plain";
+    PollRcvFirstPollAck: Rule "poll-rcv-first-poll-ack" breaks ["POLL-044"]
+        "as poll recipient, acknowledges in its first poll a jti it never received";
+    PollRcvSlowAck: Rule "poll-rcv-slow-ack" breaks ["POLL-043"]
+        "as poll recipient, waits three seconds before each poll that acknowledges what it received";
     HostileMarkup: Rule "hostile-markup" breaks ["PUSH-034"]
         "as push receiver, answers a broken SET with markup and script in `err` and `description`";
     JtiReusedNewContent: Rule "jti-reused-new-content" breaks ["SET-012"]
@@ -350,7 +364,9 @@ impl Fault {
     }
 
     /// The ambiguity (AMB-nn) under which the specs' reading of this
-    /// deviation is open: the suite reports it as INFO, not as a violation.
+    /// deviation is open: for the requirements that name it, the suite reports
+    /// it as INFO, not as a violation; any other requirement the fault breaks
+    /// is judged at its level.
     pub fn ambiguity(self) -> Option<&'static str> {
         self.entry().ambiguity
     }

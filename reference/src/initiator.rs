@@ -94,8 +94,10 @@ pub fn prepare(
         body.insert("setErrs".into(), Value::Object(errs));
     }
     // Meaningless over a WebSocket, where nothing responds (AMB-03).
+    // §6.1 (PP-HTTP-004): a count of events, so a non-negative integer (AMB-06).
     if socket_retry.is_none() {
-        body.insert("maxResponseEvents".into(), json!(MAX_RESPONSE_EVENTS));
+        let max = if fault == Some(Fault::NegativeMaxResponseEvents) { json!(-1) } else { json!(MAX_RESPONSE_EVENTS) };
+        body.insert("maxResponseEvents".into(), max);
     }
     Some(Prepared { endpoint, body: Value::Object(body), carried, owed })
 }

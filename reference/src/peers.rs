@@ -62,6 +62,8 @@ pub struct Peer {
     pub received: HashMap<String, Verdict>,
     /// Acks held back for the next response (asynchronous acknowledgement).
     pub deferred_acks: Vec<String>,
+    /// Under the `late-acks` fault: acks held back, each with the responses left until they go out.
+    pub late_acks: Vec<(u32, Vec<String>)>,
     /// When the reference is the initiator: the peer's Pushpull endpoint and the token to present.
     pub endpoint: Option<Endpoint>,
     /// Verdicts on SETs the peer returned in responses, owed in the next request.
@@ -123,6 +125,7 @@ impl Peers {
             retired: HashSet::new(),
             received: HashMap::new(),
             deferred_acks: Vec::new(),
+            late_acks: Vec::new(),
             endpoint,
             owed: Vec::new(),
             push_halted: false,

@@ -26,6 +26,9 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// Polls in a row that reach nobody before the loop gives up on the endpoint.
 const MAX_UNREACHABLE: u32 = 5;
+/// Under the `poll-rcv-slow-ack` fault, the wait before each acknowledging poll:
+/// longer than a prompt answer, shorter than a peer gives up watching.
+const SLOW_ACK: Duration = Duration::from_secs(3);
 /// Long polls that leave nothing to acknowledge come no faster than this, so
 /// a transmitter that answers them at once is not flooded.
 const MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -73,12 +76,25 @@ async fn run(app: &Arc<App>, peer_id: &str) {
     let mut stopped = app.stopped.clone();
     let mut backoff = FIRST_BACKOFF;
     let mut unreachable = 0;
+    let mut first = true;
     loop {
         if *stopped.borrow() {
             return;
         }
-        let owed = app.peers.with_id(peer_id, |p| std::mem::take(&mut p.owed)).unwrap_or_default();
+        let mut owed = app.peers.with_id(peer_id, |p| std::mem::take(&mut p.owed)).unwrap_or_default();
         let ack_only = !owed.is_empty();
+        // §2.4 (POLL-043): the acknowledgement is to come promptly.
+        if ack_only && fault == Some(Fault::PollRcvSlowAck) {
+            tokio::select! {
+                _ = tokio::time::sleep(SLOW_ACK) => {}
+                _ = stopped.changed() => return,
+            }
+        }
+        // §2.4 (POLL-044): a first poll has received nothing, so it acknowledges nothing.
+        if first && fault == Some(Fault::PollRcvFirstPollAck) {
+            owed.push((format!("{peer_id}-never-received"), Verdict::Acked));
+        }
+        first = false;
         let started = Instant::now();
         let outcome = tokio::select! {
             outcome = send(&endpoint, &owed, fault) => outcome,

@@ -21,6 +21,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// response (pushpull §6.2.3), so both acknowledgement paths get exercised.
 pub const ASYNC_ACK_BATCH: usize = 10;
 
+/// Under the `late-acks` fault, the response after the one to a large request
+/// that acknowledges its SETs: the third, where the reference otherwise uses the next.
+const LATE_ACK_RESPONSES: u32 = 3;
+
 /// What a request asked of us, once parsed and type-checked.
 pub(crate) struct Request {
     sets: Vec<(String, String)>,
@@ -121,11 +125,16 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
 
     let mut ack: Vec<String> = std::mem::take(&mut peer.deferred_acks);
     let mut now_acked = Vec::new();
+    let some_valid = judged.iter().any(|(_, r)| r.is_ok());
     let mut set_errs = Map::new();
     for (key, result) in judged {
         match result {
             Err(r) if fault != Some(Fault::AckInvalidSets) => {
                 set_errs.insert(key.clone(), set_err(r.err, &r.description, fault));
+                // §5 (PP-CO-010): a jti goes in `ack` or in `setErrs`, never both.
+                if fault == Some(Fault::AckAndErr) && some_valid {
+                    now_acked.push(key.clone());
+                }
                 peer.received.insert(key, Verdict::Errored { err: r.err.into(), description: r.description });
             }
             _ => {
@@ -135,8 +144,18 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
             }
         }
     }
+    for (wait, jtis) in std::mem::take(&mut peer.late_acks) {
+        if wait <= 1 {
+            ack.extend(jtis);
+        } else {
+            peer.late_acks.push((wait - 1, jtis));
+        }
+    }
     if fault != Some(Fault::NeverAck) {
-        if request.sets.len() >= ASYNC_ACK_BATCH {
+        if request.sets.len() >= ASYNC_ACK_BATCH && fault == Some(Fault::LateAcks) {
+            // §12.4 (PP-REL-012): answers are to come promptly, not several responses on.
+            peer.late_acks.push((LATE_ACK_RESPONSES, now_acked));
+        } else if request.sets.len() >= ASYNC_ACK_BATCH {
             peer.deferred_acks = now_acked;
         } else {
             ack.extend(now_acked);

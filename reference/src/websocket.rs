@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use setconform_tls::ClientCertificate;
@@ -69,7 +69,12 @@ fn upgrade(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response
         return (StatusCode::BAD_REQUEST, "the pushpull subprotocol was not offered").into_response();
     }
     let ws = if fault == Some(Fault::WsNoSubprotocol) { ws } else { ws.protocols([SUBPROTOCOL]) };
-    ws.max_message_size(MAX_MESSAGE).on_upgrade(move |socket| session(app, token, socket))
+    let mut response = ws.max_message_size(MAX_MESSAGE).on_upgrade(move |socket| session(app, token, socket));
+    // §7 (PP-WS-010): no extension data in the payload, and none negotiated unasked (RFC 6455 §9.1).
+    if fault == Some(Fault::WsUnofferedExtension) {
+        response.headers_mut().insert("sec-websocket-extensions", HeaderValue::from_static("permessage-deflate"));
+    }
+    response
 }
 
 async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
