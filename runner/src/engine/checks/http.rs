@@ -187,30 +187,43 @@ pub fn error_code(seen: &Seen, spec: ErrorCodeSpec) -> (String, Outcome) {
     (exp, outcome)
 }
 
-/// Misspellings of the Communication Object's members seen in the wild or in
-/// the drafts themselves (pushpull §11 says `acks`, AMB-07).
-const MISNAMED_MEMBERS: [&str; 10] = [
-    "acks",
-    "Ack",
-    "ACK",
-    "Sets",
-    "SETs",
-    "setErrors",
-    "SetErrs",
-    "set_errs",
-    "max_response_events",
-    "maxresponseevents",
-];
+/// The members pushpull §5 defines for every Communication Object.
+const OBJECT_MEMBERS: [&str; 3] = ["sets", "ack", "setErrs"];
+/// The member §6.1 adds to a request over HTTP.
+const REQUEST_MEMBER: &str = "maxResponseEvents";
 
+/// A member name with case, `_` and `-` dropped, `errors` written `errs` and a
+/// final `s` dropped: two names that agree in this form are variants of one another.
+fn loose(name: &str) -> String {
+    let folded: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let mut folded = folded.replace("errors", "errs").replace("error", "err");
+    if folded.ends_with('s') {
+        folded.pop();
+    }
+    folded
+}
+
+/// No member is a variant of a member defined for the message (PP-CO-011): names
+/// match case-sensitively (§5), so `acks`, `SetErrs` or `max_response_events`
+/// carry nothing. A request's defined members include `maxResponseEvents` (§6.1).
+/// Other members are neither defined nor forbidden (AMB-14) and pass.
 pub fn member_names(seen: &Seen) -> (String, Outcome) {
-    let exp = "only the defined, case-sensitive member names (sets, ack, setErrs)".to_owned();
-    let Some(last) = &seen.last else { return (exp, no_response()) };
+    let Some(last) = &seen.last else {
+        return ("no variant of a defined member name".to_owned(), no_response());
+    };
+    let is_request = last.method.is_some();
+    let defined: Vec<&str> = OBJECT_MEMBERS.into_iter().chain(is_request.then_some(REQUEST_MEMBER)).collect();
+    let exp = format!(
+        "the defined members ({}) spelled exactly: no variant in case, separators or plural; other members left open (AMB-14)",
+        defined.join(", ")
+    );
     let Some(Value::Object(obj)) = &last.json else { return (exp, Err("the body is not a JSON object".into())) };
-    let wrong: Vec<String> = obj.keys().filter(|k| MISNAMED_MEMBERS.contains(&k.as_str())).cloned().collect();
+    let variant_of = |key: &str| defined.iter().find(|d| **d != key && loose(d) == loose(key)).copied();
+    let wrong: Vec<String> = obj.keys().filter_map(|k| variant_of(k).map(|d| format!("{k} (for {d})"))).collect();
     if wrong.is_empty() {
         (exp, Ok(format!("members: {}", obj.keys().cloned().collect::<Vec<_>>().join(", "))))
     } else {
-        (exp, Err(format!("misnamed members: {}", wrong.join(", "))))
+        (exp, Err(format!("misnamed members: {}", list(wrong.into_iter()))))
     }
 }
 
@@ -251,5 +264,47 @@ pub fn content_language_if_described(seen: &Seen) -> (String, Outcome) {
         (false, _) => (exp, Ok("no descriptions".into())),
         (true, Some(lang)) => (exp, Ok(format!("Content-Language: {lang}"))),
         (true, None) => (exp, Err("descriptions without a Content-Language header".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::state::LastMessage;
+
+    fn seen(body: Value, request: bool) -> Seen {
+        let last = LastMessage {
+            status: (!request).then_some(200),
+            method: request.then(|| "POST".to_owned()),
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+            json: Some(body),
+            sets: None,
+            step: 1,
+            seq: 1,
+        };
+        Seen { last: Some(last), ..Seen::default() }
+    }
+
+    #[test]
+    fn variants_of_defined_members_are_misnamed() {
+        for name in ["acks", "Ack", "SETs", "Sets", "setErrors", "SetErrs", "set_errs", "SETERRS", "set-err"] {
+            let (_, outcome) = member_names(&seen(serde_json::json!({ name: [] }), false));
+            assert!(outcome.is_err(), "{name}");
+        }
+        for name in ["max_response_events", "maxresponseevents", "MaxResponseEvent"] {
+            assert!(member_names(&seen(serde_json::json!({ name: 1 }), true)).1.is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn defined_and_unknown_members_pass() {
+        let request = serde_json::json!({
+            "sets": {}, "ack": [], "setErrs": {}, "maxResponseEvents": 2, "returnImmediately": true, "x-vendor": 1
+        });
+        assert!(member_names(&seen(request, true)).1.is_ok());
+        // §6.1's member belongs to requests: in a response, a variant of it is just an unknown member.
+        let response = serde_json::json!({ "ack": [], "max_response_events": 2, "moreAvailable": false });
+        assert!(member_names(&seen(response, false)).1.is_ok());
     }
 }
