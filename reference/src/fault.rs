@@ -84,6 +84,8 @@ faults! {
         "leaves out `description` in setErrs entries";
     NoRedelivery: Rule "no-redelivery" breaks ["PP-REL-001"]
         "sends each SET once and drops it even when it is never acknowledged (both roles)";
+    SlowRedelivery: Rule "slow-redelivery" breaks ["PP-REL-008"]
+        "as HTTP initiator, sends an unanswered SET again only three seconds after it last went out";
     ForgetAcks: Rule "forget-acks" breaks ["PP-REL-002", "PP-REL-010"]
         "keeps sending SETs the peer has acknowledged (both roles)";
     NeverAck: Rule "never-ack" breaks ["PP-REL-007"]
@@ -203,6 +205,8 @@ faults! {
         "as multi-SET push transmitter, leaves `sets` out of an empty batch";
     MspTxHaltOnUnknownAck: Rule "msp-tx-halt-on-unknown-ack" breaks ["MSP-005"]
         "as multi-SET push transmitter, stops delivering when an answer names a jti it never sent";
+    MspTxHoldBatch: Rule "msp-tx-hold-batch" breaks ["MSP-022"]
+        "as multi-SET push transmitter, holds new SETs back three seconds to build a larger batch";
     TrustAnyCertificate: Rule "trust-any-certificate" breaks ["PP-AUTH-001", "PUSH-040", "MSP-018", "POLL-080"]
         "as initiator, transmitter or poll recipient over HTTP, talks to a peer whatever certificate it presents";
     Tls13Only: Rule "tls13-only" breaks ["PUSH-051", "POLL-090"]

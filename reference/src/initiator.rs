@@ -14,6 +14,9 @@ use std::time::Duration;
 
 /// `maxResponseEvents` the reference asks for in every request.
 const MAX_RESPONSE_EVENTS: u64 = 50;
+/// Under the `slow-redelivery` fault, how long an unanswered SET waits before it
+/// goes again over HTTP: the reference otherwise retries on its next tick.
+const SLOW_REDELIVERY: Duration = Duration::from_secs(3);
 /// Longest the reference waits for a peer's answer.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body the reference reads.
@@ -57,6 +60,10 @@ pub fn prepare(
     let now = std::time::Instant::now();
     let due = |o: &Outgoing| match (reason, socket_retry, o.last_sent) {
         (Reason::Retry, Some(interval), Some(at)) => now.duration_since(at) >= interval,
+        // §9.1 (PP-REL-008): an unanswered SET goes again after a sensible wait, not this late.
+        (Reason::Retry, None, Some(at)) if fault == Some(Fault::SlowRedelivery) => {
+            now.duration_since(at) >= SLOW_REDELIVERY
+        }
         _ => true,
     };
     if reason == Reason::Retry && !peer.outbox.iter().any(due) && peer.owed.is_empty() {

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// A SET unanswered this long after it went out is sent again (§6).
 const REDELIVER_AFTER: Duration = Duration::from_secs(1);
+/// Under the `msp-tx-hold-batch` fault, how long new SETs wait for company:
+/// longer than the 1-2 seconds the draft recommends.
+const HELD_BATCH: Duration = Duration::from_secs(3);
 /// Largest response body the reference reads.
 const MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
 /// The request media type of post -03 (§4.3); -02 used application/json (AMB-30).
@@ -24,6 +27,10 @@ const BATCH_MEDIA_TYPE: &str = "application/secevents+json";
 /// answers are outstanding.
 pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
     let fault = app.fault;
+    // §7.4 (MSP-022): new SETs are not held back just to fill a larger batch.
+    if reason == Reason::Asked && fault == Some(Fault::MspTxHoldBatch) {
+        tokio::time::sleep(HELD_BATCH).await;
+    }
     let now = Instant::now();
     let prepared = app
         .peers
