@@ -30,14 +30,27 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
                 format!("SET profile {}", profile.name())
             };
             let expected = format!("every SET the SUT sent in this scenario keeps {} ({source})", rule.req);
-            let (finding, step, actual) = match (rule.problem_step, rule.remark_step) {
-                (Some(step), _) => (Finding::Broken, step, shown(&rule.problems)),
-                (None, Some(step)) => (Finding::Noted, step, shown(&rule.remarks)),
-                (None, None) => (Finding::Kept, last_step, format!("{count} SETs checked, none breaks it")),
+            // A breach decides; short of one, a rule the harness could not apply, or
+            // could not judge on every SET, is not shown kept.
+            let (finding, step, actual) = if let Some(step) = rule.problem_step {
+                (Finding::Broken, step, shown(&rule.problems))
+            } else if let Some(step) = rule.failure_step {
+                (Finding::HarnessFailed, step, shown(&rule.failures))
+            } else if let Some(step) = rule.unjudged_step {
+                (Finding::NotJudged, step, not_judged(&rule, count))
+            } else if let Some(step) = rule.remark_step {
+                (Finding::Noted, step, shown(&rule.remarks))
+            } else {
+                (Finding::Kept, last_step, format!("{count} SETs checked, none breaks it"))
             };
             Judgement { req: rule.req.to_owned(), step, expected, actual, finding }
         })
         .collect()
+}
+
+/// Why a rule was not judged, and on how many of the scenario's SETs.
+fn not_judged(rule: &content::RuleFindings, count: usize) -> String {
+    format!("not judged: {} ({} of {count} SETs)", rule.unjudged.join("; "), rule.unjudged_sets)
 }
 
 /// The first few findings, and how many more there were.

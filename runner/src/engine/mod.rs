@@ -24,7 +24,7 @@ pub use fuzz::sut_message as fuzz_sut_message;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
 use crate::harness::endpoint::{ClientCredentials, EndpointAuth, Transport};
-use crate::judge::{Judge, Reading, scenario_verdict};
+use crate::judge::{Finding, Judge, Reading, scenario_verdict};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
@@ -40,9 +40,11 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let mut ctx = Context::new(env, scenario, started + deadline);
     let judge = Judge::new(&env.catalogue);
     let mut expectations = Vec::new();
+    let mut skipped = 0;
 
     let outcome =
-        tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, judge, &mut expectations)).await;
+        tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, judge, &mut expectations, &mut skipped))
+            .await;
     // Whatever happened to the steps, the SETs that did arrive are judged.
     let content = content::judge(&ctx);
     let content_rules: Vec<String> = content.iter().map(|j| j.req.clone()).collect();
@@ -60,6 +62,12 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
         }
     };
     let verdict = scenario_verdict(&expectations, failure.as_ref().map(|f| f.verdict));
+    // Nothing judged and nothing stopped it: INFO, and the report says why (never PASS).
+    let reason = match failure {
+        Some(f) => Some(f.reason),
+        None if expectations.is_empty() => Some(nothing_judged(skipped)),
+        None => None,
+    };
     ScenarioResult {
         id: scenario.id.clone(),
         title: scenario.title.clone(),
@@ -73,7 +81,7 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
         tags: scenario.tags.clone(),
         steps: scenario.step_records(),
         verdict,
-        reason: failure.map(|f| f.reason),
+        reason,
         duration_ms: started.elapsed().as_millis() as u64,
         expectations,
         transcript: ctx.into_transcript(),
@@ -86,6 +94,7 @@ async fn run_steps(
     profile: &str,
     judge: Judge<'_>,
     results: &mut Vec<ExpectationResult>,
+    skipped: &mut usize,
 ) -> Result<(), StepFailure> {
     let profile_def = ctx.env.catalogue.profiles.get(profile);
     let sut_sends = profile_def.is_some_and(|p| p.sut_sends());
@@ -102,12 +111,15 @@ async fn run_steps(
         loop {
             act(ctx, &step.action).await?;
             ctx.learn_sut_keys().await;
-            let judged: Vec<ExpectationResult> =
-                step.expect.iter().filter(|e| applies(ctx, e)).flat_map(|e| judge_one(ctx, judge, e)).collect();
-            // After asking a person to act, give them until the deadline to get it right.
-            let settled = judged.iter().all(|r| r.verdict == Verdict::Pass);
+            let (applying, not_applying): (Vec<_>, Vec<_>) = step.expect.iter().partition(|e| applies(ctx, e));
+            let judged: Vec<(Finding, ExpectationResult)> =
+                applying.into_iter().flat_map(|e| judge_one(ctx, judge, e)).collect();
+            // After asking a person to act, give them until the deadline to get it
+            // right; waiting does not make a rule that cannot be judged judgeable.
+            let settled = judged.iter().all(|(f, r)| r.verdict == Verdict::Pass || *f == Finding::NotJudged);
             if !after_manual || settled || ctx.remaining() <= pause {
-                results.extend(judged);
+                results.extend(judged.into_iter().map(|(_, r)| r));
+                *skipped += not_applying.len();
                 break;
             }
             tokio::time::sleep(pause).await;
@@ -154,13 +166,24 @@ async fn act(ctx: &mut Context<'_>, action: &Action) -> Result<(), StepFailure> 
     }
 }
 
+/// Why a scenario that ran to its end judged nothing.
+fn nothing_judged(skipped: usize) -> String {
+    match skipped {
+        0 => "not judged: the scenario has no expectation and the SUT sent no SETs".to_owned(),
+        n => format!(
+            "not judged: none of its {n} expectations applied (each depends on an HTTP status, if_status, \
+             the SUT did not answer) and the SUT sent no SETs"
+        ),
+    }
+}
+
 /// `if_status`: an expectation on an error body is judged only when the SUT answered with that status.
 fn applies(ctx: &Context<'_>, e: &Expectation) -> bool {
     e.if_status.is_none_or(|s| ctx.seen.last.as_ref().and_then(|l| l.status) == Some(s))
 }
 
-/// One expectation of the current step, judged.
-fn judge_one(ctx: &Context<'_>, judge: Judge<'_>, e: &Expectation) -> Vec<ExpectationResult> {
+/// One expectation of the current step, judged: each finding and its result.
+fn judge_one(ctx: &Context<'_>, judge: Judge<'_>, e: &Expectation) -> Vec<(Finding, ExpectationResult)> {
     let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
-    checks::evaluate(ctx, &e.check, &e.req).into_iter().map(|j| judge.result(j, reading)).collect()
+    checks::evaluate(ctx, &e.check, &e.req).into_iter().map(|j| (j.finding, judge.result(j, reading))).collect()
 }

@@ -24,6 +24,11 @@ pub enum Finding {
     Broken,
     /// Kept, with something worth recording (INFO whatever the level).
     Noted,
+    /// The rule could not be judged from what the SUT gave (INFO whatever
+    /// the level): nothing was found broken, but nothing was shown kept either.
+    NotJudged,
+    /// The harness could not apply the rule (ERROR): its own failure, not the SUT's.
+    HarnessFailed,
 }
 
 /// A check's result for one requirement.
@@ -45,6 +50,11 @@ impl Judgement {
             Err(a) => (Finding::Broken, a),
         };
         Judgement { req, step, expected, actual, finding }
+    }
+
+    /// A rule that could not be judged, and why: INFO, its text "not judged: <why>".
+    pub fn not_judged(req: String, step: usize, expected: String, why: &str) -> Judgement {
+        Judgement { req, step, expected, actual: format!("not judged: {why}"), finding: Finding::NotJudged }
     }
 }
 
@@ -71,7 +81,8 @@ impl<'c> Judge<'c> {
     pub fn verdict(&self, j: &Judgement, reading: Reading<'_>) -> Verdict {
         match (j.finding, reading.amb) {
             (Finding::Kept, _) => Verdict::Pass,
-            (Finding::Noted, _) => Verdict::Info,
+            (Finding::Noted | Finding::NotJudged, _) => Verdict::Info,
+            (Finding::HarnessFailed, _) => Verdict::Error,
             (Finding::Broken, Some(_)) => match reading.soften_to {
                 Some(Soften::Warn) => Verdict::Warn,
                 Some(Soften::Info) | None => Verdict::Info,
@@ -100,8 +111,12 @@ impl<'c> Judge<'c> {
 }
 
 /// A scenario's verdict: the worst of its expectations and of what stopped it
-/// early. A scenario that ran and judged nothing wrong is PASS, never N/A.
+/// early. A scenario that ran and judged nothing wrong is PASS, never N/A; one
+/// that ran to its end and judged nothing at all is INFO (not judged), never PASS.
 pub fn scenario_verdict(expectations: &[ExpectationResult], stopped: Option<Verdict>) -> Verdict {
+    if expectations.is_empty() && stopped.is_none() {
+        return Verdict::Info;
+    }
     match Verdict::roll_up(expectations.iter().map(|e| e.verdict).chain(stopped)) {
         Verdict::NotApplicable => Verdict::Pass,
         v => v,
@@ -150,7 +165,33 @@ mod tests {
 
     #[test]
     fn a_scenario_is_its_worst_expectation_and_never_not_applicable() {
-        assert_eq!(scenario_verdict(&[], None), Verdict::Pass);
+        let na = ExpectationResult {
+            step: 1,
+            requirement: "X".into(),
+            verdict: Verdict::NotApplicable,
+            expected: String::new(),
+            actual: String::new(),
+            ambiguity: None,
+            waiver: None,
+        };
+        assert_eq!(scenario_verdict(&[na], None), Verdict::Pass);
         assert_eq!(scenario_verdict(&[], Some(Verdict::Timeout)), Verdict::Timeout);
+    }
+
+    #[test]
+    fn a_scenario_that_judged_nothing_is_info_never_pass() {
+        assert_eq!(scenario_verdict(&[], None), Verdict::Info);
+    }
+
+    #[test]
+    fn a_rule_not_judged_is_info_and_a_harness_failure_is_error_whatever_the_level() {
+        let catalogue = Catalogue::load(crate::catalogue::Origin::Embedded).expect("the embedded catalogue loads");
+        let judge = Judge::new(&catalogue);
+        let must = catalogue.requirements.values().find(|r| r.level.violation_verdict() == Verdict::Fail).unwrap();
+        let unjudged = Judgement::not_judged(must.id.clone(), 1, "x".into(), "no keys");
+        assert_eq!(unjudged.actual, "not judged: no keys");
+        assert_eq!(judge.verdict(&unjudged, Reading::default()), Verdict::Info);
+        let failed = Judgement { finding: Finding::HarnessFailed, ..unjudged };
+        assert_eq!(judge.verdict(&failed, Reading::default()), Verdict::Error);
     }
 }

@@ -29,6 +29,9 @@ struct Finding {
     expected: String,
     checked: usize,
     problems: Vec<String>,
+    /// Why the rule could not be judged in some message, or could not be applied.
+    unjudged: Vec<String>,
+    failures: Vec<String>,
 }
 
 impl Ledger {
@@ -39,10 +42,15 @@ impl Ledger {
                 expected: format!("in every message: {}", j.expected),
                 checked: 0,
                 problems: Vec::new(),
+                unjudged: Vec::new(),
+                failures: Vec::new(),
             });
             f.checked += 1;
-            if j.finding == crate::judge::Finding::Broken {
-                f.problems.push(j.actual);
+            match j.finding {
+                crate::judge::Finding::Broken => f.problems.push(j.actual),
+                crate::judge::Finding::NotJudged if !f.unjudged.contains(&j.actual) => f.unjudged.push(j.actual),
+                crate::judge::Finding::HarnessFailed => f.failures.push(j.actual),
+                _ => {}
             }
         }
     }
@@ -52,6 +60,23 @@ impl Ledger {
         self.findings
             .iter()
             .map(|(req, f)| {
+                // Short of a breach, a rule not judged or not applied in some message is not shown kept.
+                if f.problems.is_empty() {
+                    if let Some(first) = f.failures.first() {
+                        let actual = format!("{} of {}: {first}", f.failures.len(), f.checked);
+                        return Judgement {
+                            req: req.clone(),
+                            step: 1,
+                            expected: f.expected.clone(),
+                            actual,
+                            finding: crate::judge::Finding::HarnessFailed,
+                        };
+                    }
+                    if !f.unjudged.is_empty() {
+                        let why = f.unjudged.iter().map(|a| a.trim_start_matches("not judged: ")).collect::<Vec<_>>();
+                        return Judgement::not_judged(req.clone(), 1, f.expected.clone(), &why.join("; "));
+                    }
+                }
                 let outcome = if f.problems.is_empty() {
                     Ok(format!("{} checked, all kept", f.checked))
                 } else {
@@ -192,6 +217,18 @@ mod tests {
         let judged = me.judgements();
         let schema = judged.iter().find(|j| j.req == "PP-HTTP-011").unwrap();
         assert!(schema.actual.starts_with("2 of 2:"), "{}", schema.actual);
+    }
+
+    #[test]
+    fn sets_the_harness_cannot_judge_are_not_judged_never_kept() {
+        let jwe = "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIn0.ZWs.aXY.Y3Q.dGFn";
+        let (mut me, mut peer) = (Ledger::default(), Ledger::default());
+        let body = format!(r#"{{"sets": {{"j-1": "{jwe}"}}}}"#);
+        judge_response(&mut me, &mut peer, &response(&body), &SetTrust::default(), 1);
+        let judged = me.judgements();
+        let claims = judged.iter().find(|j| j.req == "SET-010").expect("SET-010 is judged in a pairing");
+        assert_eq!(claims.finding, crate::judge::Finding::NotJudged, "{}", claims.actual);
+        assert!(claims.actual.starts_with("not judged: an encrypted SET"), "{}", claims.actual);
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub struct RuleFindings {
     /// Remarks on a kept rule worth recording (INFO); and the step of the first.
     pub remarks: Vec<String>,
     pub remark_step: Option<usize>,
+    /// Why the rule could not be judged on some SETs (each reason once), how
+    /// many SETs that was, and the step of the first.
+    pub unjudged: Vec<String>,
+    pub unjudged_sets: usize,
+    pub unjudged_step: Option<usize>,
+    /// Where the harness could not apply the rule, and the step of the first.
+    pub failures: Vec<String>,
+    pub failure_step: Option<usize>,
 }
 
 /// Judges every SET in `sets` by the RFC 8417 rules and those of `profile`;
@@ -74,6 +82,10 @@ pub fn judge<'a>(
                     e.problem_step.get_or_insert(step);
                     e.problems.push(format!("{key} {}: {problem}", f.at));
                 }
+                if let Some(failure) = f.failure {
+                    e.failure_step.get_or_insert(step);
+                    e.failures.push(format!("{key} {}: {failure}", f.at));
+                }
                 if let Some(remark) = f.note {
                     e.remark_step.get_or_insert(step);
                     e.remarks.push(format!("{key} {}: {remark}", f.at));
@@ -83,8 +95,16 @@ pub fn judge<'a>(
         for f in inspect(key, token, trust) {
             if let Some((req, at)) = RULES.iter().find(|(r, _)| *r == f.req) {
                 let e = entry(&mut found, req);
-                e.problem_step.get_or_insert(step);
-                e.problems.push(format!("{key} {at}: {}", f.detail));
+                if f.not_judged {
+                    e.unjudged_step.get_or_insert(step);
+                    e.unjudged_sets += 1;
+                    if !e.unjudged.contains(&f.detail) {
+                        e.unjudged.push(f.detail);
+                    }
+                } else {
+                    e.problem_step.get_or_insert(step);
+                    e.problems.push(format!("{key} {at}: {}", f.detail));
+                }
             }
         }
         if let Some(reused_in) = reused(token) {

@@ -26,24 +26,51 @@ pub struct SetTrust {
     pub jwks_uri: Option<String>,
 }
 
-/// One broken rule in one SET.
+/// One rule in one SET that is broken, or that could not be judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetFinding {
     pub req: &'static str,
+    /// What breaks the rule; or, when `not_judged`, why it could not be judged.
     pub detail: String,
+    /// The rule could not be judged on this SET: neither kept nor broken.
+    pub not_judged: bool,
 }
 
 fn finding(req: &'static str, detail: impl Into<String>) -> SetFinding {
-    SetFinding { req, detail: detail.into() }
+    SetFinding { req, detail: detail.into(), not_judged: false }
 }
 
-/// Every rule the SET filed under `key` breaks; empty when it is sound.
+fn not_judged(req: &'static str, why: impl Into<String>) -> SetFinding {
+    SetFinding { req, detail: why.into(), not_judged: true }
+}
+
+/// Why a signed SET's signature is not judged when the harness has no keys for the SUT.
+pub const NO_SUT_KEYS: &str = "no keys for the SUT's SETs (sets.jwks_file, jwks_uri or the registration)";
+
+/// Why nothing inside an encrypted SET is judged.
+pub const ENCRYPTED: &str = "an encrypted SET (JWE), which the harness holds no key to decrypt";
+
+/// Every rule that needs the SET's claims, its JWS header or its signature:
+/// none can be judged on a SET the harness cannot decrypt. That is every rule
+/// inspected here, and SET-005 (duplicate event identifiers, RFC 8417 §2.2).
+fn needs_plaintext() -> impl Iterator<Item = &'static str> {
+    super::INSPECTED_REQUIREMENTS.into_iter().chain(["SET-005"])
+}
+
+/// Every rule the SET filed under `key` breaks, and those it could not be
+/// judged on; empty when it is sound.
 pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
     let mut out = Vec::new();
     let parts: Vec<&str> = token.split('.').collect();
-    if parts.len() == 5 {
-        // An encrypted SET cannot be opened without the harness's private key
-        // being used for encryption, which this suite does not configure.
+    if let [header, rest @ ..] = &parts[..]
+        && rest.len() == 4
+    {
+        // SET-001 (RFC 8417 §2): a SET may be encrypted, so a well-formed
+        // compact JWE is a SET; a five-part token that is not one is no SET.
+        match malformed_jwe(header, rest) {
+            Some(why) => out.push(finding("SET-001", format!("not a compact JWE: {why}"))),
+            None => out.extend(needs_plaintext().map(|req| not_judged(req, ENCRYPTED))),
+        }
         return out;
     }
     let [h, p, s] = parts[..] else {
@@ -159,7 +186,10 @@ fn check_signature(
     if alg == "none" {
         return;
     }
-    let Some(jwks) = &trust.jwks else { return };
+    let Some(jwks) = &trust.jwks else {
+        out.push(not_judged("SET-001", NO_SUT_KEYS));
+        return;
+    };
     let Ok(algorithm) = Algorithm::from_str(alg) else {
         out.push(finding("SET-001", format!("unknown JWS alg {alg:?}")));
         return;
@@ -289,6 +319,28 @@ fn duplicate_event(payload: &[u8]) -> Option<String> {
     top.0
 }
 
+/// What makes five dot-separated parts no compact JWE (RFC 7516 §3.1, §7.1):
+/// every part must be base64url, and the protected header a JSON object
+/// naming its `alg` and `enc` (§4.1.1, §4.1.2); `None` when they are one.
+fn malformed_jwe(header: &str, rest: &[&str]) -> Option<String> {
+    let Some(header) = decode_object(header) else {
+        return Some("the protected header is not a base64url-encoded JSON object".to_owned());
+    };
+    for member in ["alg", "enc"] {
+        if !header.get(member).is_some_and(Value::is_string) {
+            return Some(format!("the protected header has no {member}"));
+        }
+    }
+    // The encrypted key is empty under direct encryption; the ciphertext never is.
+    let names = ["encrypted key", "initialization vector", "ciphertext", "authentication tag"];
+    for (part, name) in rest.iter().zip(names) {
+        if super::unb64(part).is_none() {
+            return Some(format!("the {name} is not base64url"));
+        }
+    }
+    rest[2].is_empty().then(|| "the ciphertext is empty".to_owned())
+}
+
 pub(super) fn decode_object(part: &str) -> Option<serde_json::Map<String, Value>> {
     match serde_json::from_slice(&super::unb64(part)?).ok()? {
         Value::Object(m) => Some(m),
@@ -333,6 +385,47 @@ mod tests {
         assert!(implausible_iat(now + 2.0 * 86_400.0).is_some());
         assert!(implausible_iat(now * 1000.0).is_some(), "milliseconds instead of seconds");
         assert!(implausible_iat(0.0).is_some());
+    }
+
+    fn broken(found: &[SetFinding]) -> Vec<&'static str> {
+        found.iter().filter(|f| !f.not_judged).map(|f| f.req).collect()
+    }
+
+    #[test]
+    fn without_the_suts_keys_a_signed_sets_signature_is_not_judged() {
+        let header = super::super::b64(r#"{"alg":"ES256","typ":"secevent+jwt","kid":"k1"}"#);
+        let claims = super::super::b64(format!(
+            r#"{{"iss":"https://sut.test/","iat":{},"jti":"j1","aud":"h","events":{{"urn:x:e":{{}}}}}}"#,
+            1_767_225_600
+        ));
+        let token = format!("{header}.{claims}.c2ln");
+        let found = inspect("j1", &token, &SetTrust::default());
+        assert_eq!(found, [not_judged("SET-001", NO_SUT_KEYS)]);
+        let unsecured = format!("{}.{claims}.", super::super::b64(r#"{"alg":"none","typ":"secevent+jwt"}"#));
+        assert_eq!(inspect("j1", &unsecured, &SetTrust::default()), [], "an unsecured SET has no signature to judge");
+    }
+
+    #[test]
+    fn a_well_formed_jwe_is_not_judged_and_a_malformed_one_is_no_set() {
+        let jwe_header = super::super::b64(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#);
+        let jwe = format!("{jwe_header}.ZWs.aXY.Y3Q.dGFn");
+        let found = inspect("j1", &jwe, &SetTrust::default());
+        assert!(broken(&found).is_empty(), "{found:?}");
+        assert!(found.iter().all(|f| f.detail == ENCRYPTED));
+        let reqs: Vec<_> = found.iter().map(|f| f.req).collect();
+        for rule in
+            crate::set::INSPECTED_REQUIREMENTS.iter().chain(&crate::set::content::rule_ids().collect::<Vec<_>>())
+        {
+            assert!(reqs.contains(rule), "{rule} is judged on a JWE: {found:?}");
+        }
+        let direct = format!("{jwe_header}..aXY.Y3Q.dGFn");
+        assert!(broken(&inspect("j1", &direct, &SetTrust::default())).is_empty(), "direct encryption has no key");
+        let no_enc = format!("{}.ZWs.aXY.Y3Q.dGFn", super::super::b64(r#"{"alg":"RSA-OAEP-256"}"#));
+        for token in ["a.b.c.d.e", "....", &no_enc, &format!("{jwe_header}.ZWs.aXY..dGFn")] {
+            let found = inspect("j1", token, &SetTrust::default());
+            assert_eq!(broken(&found), ["SET-001"], "{token}: {found:?}");
+            assert!(found[0].detail.starts_with("not a compact JWE"), "{found:?}");
+        }
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! `caep-interop` adds the CAEP Interoperability Profile's narrower rules on
 //! top (signing algorithm, one event, subject formats).
 
+mod schemas;
+
 use super::SetTrust;
 use crate::schema::Schemas;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
+use schemas::{caep_payloads, subject_identifier};
 use serde_json::{Map, Value};
 
 /// The content profile a SUT's SETs are judged under (sut.yaml `sets.profile`).
@@ -39,7 +42,9 @@ impl SetProfile {
 }
 
 /// One rule a SET was judged on under a profile: kept (`problem` None) or
-/// broken; a kept rule may carry a `note` worth reporting (INFO).
+/// broken; a kept rule may carry a `note` worth reporting (INFO). When the
+/// harness could not apply the rule at all, `failure` says why (ERROR), and
+/// the rule is neither kept nor broken.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileFinding {
     pub req: &'static str,
@@ -47,18 +52,19 @@ pub struct ProfileFinding {
     pub at: String,
     pub problem: Option<String>,
     pub note: Option<String>,
+    pub failure: Option<String>,
 }
 
 fn kept(req: &'static str, at: impl Into<String>) -> ProfileFinding {
-    ProfileFinding { req, at: at.into(), problem: None, note: None }
+    ProfileFinding { req, at: at.into(), problem: None, note: None, failure: None }
 }
 
 fn broken(req: &'static str, at: impl Into<String>, problem: impl Into<String>) -> ProfileFinding {
-    ProfileFinding { req, at: at.into(), problem: Some(problem.into()), note: None }
+    ProfileFinding { problem: Some(problem.into()), ..kept(req, at) }
 }
 
 fn noted(req: &'static str, at: impl Into<String>, note: impl Into<String>) -> ProfileFinding {
-    ProfileFinding { req, at: at.into(), problem: None, note: Some(note.into()) }
+    ProfileFinding { note: Some(note.into()), ..kept(req, at) }
 }
 
 /// Every rule [`judge`] can name, under any profile, beyond RFC 8417's.
@@ -175,10 +181,10 @@ pub fn judge(
         } else {
             broken("CAEP-013", "/sub_id", "a CAEP event without sub_id")
         });
-        out.extend(caep_payloads(events));
+        out.extend(caep_payloads(events, Schemas::embedded()));
     }
     if let Some(subject) = sub_id {
-        out.extend(subject_identifier(subject));
+        out.extend(subject_identifier(subject, Schemas::embedded()));
         out.push(same_subject(claims, subject));
     }
     if profile == SetProfile::CaepInterop {
@@ -264,85 +270,6 @@ fn absent(claims: &Map<String, Value>, claim: &str, req: &'static str) -> Profil
         None => kept(req, format!("/{claim}")),
         Some(v) => broken(req, format!("/{claim}"), format!("{claim} is present: {v}")),
     }
-}
-
-/// RFC 9493 §3 and SSF §3: the subject identifier's format and members.
-fn subject_identifier(subject: &Value) -> Vec<ProfileFinding> {
-    let format = subject.get("format").and_then(Value::as_str);
-    let Some(format) = format else {
-        return vec![broken("SUBID-001", "/sub_id/format", "no format member")];
-    };
-    let row = match format {
-        "account" => "SUBID-003",
-        "email" => "SUBID-004",
-        "iss_sub" => "SUBID-005",
-        "opaque" => "SUBID-006",
-        "phone_number" => "SUBID-007",
-        "did" => "SUBID-008",
-        "uri" => "SUBID-009",
-        "aliases" => "SUBID-010",
-        "complex" => "SUBID-013",
-        "jwt_id" => "SUBID-015",
-        "saml_assertion_id" => "SUBID-016",
-        "ip-addresses" => "SUBID-017",
-        // An unregistered format is allowed (extensibility); nothing more to judge.
-        _ => return vec![kept("SUBID-001", "/sub_id/format")],
-    };
-    let violations = Schemas::embedded().validate("subject-identifier", subject).unwrap_or_default();
-    let mut out = vec![kept("SUBID-001", "/sub_id/format")];
-    let (extra, other): (Vec<_>, Vec<_>) = violations.iter().partition(|v| v.message.contains("dditional"));
-    let at = |p: &str| format!("/sub_id{p}");
-    out.push(match extra.first() {
-        None => kept("SUBID-002", "/sub_id"),
-        Some(v) => broken("SUBID-002", at(&v.pointer), v.message.clone()),
-    });
-    out.push(match other.first() {
-        None => kept(row, "/sub_id"),
-        Some(v) => broken(row, at(&v.pointer), v.message.clone()),
-    });
-    out
-}
-
-/// CAEP 1.0 §2, §3: the payload of each CAEP event, judged by its type's row.
-fn caep_payloads(events: &Map<String, Value>) -> Vec<ProfileFinding> {
-    let mut out = Vec::new();
-    for (uri, payload) in events {
-        let Some(kind) = uri.strip_prefix(CAEP_BASE) else { continue };
-        let row = match kind {
-            "token-claims-change" => Some("CAEP-004"),
-            "credential-change" => Some("CAEP-005"),
-            "assurance-level-change" => Some("CAEP-006"),
-            "device-compliance-change" => Some("CAEP-009"),
-            "session-established" => Some("CAEP-010"),
-            "risk-level-change" => Some("CAEP-011"),
-            _ => None,
-        };
-        let one = Value::Object(Map::from_iter([(uri.clone(), payload.clone())]));
-        let violations = Schemas::embedded().validate("caep-event", &one).unwrap_or_default();
-        let member_row = |member: &str| match member {
-            "initiating_entity" => Some("CAEP-001"),
-            "reason_admin" | "reason_user" => Some("CAEP-002"),
-            "event_timestamp" => Some("CAEP-003"),
-            "change_direction" => Some("CAEP-007"),
-            _ => None,
-        };
-        let base = pointer_to_event(uri);
-        let mut rows: Vec<&'static str> = row.into_iter().collect();
-        rows.extend(payload.as_object().into_iter().flat_map(|p| p.keys()).filter_map(|k| member_row(k)));
-        rows.sort_unstable();
-        rows.dedup();
-        for req in rows {
-            let hit = violations.iter().find(|v| {
-                let member = v.pointer.rsplit('/').next().unwrap_or_default();
-                member_row(member).map_or(Some(req) == row, |r| r == req)
-            });
-            out.push(match hit {
-                None => kept(req, base.clone()),
-                Some(v) => broken(req, format!("/events{}", v.pointer), v.message.clone()),
-            });
-        }
-    }
-    out
 }
 
 /// The CAEP Interoperability Profile: RS256 with 2048-bit keys, one event, three subject formats.
