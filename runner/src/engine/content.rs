@@ -2,12 +2,10 @@
 //! step by the rules of [`crate::set::content`], one judgement per rule. A jti
 //! is held unique per issuer across the whole run.
 
+use super::checks::list;
 use super::context::Context;
 use crate::judge::{Finding, Judgement};
 use crate::set::content::{self, Emitted};
-
-/// Problems named in one judgement before the rest is counted.
-const SHOWN: usize = 5;
 
 /// One judgement per rule over every SET the SUT sent in the scenario (none
 /// when it sent none).
@@ -33,13 +31,13 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
             // A breach decides; short of one, a rule the harness could not apply, or
             // could not judge on every SET, is not shown kept.
             let (finding, step, actual) = if let Some(step) = rule.problem_step {
-                (Finding::Broken, step, shown(&rule.problems))
+                (Finding::Broken, step, list(rule.problems.iter().cloned()))
             } else if let Some(step) = rule.failure_step {
-                (Finding::HarnessFailed, step, shown(&rule.failures))
+                (Finding::HarnessFailed, step, list(rule.failures.iter().cloned()))
             } else if let Some(step) = rule.unjudged_step {
                 (Finding::NotJudged, step, not_judged(&rule, count))
             } else if let Some(step) = rule.remark_step {
-                (Finding::Noted, step, shown(&rule.remarks))
+                (Finding::Noted, step, list(rule.remarks.iter().cloned()))
             } else {
                 (Finding::Kept, last_step, format!("{count} SETs checked, none breaks it"))
             };
@@ -51,16 +49,6 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
 /// Why a rule was not judged, and on how many of the scenario's SETs.
 fn not_judged(rule: &content::RuleFindings, count: usize) -> String {
     format!("not judged: {} ({} of {count} SETs)", rule.unjudged.join("; "), rule.unjudged_sets)
-}
-
-/// The first few findings, and how many more there were.
-fn shown(found: &[String]) -> String {
-    let more = found.len().saturating_sub(SHOWN);
-    let mut actual = found.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
-    if more > 0 {
-        actual.push_str(&format!("; and {more} more"));
-    }
-    actual
 }
 
 /// The scenario that first saw this SET's jti with other claims from the same issuer.

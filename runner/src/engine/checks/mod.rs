@@ -131,7 +131,7 @@ fn no_response() -> Outcome {
 }
 
 /// Joins the first few items and counts the rest.
-fn list(items: impl Iterator<Item = String>) -> String {
+pub(super) fn list(items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     let shown = items.iter().take(LIST_LIMIT).cloned().collect::<Vec<_>>().join("; ");
     match items.len().saturating_sub(LIST_LIMIT) {
