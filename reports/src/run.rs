@@ -189,6 +189,15 @@ pub struct ExpectationResult {
     /// Why a FAIL or WARN here is WAIVED: the waiver's reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
+    /// The check that judged it: the name of a step expectation's check
+    /// (`status`, `acked`, …), `set_content` for the rules every SET the SUT
+    /// sent is judged by, `pairing` for a pairing's judgements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// Its expectation's position (1 = first) in the step's `expect` list;
+    /// absent where no step lists it (SET content rules, pairings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expectation: Option<usize>,
 }
 
 /// One HTTP exchange of a scenario, as it went over the wire.

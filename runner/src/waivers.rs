@@ -108,6 +108,8 @@ mod tests {
                 actual: "y".into(),
                 ambiguity: None,
                 waiver: None,
+                check: None,
+                expectation: None,
             })
             .collect();
         ScenarioResult {

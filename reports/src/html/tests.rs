@@ -68,6 +68,8 @@ fn record(text: &str, link: &str) -> Run {
             actual: t(),
             ambiguity: Some(t()),
             waiver: Some(t()),
+            check: Some(t()),
+            expectation: Some(1),
         }],
         transcript: vec![exchange(1, false), exchange(2, true)],
     };

@@ -46,9 +46,11 @@ pub enum Soften {
     Info,
 }
 
-/// One judgement on the last response or on the scenario's state.
-#[derive(Debug, Clone, Deserialize)]
+/// One judgement on the last response or on the scenario's state. Its
+/// name in a run record (`&'static str` from it) is its YAML key.
+#[derive(Debug, Clone, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Check {
     Status(StatusSpec),
     ContentType(String),

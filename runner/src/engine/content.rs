@@ -7,6 +7,9 @@ use super::context::Context;
 use crate::judge::{Finding, Judgement};
 use crate::set::content::{self, Emitted};
 
+/// The check name of these judgements in a run record: no step lists them.
+pub const CHECK: &str = "set_content";
+
 /// One judgement per rule over every SET the SUT sent in the scenario (none
 /// when it sent none).
 pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {

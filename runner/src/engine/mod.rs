@@ -48,7 +48,12 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     // Whatever happened to the steps, the SETs that did arrive are judged.
     let content = content::judge(&ctx);
     let content_rules: Vec<String> = content.iter().map(|j| j.req.clone()).collect();
-    expectations.extend(content.into_iter().map(|j| judge.result(j, Reading::default())));
+    expectations.extend(
+        content.into_iter().map(|j| ExpectationResult {
+            check: Some(content::CHECK.to_owned()),
+            ..judge.result(j, Reading::default())
+        }),
+    );
     let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(f)) => Some(f),
@@ -111,9 +116,10 @@ async fn run_steps(
         loop {
             act(ctx, &step.action).await?;
             ctx.learn_sut_keys().await;
-            let (applying, not_applying): (Vec<_>, Vec<_>) = step.expect.iter().partition(|e| applies(ctx, e));
+            let (applying, not_applying): (Vec<_>, Vec<_>) =
+                step.expect.iter().enumerate().partition(|(_, e)| applies(ctx, e));
             let judged: Vec<(Finding, ExpectationResult)> =
-                applying.into_iter().flat_map(|e| judge_one(ctx, judge, e)).collect();
+                applying.into_iter().flat_map(|(i, e)| judge_one(ctx, judge, e, i + 1)).collect();
             // After asking a person to act, give them until the deadline to get it
             // right; waiting does not make a rule that cannot be judged judgeable.
             let settled = judged.iter().all(|(f, r)| r.verdict == Verdict::Pass || *f == Finding::NotJudged);
@@ -182,8 +188,26 @@ fn applies(ctx: &Context<'_>, e: &Expectation) -> bool {
     e.if_status.is_none_or(|s| ctx.seen.last.as_ref().and_then(|l| l.status) == Some(s))
 }
 
-/// One expectation of the current step, judged: each finding and its result.
-fn judge_one(ctx: &Context<'_>, judge: Judge<'_>, e: &Expectation) -> Vec<(Finding, ExpectationResult)> {
+/// The expectation at `position` (1 = first) of the current step, judged:
+/// each finding and its result, which names the check and the position.
+fn judge_one(
+    ctx: &Context<'_>,
+    judge: Judge<'_>,
+    e: &Expectation,
+    position: usize,
+) -> Vec<(Finding, ExpectationResult)> {
     let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
-    checks::evaluate(ctx, &e.check, &e.req).into_iter().map(|j| (j.finding, judge.result(j, reading))).collect()
+    let check: &'static str = (&e.check).into();
+    checks::evaluate(ctx, &e.check, &e.req)
+        .into_iter()
+        .map(|j| {
+            let finding = j.finding;
+            let result = ExpectationResult {
+                check: Some(check.to_owned()),
+                expectation: Some(position),
+                ..judge.result(j, reading)
+            };
+            (finding, result)
+        })
+        .collect()
 }

@@ -106,6 +106,8 @@ impl<'c> Judge<'c> {
             actual: clip(j.actual),
             ambiguity: reading.amb.filter(|_| broken).map(str::to_owned),
             waiver: None,
+            check: None,
+            expectation: None,
         }
     }
 }
@@ -173,6 +175,8 @@ mod tests {
             actual: String::new(),
             ambiguity: None,
             waiver: None,
+            check: None,
+            expectation: None,
         };
         assert_eq!(scenario_verdict(&[na], None), Verdict::Pass);
         assert_eq!(scenario_verdict(&[], Some(Verdict::Timeout)), Verdict::Timeout);

@@ -233,8 +233,7 @@ fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) 
         .map(|(id, title, me, peer)| {
             let mut judgements = me.judgements();
             judgements.push(accounted(me, peer));
-            let results: Vec<ExpectationResult> =
-                judgements.into_iter().map(|j| judge.result(j, Reading::default())).collect();
+            let results: Vec<ExpectationResult> = judgements.into_iter().map(|j| judged(judge, j)).collect();
             let verdict = scenario_verdict(&results, stalled.as_ref().map(|_| Verdict::Error));
             ScenarioResult {
                 id: id.to_owned(),
@@ -307,6 +306,11 @@ async fn act(
 
 /// The relay publishes no protected-resource metadata: each SUT presents the
 /// relay's bearer token. Its authorization server issues to no one the SUTs know.
+/// A pairing's judgement, judged and marked as a pairing's (no step lists it).
+fn judged(judge: Judge<'_>, j: crate::judge::Judgement) -> ExpectationResult {
+    ExpectationResult { check: Some("pairing".to_owned()), ..judge.result(j, Reading::default()) }
+}
+
 fn relay_auth() -> EndpointAuth {
     let client = ClientCredentials {
         client_id: "setconform-relay".to_owned(),
