@@ -3,11 +3,18 @@
 //! Every fault is declared once, in the `faults!` table below, in the order
 //! `setconform faults` lists them: its variant; its kind (`Rule`: breaks a
 //! rule the suite must catch, `Hostile`: attacks the harness, which must
-//! survive); its name on the command line; the requirements it breaks; the
-//! ambiguity (AMB-nn) that leaves open the reading of those of them that name
-//! it, if any; the SET profile
-//! the suite runs it under, if not RFC 8417 alone; and what the reference does
-//! wrong. The macro makes the enum, `Fault::ALL` and the lookups from it.
+//! survive); its name on the command line; the requirements it breaks; after
+//! `also`, the requirements it breaks as a consequence (a responder that never
+//! acknowledges also keeps no Multi-Push promise); the ambiguity (AMB-nn) that
+//! leaves open the reading of those of them that name it, if any; the SET
+//! profile the suite runs it under, if not RFC 8417 alone; and what the
+//! reference does wrong. The macro makes the enum, `Fault::ALL` and the
+//! lookups from it.
+//!
+//! Together, `breaks` and `also` are every requirement a run of the whole
+//! catalogue under the fault finds broken, and nothing else
+//! (`runner/tests/faults.rs`). A hostile fault may break nothing the suite
+//! judges: a SUT that never answers is a TIMEOUT, not a broken rule.
 
 use crate::set_profile::SetProfile;
 
@@ -26,6 +33,7 @@ struct Entry {
     name: &'static str,
     kind: Kind,
     breaks: &'static [&'static str],
+    also: &'static [&'static str],
     ambiguity: Option<&'static str>,
     set_profile: SetProfile,
     description: &'static str,
@@ -37,7 +45,8 @@ macro_rules! faults {
     (@profile) => { SetProfile::Rfc8417 };
     (@profile $profile:ident) => { SetProfile::$profile };
     ($(
-        $variant:ident: $kind:ident $name:literal breaks [$($requirement:literal),+]
+        $variant:ident: $kind:ident $name:literal breaks [$($requirement:literal),*]
+            $(also [$($consequence:literal),+])?
             $(ambiguity $ambiguity:literal)? $(profile $profile:ident)?
             $description:literal;
     )+) => {
@@ -51,7 +60,8 @@ macro_rules! faults {
         const ENTRIES: &[Entry] = &[$(Entry {
             name: $name,
             kind: Kind::$kind,
-            breaks: &[$($requirement),+],
+            breaks: &[$($requirement),*],
+            also: &[$($($consequence),+)?],
             ambiguity: faults!(@ambiguity $($ambiguity)?),
             set_profile: faults!(@profile $($profile)?),
             description: $description,
@@ -323,9 +333,9 @@ faults! {
         "as pushpull responder, takes a peer's token without the client certificate the peer registered";
     InitiateWithoutClientCertificate: Rule "initiate-without-client-certificate" breaks ["PP-AUTH-005"]
         "as initiator, presents no client certificate although it named one at registration";
-    HostileSilent: Hostile "hostile-silent" breaks ["PP-HTTP-008"]
+    HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";
-    HostileDrip: Hostile "hostile-drip" breaks ["PP-HTTP-008"]
+    HostileDrip: Hostile "hostile-drip" breaks []
         "as pushpull responder, answers one byte a second";
     HostileHugeBody: Hostile "hostile-huge-body" breaks ["PP-HTTP-011"]
         "as pushpull responder, answers with a 1 GiB body";
@@ -335,11 +345,11 @@ faults! {
         "as pushpull responder, answers with JSON nested 100,000 levels deep";
     HostileWideJson: Hostile "hostile-wide-json" breaks ["PP-HTTP-011"]
         "as pushpull responder, answers with a `sets` object of a million members";
-    HostileCutBody: Hostile "hostile-cut-body" breaks ["PP-HTTP-011"]
+    HostileCutBody: Hostile "hostile-cut-body" breaks []
         "as pushpull responder, closes the connection in the middle of its answer";
     HostileRedirectLoop: Hostile "hostile-redirect-loop" breaks ["PP-HTTP-008"]
         "as pushpull responder, redirects every request to itself";
-    HostileManyHeaders: Hostile "hostile-many-headers" breaks ["PP-HTTP-008"]
+    HostileManyHeaders: Hostile "hostile-many-headers" breaks []
         "as pushpull responder, answers with 10,000 header fields";
     HostilePingFlood: Hostile "hostile-ping-flood" breaks ["PP-WS-010"]
         "over a pushpull WebSocket, floods pings and never answers";
@@ -360,6 +370,18 @@ impl Fault {
     /// Requirement IDs (suite/requirements.yaml) this fault breaks.
     pub fn breaks(self) -> &'static [&'static str] {
         self.entry().breaks
+    }
+
+    /// Requirement IDs it breaks as a consequence of those: what a peer
+    /// can no longer do, or no longer sees done, once the rule is broken.
+    pub fn consequences(self) -> &'static [&'static str] {
+        self.entry().also
+    }
+
+    /// Every requirement a run under this fault finds broken: [`Fault::breaks`]
+    /// and [`Fault::consequences`].
+    pub fn proves(self) -> impl Iterator<Item = &'static str> {
+        self.breaks().iter().chain(self.consequences()).copied()
     }
 
     /// What the reference does wrong under this fault.
@@ -405,7 +427,9 @@ mod tests {
         assert_eq!(names.len(), Fault::ALL.len());
         for f in Fault::ALL {
             assert_eq!(Fault::from_name(f.name()), Some(f));
-            assert!(!f.breaks().is_empty());
+            // A rule fault breaks a rule; a hostile one may only test survival.
+            assert!(f.is_hostile() || !f.breaks().is_empty(), "{f:?}");
+            assert!(f.consequences().iter().all(|r| !f.breaks().contains(r)), "{f:?}");
         }
     }
 

@@ -189,6 +189,11 @@ pub struct ExpectationResult {
     /// Why a FAIL or WARN here is WAIVED: the waiver's reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
+    /// Whether the rule was found broken: true for every FAIL and WARN, and
+    /// for an INFO that is a broken MAY-level rule or a reading left open by
+    /// an ambiguity, as against a note or a rule not judged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub broken: bool,
     /// The check that judged it: the name of a step expectation's check
     /// (`status`, `acked`, …), `set_content` for the rules every SET the SUT
     /// sent is judged by, `pairing` for a pairing's judgements.

@@ -108,6 +108,7 @@ mod tests {
                 actual: "y".into(),
                 ambiguity: None,
                 waiver: None,
+                broken: false,
                 check: None,
                 expectation: None,
             })

@@ -68,6 +68,7 @@ fn record(text: &str, link: &str) -> Run {
             actual: t(),
             ambiguity: Some(t()),
             waiver: Some(t()),
+            broken: false,
             check: Some(t()),
             expectation: Some(1),
         }],

@@ -106,6 +106,7 @@ impl<'c> Judge<'c> {
             actual: clip(j.actual),
             ambiguity: reading.amb.filter(|_| broken).map(str::to_owned),
             waiver: None,
+            broken,
             check: None,
             expectation: None,
         }
@@ -175,6 +176,7 @@ mod tests {
             actual: String::new(),
             ambiguity: None,
             waiver: None,
+            broken: false,
             check: None,
             expectation: None,
         };
