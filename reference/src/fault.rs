@@ -75,43 +75,67 @@ macro_rules! faults {
 
 faults! {
     Success202: Rule "success-202" breaks ["PP-HTTP-008"]
+        also ["PP-AUTH-002", "PP-CO-002", "PP-CO-003", "PP-CO-004", "PP-CO-009", "PP-EP-001",
+            "PP-EP-005", "PP-HTTP-006", "PP-HTTP-009", "PP-HTTP-015", "PP-HTTP-016"]
         "answers a well-formed request with 202 instead of 200";
     TextContentType: Rule "text-content-type" breaks ["PP-HTTP-010"]
         "labels its 200 responses text/plain";
     EmptySuccessBody: Rule "empty-success-body" breaks ["PP-HTTP-011"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-HTTP-005", "PP-HTTP-006", "PP-HTTP-009",
+            "PP-HTTP-015", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-005", "PP-REL-007",
+            "PP-REL-010", "PP-REL-012", "SET-020", "SET-021", "SET-022", "SET-024", "SSF-SET-004",
+            "SSF-SET-009", "SSF-SET-012"]
         "sends 200 responses with an empty body";
     IgnoreMaxResponseEvents: Rule "ignore-max-response-events" breaks ["PP-HTTP-006"]
         "returns every queued SET whatever maxResponseEvents says";
     AcceptAnyMethod: Rule "accept-any-method" breaks ["PP-EP-006"]
+        also ["PP-HTTP-012", "PP-HTTP-013"]
         "treats GET, PUT, PATCH and DELETE like POST";
     AckInvalidSets: Rule "ack-invalid-sets" breaks ["PP-HTTP-009", "POLL-047"]
+        also ["MSP-007", "POLL-028", "POLL-070", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-REL-007", "PP-WS-012", "SET-020", "SET-022", "SSF-SET-004"]
         "acknowledges SETs that fail validation instead of reporting them in setErrs (pushpull and poll)";
     RejectRequestOnBadSet: Rule "reject-request-on-bad-set" breaks ["PP-HTTP-009"]
+        also ["MSP-006", "MSP-007", "MSP-012", "MSP-015", "PP-CO-003", "PP-CO-006", "PP-CO-007",
+            "PP-CO-008", "PP-REL-007", "SET-020", "SET-022", "SSF-SET-004"]
         "fails the whole request with 400 when one SET in it is invalid";
     OmitErr: Rule "omit-err" breaks ["PP-CO-007"]
+        also ["MSP-012"]
         "leaves out `err` in setErrs entries";
     OmitDescription: Rule "omit-description" breaks ["PP-CO-008"]
         "leaves out `description` in setErrs entries";
     NoRedelivery: Rule "no-redelivery" breaks ["PP-REL-001"]
+        also ["MSP-003", "MSP-004", "MSP-005", "MSP-008", "MSP-019", "PP-CO-011", "PP-HTTP-014",
+            "PP-HTTP-015", "PP-HTTP-017", "PP-REL-002", "PP-REL-005", "PP-REL-008", "PP-WS-012"]
         "sends each SET once and drops it even when it is never acknowledged (both roles)";
     SlowRedelivery: Rule "slow-redelivery" breaks ["PP-REL-008"]
         "as HTTP initiator, sends an unanswered SET again only three seconds after it last went out";
     ForgetAcks: Rule "forget-acks" breaks ["PP-REL-002", "PP-REL-010"]
+        also ["MSP-008", "MSP-019", "PP-HTTP-015", "PP-HTTP-017", "PP-REL-003", "PP-REL-011",
+            "PP-WS-012"]
         "keeps sending SETs the peer has acknowledged (both roles)";
     NeverAck: Rule "never-ack" breaks ["PP-REL-007"]
+        also ["MSP-006", "MSP-007", "MSP-017", "PP-AUTH-002", "PP-CONF-002", "PP-CONF-004",
+            "PP-HTTP-015", "PP-REL-006", "PP-REL-012", "PP-WS-009", "PP-WS-012", "SET-021",
+            "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "never acknowledges the valid SETs it receives (both roles)";
     LateAcks: Rule "late-acks" breaks ["PP-REL-012"]
         "as responder, acknowledges the SETs of a request carrying ten or more only three responses later";
     ParseAnything: Rule "parse-anything" breaks ["PP-HTTP-012"]
+        also ["PP-HTTP-006", "PP-HTTP-013"]
         "answers 200 to bodies it cannot parse";
     ErrorWithoutCode: Rule "error-without-code" breaks ["PP-HTTP-013"]
         "sends error responses without an `err` code";
     FabricateAck: Rule "fabricate-ack" breaks ["PP-CO-005"]
+        also ["PP-REL-007", "PP-WS-012"]
         "acknowledges a jti the peer never sent";
     AckAndErr: Rule "ack-and-err" breaks ["PP-CO-010", "PP-HTTP-009", "PP-CO-006"] ambiguity "AMB-12"
         "as pushpull responder, acknowledges every SET of a request that carries valid ones, and reports the broken \
          ones in setErrs as well";
     JtiKeyMismatch: Rule "jti-key-mismatch" breaks ["PP-CO-003"]
+        also ["PP-HTTP-015", "PP-HTTP-017", "PP-REL-002", "PP-REL-003", "PP-REL-010", "PP-REL-011",
+            "PP-WS-012"]
         "files its SETs in `sets` under a key that is not their jti";
     SignWithUnknownKey: Rule "sign-with-unknown-key" breaks ["SET-001"]
         "signs its SETs with a key that is not in its published JWKS";
@@ -126,58 +150,79 @@ faults! {
     TypJwt: Rule "typ-jwt" breaks ["SET-021"]
         "labels its SETs `typ: JWT` instead of `secevent+jwt`";
     NoAuthCheck: Rule "no-auth-check" breaks ["PP-AUTH-002", "PUSH-041", "POLL-081"]
+        also ["PP-HTTP-013", "SSF-IOP-008"]
         "serves requests without checking the bearer token";
     RequestTextContentType: Rule "request-text-content-type" breaks ["PP-HTTP-002"]
         "as initiator, labels its requests text/plain";
     RequestMethodPut: Rule "request-method-put" breaks ["PP-HTTP-001"]
+        also ["PP-WS-008"]
         "as initiator, sends its Communication Objects with PUT";
     NegativeMaxResponseEvents: Rule "negative-max-response-events" breaks ["PP-HTTP-004"] ambiguity "AMB-06"
         "as initiator, sends `maxResponseEvents` -1 in its HTTP requests";
     DropAfterErrorResponse: Rule "drop-after-error-response" breaks ["PP-HTTP-014"]
+        also ["PP-REL-001", "PP-REL-005"]
         "as initiator, takes an error response as the end of the SETs it carried";
     ReuseErroredJti: Rule "reuse-errored-jti" breaks ["PP-REL-011", "PP-REL-010"]
+        also ["MSP-008", "PP-HTTP-017", "PP-REL-003"]
         "as initiator, re-sends an event the peer reported in setErrs under the same jti";
     MisnamedAck: Rule "misnamed-ack" breaks ["PP-CO-011"]
+        also ["MSP-006", "MSP-007", "MSP-017", "PP-AUTH-002", "PP-CONF-002", "PP-HTTP-015",
+            "PP-REL-007", "PP-REL-012", "PP-WS-012", "SET-021", "SET-024", "SSF-SET-004",
+            "SSF-SET-009", "SSF-SET-012"]
         "as responder, sends its acknowledgements as `acks`, not `ack`";
     AcceptCleartext: Rule "accept-cleartext" breaks ["PP-EP-004", "PP-WS-011"]
+        also ["MSP-001", "PUSH-050", "PUSH-053"]
         "serves requests and upgrades that arrive without TLS";
     InitiateCleartext: Rule "initiate-cleartext" breaks ["PP-SEC-001", "PUSH-050"]
+        also ["PP-WS-011", "PUSH-053"]
         "as initiator, push transmitter or poll recipient, talks to a peer endpoint that is not https";
     WsNoSubprotocol: Rule "ws-no-subprotocol" breaks ["PP-WS-004"]
+        also ["PP-IANA-001"]
         "upgrades to WebSocket without naming pushpull in its reply";
     WsUpgradeUnoffered: Rule "ws-upgrade-unoffered" breaks ["PP-WS-005"]
         "upgrades to pushpull over WebSocket when pushpull was not offered";
     WsUnofferedExtension: Rule "ws-unoffered-extension" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "as WebSocket responder, names permessage-deflate in its handshake answer though no extension was offered";
     WsSeveralObjects: Rule "ws-several-objects" breaks ["PP-WS-010"]
+        also ["PP-REL-001", "PP-REL-002", "PP-REL-007", "PP-REL-010", "PP-WS-009", "PP-WS-012"]
         "puts two Communication Objects into one WebSocket message";
     WsBinaryFrames: Rule "ws-binary-frames" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "sends its WebSocket messages in binary frames, not text (both roles)";
     WsOfferMissing: Rule "ws-offer-missing" breaks ["PP-WS-003"]
         "as initiator, asks for the WebSocket upgrade without listing pushpull";
     WsIgnoreSubprotocol: Rule "ws-ignore-subprotocol" breaks ["PP-WS-006"]
+        also ["PP-WS-008"]
         "as initiator, sends Communication Objects on a socket whose handshake reply did not name pushpull";
     WsHttpOnLiveSocket: Rule "ws-http-on-live-socket" breaks ["PP-WS-007"]
+        also ["PP-REL-001", "PP-REL-002", "PP-REL-010", "PP-WS-012"]
         "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open";
     PushSuccess200: Rule "push-success-200" breaks ["PUSH-020"]
+        also ["PUSH-001", "PUSH-005", "PUSH-008", "PUSH-051", "SET-021", "SET-024", "SSF-IOP-004",
+            "SSF-SET-009", "SSF-SET-012"]
         "as push receiver, answers a valid SET with 200 instead of 202";
     PushSuccessBody: Rule "push-success-body" breaks ["PUSH-021"]
         "as push receiver, puts a JSON body into its 202 responses";
     PushErrorNotJson: Rule "push-error-not-json" breaks ["PUSH-032", "PUSH-033"]
+        also ["PUSH-034", "PUSH-035", "PUSH-036", "PUSH-038"]
         "as push receiver, sends its 400 errors as text/plain, not a JSON object";
     PushUnregisteredErr: Rule "push-unregistered-err" breaks ["PUSH-034"]
+        also ["PUSH-035"]
         "as push receiver, uses an `err` code that is not registered";
     PushGenericErr: Rule "push-generic-err" breaks ["PUSH-035"] ambiguity "AMB-20"
         "as push receiver, reports every rejected SET as invalid_request, whatever the cause";
     PushOmitDescription: Rule "push-omit-description" breaks ["PUSH-033"]
         "as push receiver, leaves `description` out of its errors";
     PushNoContentLanguage: Rule "push-no-content-language" breaks ["PUSH-036"]
+        also ["PUSH-038"]
         "as push receiver, sends errors without Content-Language";
     PushAcceptBadSignature: Rule "push-accept-bad-signature" breaks ["PUSH-031"]
+        also ["PUSH-001"]
         "as push receiver, accepts SETs whose signature fails";
     PushAcceptAlgNone: Rule "push-accept-alg-none" breaks ["PUSH-031"]
+        also ["PUSH-001"]
         "as push receiver, accepts unsecured (alg none) SETs";
     PushAcceptWrongAudience: Rule "push-accept-wrong-audience" breaks ["PUSH-031"]
+        also ["PUSH-001"]
         "as push receiver, accepts SETs addressed to someone else";
     PushDuplicateError: Rule "push-duplicate-error" breaks ["PUSH-005"]
         "as push receiver, rejects a SET it has received before instead of accepting it again";
@@ -214,6 +259,7 @@ faults! {
     MspTxOmitEmptySets: Rule "msp-tx-omit-empty-sets" breaks ["MSP-003"]
         "as multi-SET push transmitter, leaves `sets` out of an empty batch";
     MspTxHaltOnUnknownAck: Rule "msp-tx-halt-on-unknown-ack" breaks ["MSP-005"]
+        also ["MSP-019"]
         "as multi-SET push transmitter, stops delivering when an answer names a jti it never sent";
     MspTxHoldBatch: Rule "msp-tx-hold-batch" breaks ["MSP-022"]
         "as multi-SET push transmitter, holds new SETs back three seconds to build a larger batch";
@@ -222,20 +268,25 @@ faults! {
     Tls13Only: Rule "tls13-only" breaks ["PUSH-051", "POLL-090"]
         "serves its endpoints with TLS 1.3 only, refusing TLS 1.2 handshakes";
     PushJsonWrapped: Rule "push-json-wrapped" breaks ["PUSH-011"]
+        also ["PUSH-008", "PUSH-039", "SET-001"]
         "as push transmitter, wraps each SET in a JSON object";
     PushSlowAnswer: Rule "push-slow-answer" breaks ["PUSH-002"]
+        also ["PUSH-003"]
         "as push receiver, takes three seconds to answer a valid SET";
     PollIgnoreAck: Rule "poll-ignore-ack" breaks ["POLL-027"]
+        also ["POLL-033"]
         "as poll transmitter, keeps acknowledged SETs and delivers them again";
     PollOmitEmptySets: Rule "poll-omit-empty-sets" breaks ["POLL-030"]
         "as poll transmitter, leaves `sets` out when it has nothing to return";
     PollIgnoreMaxEvents: Rule "poll-ignore-max-events" breaks ["POLL-021"]
+        also ["POLL-033"]
         "as poll transmitter, returns every queued SET whatever maxEvents says, 0 included";
     PollNeverMoreAvailable: Rule "poll-never-more-available" breaks ["POLL-033"]
         "as poll transmitter, never sends moreAvailable, even when SETs are left";
     PollHoldReturnImmediately: Rule "poll-hold-return-immediately" breaks ["POLL-025"]
         "as poll transmitter, holds an empty poll even when it asks to return immediately";
     PollNoLongPoll: Rule "poll-no-long-poll" breaks ["POLL-045"]
+        also ["POLL-001", "POLL-022", "POLL-023", "POLL-030", "POLL-031", "POLL-032", "POLL-051"]
         "as poll transmitter, answers 404 to any poll without `\"returnImmediately\": true`, `{}` included";
     PollAnswerAtOnce: Rule "poll-answer-at-once" breaks ["POLL-051"]
         "as poll transmitter, never holds a poll: an empty queue is answered at once";
@@ -244,14 +295,17 @@ faults! {
     PollAcceptInvalid: Rule "poll-accept-invalid" breaks ["POLL-061"]
         "as poll transmitter, answers invalid polls with 200 as if they were empty short polls";
     Poll401NoChallenge: Rule "poll-401-no-challenge" breaks ["POLL-081"]
+        also ["SSF-IOP-008"]
         "as poll transmitter, refuses unauthenticated polls with 401 but no WWW-Authenticate";
     PollTextContentType: Rule "poll-text-content-type" breaks ["POLL-001"]
         "as poll transmitter, labels its 200 responses text/plain";
     PollKeyNotJti: Rule "poll-key-not-jti" breaks ["POLL-031"]
+        also ["POLL-027", "POLL-033"]
         "as poll transmitter, files SETs in `sets` under a name that is not their jti";
     PollRejectSetErrs: Rule "poll-reject-set-errs" breaks ["POLL-028"]
         "as poll transmitter, answers 400 to any poll that reports setErrs";
     PollRcvNeverAcks: Rule "poll-rcv-never-acks" breaks ["POLL-002"]
+        also ["POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009", "SSF-SET-012"]
         "as poll recipient, never acknowledges the valid SETs it receives (still reports setErrs)";
     PollRcvAckOnlyBlocking: Rule "poll-rcv-ack-only-blocking" breaks ["POLL-046"]
         "as poll recipient, sends acknowledge-only polls (maxEvents 0) without returnImmediately";
@@ -274,10 +328,12 @@ faults! {
     PollRcvSlowAck: Rule "poll-rcv-slow-ack" breaks ["POLL-043"]
         "as poll recipient, waits three seconds before each poll that acknowledges what it received";
     HostileMarkup: Rule "hostile-markup" breaks ["PUSH-034"]
+        also ["PUSH-035"]
         "as push receiver, answers a broken SET with markup and script in `err` and `description`";
     JtiReusedNewContent: Rule "jti-reused-new-content" breaks ["SET-012"]
         "numbers its jtis afresh for every peer, so one jti names SETs with different claims";
     RejectUnknownClaims: Rule "reject-unknown-claims" breaks ["SET-024"]
+        also ["SSF-SET-009"]
         "as receiver on any binding, refuses SETs with a claim, event type or event member it does not know";
     RejectLongTyp: Rule "reject-long-typ" breaks ["SET-021"] ambiguity "AMB-25"
         "as receiver on any binding, refuses SETs typed application/secevent+jwt, the long form";
@@ -285,7 +341,8 @@ faults! {
         "mints SETs whose JOSE header has no `typ`";
     SetSubPresent: Rule "set-sub-present" breaks ["SSF-SET-002"] profile Ssf
         "puts a `sub` claim, which SSF forbids, in its SETs";
-    SetNoSubId: Rule "set-no-sub-id" breaks ["SSF-SET-005"] profile Ssf
+    SetNoSubId: Rule "set-no-sub-id" breaks ["SSF-SET-005"]
+        also ["CAEP-013"] profile Ssf
         "mints SSF SETs without the `sub_id` claim";
     SetNoTxn: Rule "set-no-txn" breaks ["SSF-SET-007"] profile Ssf
         "mints SSF SETs without a `txn` claim";
@@ -305,9 +362,12 @@ faults! {
         "puts a `sub` claim that names another subject than its iss_sub `sub_id`";
     SetsForeignIss: Rule "sets-foreign-iss" breaks ["SET-010", "SSF-SET-004"] profile Ssf
         "puts another issuer than its own in the `iss` of its SETs";
-    AcceptForeignIssuer: Rule "accept-foreign-issuer" breaks ["SSF-SET-004"] profile Ssf
+    AcceptForeignIssuer: Rule "accept-foreign-issuer" breaks ["SSF-SET-004"]
+        also ["POLL-047", "PP-CO-006", "PP-HTTP-009", "PUSH-001", "PUSH-031"] profile Ssf
         "as receiver on any binding, accepts SETs whose `iss` is not the peer's issuer";
-    NoPushReceiver: Rule "no-push-receiver" breaks ["SSF-IOP-004"] profile CaepInterop
+    NoPushReceiver: Rule "no-push-receiver" breaks ["SSF-IOP-004"]
+        also ["PUSH-001", "PUSH-005", "PUSH-008", "PUSH-020", "PUSH-021", "PUSH-031", "PUSH-041",
+            "PUSH-051", "SET-021", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
         "takes SETs by poll only: its push endpoint answers 404";
     PollQueryToken: Rule "poll-query-token" breaks ["SSF-IOP-008"] profile CaepInterop
         "as poll transmitter, also takes the bearer token as an access_token query parameter";
@@ -324,12 +384,15 @@ faults! {
     ResourceMetadataAtOrigin: Rule "resource-metadata-at-origin" breaks ["PP-AUTH-003"] ambiguity "AMB-10"
         "as pushpull initiator, asks for protected-resource metadata at the origin, not at the endpoint URL's path";
     AcceptExpiredAccessToken: Rule "accept-expired-access-token" breaks ["PP-AUTH-002"]
+        also ["PP-HTTP-013"]
         "as pushpull responder, takes an access token from the peer's authorization server after it expired";
     AcceptAccessTokenForAnyResource: Rule "accept-access-token-for-any-resource" breaks ["PP-AUTH-002"]
+        also ["PP-HTTP-013"]
         "as pushpull responder, takes an access token from the peer's authorization server issued for another resource";
     RefuseAccessTokens: Rule "refuse-access-tokens" breaks ["PP-AUTH-002"]
         "as pushpull responder, refuses even a good access token from the authorization server the peer named";
     IgnoreClientCertificate: Rule "ignore-client-certificate" breaks ["PP-AUTH-002"]
+        also ["PP-HTTP-013"]
         "as pushpull responder, takes a peer's token without the client certificate the peer registered";
     InitiateWithoutClientCertificate: Rule "initiate-without-client-certificate" breaks ["PP-AUTH-005"]
         "as initiator, presents no client certificate although it named one at registration";
@@ -338,22 +401,49 @@ faults! {
     HostileDrip: Hostile "hostile-drip" breaks []
         "as pushpull responder, answers one byte a second";
     HostileHugeBody: Hostile "hostile-huge-body" breaks ["PP-HTTP-011"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
+            "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
+            "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
+            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "as pushpull responder, answers with a 1 GiB body";
     HostileNotUtf8: Hostile "hostile-not-utf8" breaks ["PP-HTTP-011"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
+            "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
+            "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
+            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "as pushpull responder, answers 200 with bytes that are not UTF-8";
     HostileDeepJson: Hostile "hostile-deep-json" breaks ["PP-HTTP-011"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
+            "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
+            "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
+            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "as pushpull responder, answers with JSON nested 100,000 levels deep";
     HostileWideJson: Hostile "hostile-wide-json" breaks ["PP-HTTP-011"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
+            "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
+            "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
+            "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
+            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "as pushpull responder, answers with a `sets` object of a million members";
     HostileCutBody: Hostile "hostile-cut-body" breaks []
         "as pushpull responder, closes the connection in the middle of its answer";
     HostileRedirectLoop: Hostile "hostile-redirect-loop" breaks ["PP-HTTP-008"]
+        also ["PP-AUTH-002", "PP-CO-001", "PP-CO-002", "PP-CO-003", "PP-CO-004", "PP-CO-006",
+            "PP-CO-007", "PP-CO-008", "PP-CO-009", "PP-CO-011", "PP-CONF-002", "PP-CONF-004",
+            "PP-EP-001", "PP-EP-005", "PP-HTTP-005", "PP-HTTP-006", "PP-HTTP-009", "PP-HTTP-010",
+            "PP-HTTP-011", "PP-HTTP-013", "PP-HTTP-015", "PP-HTTP-016", "PP-REL-001", "PP-REL-002",
+            "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
+            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "as pushpull responder, redirects every request to itself";
     HostileManyHeaders: Hostile "hostile-many-headers" breaks []
         "as pushpull responder, answers with 10,000 header fields";
     HostilePingFlood: Hostile "hostile-ping-flood" breaks ["PP-WS-010"]
+        also ["PP-REL-001", "PP-REL-007", "PP-WS-009", "PP-WS-012"]
         "over a pushpull WebSocket, floods pings and never answers";
-    HostileHugeWsMessage: Hostile "hostile-huge-ws-message" breaks ["PP-WS-010"]
+    HostileHugeWsMessage: Hostile "hostile-huge-ws-message" breaks []
         "over a pushpull WebSocket, answers with a 16 MiB message";
 }
 
