@@ -149,6 +149,18 @@ faults! {
         "puts an `exp` claim in its SETs";
     TypJwt: Rule "typ-jwt" breaks ["SET-021"]
         "labels its SETs `typ: JWT` instead of `secevent+jwt`";
+    EventTypeNotUri: Rule "event-type-not-uri" breaks ["SET-003"]
+        "names the event type in `events` by a bare word (`session-revoked`), not by its URI";
+    EventPayloadNull: Rule "event-payload-null" breaks ["SET-004", "SET-003"]
+        "gives its events the payload `null` instead of an object (`{}` when there is nothing to say)";
+    SetsWithoutJti: Rule "sets-without-jti" breaks ["SET-012"] also ["POLL-031"]
+        "mints SETs with no `jti` claim";
+    AudNumber: Rule "aud-number" breaks ["SET-013"]
+        "names the SET's recipient in `aud` by a numeric receiver id, not a string";
+    TxnNumber: Rule "txn-number" breaks ["SET-017"]
+        "puts a `txn` in its SETs that is a sequence number, not a string";
+    ToeString: Rule "toe-string" breaks ["SET-018"]
+        "puts a `toe` in its SETs written as a quoted string of seconds, not a NumericDate";
     NoAuthCheck: Rule "no-auth-check" breaks ["PP-AUTH-002", "PUSH-041", "POLL-081"]
         also ["PP-HTTP-013", "SSF-IOP-008"]
         "serves requests without checking the bearer token";

@@ -22,6 +22,15 @@ const FOREIGN_ISSUER: &str = "https://someone-else.setconform.invalid/";
 /// Domain of the email subjects in SSF SETs (RFC 2606: never resolves).
 const SUBJECT_DOMAIN: &str = "reference.setconform.invalid";
 
+/// Receiver number the `aud-number` fault puts in `aud` instead of the peer's name.
+const RECEIVER_NUMBER: u64 = 1;
+
+/// A number no SET minted before has had, for claims that must differ from SET to SET.
+fn serial() -> u64 {
+    static MINTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    MINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Who the reference speaks to: the values it puts in SETs for a peer, and
 /// the values it demands in SETs from that peer.
 #[derive(Debug, Clone)]
@@ -73,8 +82,15 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
             claims.insert("iat".into(), json!(iat));
         }
     }
-    claims.insert("jti".into(), json!(jti));
-    claims.insert("aud".into(), json!(audience));
+    if fault != Some(Fault::SetsWithoutJti) {
+        claims.insert("jti".into(), json!(jti));
+    }
+    if fault == Some(Fault::AudNumber) {
+        // RFC 8417 §2.2, RFC 7519 §4.1.3: aud is a string or an array of strings.
+        claims.insert("aud".into(), json!(RECEIVER_NUMBER));
+    } else {
+        claims.insert("aud".into(), json!(audience));
+    }
     if fault == Some(Fault::SetsWithExp) {
         claims.insert("exp".into(), json!(iat + 3600));
     }
@@ -90,12 +106,17 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     }
     if fault == Some(Fault::JtiReusedNewContent) {
         // Every SET says something new, so a reused jti never looks like a redelivery.
-        static MINTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = MINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        claims.insert("txn".into(), json!(format!("txn-{n}")));
+        claims.insert("txn".into(), json!(format!("txn-{}", serial())));
+    } else if fault == Some(Fault::TxnNumber) {
+        // RFC 8417 §2.2: txn is a string.
+        claims.insert("txn".into(), json!(serial()));
     } else if ssf && fault != Some(Fault::SetNoTxn) {
         // SSF §4.1.9: one txn per underlying event; each SET here reports its own.
         claims.insert("txn".into(), json!(format!("txn-{jti}")));
+    }
+    if fault == Some(Fault::ToeString) {
+        // RFC 8417 §2.2: toe is a NumericDate, a JSON number of seconds.
+        claims.insert("toe".into(), json!(iat.to_string()));
     }
     if ssf && fault != Some(Fault::SetNoSubId) {
         // SSF §3.1: the subject is the top-level sub_id (RFC 9493), not a member of the event.
@@ -121,7 +142,13 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
             })
         };
         let mut events = Map::new();
-        if fault == Some(Fault::SetSubjectInNewEvent) {
+        if fault == Some(Fault::EventTypeNotUri) {
+            // RFC 8417 §2.2: the names in `events` are event-type URIs.
+            events.insert("session-revoked".into(), payload);
+        } else if fault == Some(Fault::EventPayloadNull) {
+            // RFC 8417 §2: an event's value is an object, `{}` when it has no payload.
+            events.insert(EVENT_TYPE.into(), Value::Null);
+        } else if fault == Some(Fault::SetSubjectInNewEvent) {
             // SSF §3.1.2: only CAEP and RISC events may carry `subject`; a newer type must not.
             let subject = json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") });
             events.insert(NEW_EVENT_TYPE.into(), json!({ "subject": subject, "note": "reviewed" }));
@@ -449,6 +476,37 @@ mod tests {
             assert_eq!(faulty_header, Value::Object(header), "{fault:?}");
             assert_eq!(faulty_claims, Value::Object(claims), "{fault:?}");
             // The signature stays good: only the named rule is broken.
+            assert!(verifies(&token), "{fault:?}");
+        }
+    }
+
+    #[test]
+    fn claim_shape_faults_change_only_their_claim() {
+        type Change = fn(&mut Map<String, Value>);
+        let cases: [(Fault, Change); 6] = [
+            (Fault::EventTypeNotUri, |c| {
+                let payload = c["events"][EVENT_TYPE].take();
+                c["events"] = json!({ "session-revoked": payload });
+            }),
+            (Fault::EventPayloadNull, |c| c["events"] = json!({ EVENT_TYPE: null })),
+            (Fault::SetsWithoutJti, |c| drop(c.shift_remove("jti"))),
+            (Fault::AudNumber, |c| c["aud"] = json!(RECEIVER_NUMBER)),
+            (Fault::TxnNumber, |c| drop(c.insert("txn".into(), c["txn"].clone()))),
+            (Fault::ToeString, |c| drop(c.insert("toe".into(), json!("1700000000")))),
+        ];
+        for (fault, change) in cases {
+            let Value::Object(mut claims) = parts(&mint_as(None, SetProfile::Rfc8417)).1 else { unreachable!() };
+            let token = mint_as(Some(fault), SetProfile::Rfc8417);
+            let (_, mut faulty) = parts(&token);
+            if fault == Fault::TxnNumber {
+                assert!(faulty["txn"].is_u64(), "a number");
+                claims.insert("txn".into(), faulty["txn"].clone());
+            }
+            change(&mut claims);
+            if fault == Fault::TxnNumber {
+                faulty["txn"] = claims["txn"].clone();
+            }
+            assert_eq!(faulty, Value::Object(claims), "{fault:?}");
             assert!(verifies(&token), "{fault:?}");
         }
     }

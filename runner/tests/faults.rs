@@ -256,6 +256,12 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::SetSubjectInNewEvent,
         Fault::SetSubIdMismatch,
         Fault::SetsForeignIss,
+        Fault::EventTypeNotUri,
+        Fault::EventPayloadNull,
+        Fault::SetsWithoutJti,
+        Fault::AudNumber,
+        Fault::TxnNumber,
+        Fault::ToeString,
     ];
     let content = |r: &&&str| ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-"].iter().any(|p| r.starts_with(p));
     let mut missed = Vec::new();

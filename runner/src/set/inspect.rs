@@ -122,18 +122,17 @@ pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
     check_events(claims.get("events"), &payload_bytes, &mut out);
     match claims.get("aud") {
         None => out.push(finding("SET-013", "aud claim is missing")),
-        Some(aud) => {
-            let names: Vec<&str> = match aud {
-                Value::String(a) => vec![a.as_str()],
-                Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-                _ => vec![],
-            };
-            if names.is_empty() {
-                out.push(finding("SET-013", format!("aud is neither a string nor an array of strings: {aud}")));
-            } else if let Some(expected) = trust.audience.as_deref().filter(|e| !names.contains(e)) {
-                out.push(finding("SET-013", format!("aud {aud} does not name the harness ({expected:?})")));
+        Some(aud) => match audience_names(aud) {
+            None => out.push(finding("SET-013", format!("aud is neither a string nor an array of strings: {aud}"))),
+            Some(names) if names.is_empty() => {
+                out.push(finding("SET-013", "aud is an empty array: it names no recipient"))
             }
-        }
+            Some(names) => {
+                if let Some(expected) = trust.audience.as_deref().filter(|e| !names.contains(e)) {
+                    out.push(finding("SET-013", format!("aud {aud} does not name the harness ({expected:?})")));
+                }
+            }
+        },
     }
     if claims.contains_key("exp") {
         out.push(finding("SET-015", "exp claim is present"));
@@ -145,6 +144,17 @@ pub fn inspect(key: &str, token: &str, trust: &SetTrust) -> Vec<SetFinding> {
         out.push(finding("SET-018", "toe is not a NumericDate"));
     }
     out
+}
+
+/// The recipients `aud` names, when it is a string or an array of strings
+/// (SET-013, RFC 7519 §4.1.3); `None` for any other shape, such as an array
+/// with a member that is not a string.
+fn audience_names(aud: &Value) -> Option<Vec<&str>> {
+    match aud {
+        Value::String(a) => Some(vec![a.as_str()]),
+        Value::Array(list) => list.iter().map(Value::as_str).collect(),
+        _ => None,
+    }
 }
 
 /// Clock skew is allowed for: only an issue time a day ahead of the harness's
@@ -225,16 +235,31 @@ fn check_events(events: Option<&Value>, payload: &[u8], out: &mut Vec<SetFinding
         if !looks_like_uri(name) {
             out.push(finding("SET-003", format!("event identifier {name:?} is not a URI")));
         }
-        match payload {
-            Value::Object(_) => {}
-            Value::Null | Value::Bool(_) => {
-                out.push(finding("SET-004", format!("event {name:?} has payload {payload}, not {{}}")));
-            }
-            other => out.push(finding("SET-003", format!("event {name:?} payload is not an object: {other}"))),
+        // SET-003: every event's value is an object; SET-004: one with
+        // nothing to say is `{}`, not a placeholder such as null or true.
+        if !payload.is_object() {
+            out.push(finding("SET-003", format!("event {name:?} payload is not an object: {payload}")));
+        }
+        if is_placeholder(payload) {
+            out.push(finding(
+                "SET-004",
+                format!("event {name:?} has the placeholder {payload} for a payload, not {{}}"),
+            ));
         }
     }
     if let Some(dup) = duplicate_event(payload) {
         out.push(finding("SET-005", format!("event identifier {dup:?} appears twice")));
+    }
+}
+
+/// A value that stands for "no payload" (RFC 8417 §2: that is `{}`): null,
+/// a boolean, or an empty string or array.
+fn is_placeholder(payload: &Value) -> bool {
+    match payload {
+        Value::Null | Value::Bool(_) => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
     }
 }
 
@@ -426,6 +451,44 @@ mod tests {
             assert_eq!(broken(&found), ["SET-001"], "{token}: {found:?}");
             assert!(found[0].detail.starts_with("not a compact JWE"), "{found:?}");
         }
+    }
+
+    /// The rules an unsecured SET breaks whose claims are a sound SET's with `change` applied.
+    fn broken_by(change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<&'static str> {
+        let mut claims = serde_json::json!({
+            "iss": "https://sut.test/", "iat": 1_767_225_600, "jti": "j1", "aud": "h",
+            "events": { "urn:x:e": {} }
+        });
+        change(claims.as_object_mut().unwrap());
+        let header = super::super::b64(r#"{"alg":"none","typ":"secevent+jwt"}"#);
+        let token = format!("{header}.{}.", super::super::b64(claims.to_string()));
+        broken(&inspect("j1", &token, &SetTrust::default()))
+    }
+
+    #[test]
+    fn each_claim_rule_finds_what_it_says() {
+        assert!(broken_by(|_| {}).is_empty());
+        let set =
+            |name: &'static str, v: Value| move |c: &mut serde_json::Map<String, Value>| drop(c.insert(name.into(), v));
+        let event = |v: Value| set("events", serde_json::json!({ "urn:x:e": v }));
+        // SET-003: event types are URIs, payloads objects; SET-004: no placeholder for {}.
+        assert_eq!(broken_by(set("events", serde_json::json!({ "session-revoked": {} }))), ["SET-003"]);
+        assert_eq!(broken_by(event(Value::Null)), ["SET-003", "SET-004"]);
+        assert_eq!(broken_by(event(Value::Bool(true))), ["SET-003", "SET-004"]);
+        assert_eq!(broken_by(event(serde_json::json!([]))), ["SET-003", "SET-004"]);
+        assert_eq!(broken_by(event(serde_json::json!("revoked"))), ["SET-003"]);
+        // SET-012: every SET has a jti.
+        assert_eq!(broken_by(|c| drop(c.remove("jti"))), ["SET-012"]);
+        // SET-013: aud is a string or an array of strings.
+        assert!(broken_by(set("aud", serde_json::json!(["h", "g"]))).is_empty());
+        assert_eq!(broken_by(set("aud", serde_json::json!(7))), ["SET-013"]);
+        assert_eq!(broken_by(set("aud", serde_json::json!(["h", 7]))), ["SET-013"]);
+        assert_eq!(broken_by(set("aud", serde_json::json!([]))), ["SET-013"]);
+        // SET-017, SET-018: txn, when present, a string; toe a NumericDate.
+        assert!(broken_by(set("txn", serde_json::json!("t1"))).is_empty());
+        assert_eq!(broken_by(set("txn", serde_json::json!(1))), ["SET-017"]);
+        assert!(broken_by(set("toe", serde_json::json!(1_767_225_000))).is_empty());
+        assert_eq!(broken_by(set("toe", serde_json::json!("2026-01-01T00:00:00Z"))), ["SET-018"]);
     }
 
     #[test]

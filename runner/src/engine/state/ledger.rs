@@ -5,6 +5,7 @@ use super::seen::LastMessage;
 use crate::set::SetKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A SET the harness delivered.
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ impl Ledger {
     ) -> LastMessage {
         self.messages += 1;
         let token = String::from_utf8_lossy(&body).trim().to_owned();
-        let jti = crate::set::jti_of(&token).unwrap_or_else(|| format!("(no jti: request {})", self.messages));
+        let jti = push_key(&token);
         if !self.answered.contains_key(&jti) && !self.pending.contains(&jti) {
             self.pending.push(jti.clone());
         }
@@ -146,5 +147,33 @@ impl Ledger {
             step,
             seq: self.messages,
         }
+    }
+}
+
+/// What a pushed SET is filed under: its jti; a SET without one (SET-012), by
+/// a digest of its bytes, so that the same SET delivered again is known as one.
+fn push_key(token: &str) -> String {
+    crate::set::jti_of(token).unwrap_or_else(|| {
+        let mut hasher = DefaultHasher::new();
+        token.hash(&mut hasher);
+        format!("(no jti: SET {:016x})", hasher.finish())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pushed_set_without_jti_delivered_again_is_known_as_the_same_set() {
+        let mut ledger = Ledger::default();
+        let set = |claims: &str| format!("e30.{}.c2ln", crate::set::b64(claims)).into_bytes();
+        for body in [set("{}"), set("{}"), set(r#"{"iss":"x"}"#), set(r#"{"jti":"j1"}"#)] {
+            ledger.absorb_push(1, "POST".into(), vec![], body);
+        }
+        let keys = &ledger.received[&1];
+        assert_eq!(keys[0], keys[1], "a redelivery");
+        assert_ne!(keys[0], keys[2], "another SET");
+        assert_eq!(keys[3], "j1");
     }
 }
