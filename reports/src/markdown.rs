@@ -37,6 +37,7 @@ pub fn summary(run: &Run) -> String {
     profiles(&mut out, run);
     findings(&mut out, run);
     not_applicable(&mut out, run);
+    not_exercised(&mut out, run);
     waivers(&mut out, run);
 
     let _ = writeln!(
@@ -199,6 +200,21 @@ fn not_applicable(out: &mut String, run: &Run) {
         let _ = writeln!(out, "- …and {} other reasons", reasons.len() - MAX_REASONS);
     }
     out.push('\n');
+}
+
+/// SET content rules no SET of the run was subject to, by id: the run does not show them kept.
+fn not_exercised(out: &mut String, run: &Run) {
+    let ids: Vec<String> = run.requirements.iter().filter(|r| r.not_exercised.is_some()).map(|r| md(&r.id)).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### SET rules not exercised\n\nThe SUT sent no SET these {} rules apply to (see the JSON report for when \
+         each applies): {}\n",
+        ids.len(),
+        ids.join(", ")
+    );
 }
 
 fn waivers(out: &mut String, run: &Run) {

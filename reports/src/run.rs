@@ -134,6 +134,10 @@ pub struct RequirementResult {
     /// For a requirement no scenario tests: why none can (not observable from outside).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untestable: Option<String>,
+    /// For a SET content rule of the run's SET profile that no SET the SUT
+    /// sent in the run was subject to: when it applies (its verdict is N/A).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_exercised: Option<String>,
     pub verdict: Verdict,
     /// Scenarios with an expectation on this requirement.
     pub scenarios: Vec<String>,

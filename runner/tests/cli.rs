@@ -222,3 +222,28 @@ fn without_a_terminal_progress_is_plain_lines() {
     assert!(lines.last().unwrap().starts_with(&format!("[{total}/{total}]")), "{stdout}");
     assert!(!stdout.contains('\x1b') && !stdout.contains('\r'), "no terminal control in a log");
 }
+
+#[test]
+fn coverage_prints_the_family_table_and_the_faults_that_prove_each_requirement() {
+    let (code, stdout, stderr) = setconform(&["coverage"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let header = lines.iter().position(|l| l.split_whitespace().eq(["family", "normative", "tested", "proven"]));
+    let header = header.unwrap_or_else(|| panic!("no family table: {stdout}"));
+    let row = |family: &str| -> Vec<usize> {
+        let line = lines[header..].iter().find(|l| l.split_whitespace().next() == Some(family));
+        let line = line.unwrap_or_else(|| panic!("no {family} row: {stdout}"));
+        line.split_whitespace().skip(1).map(|n| n.parse().unwrap()).collect()
+    };
+    for family in ["PP-HTTP", "PP-REL", "PUSH", "POLL", "SET", "SSF-SET", "SUBID", "CAEP", "total"] {
+        let figures = row(family);
+        assert!(figures.len() == 3 && figures[2] <= figures[1] && figures[1] <= figures[0], "{family}: {figures:?}");
+    }
+    let first_requirement = lines.iter().position(|l| l.starts_with("CAEP-001")).unwrap();
+    assert!(header < first_requirement, "the table comes before the list");
+    let line = |id: &str| *lines.iter().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id}: {stdout}"));
+    assert!(line("PP-REL-007").contains("proven by: ") && line("PP-REL-007").contains("never-ack"));
+    assert!(line("SET-003").ends_with("no proving fault"), "{}", line("SET-003"));
+    assert!(!line("SET-014").contains("fault"), "a permission needs no proving fault: {}", line("SET-014"));
+    assert!(line("SUBID-004").contains("carries an `email` subject"), "{}", line("SUBID-004"));
+}

@@ -47,17 +47,48 @@ fn the_reference_passes_under_every_set_content_profile() {
     }
 }
 
+/// The SET content rules of the run's SET profile that no SET the SUT sent
+/// was subject to are listed N/A, saying when they apply; never PASS.
+#[test]
+fn set_rules_no_set_was_subject_to_are_listed_not_exercised() {
+    let mut req = common::request(None, None, Some(3));
+    req.set_profile = SetProfile::from_name("ssf");
+    req.profiles = vec!["push-transmitter".into()];
+    let path = req.out_dir.join("run.json");
+    let (run, _) = common::execute(req);
+    write_valid(&run, &path);
+    let listed: Vec<_> = run.requirements.iter().filter(|r| r.not_exercised.is_some()).collect();
+    assert!(listed.iter().all(|r| r.verdict == Verdict::NotApplicable && r.scenarios.is_empty()), "{listed:?}");
+    let caep = listed.iter().find(|r| r.id.starts_with("CAEP-")).expect("a CAEP rule not exercised");
+    let why = caep.not_exercised.as_deref().unwrap_or_default();
+    assert!(
+        why.starts_with("not exercised in this run: applies to every SET carrying a CAEP ")
+            && why.ends_with("; the SUT sent no such SET"),
+        "{why}"
+    );
+    assert!(!listed.iter().any(|r| r.id.starts_with("SSF-IOP-")), "interop rules are not the ssf profile's");
+    assert!(!listed.iter().any(|r| r.id == "SET-001" || r.id == "SSF-SET-001"), "those were judged: {listed:?}");
+    let summary = setconform_reports::markdown::summary(&run);
+    assert!(summary.contains("### SET rules not exercised") && summary.contains(&caep.id), "{summary}");
+    assert!(setconform_reports::html::run_report(&run).contains(why), "the HTML report says when it applies");
+}
+
 #[test]
 fn the_json_report_is_valid_against_its_schema() {
     let req = common::request(None, None, Some(2));
     let path = req.out_dir.join("run.json");
     let (run, _) = common::execute(req);
-    setconform_reports::json::write(&run, &path).unwrap();
-    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let violations = Schemas::embedded().validate("run", &value).unwrap();
-    assert!(violations.is_empty(), "{violations:?}");
+    write_valid(&run, &path);
     let back = setconform_reports::json::read(&path).unwrap();
     assert_eq!(back.scenarios.len(), run.scenarios.len());
+}
+
+/// Writes `run` to `path` as JSON, and checks the file against the run schema.
+fn write_valid(run: &setconform_reports::Run, path: &std::path::Path) {
+    setconform_reports::json::write(run, path).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let violations = Schemas::embedded().validate("run", &value).unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
 }
 
 /// The fixture the report snapshots are rendered from is a record of the published shape.

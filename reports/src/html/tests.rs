@@ -92,6 +92,7 @@ fn record(text: &str, link: &str) -> Run {
             text: t(),
             link: Some(link.to_owned()),
             untestable: Some(t()),
+            not_exercised: Some(t()),
             verdict: Verdict::Fail,
             scenarios: vec![t()],
         }],

@@ -6,6 +6,7 @@
 
 mod expectation;
 mod profile;
+pub mod proof;
 mod requirement;
 mod scenario;
 mod source;

@@ -94,6 +94,12 @@ impl Level {
         }
     }
 
+    /// Whether the level binds an implementation (RFC 2119 §1-§4, and the
+    /// definitional MUST*); MAY and OPTIONAL only permit (§5).
+    pub fn is_normative(self) -> bool {
+        !matches!(self, Level::May | Level::Optional)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Must => "MUST",

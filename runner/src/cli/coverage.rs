@@ -1,7 +1,10 @@
 //! `setconform coverage`: every requirement with the scenarios that test it,
-//! and for those with none, why.
+//! and for those with none, why; the faults of the embedded reference that
+//! prove the suite catches a breach of it; and per family, how many normative
+//! requirements are tested and proven.
 
 use super::Error;
+use setconform::catalogue::proof::{self, FamilyRow, Proof};
 use setconform::run::{self, exit};
 use std::path::Path;
 
@@ -16,18 +19,47 @@ pub fn coverage(suite: Option<&Path>) -> Result<i32, Error> {
         uncovered.len(),
         unobservable
     );
-    for r in catalogue.requirements.values() {
-        let tested_by: Vec<&str> =
-            catalogue.scenarios.iter().filter(|s| s.requirements.contains(&r.id)).map(|s| s.id.as_str()).collect();
-        let every_set = setconform::set::judged_on_every_set(&r.id);
-        let what = match (tested_by.is_empty(), r.why.as_deref()) {
-            (true, _) if every_set => "every SET the SUT sends, in every scenario".to_owned(),
-            (false, _) if every_set => format!("every SET the SUT sends; also {}", tested_by.join(", ")),
-            (false, _) => tested_by.join(", "),
-            (true, Some(why)) => format!("no scenario: not observable from outside: {why}"),
-            (true, None) => "no scenario".to_owned(),
-        };
-        println!("{:<13} {:<10} {what}", r.id, r.level.as_str());
+    let proofs = proof::proofs(&catalogue);
+    let rows = proof::families(&proofs);
+    print_families(&rows, &proof::total(&rows));
+    println!();
+    for p in &proofs {
+        let r = p.requirement;
+        println!("{:<13} {:<10} {}", r.id, r.level.as_str(), tested_by(p));
     }
     Ok(exit::CONFORMANT)
+}
+
+fn print_families(rows: &[FamilyRow], total: &FamilyRow) {
+    println!();
+    println!("Normative requirements by family: tested (by a scenario, or on every SET), and proven (a fault of");
+    println!("the embedded reference breaks them, and the suite finds it):");
+    println!("{:<10} {:>9} {:>6} {:>6}", "family", "normative", "tested", "proven");
+    for r in rows.iter().chain([total]) {
+        println!("{:<10} {:>9} {:>6} {:>6}", r.family, r.normative, r.tested, r.proven);
+    }
+}
+
+/// What tests a requirement, and the faults that prove it.
+fn tested_by(p: &Proof<'_>) -> String {
+    let r = p.requirement;
+    let scenarios = p.scenarios.join(", ");
+    let what = match (p.scenarios.is_empty(), setconform::set::applies_when(&r.id)) {
+        (true, Some(when)) => format!("{when}, in every scenario"),
+        (false, Some(when)) => format!("{when}; also {scenarios}"),
+        (false, None) => scenarios,
+        (true, None) => {
+            return match r.why.as_deref() {
+                Some(why) => format!("no scenario: not observable from outside: {why}"),
+                None => "no scenario".to_owned(),
+            };
+        }
+    };
+    if !p.faults.is_empty() {
+        format!("{what}; proven by: {}", p.faults.join(", "))
+    } else if p.lacks_fault() {
+        format!("{what}; no proving fault")
+    } else {
+        what
+    }
 }

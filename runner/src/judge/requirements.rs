@@ -1,16 +1,30 @@
 //! Requirement verdicts for the Run record: each requirement is the worst of
 //! the expectations that name it in every scenario; a scenario that cites it
 //! but could not finish makes it incomplete. The requirements of the specs
-//! in play that nothing judged are listed N/A, with the reason.
+//! in play that nothing judged are listed N/A, with the reason; so are the
+//! SET content rules of the run's SET profile that no SET the SUT sent was
+//! subject to.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Requirement};
+use crate::set::SetProfile;
 use setconform_reports::{RequirementResult, ScenarioResult, Verdict};
 use std::collections::BTreeMap;
 
-/// Every requirement the scenarios judged, and those of their specs that none did, by id.
-pub fn roll_up(catalogue: &Catalogue, scenarios: &[ScenarioResult], profiles: &[String]) -> Vec<RequirementResult> {
+/// Every requirement the scenarios judged, and those of their specs that none
+/// did, by id; with `set_profile`, the SET content rules it brings that no
+/// scenario judged as well.
+pub fn roll_up(
+    catalogue: &Catalogue,
+    scenarios: &[ScenarioResult],
+    profiles: &[String],
+    set_profile: Option<SetProfile>,
+) -> Vec<RequirementResult> {
     let mut requirements = judged(catalogue, scenarios);
     requirements.extend(untested(catalogue, profiles));
+    if let Some(set_profile) = set_profile {
+        let named: Vec<String> = requirements.iter().map(|r| r.id.clone()).collect();
+        requirements.extend(not_exercised(catalogue, set_profile, &named));
+    }
     requirements.sort_by(|a, b| a.id.cmp(&b.id));
     requirements
 }
@@ -44,6 +58,7 @@ fn judged(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<Requiremen
                 text: known.map(|r| r.text.clone()).unwrap_or_default(),
                 link: known.and_then(|r| r.link()),
                 untestable: None,
+                not_exercised: None,
                 verdict: Verdict::roll_up(verdicts),
                 scenarios,
             }
@@ -54,7 +69,7 @@ fn judged(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<Requiremen
 /// The requirements of the specs `profiles` test that no scenario tests, with
 /// the reason where the catalogue gives one (N/A: nothing judged them).
 fn untested(catalogue: &Catalogue, profiles: &[String]) -> Vec<RequirementResult> {
-    let cited = |r: &crate::catalogue::Requirement| {
+    let cited = |r: &Requirement| {
         catalogue.scenarios.iter().any(|s| s.requirements.contains(&r.id)) || crate::set::judged_on_every_set(&r.id)
     };
     let specs: std::collections::BTreeSet<&str> = catalogue
@@ -69,16 +84,38 @@ fn untested(catalogue: &Catalogue, profiles: &[String]) -> Vec<RequirementResult
         .values()
         .filter(|r| specs.contains(r.spec.as_str()) && !cited(r))
         .map(|r| RequirementResult {
-            id: r.id.clone(),
-            level: r.level.as_str().to_owned(),
-            spec: r.spec.clone(),
-            section: r.section.clone(),
-            role: r.role.clone(),
-            text: r.text.clone(),
-            link: r.link(),
             untestable: Some(r.why.clone().unwrap_or_else(|| "no scenario tests it yet".to_owned())),
-            verdict: Verdict::NotApplicable,
-            scenarios: Vec::new(),
+            ..not_applicable(r)
         })
         .collect()
+}
+
+/// The rules judged on every SET under `set_profile` that no result in
+/// `named` judged: the SUT sent no SET they apply to (N/A, with when they apply).
+fn not_exercised(catalogue: &Catalogue, set_profile: SetProfile, named: &[String]) -> Vec<RequirementResult> {
+    crate::set::every_set_rules(set_profile)
+        .filter(|id| !named.iter().any(|n| n == id))
+        .filter_map(|id| Some((catalogue.requirements.get(id)?, crate::set::applies_when(id)?)))
+        .map(|(r, when)| RequirementResult {
+            not_exercised: Some(format!("not exercised in this run: applies to {when}; the SUT sent no such SET")),
+            ..not_applicable(r)
+        })
+        .collect()
+}
+
+/// `r` judged by nothing: N/A, no reason yet.
+fn not_applicable(r: &Requirement) -> RequirementResult {
+    RequirementResult {
+        id: r.id.clone(),
+        level: r.level.as_str().to_owned(),
+        spec: r.spec.clone(),
+        section: r.section.clone(),
+        role: r.role.clone(),
+        text: r.text.clone(),
+        link: r.link(),
+        untestable: None,
+        not_exercised: None,
+        verdict: Verdict::NotApplicable,
+        scenarios: Vec::new(),
+    }
 }

@@ -258,7 +258,7 @@ fn assemble(
         insecure: env.sut.insecure,
     };
     let profiles = if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() };
-    let head = RunHead { sut, profiles, started_at, clock, seed };
+    let head = RunHead { sut, profiles, set_profile: Some(env.sut.set_profile), started_at, clock, seed };
     record(&env.catalogue, head, scenarios, fail_on)
 }
 
@@ -266,6 +266,8 @@ fn assemble(
 pub struct RunHead {
     pub sut: SutInfo,
     pub profiles: Vec<String>,
+    /// The SET profile the SUT's SETs were judged under, if they were judged by content.
+    pub set_profile: Option<crate::set::SetProfile>,
     pub started_at: SystemTime,
     pub clock: Instant,
     pub seed: u64,
@@ -276,7 +278,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
     let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
     let mut summary = Summary::count(verdicts.iter().copied());
     summary.exit_code = Outcome::of(verdicts.iter().copied(), fail_on).exit_code();
-    let requirements = crate::judge::requirements::roll_up(catalogue, &scenarios, &head.profiles);
+    let requirements = crate::judge::requirements::roll_up(catalogue, &scenarios, &head.profiles, head.set_profile);
     Run {
         schema_version: setconform_reports::SCHEMA_VERSION.into(),
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -379,6 +381,6 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
         insecure: initiator.insecure || responder.insecure,
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
-    let head = RunHead { sut, profiles, started_at, clock, seed: 0 };
+    let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
     Ok(record(&catalogue, head, scenarios, FailOn::Fail))
 }

@@ -24,6 +24,10 @@ pub const RULES: [(&str, &str); 14] = [
     ("SET-021", "header /typ"),
 ];
 
+/// The SETs [`RULES`] apply to, under every SET profile: each is judged on
+/// every SET, whatever its events and subject (RFC 8417 §2).
+pub const APPLIES_WHEN: &str = "every SET the SUT sends";
+
 /// The ids of [`RULES`].
 pub fn rule_ids() -> impl Iterator<Item = &'static str> {
     RULES.iter().map(|(id, _)| *id)

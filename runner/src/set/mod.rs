@@ -59,7 +59,22 @@ pub fn jti_of(token: &str) -> Option<String> {
 /// Whether the rule is judged on every SET a SUT sends, in every scenario
 /// (RFC 8417's, and those of the content profiles): covered without a scenario naming it.
 pub fn judged_on_every_set(id: &str) -> bool {
-    content::rule_ids().any(|r| r == id) || profile::RULES.contains(&id)
+    applies_when(id).is_some()
+}
+
+/// For a rule judged on every SET, the SETs it applies to and under which
+/// SET profiles; `None` for any other rule.
+pub fn applies_when(id: &str) -> Option<String> {
+    if content::rule_ids().any(|r| r == id) {
+        return Some(content::APPLIES_WHEN.to_owned());
+    }
+    profile::rule(id).map(profile::applies_when)
+}
+
+/// The rules judged on every SET under `set_profile`: RFC 8417's, and those
+/// of the profiles it includes.
+pub fn every_set_rules(set_profile: SetProfile) -> impl Iterator<Item = &'static str> {
+    content::rule_ids().chain(profile::RULES.iter().filter(move |r| set_profile.includes(r.profile)).map(|r| r.id))
 }
 
 /// The JOSE header of a compact JWS (its first part), read without validating anything.

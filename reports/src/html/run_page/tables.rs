@@ -41,6 +41,10 @@ pub(super) fn requirements(run: &Run) -> Markup {
                         @if !r.scenarios.is_empty() { br; }
                         span class="untested" { "no scenario: " (Text(why)) }
                     }
+                    // A SET content rule no SET of the run was subject to.
+                    @if let Some(when) = &r.not_exercised {
+                        span class="untested" { (Text(when)) }
+                    }
                 }
             }
             "\n"

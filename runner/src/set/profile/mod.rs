@@ -5,6 +5,7 @@
 //! `caep-interop` adds the CAEP Interoperability Profile's narrower rules on
 //! top (signing algorithm, one event, subject formats).
 
+mod rules;
 mod schemas;
 
 use super::SetTrust;
@@ -12,6 +13,8 @@ use crate::schema::Schemas;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use schemas::{caep_payloads, subject_identifier};
 use serde_json::{Map, Value};
+
+pub use rules::{RULES, applies_when, rule};
 
 /// The content profile a SUT's SETs are judged under (sut.yaml `sets.profile`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,6 +41,17 @@ impl SetProfile {
     /// Whether the SSF SET profile's rules apply.
     pub fn is_ssf(self) -> bool {
         self != SetProfile::Rfc8417
+    }
+
+    /// Whether this profile judges every rule `other` does: `caep-interop`
+    /// adds to `ssf`, which adds to `rfc8417`.
+    pub fn includes(self, other: SetProfile) -> bool {
+        let rank = |p: SetProfile| match p {
+            SetProfile::Rfc8417 => 0,
+            SetProfile::Ssf => 1,
+            SetProfile::CaepInterop => 2,
+        };
+        rank(self) >= rank(other)
     }
 }
 
@@ -66,47 +80,6 @@ fn broken(req: &'static str, at: impl Into<String>, problem: impl Into<String>) 
 fn noted(req: &'static str, at: impl Into<String>, note: impl Into<String>) -> ProfileFinding {
     ProfileFinding { note: Some(note.into()), ..kept(req, at) }
 }
-
-/// Every rule [`judge`] can name, under any profile, beyond RFC 8417's.
-pub const RULES: [&str; 37] = [
-    "SSF-SET-001",
-    "SSF-SET-002",
-    "SSF-SET-003",
-    "SSF-SET-004",
-    "SSF-SET-005",
-    "SSF-SET-006",
-    "SSF-SET-007",
-    "SSF-SET-008",
-    "SSF-IOP-005",
-    "SSF-IOP-006",
-    "SSF-IOP-007",
-    "SUBID-001",
-    "SUBID-002",
-    "SUBID-003",
-    "SUBID-004",
-    "SUBID-005",
-    "SUBID-006",
-    "SUBID-007",
-    "SUBID-008",
-    "SUBID-009",
-    "SUBID-010",
-    "SUBID-011",
-    "SUBID-013",
-    "SUBID-015",
-    "SUBID-016",
-    "SUBID-017",
-    "CAEP-001",
-    "CAEP-002",
-    "CAEP-003",
-    "CAEP-004",
-    "CAEP-005",
-    "CAEP-006",
-    "CAEP-007",
-    "CAEP-009",
-    "CAEP-010",
-    "CAEP-011",
-    "CAEP-013",
-];
 
 const CAEP_BASE: &str = "https://schemas.openid.net/secevent/caep/event-type/";
 const RISC_BASE: &str = "https://schemas.openid.net/secevent/risc/event-type/";
@@ -331,7 +304,7 @@ mod tests {
     }
 
     fn broken_rules(f: &[ProfileFinding]) -> Vec<&'static str> {
-        let listed = |req: &str| RULES.contains(&req) || crate::set::content::rule_ids().any(|r| r == req);
+        let listed = |req: &str| rule(req).is_some() || crate::set::content::rule_ids().any(|r| r == req);
         assert!(f.iter().all(|f| listed(f.req)), "every rule judged is listed in RULES: {f:?}");
         f.iter().filter(|f| f.problem.is_some()).map(|f| f.req).collect()
     }
@@ -343,6 +316,8 @@ mod tests {
         assert!(broken_rules(&found).is_empty(), "{found:?}");
         assert!(found.iter().any(|f| f.req == "SUBID-004"));
         assert!(judge(SetProfile::Rfc8417, &header, &obj(ssf_claims()), &trust()).is_empty());
+        let beyond = |f: &ProfileFinding| rule(f.req).is_some_and(|r| !SetProfile::Ssf.includes(r.profile));
+        assert!(!found.iter().any(beyond), "ssf names only its own rules: {found:?}");
     }
 
     #[test]
