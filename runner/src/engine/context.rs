@@ -4,13 +4,14 @@
 //! sent, minting a SET.
 
 use super::state::{Clock, Incoming, Ledger, Link, Seen, Session, Transcript};
+pub use super::stop::{StepFailure, Stop};
 use crate::catalogue::{Binding, Catalogue, Scenario};
 use crate::seed::Rng;
 use crate::set::{MintedSet, Minter, SetKind};
 use crate::sut::SutSetup;
 use crate::wire::{self, Observed, Outgoing, Wire, WireError};
 use serde_json::Value;
-use setconform_reports::{Exchange, Verdict};
+use setconform_reports::Exchange;
 use std::time::{Duration, Instant};
 
 /// Shared by every scenario of a run.
@@ -25,22 +26,6 @@ pub struct RunEnv {
     pub fixed_iat: Option<u64>,
     /// Every jti the SUT used in the run, per issuer (SET-012).
     pub jtis: crate::set::JtiLedger,
-}
-
-/// Why a scenario stopped before its last step.
-#[derive(Debug, Clone)]
-pub struct StepFailure {
-    pub verdict: Verdict,
-    pub reason: String,
-}
-
-impl StepFailure {
-    pub fn timeout(reason: String) -> StepFailure {
-        StepFailure { verdict: Verdict::Timeout, reason }
-    }
-    pub fn error(reason: String) -> StepFailure {
-        StepFailure { verdict: Verdict::Error, reason }
-    }
 }
 
 pub struct Context<'a> {
@@ -122,7 +107,7 @@ impl<'a> Context<'a> {
             WireError::Timeout(_) => {
                 StepFailure::timeout(format!("{what}: no response within {} ms", limit.as_millis()))
             }
-            WireError::Connect(why) => StepFailure::error(format!("{what}: SUT unreachable: {why}")),
+            WireError::Connect(why) => StepFailure::unreachable(format!("{what}: SUT unreachable: {why}")),
             WireError::Other(why) => StepFailure::error(format!("{what}: {why}")),
         })
     }

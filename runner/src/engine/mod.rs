@@ -8,7 +8,10 @@
 //! 3. each expectation of the step names a check ([`checks`]), whose
 //!    judgement the one judge ([`crate::judge`]) turns into a verdict;
 //! 4. after the last step, every SET the SUT sent is judged by the content
-//!    rules ([`content`]), and the scenario's verdict is the worst of all.
+//!    rules ([`content`]), and the scenario's verdict is the worst of all;
+//!    when it stopped because the SUT could not be reached or a trigger
+//!    failed ([`stop`]), what was found broken before then is ERROR, not
+//!    judged, for it is no finding on the SUT.
 
 pub(crate) mod checks;
 mod content;
@@ -17,6 +20,7 @@ mod fuzz;
 mod registration;
 pub(crate) mod state;
 mod steps;
+mod stop;
 
 pub use context::RunEnv;
 #[doc(hidden)]
@@ -24,7 +28,7 @@ pub use fuzz::sut_message as fuzz_sut_message;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
 use crate::harness::endpoint::{ClientCredentials, EndpointAuth, Transport};
-use crate::judge::{Finding, Judge, Reading, scenario_verdict};
+use crate::judge::{Finding, Judge, Reading, not_judged_after_stop, scenario_verdict};
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
@@ -66,7 +70,10 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
             )))
         }
     };
-    let verdict = scenario_verdict(&expectations, failure.as_ref().map(|f| f.verdict));
+    if let Some(why) = failure.as_ref().and_then(|f| f.stop.discredits_findings()) {
+        not_judged_after_stop(&mut expectations, why);
+    }
+    let verdict = scenario_verdict(&expectations, failure.as_ref().map(StepFailure::verdict));
     // Nothing judged and nothing stopped it: INFO, and the report says why (never PASS).
     let reason = match failure {
         Some(f) => Some(f.reason),

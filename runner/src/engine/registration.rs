@@ -129,7 +129,7 @@ impl Context<'_> {
                 let req = json_request("POST", action.http_url(&url), &action.body(), None);
                 let obs = self.call("trigger", req).await?;
                 if !(200..300).contains(&obs.status) {
-                    return Err(StepFailure::error(format!("trigger: {what} answered HTTP {}", obs.status)));
+                    return Err(StepFailure::trigger_failed(format!("trigger: {what} answered HTTP {}", obs.status)));
                 }
                 Ok(Some(obs.body))
             }
@@ -150,16 +150,17 @@ impl Context<'_> {
                     body: action.body().to_string().as_bytes(),
                     outcome: Some(&outcome),
                 });
-                let o = outcome
-                    .map_err(|e| StepFailure::error(format!("trigger command for {what} did not start: {e}")))?;
+                let o = outcome.map_err(|e| {
+                    StepFailure::trigger_failed(format!("trigger command for {what} did not start: {e}"))
+                })?;
                 let tail = String::from_utf8_lossy(&o.stderr[o.stderr.len().saturating_sub(300)..]).trim().to_owned();
                 match (o.timed_out, o.exit_code) {
-                    (true, _) => Err(StepFailure::error(format!(
+                    (true, _) => Err(StepFailure::trigger_failed(format!(
                         "trigger command for {what} was still running after {} ms and was killed; stderr: {tail}",
                         limit.as_millis()
                     ))),
                     (false, Some(0)) => Ok(Some(o.stdout)),
-                    (false, code) => Err(StepFailure::error(format!(
+                    (false, code) => Err(StepFailure::trigger_failed(format!(
                         "trigger command for {what} exited with {}; stderr: {tail}",
                         code.map_or("a signal".to_owned(), |c| c.to_string())
                     ))),

@@ -10,6 +10,9 @@
 //! rolls the results up per requirement for the Run record.
 
 pub mod requirements;
+mod stopped;
+
+pub use stopped::not_judged_after_stop;
 
 use crate::catalogue::{Catalogue, Soften};
 use setconform_reports::{ExpectationResult, Verdict};

@@ -52,7 +52,7 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
     match ctx.call("sut", Outgoing { method: "POST".into(), url, headers, body }).await {
         Ok(observed) => ctx.absorb(observed),
         // A probe (plain http, or an old TLS version) that gets no HTTP answer is an outcome to judge (§5.3).
-        Err(f) if probe && f.verdict == setconform_reports::Verdict::Error => {
+        Err(f) if probe && f.verdict() == setconform_reports::Verdict::Error => {
             ctx.seen.refuse(f.reason);
         }
         Err(f) => return Err(f),
@@ -102,6 +102,7 @@ pub async fn tls_probe(ctx: &mut Context<'_>, spec: &TlsProbeSpec) -> Result<(),
             ctx.seen.tls_answer = Some(answer);
             Ok(())
         }
-        Err(why) => Err(StepFailure::error(format!("tls_probe {}: {why}", spec.offer))),
+        // Recorded above as a connection that could not be made.
+        Err(why) => Err(StepFailure::unreachable(format!("tls_probe {}: {why}", spec.offer))),
     }
 }

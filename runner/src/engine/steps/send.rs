@@ -4,7 +4,7 @@
 
 use super::request::{body_bytes, post, request};
 use crate::catalogue::{Auth, Binding, ClientCertificate, LongPollSpec, SendSpec, SettleSpec};
-use crate::engine::context::{Context, StepFailure};
+use crate::engine::context::{Context, StepFailure, Stop};
 use crate::engine::state::Held;
 use crate::wire::{Observed, Outgoing, TlsPin, WireError};
 use serde_json::{Map, Value, json};
@@ -34,7 +34,7 @@ pub async fn send(ctx: &mut Context<'_>, spec: &SendSpec) -> Result<(), StepFail
     // at all is an outcome to judge, not an error.
     ctx.seen.refused = None;
     match post(ctx, req).await {
-        Err(f) if f.verdict == setconform_reports::Verdict::Error => {
+        Err(f) if f.verdict() == setconform_reports::Verdict::Error => {
             ctx.seen.refuse(f.reason);
             Ok(())
         }
@@ -111,7 +111,7 @@ fn take_held_answer(
             ctx.seen.refuse(format!("still held after {} ms, the long-poll bound", bound.as_millis()));
             Ok(None)
         }
-        Err(e) => Err(StepFailure::error(format!("sut: POST {}: {e}", req.url))),
+        Err(e) => Err(StepFailure::new(Stop::of_wire(&e), format!("sut: POST {}: {e}", req.url))),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::request::{bearer, body_bytes};
 use crate::catalogue::{Auth, BodySpec, WsAcceptSpec, WsAnswer, WsConnectSpec, WsReceiveSpec};
-use crate::engine::context::{Context, StepFailure};
+use crate::engine::context::{Context, StepFailure, Stop};
 use crate::engine::state::Awaited;
 use crate::harness::endpoint::Reply;
 use crate::wire::websocket::{self, SUBPROTOCOL};
@@ -69,7 +69,7 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
             "WebSocket handshake with {url}: no answer within {} ms",
             limit.as_millis()
         ))),
-        Err(e) => Err(StepFailure::error(format!("WebSocket handshake with {url}: {e}"))),
+        Err(e) => Err(StepFailure::new(Stop::of_wire(&e), format!("WebSocket handshake with {url}: {e}"))),
     }
 }
 
