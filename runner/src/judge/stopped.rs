@@ -14,8 +14,9 @@ pub fn not_judged_after_stop(expectations: &mut [ExpectationResult], why: &str) 
     for e in expectations.iter_mut().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)) {
         e.verdict = Verdict::Error;
         e.actual = clip(format!("not judged: {why} later in the scenario; seen until then: {}", e.actual));
-        // No longer a violation an ambiguity softened.
+        // No longer a violation, softened by an ambiguity or not.
         e.ambiguity = None;
+        e.broken = false;
     }
 }
 
@@ -32,6 +33,7 @@ mod tests {
             actual: actual.into(),
             ambiguity: Some("AMB-11".into()),
             waiver: None,
+            broken: true,
             check: Some("redelivered".into()),
             expectation: Some(1),
         }
@@ -55,6 +57,7 @@ mod tests {
         );
         assert!(results[1].actual.ends_with("seen until then: 1 of 2 not delivered again: a"), "{}", results[1].actual);
         assert_eq!((results[0].ambiguity.as_deref(), results[1].ambiguity.as_deref()), (None, None));
+        assert!(!results[0].broken && !results[1].broken, "an ERROR is no broken rule");
         assert_eq!(results[2].actual, "all 2 delivered again");
         assert_eq!(results[3].actual, "not judged: no keys");
         assert_eq!(results[0].expected, result(Verdict::Fail, "").expected, "what was expected stays");
