@@ -64,7 +64,11 @@ fn every_fault_breaks_what_it_declares_and_every_expectation_can_fail() {
         }
         for req in fault.proves() {
             let Some(results) = seen.get(req) else {
-                wrong.push(format!("{} declares {req}, but no run finds it broken", fault.name()));
+                // A scenario that could not finish judged nothing: a hostile SUT may time it out
+                // before the rule comes up. That is no sign the rule was kept.
+                if !cut_short(&run, req) {
+                    wrong.push(format!("{} declares {req}, but no run finds it broken", fault.name()));
+                }
                 continue;
             };
             if fault.breaks().contains(&req) {
@@ -87,7 +91,6 @@ fn every_fault_breaks_what_it_declares_and_every_expectation_can_fail() {
     if !flaky.is_empty() {
         eprintln!("settled on a second run:\n  {}", flaky.join("\n  "));
     }
-    assert!(wrong.is_empty(), "the fault catalogue and the runs disagree:\n{}", wrong.join("\n"));
 
     let allowed: BTreeSet<Key> =
         NOT_BY_A_FAULT.iter().map(|(s, step, at, req, _)| (s.to_string(), *step, *at, req.to_string())).collect();
@@ -95,11 +98,19 @@ fn every_fault_breaks_what_it_declares_and_every_expectation_can_fail() {
     let unproven: Vec<&Key> = every.iter().filter(|k| !proven.contains_key(*k) && !allowed.contains(*k)).collect();
     let stale: Vec<&Key> = allowed.iter().filter(|k| !every.contains(*k) || proven.contains_key(*k)).collect();
     assert!(
-        unproven.is_empty() && stale.is_empty(),
-        "{} of {} expectations fail under no fault: {unproven:#?}\nallowed but proven or gone: {stale:#?}",
+        wrong.is_empty() && unproven.is_empty() && stale.is_empty(),
+        "the fault catalogue and the runs disagree:\n{}\n\n{} of {} expectations fail under no fault: \
+         {unproven:#?}\nallowed but proven or gone: {stale:#?}",
+        wrong.join("\n"),
         unproven.len(),
         every.len()
     );
+}
+
+/// Whether every scenario of `run` that names `req` stopped early (TIMEOUT or ERROR).
+fn cut_short(run: &Run, req: &str) -> bool {
+    let mut naming = run.scenarios.iter().filter(|s| s.requirements.iter().any(|r| r == req)).peekable();
+    naming.peek().is_some() && naming.all(|s| s.verdict.is_incomplete())
 }
 
 /// Every expectation of the catalogue, per requirement it names.
