@@ -209,8 +209,6 @@ faults! {
         also ["PP-REL-001", "PP-REL-002", "PP-REL-010", "PP-WS-012"]
         "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open";
     PushSuccess200: Rule "push-success-200" breaks ["PUSH-020"]
-        also ["PUSH-001", "PUSH-005", "PUSH-008", "PUSH-051", "SET-021", "SET-024", "SSF-IOP-004",
-            "SSF-SET-009", "SSF-SET-012"]
         "as push receiver, answers a valid SET with 200 instead of 202";
     PushSuccessBody: Rule "push-success-body" breaks ["PUSH-021"]
         "as push receiver, puts a JSON body into its 202 responses";
