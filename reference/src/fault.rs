@@ -337,6 +337,36 @@ faults! {
         "as poll recipient, acknowledges in its first poll a jti it never received";
     PollRcvSlowAck: Rule "poll-rcv-slow-ack" breaks ["POLL-043"]
         "as poll recipient, waits three seconds before each poll that acknowledges what it received";
+    PollAcceptGet: Rule "poll-accept-get" breaks ["POLL-060"]
+        "as poll transmitter, answers a GET like a short poll, with 200 and the SETs waiting";
+    PollEmptyNoContent: Rule "poll-empty-no-content" breaks ["POLL-030"]
+        "as poll transmitter, answers 204 No Content to a poll that hands over nothing and finds no SET";
+    PollNullEmptySets: Rule "poll-null-empty-sets" breaks ["POLL-030"]
+        "as poll transmitter, answers `\"sets\": null` to a poll that hands over nothing and finds no SET";
+    PollZeroMaxEventsUnlimited: Rule "poll-zero-max-events-unlimited" breaks ["POLL-021", "POLL-022"]
+        "as poll transmitter, takes `maxEvents` 0 as no limit, so acknowledge-only polls bring back SETs";
+    PollRejectZeroMaxEvents: Rule "poll-reject-zero-max-events" breaks ["POLL-022"] also ["POLL-027"]
+        "as poll transmitter, refuses polls with `maxEvents` 0 as invalid (400)";
+    PollHoldAckOnly: Rule "poll-hold-ack-only" breaks ["POLL-022"] ambiguity "AMB-21"
+        "as poll transmitter, holds acknowledge-only polls (maxEvents 0) that do not ask to return immediately";
+    PushMethodPut: Rule "push-method-put" breaks ["PUSH-008"]
+        "as push transmitter, sends its SETs with PUT";
+    PushNoAcceptLanguage: Rule "push-no-accept-language" breaks ["PUSH-012"]
+        "as push transmitter, sends no Accept-Language naming the language it wants errors in";
+    PushAnyContentType: Rule "push-any-content-type" breaks ["PUSH-030", "PUSH-031"]
+        "as push receiver, takes a SET whatever Content-Type the request gives it";
+    MspTxMethodPut: Rule "msp-tx-method-put" breaks ["MSP-002"]
+        "as multi-SET push transmitter, sends its batches with PUT";
+    MspTxNoAccept: Rule "msp-tx-no-accept" breaks ["MSP-002"]
+        "as multi-SET push transmitter, sends no Accept: application/json";
+    MspAnswerBatchMediaType: Rule "msp-answer-batch-media-type" breaks ["MSP-010"]
+        "as multi-SET push recipient, labels its 202 answers application/secevents+json, not application/json";
+    MspUnboundedBatch: Rule "msp-unbounded-batch" breaks ["MSP-021"]
+        "as multi-SET push recipient, takes batches of any size and spends 5 ms on each SET before it answers, so a \
+         huge batch stalls its answer";
+    MspParseAnything: Rule "msp-parse-anything" breaks ["MSP-016"]
+        "as multi-SET push recipient, answers a body it cannot parse with 202 and an empty `ack`, as if it were an \
+         empty batch";
     HostileMarkup: Rule "hostile-markup" breaks ["PUSH-034"]
         also ["PUSH-035"]
         "as push receiver, answers a broken SET with markup and script in `err` and `description`";

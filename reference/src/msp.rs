@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// Most SETs the reference takes in one batch (§7.1: a recipient limits what it accepts).
 const MAX_BATCH: usize = 1000;
+/// Under the `msp-unbounded-batch` fault, the time spent on each SET of a batch before answering.
+const PER_SET_WORK: std::time::Duration = std::time::Duration::from_millis(5);
 /// Request media types: post -03 and, for older transmitters, -02 (AMB-30).
 const MEDIA_TYPES: [&str; 2] = ["application/secevents+json", "application/json"];
 
@@ -39,6 +41,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         let why = "Content-Type must be application/secevents+json";
         return problem(fault, StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request", why);
     }
+    // §4.4.2 (MSP-016): a malformed request is refused as a whole; the fault takes it as an empty batch.
+    if fault == Some(Fault::MspParseAnything) && serde_json::from_slice::<Value>(&body).is_err() {
+        return (StatusCode::ACCEPTED, [(header::CONTENT_TYPE, "application/json")], r#"{"ack":[]}"#).into_response();
+    }
     // §4.3.1: `sets` is REQUIRED, an object, possibly empty.
     let count = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(o)) => match o.get("sets") {
@@ -54,7 +60,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         },
         _ => return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", "the body is not a JSON object"),
     };
-    if count > MAX_BATCH {
+    // §7.1 (MSP-021): the fault has no limit and works through every SET before it answers.
+    if fault == Some(Fault::MspUnboundedBatch) {
+        tokio::time::sleep(PER_SET_WORK * u32::try_from(count).unwrap_or(u32::MAX)).await;
+    } else if count > MAX_BATCH {
         let why = format!("at most {MAX_BATCH} SETs per request");
         return problem(fault, StatusCode::PAYLOAD_TOO_LARGE, "too_many_sets", &why);
     }
@@ -86,8 +95,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         .and_then(Value::as_object)
         .is_some_and(|errs| errs.values().any(|e| e.get("description").is_some()));
     let status = if fault == Some(Fault::MspSuccess200) { StatusCode::OK } else { StatusCode::ACCEPTED };
-    let mut resp =
-        (status, [(header::CONTENT_TYPE, "application/json")], Value::Object(object).to_string()).into_response();
+    // §4.4 (MSP-010): the answer is application/json.
+    let content_type =
+        if fault == Some(Fault::MspAnswerBatchMediaType) { "application/secevents+json" } else { "application/json" };
+    let mut resp = (status, [(header::CONTENT_TYPE, content_type)], Value::Object(object).to_string()).into_response();
     // §4.4: descriptions come with their language.
     if described && fault != Some(Fault::MspNoContentLanguage) {
         resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));

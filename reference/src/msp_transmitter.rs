@@ -66,14 +66,18 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
         body.insert("sets".into(), Value::Object(sets));
     }
     let content_type = if fault == Some(Fault::MspTxJsonMediaType) { "application/json" } else { BATCH_MEDIA_TYPE };
+    // §4.3: a POST asking for application/json.
+    let method = if fault == Some(Fault::MspTxMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
     let mut request = endpoint
         .client
-        .post(&endpoint.url)
+        .request(method, &endpoint.url)
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", content_type)
-        .header("Accept", "application/json")
         .header("Accept-Language", "en")
         .body(Value::Object(body).to_string());
+    if fault != Some(Fault::MspTxNoAccept) {
+        request = request.header("Accept", "application/json");
+    }
     if let Some(token) = &endpoint.token {
         request = request.bearer_auth(token);
     }

@@ -32,7 +32,8 @@ struct Selection {
 pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let fault = app.fault;
     // §2.4: polls are POSTs; anything else is a general HTTP error (§2.5.1).
-    if method != Method::POST {
+    let get_as_poll = method == Method::GET && fault == Some(Fault::PollAcceptGet);
+    if method != Method::POST && !get_as_poll {
         let mut resp = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
         resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
@@ -50,6 +51,11 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
     };
     // §2.5.1: an invalid poll is answered 400.
     let poll = match parse(&body) {
+        _ if get_as_poll => Poll { return_immediately: true, ..Poll::default() },
+        // §2.2 (POLL-022): maxEvents 0 is a valid, acknowledge-only poll.
+        Ok(poll) if poll.max_events == Some(0) && fault == Some(Fault::PollRejectZeroMaxEvents) => {
+            return error(StatusCode::BAD_REQUEST, "invalid_request", "`maxEvents` must be at least 1");
+        }
         Ok(poll) => poll,
         // Answered at once, so that the fault does not leave the poller hanging.
         Err(_) if fault == Some(Fault::PollAcceptInvalid) => Poll { return_immediately: true, ..Poll::default() },
@@ -66,6 +72,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
     let hold = match fault {
         Some(Fault::PollAnswerAtOnce) => false,
         Some(Fault::PollHoldReturnImmediately) => poll.max_events != Some(0),
+        Some(Fault::PollHoldAckOnly) => !poll.return_immediately,
         _ => poll.max_events != Some(0) && !poll.return_immediately,
     };
 
@@ -97,7 +104,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
             }
         }
     }
-    respond(selection, fault)
+    respond(selection, poll.ack.is_empty() && poll.set_errs.is_empty(), fault)
 }
 
 /// Parses and type-checks a poll request (§2.2); the error says what is wrong.
@@ -131,9 +138,11 @@ fn retire(peer: &mut Peer, poll: &Poll, fault: Option<Fault>) {
 /// Takes the SETs this poll returns, oldest first: new ones and those sent
 /// before but not acknowledged (§2.3), at most `maxEvents` (§2.2).
 fn select(peer: &mut Peer, poll: &Poll, fault: Option<Fault>) -> Selection {
-    let limit = match fault {
-        Some(Fault::PollIgnoreMaxEvents) => usize::MAX,
-        _ => poll.max_events.unwrap_or(usize::MAX),
+    let limit = match (fault, poll.max_events) {
+        (Some(Fault::PollIgnoreMaxEvents), _) => usize::MAX,
+        // §2.2 (POLL-022): 0 asks for no SETs; the fault reads it as "no limit".
+        (Some(Fault::PollZeroMaxEventsUnlimited), Some(0)) => usize::MAX,
+        (_, max) => max.unwrap_or(usize::MAX),
     };
     let now = std::time::Instant::now();
     let mut sets = Map::new();
@@ -152,10 +161,21 @@ fn select(peer: &mut Peer, poll: &Poll, fault: Option<Fault>) -> Selection {
 }
 
 /// §2.3: `sets` always, `moreAvailable` only when true (omitted means false).
-fn respond(selection: Selection, fault: Option<Fault>) -> Response {
+/// `reported_nothing`: the poll carried no `ack` or `setErrs`.
+fn respond(selection: Selection, reported_nothing: bool, fault: Option<Fault>) -> Response {
+    let empty = selection.sets.is_empty();
+    if empty && reported_nothing && fault == Some(Fault::PollEmptyNoContent) {
+        return StatusCode::NO_CONTENT.into_response();
+    }
     let mut object = Map::new();
-    if !(selection.sets.is_empty() && fault == Some(Fault::PollOmitEmptySets)) {
-        object.insert("sets".into(), Value::Object(selection.sets));
+    match fault {
+        Some(Fault::PollOmitEmptySets) if empty => {}
+        Some(Fault::PollNullEmptySets) if empty && reported_nothing => {
+            object.insert("sets".into(), Value::Null);
+        }
+        _ => {
+            object.insert("sets".into(), Value::Object(selection.sets));
+        }
     }
     if selection.more_available {
         object.insert("moreAvailable".into(), json!(true));

@@ -40,7 +40,7 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let media = content_type.split(';').next().unwrap_or_default().trim();
-    if !media.eq_ignore_ascii_case(SET_MEDIA_TYPE) {
+    if !media.eq_ignore_ascii_case(SET_MEDIA_TYPE) && fault != Some(Fault::PushAnyContentType) {
         let why = format!("Content-Type must be {SET_MEDIA_TYPE}");
         return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why);
     }

@@ -99,19 +99,23 @@ pub async fn deliver(app: &App, peer_id: &str) -> Vec<Instant> {
 
 async fn send(endpoint: &Endpoint, token: &str, fault: Option<Fault>) -> Outcome {
     let content_type = if fault == Some(Fault::PushWrongContentType) { "application/json" } else { SET_MEDIA_TYPE };
+    // §2.1: each SET is POSTed.
+    let method = if fault == Some(Fault::PushMethodPut) { reqwest::Method::PUT } else { reqwest::Method::POST };
     let mut request = endpoint
         .client
-        .post(&endpoint.url)
+        .request(method, &endpoint.url)
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", content_type)
-        // §2.3: the language wanted for error descriptions.
-        .header("Accept-Language", "en")
         .body(match fault {
             Some(Fault::PushJsonWrapped) => serde_json::json!({ "set": token }).to_string(),
             _ => token.to_owned(),
         });
     if fault != Some(Fault::PushNoAccept) {
         request = request.header("Accept", "application/json");
+    }
+    // §2.3: the language wanted for error descriptions.
+    if fault != Some(Fault::PushNoAcceptLanguage) {
+        request = request.header("Accept-Language", "en");
     }
     if let Some(bearer) = &endpoint.token {
         request = request.bearer_auth(bearer);
