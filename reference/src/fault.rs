@@ -256,6 +256,10 @@ faults! {
         "as multi-SET push recipient, answers a batch with 200, not 202";
     MspOmitEmptyAck: Rule "msp-omit-empty-ack" breaks ["MSP-011"]
         "as multi-SET push recipient, leaves `ack` out when it has nothing to acknowledge";
+    MspAckObject: Rule "msp-ack-object" breaks ["MSP-011"]
+        also ["MSP-006", "MSP-007", "MSP-012", "MSP-017", "SET-024", "SSF-SET-004", "SSF-SET-009",
+            "SSF-SET-012"]
+        "as multi-SET push recipient, sends `ack` as an object keyed by jti instead of an array";
     MspAuthCodeInSetErrs: Rule "msp-auth-code-in-set-errs" breaks ["MSP-013"]
         "as multi-SET push recipient, reports rejected SETs in setErrs as authentication_failed";
     MspNoContentLanguage: Rule "msp-no-content-language" breaks ["MSP-014"]
@@ -317,6 +321,10 @@ faults! {
     PollRcvNeverAcks: Rule "poll-rcv-never-acks" breaks ["POLL-002"]
         also ["POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009", "SSF-SET-012"]
         "as poll recipient, never acknowledges the valid SETs it receives (still reports setErrs)";
+    PollRcvAckObject: Rule "poll-rcv-ack-object" breaks ["POLL-026"]
+        also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009",
+            "SSF-SET-012"]
+        "as poll recipient, sends `ack` as an object keyed by jti instead of an array";
     PollRcvAckOnlyBlocking: Rule "poll-rcv-ack-only-blocking" breaks ["POLL-046"]
         "as poll recipient, sends acknowledge-only polls (maxEvents 0) without returnImmediately";
     PollRcvNoDescription: Rule "poll-rcv-no-description" breaks ["POLL-028"]

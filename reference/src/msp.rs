@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
 /// Most SETs the reference takes in one batch (§7.1: a recipient limits what it accepts).
@@ -82,6 +82,14 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     object.remove("sets");
     if fault != Some(Fault::MspOmitEmptyAck) {
         object.entry("ack").or_insert_with(|| json!([]));
+    }
+    // MSP-011: `ack` is an array of jtis.
+    if fault == Some(Fault::MspAckObject)
+        && let Some(Value::Array(jtis)) = object.get("ack")
+    {
+        let keyed: Map<String, Value> =
+            jtis.iter().filter_map(Value::as_str).map(|jti| (jti.to_owned(), json!(true))).collect();
+        object.insert("ack".into(), Value::Object(keyed));
     }
     if fault == Some(Fault::MspAuthCodeInSetErrs)
         && let Some(Value::Object(errs)) = object.get_mut("setErrs")

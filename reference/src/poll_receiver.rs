@@ -164,7 +164,13 @@ fn poll_body(owed: &[(String, Verdict)], fault: Option<Fault>) -> Value {
     let mut body = Map::new();
     let ack: Vec<&String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(jti, _)| jti).collect();
     if !ack.is_empty() {
-        body.insert("ack".into(), json!(ack));
+        // §2.2 (POLL-026): `ack` is an array of jtis.
+        let ack = if fault == Some(Fault::PollRcvAckObject) {
+            Value::Object(ack.into_iter().map(|jti| (jti.clone(), json!(true))).collect())
+        } else {
+            json!(ack)
+        };
+        body.insert("ack".into(), ack);
     }
     let set_errs = set_errs(owed, fault);
     if !set_errs.is_empty() {
