@@ -272,6 +272,11 @@ faults! {
         "as multi-SET push transmitter, never sends an empty batch to collect late answers";
     MspTxOmitEmptySets: Rule "msp-tx-omit-empty-sets" breaks ["MSP-003"]
         "as multi-SET push transmitter, leaves `sets` out of an empty batch";
+    MspTxSetsAsObjects: Rule "msp-tx-sets-as-objects" breaks ["MSP-003"]
+        "as multi-SET push transmitter, wraps each SET of a batch in an object instead of sending it in compact form";
+    MspTxOneKey: Rule "msp-tx-one-key" breaks ["MSP-003"]
+        also ["MSP-008", "MSP-019"]
+        "as multi-SET push transmitter, files every SET of a batch under one key, so a batch carries only its last";
     MspTxHaltOnUnknownAck: Rule "msp-tx-halt-on-unknown-ack" breaks ["MSP-005"]
         also ["MSP-019"]
         "as multi-SET push transmitter, stops delivering when an answer names a jti it never sent";

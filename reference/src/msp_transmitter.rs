@@ -42,7 +42,13 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
             let due = |sent: Option<Instant>| sent.is_none_or(|at| now.duration_since(at) >= REDELIVER_AFTER);
             let mut sets = Map::new();
             for out in p.outbox.iter_mut().filter(|o| reason == Reason::Asked || due(o.last_sent)) {
-                sets.insert(out.jti.clone(), json!(out.token));
+                // MSP-003: each SET in compact form, under its own jti.
+                let (key, value) = match fault {
+                    Some(Fault::MspTxSetsAsObjects) => (out.jti.clone(), json!({ "set": out.token })),
+                    Some(Fault::MspTxOneKey) => ("stream".to_owned(), json!(out.token)),
+                    _ => (out.jti.clone(), json!(out.token)),
+                };
+                sets.insert(key, value);
                 out.deliveries += 1;
                 out.last_sent = Some(now);
             }
