@@ -449,6 +449,38 @@ faults! {
         "as pushpull responder, takes a peer's token without the client certificate the peer registered";
     InitiateWithoutClientCertificate: Rule "initiate-without-client-certificate" breaks ["PP-AUTH-005"]
         "as initiator, presents no client certificate although it named one at registration";
+    InitiatorAckAndErr: Rule "initiator-ack-and-err" breaks ["PP-CO-010", "PP-CO-006"]
+        also ["PP-REL-007", "PP-WS-012"] ambiguity "AMB-12"
+        "as pushpull initiator, acknowledges every SET the peer sends it, and reports the broken ones in setErrs as \
+         well (both bindings)";
+    InitiatorFabricateAck: Rule "initiator-fabricate-ack" breaks ["PP-CO-005"]
+        "as pushpull initiator, acknowledges a jti the peer never sent beside the ones it did (both bindings)";
+    WsNoHttpFallback: Rule "ws-no-http-fallback" breaks ["PP-WS-008"]
+        "as initiator, keeps its SETs for the next WebSocket attempt when the upgrade fails, never falling back to \
+         HTTP";
+    OneSetPerRequest: Rule "one-set-per-request" breaks ["PP-CONF-001"]
+        "as HTTP initiator, sends one SET per request however many are queued";
+    TwoSetsPerResponse: Rule "two-sets-per-response" breaks ["PP-HTTP-005"]
+        "as pushpull responder, returns at most two SETs per response, however many the request leaves room for";
+    InitiatorIgnoreLateAcks: Rule "initiator-ignore-late-acks" breaks ["PP-HTTP-015"]
+        also ["PP-HTTP-017", "PP-REL-002"]
+        "as HTTP initiator, takes from a response only the acknowledgements of SETs its request carried for the \
+         first time, and sends again a SET acknowledged after it was redelivered";
+    AcceptJwtTyp: Rule "accept-jwt-typ" breaks ["SET-020"]
+        "as receiver on any binding, accepts SETs typed `JWT`, as an ordinary JWT is";
+    RequestMaxResponseEventsString: Rule "request-max-response-events-string" breaks ["PP-HTTP-003", "PP-HTTP-004"]
+        "as HTTP initiator, sends `maxResponseEvents` as a string (\"50\"), not a number";
+    RequestNullSets: Rule "request-null-sets" breaks ["PP-CO-002", "PP-HTTP-003", "PP-HTTP-016"]
+        "as HTTP initiator, with no SET to deliver, sends `sets` as null instead of leaving it out";
+    NoWebSocket: Rule "no-websocket" breaks ["PP-WS-001", "PP-WS-002"] also ["PP-WS-003", "PP-WS-004", "PP-IANA-001"]
+        "leaves out the WebSocket binding: refuses upgrades at its endpoint and, as initiator, only sends HTTP requests";
+    RejectEmptyAck: Rule "reject-empty-ack" breaks ["PP-CO-004"] also ["PP-HTTP-008"]
+        "as pushpull responder, answers 400 to a request whose `ack` is an empty array";
+    RequestSnakeCaseMember: Rule "request-snake-case-member" breaks ["PP-CO-011"]
+        "as HTTP initiator, spells `maxResponseEvents` as `max_response_events`";
+    NoRetryByRequest: Rule "no-retry-by-request" breaks ["PP-REL-005"]
+        "as initiator, never sends in a request of its own a SET that went out in a response; it waits for the peer \
+         to pull it again";
     HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";
     HostileDrip: Hostile "hostile-drip" breaks []

@@ -66,13 +66,17 @@ pub fn prepare(
         }
         _ => true,
     };
-    if reason == Reason::Retry && !peer.outbox.iter().any(due) && peer.owed.is_empty() {
+    // §9 (PP-REL-005): a SET that went out in a response may be retried by request.
+    let retried_by_request = |o: &Outgoing| !(fault == Some(Fault::NoRetryByRequest) && o.in_response);
+    if reason == Reason::Retry && !peer.outbox.iter().any(|o| due(o) && retried_by_request(o)) && peer.owed.is_empty() {
         return None;
     }
     let mut body = Map::new();
     let mut sets = Map::new();
     let mut carried = Vec::new();
-    for out in peer.outbox.iter_mut().filter(|o| due(o)) {
+    // §11.1 (PP-CONF-001): a Multi-Push transmitter delivers its SETs together in `sets`.
+    let per_request = if fault == Some(Fault::OneSetPerRequest) && socket_retry.is_none() { 1 } else { usize::MAX };
+    for out in peer.outbox.iter_mut().filter(|o| due(o) && retried_by_request(o)).take(per_request) {
         let key = if fault == Some(Fault::JtiKeyMismatch) { format!("{}-key", out.jti) } else { out.jti.clone() };
         sets.insert(key, json!(out.token));
         out.deliveries += 1;
@@ -84,9 +88,16 @@ pub fn prepare(
     }
     if !sets.is_empty() {
         body.insert("sets".into(), Value::Object(sets));
+    } else if fault == Some(Fault::RequestNullSets) && socket_retry.is_none() {
+        // §5 (PP-CO-002): `sets`, when present, is an object; with nothing to deliver it is left out.
+        body.insert("sets".into(), Value::Null);
     }
     let owed = std::mem::take(&mut peer.owed);
-    let acks: Vec<&String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(j, _)| j).collect();
+    let mut acks: Vec<String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(j, _)| j.clone()).collect();
+    // §5 (PP-CO-005): only jtis of SETs the peer really sent are acknowledged.
+    if fault == Some(Fault::InitiatorFabricateAck) && !acks.is_empty() {
+        acks.push(format!("{}-never-sent", peer.id));
+    }
     if !acks.is_empty() {
         body.insert("ack".into(), json!(acks));
     }
@@ -103,8 +114,15 @@ pub fn prepare(
     // Meaningless over a WebSocket, where nothing responds (AMB-03).
     // §6.1 (PP-HTTP-004): a count of events, so a non-negative integer (AMB-06).
     if socket_retry.is_none() {
-        let max = if fault == Some(Fault::NegativeMaxResponseEvents) { json!(-1) } else { json!(MAX_RESPONSE_EVENTS) };
-        body.insert("maxResponseEvents".into(), max);
+        let max = match fault {
+            Some(Fault::NegativeMaxResponseEvents) => json!(-1),
+            Some(Fault::RequestMaxResponseEventsString) => json!(MAX_RESPONSE_EVENTS.to_string()),
+            _ => json!(MAX_RESPONSE_EVENTS),
+        };
+        // §5 (PP-CO-011): member names are case-sensitive and spelled as defined.
+        let name =
+            if fault == Some(Fault::RequestSnakeCaseMember) { "max_response_events" } else { "maxResponseEvents" };
+        body.insert(name.into(), max);
     }
     Some(Prepared { endpoint, body: Value::Object(body), carried, owed })
 }
@@ -150,7 +168,19 @@ async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
 /// Folds the peer's answer to a request into its state.
 fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>, profile: SetProfile) {
     match answer {
-        Answer::Ok(object) => absorb_object(peer, &object, fault, profile),
+        Answer::Ok(mut object) => {
+            // §6.2.3 (PP-HTTP-015): a response may acknowledge SETs of earlier requests too.
+            if fault == Some(Fault::InitiatorIgnoreLateAcks)
+                && let Some(Value::Array(acked)) = object.get_mut("ack")
+            {
+                let first_sent_now = |jti: &str| {
+                    prepared.carried.iter().any(|c| c == jti)
+                        && peer.outbox.iter().any(|o| o.jti == jti && o.deliveries == 1)
+                };
+                acked.retain(|jti| jti.as_str().is_some_and(first_sent_now));
+            }
+            absorb_object(peer, &object, fault, profile)
+        }
         Answer::Refused => restore(peer, prepared, fault),
     }
 }
@@ -203,6 +233,10 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, prof
             peer.received.insert(key.clone(), verdict.clone());
             if fault == Some(Fault::NeverAck) && verdict == Verdict::Acked {
                 continue;
+            }
+            // §5 (PP-CO-010): a jti goes in `ack` or in `setErrs`, never both.
+            if fault == Some(Fault::InitiatorAckAndErr) && verdict != Verdict::Acked {
+                peer.owed.push((key.clone(), Verdict::Acked));
             }
             peer.owed.push((key.clone(), verdict));
         }

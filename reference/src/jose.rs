@@ -201,7 +201,9 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
     let typ = typ.to_ascii_lowercase();
     // RFC 7515 §4.1.9: the long form names the same media type (AMB-25).
     let long_form_ok = trust.fault != Some(Fault::RejectLongTyp);
-    if typ != "secevent+jwt" && !(long_form_ok && typ == "application/secevent+jwt") {
+    // RFC 8417 §2.3 (SET-020): the explicit type keeps a SET from being taken for another kind of JWT.
+    let plain_jwt_ok = trust.fault == Some(Fault::AcceptJwtTyp) && typ == "jwt";
+    if typ != "secevent+jwt" && !(long_form_ok && typ == "application/secevent+jwt") && !plain_jwt_ok {
         return Err(reject("invalid_request", "typ is not secevent+jwt"));
     }
     let algorithm = Algorithm::from_str(alg).map_err(|_| reject("invalid_key", format!("unsupported alg {alg:?}")))?;

@@ -20,11 +20,13 @@ pub struct Outgoing {
     pub last_sent: Option<std::time::Instant>,
     /// Not to be sent again before then (push retry backoff, RFC 8935 §2).
     pub not_before: Option<std::time::Instant>,
+    /// Whether it went out in a pushpull response (pushpull §9).
+    pub in_response: bool,
 }
 
 impl Outgoing {
     pub fn new(jti: String, token: String) -> Outgoing {
-        Outgoing { jti, token, deliveries: 0, last_sent: None, not_before: None }
+        Outgoing { jti, token, deliveries: 0, last_sent: None, not_before: None, in_response: false }
     }
 }
 

@@ -92,6 +92,12 @@ pub async fn handle(
         }
         Err(why) => return error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
     };
+    // §5 (PP-CO-004): `ack` may be empty when there is nothing to confirm.
+    if fault == Some(Fault::RejectEmptyAck)
+        && serde_json::from_slice::<Value>(&body).is_ok_and(|v| v["ack"] == json!([]))
+    {
+        return error(fault, StatusCode::BAD_REQUEST, "invalid_request", "`ack` is empty");
+    }
     learn_keys(&app, Who::Token(&token), request.tokens()).await;
     let outcome = app
         .peers
@@ -169,6 +175,8 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
 
     let limit = match fault {
         Some(Fault::IgnoreMaxResponseEvents) => usize::MAX,
+        // §6.1 (PP-HTTP-005): within the request's cap, the responder returns what it likes; the fault caps it at two.
+        Some(Fault::TwoSetsPerResponse) => request.max_response_events.unwrap_or(usize::MAX).min(2),
         _ => request.max_response_events.unwrap_or(usize::MAX),
     };
     let mut sets = Map::new();
@@ -176,6 +184,7 @@ pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) 
         let key = if fault == Some(Fault::JtiKeyMismatch) { format!("{}-key", out.jti) } else { out.jti.clone() };
         sets.insert(key, json!(out.token));
         out.deliveries += 1;
+        out.in_response = true;
     }
     if fault == Some(Fault::NoRedelivery) {
         peer.outbox.retain(|o| o.deliveries == 0);

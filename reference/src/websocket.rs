@@ -38,7 +38,8 @@ pub async fn entry(State(app): State<Arc<App>>, request: axum::extract::Request)
         .get(header::UPGRADE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    if parts.method == Method::GET && wants_upgrade {
+    // §7 (PP-WS-001): the endpoint takes WebSocket upgrades as well as HTTP requests.
+    if parts.method == Method::GET && wants_upgrade && app.fault != Some(Fault::NoWebSocket) {
         return match WebSocketUpgrade::from_request_parts(&mut parts, &app).await {
             Ok(ws) => upgrade(app, &parts.headers, ws),
             Err(rejection) => rejection.into_response(),

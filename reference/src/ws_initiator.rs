@@ -48,6 +48,10 @@ type Socket = WebSocketStream<Box<dyn Io>>;
 /// Delivers to the peer over its pushpull socket, opening one if none is live.
 pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
     let fault = app.fault;
+    // §7.1 (PP-WS-002): the initiator may propose the upgrade; the fault never does.
+    if fault == Some(Fault::NoWebSocket) {
+        return initiator::exchange(app, peer_id, reason).await;
+    }
     if let Some(kick) = app.socket_to(peer_id) {
         if fault == Some(Fault::WsHttpOnLiveSocket) {
             return initiator::exchange(app, peer_id, reason).await;
@@ -78,9 +82,16 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
         Ok(Ok((_, mut socket))) => {
             let close = CloseFrame { code: CloseCode::Protocol, reason: "pushpull was not agreed".into() };
             let _ = tokio::time::timeout(SEND_TIMEOUT, socket.close(Some(close))).await;
-            initiator::exchange(app, peer_id, reason).await;
+            fall_back(app, peer_id, reason).await;
         }
-        Ok(Err(_)) | Err(_) => initiator::exchange(app, peer_id, reason).await,
+        Ok(Err(_)) | Err(_) => fall_back(app, peer_id, reason).await,
+    }
+}
+
+/// §7.1 (PP-WS-008): without a pushpull socket, the SETs go by an HTTP request.
+async fn fall_back(app: &Arc<App>, peer_id: &str, reason: Reason) {
+    if app.fault != Some(Fault::WsNoHttpFallback) {
+        initiator::exchange(app, peer_id, reason).await;
     }
 }
 
