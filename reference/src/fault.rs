@@ -75,8 +75,6 @@ macro_rules! faults {
 
 faults! {
     Success202: Rule "success-202" breaks ["PP-HTTP-008"]
-        also ["PP-AUTH-002", "PP-CO-002", "PP-CO-003", "PP-CO-004", "PP-CO-009", "PP-EP-001",
-            "PP-EP-005", "PP-HTTP-006", "PP-HTTP-009", "PP-HTTP-015", "PP-HTTP-016"]
         "answers a well-formed request with 202 instead of 200";
     TextContentType: Rule "text-content-type" breaks ["PP-HTTP-010"]
         "labels its 200 responses text/plain";
