@@ -168,7 +168,9 @@ fn an_endpoint_without_tls_fails_the_tls_rule() {
 }
 
 /// A server that agrees to any ClientHello, legacy or not, is caught: the
-/// legacy-TLS probe (RFC 7525, PUSH-052) fails on every offer.
+/// legacy-TLS probe (RFC 7525) fails on every offer, for a push receiver
+/// (PUSH-052) and a poll transmitter (POLL-090). The embedded reference speaks
+/// no TLS below 1.2, so no fault of it can show these checks failing.
 #[test]
 fn a_server_agreeing_to_legacy_tls_fails_the_rule() {
     let port = answering_server(|s| {
@@ -178,21 +180,58 @@ fn a_server_agreeing_to_legacy_tls_fails_the_rule() {
         hello.extend_from_slice(&[0, 0xC0, 0x13, 0]);
         let _ = s.write_all(&hello);
     });
-    let sut = common::scratch("legacy-tls").join("sut.yaml");
+    let cases = [
+        ("push-receiver", "push", "push.receiver.tls.legacy-refused", "PUSH-052"),
+        ("poll-transmitter", "poll", "poll.transmitter.tls.legacy-refused", "POLL-090"),
+    ];
+    for (profile, section, scenario, requirement) in cases {
+        let sut = common::scratch("legacy-tls").join("sut.yaml");
+        let text = format!(
+            "name: legacy tls\nprofiles: [{profile}]\n{section}: {{ endpoint: 'https://127.0.0.1:{port}/{section}' }}\n\
+             timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 5000 }}\n"
+        );
+        std::fs::write(&sut, text).unwrap();
+        let mut req = common::request(Some(sut), None, Some(1));
+        req.args = common::args(Some(scenario));
+        let (run, code) = common::execute(req);
+        assert_eq!(code, 1, "{scenario}");
+        let failed: Vec<_> = run.scenarios[0]
+            .expectations
+            .iter()
+            .filter(|e| e.requirement == requirement && e.verdict == Verdict::Fail)
+            .collect();
+        assert_eq!(failed.len(), 4, "{scenario}: {:?}", run.scenarios[0].expectations);
+        assert!(failed[1].actual.contains("version 3.2"), "{}", failed[1].actual);
+    }
+}
+
+/// A pushpull responder served in the clear answers well, and is caught on
+/// PP-EP-003 (pushpull §4: the endpoint is served over TLS). The embedded
+/// reference always serves TLS, so no fault of it can show this check failing.
+#[test]
+fn a_responder_in_the_clear_fails_the_tls_rule() {
+    let port = answering_server(|s| {
+        let body = b"{}";
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body);
+    });
+    let sut = common::scratch("cleartext").join("sut.yaml");
     let text = format!(
-        "name: legacy tls\nprofiles: [push-receiver]\npush: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
+        "name: cleartext\nprofiles: [pushpull-http-responder]\n\
+         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull' }}\n\
          timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 5000 }}\n"
     );
     std::fs::write(&sut, text).unwrap();
     let mut req = common::request(Some(sut), None, Some(1));
-    req.args = common::args(Some("push.receiver.tls.legacy-refused"));
-    let (run, code) = common::execute(req);
-    assert_eq!(code, 1);
-    let failed: Vec<_> = run.scenarios[0]
-        .expectations
-        .iter()
-        .filter(|e| e.requirement == "PUSH-052" && e.verdict == Verdict::Fail)
-        .collect();
-    assert_eq!(failed.len(), 4, "{:?}", run.scenarios[0].expectations);
-    assert!(failed[1].actual.contains("version 3.2"), "{}", failed[1].actual);
+    req.args = common::args(Some("pushpull.http.responder.post.empty-object"));
+    let (run, _) = common::execute(req);
+    let s = &run.scenarios[0];
+    let tls: Vec<_> = s.expectations.iter().filter(|e| e.requirement == "PP-EP-003").collect();
+    assert_eq!(tls.len(), 1, "{} {:?} {:?} {:?}", s.id, s.verdict, s.reason, s.expectations);
+    assert_eq!(tls[0].verdict, Verdict::Fail, "{}", tls[0].actual);
+    assert_eq!((tls[0].check.as_deref(), tls[0].step, tls[0].expectation), (Some("over_tls"), 1, Some(2)));
 }
