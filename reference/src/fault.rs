@@ -411,6 +411,52 @@ faults! {
         "sends an event type of its own, newer than CAEP and RISC, that names its subject in `subject`";
     SetSubIdMismatch: Rule "set-sub-id-mismatch" breaks ["SSF-SET-002", "SUBID-011"] profile Ssf
         "puts a `sub` claim that names another subject than its iss_sub `sub_id`";
+    SetSubjectWithoutFormat: Rule "set-subject-without-format" breaks ["SUBID-001"] profile Ssf
+        "gives its SETs a `sub_id` that holds an email address but names no `format`";
+    SetSubjectExtraMember: Rule "set-subject-extra-member" breaks ["SUBID-002"] profile Ssf
+        "adds a display `name` member, which the email format does not describe, to its email subjects";
+    SetAccountNotAcct: Rule "set-account-not-acct" breaks ["SUBID-003"] profile Ssf
+        "names its subjects in the account format with a `mailto:` URI instead of an `acct:` URI";
+    SetIssSubWithoutSub: Rule "set-iss-sub-without-sub" breaks ["SUBID-005"] profile Ssf
+        "names its subjects in the iss_sub format with `iss` but without `sub`";
+    SetOpaqueIdNumber: Rule "set-opaque-id-number" breaks ["SUBID-006"] profile Ssf
+        "names its subjects in the opaque format with a number as `id`, not a string";
+    SetPhoneNotE164: Rule "set-phone-not-e164" breaks ["SUBID-007"] profile Ssf
+        "names its subjects in the phone_number format with a national number, not in E.164 form";
+    SetDidNotDid: Rule "set-did-not-did" breaks ["SUBID-008"] profile Ssf
+        "names its subjects in the did format with an https URL instead of a DID";
+    SetUriWithoutScheme: Rule "set-uri-without-scheme" breaks ["SUBID-009"] profile Ssf
+        "names its subjects in the uri format with a relative reference that has no scheme";
+    SetNestedAliases: Rule "set-nested-aliases" breaks ["SUBID-010"] profile Ssf
+        "names its subjects in the aliases format with an aliases identifier nested among the identifiers";
+    SetComplexMemberString: Rule "set-complex-member-string" breaks ["SUBID-013"] profile Ssf
+        "names its subjects as complex subjects whose `device` member is a bare string, not a subject identifier";
+    SetJwtIdWithoutJti: Rule "set-jwt-id-without-jti" breaks ["SUBID-015"] profile Ssf
+        "names its subjects in the jwt_id format with `iss` but without `jti`";
+    SetSamlIdWithoutIssuer: Rule "set-saml-id-without-issuer" breaks ["SUBID-016"] profile Ssf
+        "names its subjects in the saml_assertion_id format with `assertion_id` but without `issuer`";
+    SetIpAddressesString: Rule "set-ip-addresses-string" breaks ["SUBID-017"] profile Ssf
+        "names its subjects in the ip-addresses format with one address as a string, not an array";
+    SetInitiatingEntityUnlisted: Rule "set-initiating-entity-unlisted" breaks ["CAEP-001"] profile Ssf
+        "says its session revocations were initiated by a `scheduler`, not admin, user, policy or system";
+    SetReasonNotLocalized: Rule "set-reason-not-localized" breaks ["CAEP-002"] profile Ssf
+        "gives `reason_admin` in its session revocations as a plain string, not keyed by language tag";
+    SetEventTimestampString: Rule "set-event-timestamp-string" breaks ["CAEP-003"] profile Ssf
+        "writes the `event_timestamp` of its CAEP events as a string, not a number";
+    SetClaimsChangeNamesOnly: Rule "set-claims-change-names-only" breaks ["CAEP-004"] profile Ssf
+        "sends token-claims-change events whose `claims` lists the changed claim names without their values";
+    SetCredentialChangeUnlisted: Rule "set-credential-change-unlisted" breaks ["CAEP-005"] profile Ssf
+        "sends credential-change events with the `change_type` `reset`, which CAEP does not define";
+    SetAssuranceLevelNumber: Rule "set-assurance-level-number" breaks ["CAEP-006"] profile Ssf
+        "sends assurance-level-change events whose `current_level` is a number, not a string";
+    SetChangeDirectionUnlisted: Rule "set-change-direction-unlisted" breaks ["CAEP-007"] profile Ssf
+        "sends assurance-level-change events with the `change_direction` `up`, not increase or decrease";
+    SetComplianceMisspelled: Rule "set-compliance-misspelled" breaks ["CAEP-009"] profile Ssf
+        "sends device-compliance-change events with the status `non-compliant` instead of `not-compliant`";
+    SetAmrString: Rule "set-amr-string" breaks ["CAEP-010"] profile Ssf
+        "sends session-established events whose `amr` is a single string, not an array";
+    SetRiskLevelLowercase: Rule "set-risk-level-lowercase" breaks ["CAEP-011"] profile Ssf
+        "sends risk-level-change events with the levels in lower case, not LOW, MEDIUM or HIGH";
     SetsForeignIss: Rule "sets-foreign-iss" breaks ["SET-010", "SSF-SET-004"] profile Ssf
         "puts another issuer than its own in the `iss` of its SETs";
     AcceptForeignIssuer: Rule "accept-foreign-issuer" breaks ["SSF-SET-004"]
@@ -624,7 +670,7 @@ mod tests {
     #[test]
     fn ssf_and_subject_rules_are_judged_under_an_ssf_profile() {
         for f in Fault::ALL {
-            let ssf_rule = f.breaks().iter().any(|id| id.starts_with("SSF-") || id.starts_with("SUBID-"));
+            let ssf_rule = f.breaks().iter().any(|id| ["SSF-", "SUBID-", "CAEP-"].iter().any(|p| id.starts_with(p)));
             if ssf_rule {
                 assert_ne!(f.set_profile(), SetProfile::Rfc8417, "{f:?}");
             }

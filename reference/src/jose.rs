@@ -10,6 +10,8 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value, json};
 use std::str::FromStr;
 
+/// Where CAEP 1.0 event types are named.
+const CAEP_BASE: &str = "https://schemas.openid.net/secevent/caep/event-type/";
 /// Event type the reference emits: a CAEP session revocation.
 const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
 /// Second event type, put into `events` by the `set-two-events` fault.
@@ -120,26 +122,14 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     }
     if ssf && fault != Some(Fault::SetNoSubId) {
         // SSF §3.1: the subject is the top-level sub_id (RFC 9493), not a member of the event.
-        let sub_id = match fault {
-            Some(Fault::SetBadSubject) => json!({ "format": "email" }),
-            Some(Fault::SetUnlistedSubjectFormat) => {
-                json!({ "format": "account", "uri": format!("acct:user-{jti}@{SUBJECT_DOMAIN}") })
-            }
-            Some(Fault::SetSubIdMismatch) => {
-                json!({ "format": "iss_sub", "iss": ISSUER, "sub": format!("user-{jti}") })
-            }
-            _ => json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") }),
-        };
-        claims.insert("sub_id".into(), sub_id);
+        claims.insert("sub_id".into(), subject_identifier(jti, fault));
     }
     if fault != Some(Fault::SetsWithoutEvents) {
-        let payload = if ssf {
-            json!({ "event_timestamp": iat, "initiating_entity": "policy" })
+        let (event_type, payload) = if ssf {
+            ssf_event(iat, fault)
         } else {
-            json!({
-                "subject": { "format": "opaque", "id": format!("session-{jti}") },
-                "event_timestamp": iat
-            })
+            let subject = json!({ "format": "opaque", "id": format!("session-{jti}") });
+            (EVENT_TYPE.to_string(), json!({ "subject": subject, "event_timestamp": iat }))
         };
         let mut events = Map::new();
         if fault == Some(Fault::EventTypeNotUri) {
@@ -153,7 +143,7 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
             let subject = json!({ "format": "email", "email": format!("user-{jti}@{SUBJECT_DOMAIN}") });
             events.insert(NEW_EVENT_TYPE.into(), json!({ "subject": subject, "note": "reviewed" }));
         } else {
-            events.insert(EVENT_TYPE.into(), payload);
+            events.insert(event_type, payload);
         }
         if fault == Some(Fault::SetTwoEvents) {
             events.insert(SECOND_EVENT_TYPE.into(), json!({ "event_timestamp": iat }));
@@ -173,7 +163,112 @@ pub fn mint(jti: &str, audience: &str, iat: u64, fault: Option<Fault>, profile: 
     format!("{signing_input}.{signature}")
 }
 
-/// Why a received SET was not accepted, as an RFC 8935 §2.4 error code and a description.
+/// The `sub_id` of an SSF SET: an email subject, or the one a subject fault names.
+fn subject_identifier(jti: &str, fault: Option<Fault>) -> Value {
+    let email = format!("user-{jti}@{SUBJECT_DOMAIN}");
+    let email_subject = json!({ "format": "email", "email": email });
+    match fault {
+        Some(Fault::SetBadSubject) => json!({ "format": "email" }),
+        Some(Fault::SetUnlistedSubjectFormat) => json!({ "format": "account", "uri": format!("acct:{email}") }),
+        Some(Fault::SetSubIdMismatch) => json!({ "format": "iss_sub", "iss": ISSUER, "sub": format!("user-{jti}") }),
+        // RFC 9493 §3 (SUBID-001): an identifier names its format in `format`.
+        Some(Fault::SetSubjectWithoutFormat) => json!({ "email": email }),
+        // RFC 9493 §3 (SUBID-002): no member the format does not describe.
+        Some(Fault::SetSubjectExtraMember) => {
+            json!({ "format": "email", "email": email, "name": format!("User {jti}") })
+        }
+        // RFC 9493 §3.2.1 (SUBID-003): `uri` is an `acct:` URI.
+        Some(Fault::SetAccountNotAcct) => json!({ "format": "account", "uri": format!("mailto:{email}") }),
+        // RFC 9493 §3.2.3 (SUBID-005): both `iss` and `sub`.
+        Some(Fault::SetIssSubWithoutSub) => json!({ "format": "iss_sub", "iss": ISSUER }),
+        // RFC 9493 §3.2.4 (SUBID-006): `id` is a string.
+        Some(Fault::SetOpaqueIdNumber) => json!({ "format": "opaque", "id": serial() }),
+        // RFC 9493 §3.2.5 (SUBID-007): E.164, international prefix included.
+        Some(Fault::SetPhoneNotE164) => json!({ "format": "phone_number", "phone_number": "(555) 010-0123" }),
+        // RFC 9493 §3.2.6 (SUBID-008): `url` is a DID URL.
+        Some(Fault::SetDidNotDid) => {
+            json!({ "format": "did", "url": format!("https://{SUBJECT_DOMAIN}/users/user-{jti}") })
+        }
+        // RFC 9493 §3.2.7 (SUBID-009): `uri` is a URI, which has a scheme.
+        Some(Fault::SetUriWithoutScheme) => json!({ "format": "uri", "uri": format!("/users/user-{jti}") }),
+        // RFC 9493 §3.2.8 (SUBID-010): no aliases identifier inside another.
+        Some(Fault::SetNestedAliases) => {
+            let inner =
+                json!({ "format": "aliases", "identifiers": [{ "format": "opaque", "id": format!("user-{jti}") }] });
+            json!({ "format": "aliases", "identifiers": [email_subject, inner] })
+        }
+        // SSF §3.3 (SUBID-013): each member of a complex subject is a subject identifier.
+        Some(Fault::SetComplexMemberString) => {
+            json!({ "format": "complex", "user": email_subject, "device": format!("device-{jti}") })
+        }
+        // SSF §3.5.1 (SUBID-015): `iss` and `jti`.
+        Some(Fault::SetJwtIdWithoutJti) => json!({ "format": "jwt_id", "iss": ISSUER }),
+        // SSF §3.5.2 (SUBID-016): `issuer` and `assertion_id`.
+        Some(Fault::SetSamlIdWithoutIssuer) => {
+            json!({ "format": "saml_assertion_id", "assertion_id": format!("_assertion-{jti}") })
+        }
+        // SSF §3.5.3 (SUBID-017): `ip-addresses` is an array.
+        Some(Fault::SetIpAddressesString) => json!({ "format": "ip-addresses", "ip-addresses": "192.0.2.10" }),
+        _ => email_subject,
+    }
+}
+
+/// The one event of an SSF SET: a session revocation, or the CAEP event a payload fault names.
+fn ssf_event(iat: u64, fault: Option<Fault>) -> (String, Value) {
+    let caep = |kind: &str| format!("{CAEP_BASE}{kind}");
+    let common = |extra: Value| {
+        let mut payload = json!({ "event_timestamp": iat, "initiating_entity": "policy" });
+        payload.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+        payload
+    };
+    match fault {
+        // CAEP 1.0 §2 (CAEP-001): admin, user, policy or system.
+        Some(Fault::SetInitiatingEntityUnlisted) => {
+            (caep("session-revoked"), common(json!({ "initiating_entity": "scheduler" })))
+        }
+        // CAEP 1.0 §2 (CAEP-002): a reason is keyed by language tag.
+        Some(Fault::SetReasonNotLocalized) => (
+            caep("session-revoked"),
+            common(json!({ "initiating_entity": "admin", "reason_admin": "Signed out by the help desk" })),
+        ),
+        // CAEP 1.0 §2 (CAEP-003): a NumericDate, a number.
+        Some(Fault::SetEventTimestampString) => {
+            (caep("session-revoked"), common(json!({ "event_timestamp": iat.to_string() })))
+        }
+        // CAEP 1.0 §3.2 (CAEP-004): `claims` gives each changed claim with its new value.
+        Some(Fault::SetClaimsChangeNamesOnly) => (caep("token-claims-change"), common(json!({ "claims": ["role"] }))),
+        // CAEP 1.0 §3.3 (CAEP-005): change_type is create, revoke, update or delete.
+        Some(Fault::SetCredentialChangeUnlisted) => {
+            (caep("credential-change"), common(json!({ "credential_type": "password", "change_type": "reset" })))
+        }
+        // CAEP 1.0 §3.4 (CAEP-006): `current_level` is a string.
+        Some(Fault::SetAssuranceLevelNumber) => {
+            (caep("assurance-level-change"), common(json!({ "namespace": "NIST-AAL", "current_level": 2 })))
+        }
+        // CAEP 1.0 §3.4 (CAEP-007): change_direction is increase or decrease.
+        Some(Fault::SetChangeDirectionUnlisted) => (
+            caep("assurance-level-change"),
+            common(json!({
+                "namespace": "NIST-AAL", "current_level": "nist-aal2", "previous_level": "nist-aal1", "change_direction": "up"
+            })),
+        ),
+        // CAEP 1.0 §3.5 (CAEP-009): compliant or not-compliant.
+        Some(Fault::SetComplianceMisspelled) => (
+            caep("device-compliance-change"),
+            common(json!({ "previous_status": "compliant", "current_status": "non-compliant" })),
+        ),
+        // CAEP 1.0 §3.6 (CAEP-010): `amr` is an array of strings.
+        Some(Fault::SetAmrString) => (caep("session-established"), common(json!({ "amr": "pwd" }))),
+        // CAEP 1.0 §3.8 (CAEP-011): LOW, MEDIUM or HIGH.
+        Some(Fault::SetRiskLevelLowercase) => (
+            caep("risk-level-change"),
+            common(json!({ "principal": "USER", "current_level": "high", "previous_level": "low" })),
+        ),
+        _ => (EVENT_TYPE.to_string(), common(json!({}))),
+    }
+}
+
+/// Why a received SET was not accepted/// Why a received SET was not accepted, as an RFC 8935 §2.4 error code and a description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejection {
     pub err: &'static str,
@@ -480,6 +575,36 @@ mod tests {
             // The signature stays good: only the named rule is broken.
             assert!(verifies(&token), "{fault:?}");
         }
+    }
+
+    /// Subject and CAEP payload faults change only `sub_id`, or only the one event, and keep the signature.
+    #[test]
+    fn subject_and_payload_faults_change_only_the_subject_or_the_event() {
+        let (_, clean) = parts(&mint_as(None, SetProfile::Ssf));
+        // A fault that breaks only subject identifier rules, or only CAEP payload rules.
+        let only = |fault: &Fault, family: &str| {
+            !fault.breaks().is_empty() && fault.breaks().iter().all(|r| r.starts_with(family))
+        };
+        let subject_faults: Vec<Fault> = Fault::ALL.into_iter().filter(|f| only(f, "SUBID-")).collect();
+        let event_faults: Vec<Fault> = Fault::ALL.into_iter().filter(|f| only(f, "CAEP-")).collect();
+        assert!(subject_faults.len() >= 13 && event_faults.len() >= 10, "{subject_faults:?} {event_faults:?}");
+        for (faults, changed) in [(&subject_faults[..], "sub_id"), (&event_faults[..], "events")] {
+            for &fault in faults {
+                assert_eq!(fault.set_profile(), SetProfile::Ssf, "{fault:?}");
+                let token = mint_as(Some(fault), SetProfile::Ssf);
+                let (_, mut claims) = parts(&token);
+                assert_ne!(claims[changed], clean[changed], "{fault:?}");
+                claims[changed] = clean[changed].clone();
+                assert_eq!(claims, clean, "{fault:?}");
+                assert!(verifies(&token), "{fault:?}");
+                assert_eq!(
+                    parts(&mint_as(Some(fault), SetProfile::Rfc8417)),
+                    parts(&mint_as(None, SetProfile::Rfc8417))
+                );
+            }
+        }
+        let (_, claims) = parts(&mint_as(Some(Fault::SetAmrString), SetProfile::Ssf));
+        assert_eq!(claims["events"].as_object().unwrap().len(), 1, "still one event");
     }
 
     #[test]

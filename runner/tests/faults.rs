@@ -296,6 +296,29 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::SetUnlistedSubjectFormat,
         Fault::SetSubjectInNewEvent,
         Fault::SetSubIdMismatch,
+        Fault::SetSubjectWithoutFormat,
+        Fault::SetSubjectExtraMember,
+        Fault::SetAccountNotAcct,
+        Fault::SetIssSubWithoutSub,
+        Fault::SetOpaqueIdNumber,
+        Fault::SetPhoneNotE164,
+        Fault::SetDidNotDid,
+        Fault::SetUriWithoutScheme,
+        Fault::SetNestedAliases,
+        Fault::SetComplexMemberString,
+        Fault::SetJwtIdWithoutJti,
+        Fault::SetSamlIdWithoutIssuer,
+        Fault::SetIpAddressesString,
+        Fault::SetInitiatingEntityUnlisted,
+        Fault::SetReasonNotLocalized,
+        Fault::SetEventTimestampString,
+        Fault::SetClaimsChangeNamesOnly,
+        Fault::SetCredentialChangeUnlisted,
+        Fault::SetAssuranceLevelNumber,
+        Fault::SetChangeDirectionUnlisted,
+        Fault::SetComplianceMisspelled,
+        Fault::SetAmrString,
+        Fault::SetRiskLevelLowercase,
         Fault::SetsForeignIss,
         Fault::EventTypeNotUri,
         Fault::EventPayloadNull,
@@ -304,7 +327,7 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::TxnNumber,
         Fault::ToeString,
     ];
-    let content = |r: &&&str| ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-"].iter().any(|p| r.starts_with(p));
+    let content = |r: &&&str| ["SET-", "SSF-SET-", "SSF-IOP-", "SUBID-", "CAEP-"].iter().any(|p| r.starts_with(p));
     let mut missed = Vec::new();
     for fault in faults {
         let mut req = common::request(None, Some(fault.name()), Some(13));
