@@ -14,7 +14,9 @@
 //! Together, `breaks` and `also` are every requirement a run of the whole
 //! catalogue under the fault finds broken, and nothing else
 //! (`runner/tests/faults.rs`). A hostile fault may break nothing the suite
-//! judges: a SUT that never answers is a TIMEOUT, not a broken rule.
+//! judges: a SUT that never answers is a TIMEOUT, not a broken rule; its
+//! `also` lists what it may break when a scenario gets that far before its
+//! deadline.
 
 use crate::set_profile::SetProfile;
 
@@ -328,6 +330,9 @@ faults! {
         also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009",
             "SSF-SET-012"]
         "as poll recipient, sends `ack` as an object keyed by jti instead of an array";
+    PollRcvMaxEventsString: Rule "poll-rcv-max-events-string" breaks ["POLL-020"]
+        also ["POLL-026", "POLL-028"]
+        "as poll recipient, sends `maxEvents` as a string of digits";
     PollRcvAckOnlyBlocking: Rule "poll-rcv-ack-only-blocking" breaks ["POLL-046"]
         "as poll recipient, sends acknowledge-only polls (maxEvents 0) without returnImmediately";
     PollRcvNoDescription: Rule "poll-rcv-no-description" breaks ["POLL-028"]

@@ -158,8 +158,11 @@ fn owe_again(peer: &mut Peer, mut owed: Vec<(String, Verdict)>) {
 /// (§2.4.2), else a long poll for SETs (§2.4.1). The first poll owes nothing,
 /// so it carries no `ack` or `setErrs` (§2.4).
 fn poll_body(owed: &[(String, Verdict)], fault: Option<Fault>) -> Value {
+    // §2.2 (POLL-020): `maxEvents` is a non-negative integer.
+    let max_events =
+        |n: u64| if fault == Some(Fault::PollRcvMaxEventsString) { json!(n.to_string()) } else { json!(n) };
     if owed.is_empty() {
-        return json!({ "maxEvents": MAX_EVENTS });
+        return json!({ "maxEvents": max_events(MAX_EVENTS) });
     }
     let mut body = Map::new();
     let ack: Vec<&String> = owed.iter().filter(|(_, v)| *v == Verdict::Acked).map(|(jti, _)| jti).collect();
@@ -177,7 +180,7 @@ fn poll_body(owed: &[(String, Verdict)], fault: Option<Fault>) -> Value {
         body.insert("setErrs".into(), Value::Object(set_errs));
     }
     // §2.4.2: maxEvents 0 asks for no SETs; returnImmediately keeps it from being held.
-    body.insert("maxEvents".into(), json!(0));
+    body.insert("maxEvents".into(), max_events(0));
     if fault != Some(Fault::PollRcvAckOnlyBlocking) {
         body.insert("returnImmediately".into(), json!(true));
     }

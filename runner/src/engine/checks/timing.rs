@@ -52,7 +52,7 @@ pub fn delay(clock: &Clock, spec: &DelaySpec) -> (String, Outcome) {
         (None, Some(hi)) => format!("the request at most {hi} ms after the previous answer"),
         (None, None) => "a request".to_owned(),
     };
-    let Some(took) = clock.awaited.and_then(|a| a.arrived_after) else {
+    let Some(took) = clock.awaited.and_then(|a| a.arrived_after).and(clock.delays.last().copied()) else {
         return (exp, Err("no request came".into()));
     };
     let ms = took.as_millis() as u64;

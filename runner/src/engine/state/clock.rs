@@ -41,6 +41,9 @@ pub struct Clock {
     pub held: Option<Held>,
     /// How long the SUT took to come back in each step that waited for it, in order.
     pub delays: Vec<Duration>,
+    /// When the harness last answered a request of the SUT: a retry's delay
+    /// counts from there (RFC 8935 §2), not from when the harness began to wait.
+    pub answered_at: Option<Instant>,
 }
 
 impl Clock {
@@ -53,6 +56,7 @@ impl Clock {
             awaited: None,
             held: None,
             delays: Vec::new(),
+            answered_at: None,
         }
     }
 

@@ -61,9 +61,10 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         return Ok(());
     };
     let req = inbound.request;
-    let delay = req.at.saturating_duration_since(began);
-    awaited.arrived_after = Some(delay);
-    ctx.clock.delays.push(delay);
+    awaited.arrived_after = Some(req.at.saturating_duration_since(began));
+    // What the harness does between its answer and this step (reading the SUT's
+    // keys, say) is not time the SUT waited.
+    ctx.clock.delays.push(req.at.saturating_duration_since(ctx.clock.answered_at.unwrap_or(began)));
     ctx.seen.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
@@ -95,6 +96,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     }
     // The SUT may have given up already; what it did is recorded either way.
     let _ = inbound.reply.send(reply);
+    ctx.clock.answered_at = Some(Instant::now());
     let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
     let mut answered_headers = vec![("content-type".to_owned(), content_type)];
     answered_headers.extend(headers);
