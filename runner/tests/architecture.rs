@@ -40,7 +40,10 @@ fn reports_src_has_no_import_circle() {
 const MAX_LINES: usize = 500;
 
 /// Files that may be longer: pure data tables, by repository path, with the reason.
-const LONG_FILES: &[(&str, &str)] = &[];
+const LONG_FILES: &[(&str, &str)] = &[(
+    "reference/src/fault/table.rs",
+    "the fault catalogue: one declaration per fault, data only (the macro and lookups are in fault/mod.rs)",
+)];
 
 #[test]
 fn no_source_file_over_500_lines() {

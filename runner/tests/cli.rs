@@ -243,7 +243,8 @@ fn coverage_prints_the_family_table_and_the_faults_that_prove_each_requirement()
     assert!(header < first_requirement, "the table comes before the list");
     let line = |id: &str| *lines.iter().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id}: {stdout}"));
     assert!(line("PP-REL-007").contains("proven by: ") && line("PP-REL-007").contains("never-ack"));
-    assert!(line("SET-003").ends_with("no proving fault"), "{}", line("SET-003"));
+    assert!(line("PP-HTTP-007").ends_with("no proving fault"), "{}", line("PP-HTTP-007"));
+    assert!(line("PP-EP-003").ends_with("proven by a fake SUT in tests/hostile_sut.rs"), "{}", line("PP-EP-003"));
     assert!(!line("SET-014").contains("fault"), "a permission needs no proving fault: {}", line("SET-014"));
     assert!(line("SUBID-004").contains("carries an `email` subject"), "{}", line("SUBID-004"));
 }

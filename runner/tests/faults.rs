@@ -5,11 +5,13 @@
 //! `setconform faults` says: the requirements it `breaks`, each at its level
 //! (INFO where the fault's ambiguity leaves the rule open), and those it
 //! breaks as a consequence (`also`), and nothing else. Every expectation of
-//! every scenario must fail under some fault, or be on [`NOT_BY_A_FAULT`] with
-//! the reason.
+//! every scenario must fail under some fault, or be on
+//! `setconform::catalogue::proof::NOT_BY_A_FAULT` with how it is proven
+//! instead (a fake SUT in these tests) or why it cannot fail alone.
 
 mod common;
 
+use setconform::catalogue::proof::NOT_BY_A_FAULT;
 use setconform::catalogue::{Catalogue, Origin, Scenario};
 use setconform::set::SetProfile;
 use setconform_reference::Fault;
@@ -19,75 +21,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One expectation of the catalogue, for one of its requirements: scenario,
 /// step (1 = first), position in the step's `expect` list (1 = first).
 type Key = (String, usize, usize, String);
-
-/// Expectations that no fault of the reference makes fail, and why each is
-/// still proven or cannot be: scenario, step, position, requirement, reason.
-const NOT_BY_A_FAULT: &[(&str, usize, usize, &str, &str)] = &[
-    ("push.receiver.tls.legacy-refused", 1, 1, "PUSH-052", LEGACY_TLS),
-    ("push.receiver.tls.legacy-refused", 2, 1, "PUSH-052", LEGACY_TLS),
-    ("push.receiver.tls.legacy-refused", 3, 1, "PUSH-052", LEGACY_TLS),
-    ("push.receiver.tls.legacy-refused", 4, 1, "PUSH-052", LEGACY_TLS),
-    ("poll.transmitter.tls.legacy-refused", 1, 1, "POLL-090", LEGACY_TLS),
-    ("poll.transmitter.tls.legacy-refused", 2, 1, "POLL-090", LEGACY_TLS),
-    ("poll.transmitter.tls.legacy-refused", 3, 1, "POLL-090", LEGACY_TLS),
-    ("poll.transmitter.tls.legacy-refused", 4, 1, "POLL-090", LEGACY_TLS),
-    (
-        "pushpull.http.responder.post.empty-object",
-        1,
-        2,
-        "PP-EP-003",
-        "fake SUT in tests/hostile_sut.rs (a_responder_in_the_clear_fails_the_tls_rule): \
-         the reference always serves TLS",
-    ),
-    ("pushpull.http.responder.post.empty-object", 1, 1, "PP-EP-002", FINAL_ANSWER),
-    ("pushpull.http.responder.post.empty-object", 1, 1, "PP-HTTP-007", FINAL_ANSWER),
-    ("poll.transmitter.ack-only", 2, 1, "POLL-022", QUEUED_COMES_BACK),
-    ("poll.transmitter.ack-only.held", 2, 1, "POLL-022", QUEUED_COMES_BACK),
-    ("poll.transmitter.redelivery.unacknowledged", 2, 1, "POLL-032", QUEUED_COMES_BACK),
-    ("poll.transmitter.set-errs.accepted", 2, 1, "POLL-028", QUEUED_COMES_BACK),
-    (
-        "pushpull.http.initiator.request.shape",
-        2,
-        8,
-        "PP-CO-001",
-        "a request that is not one JSON object hides every rule on its members with it, so no fault of \
-         this one rule alone exists; the responder's side is proven (post.empty-object)",
-    ),
-    (
-        "pushpull.ws.initiator.handshake.offers-pushpull",
-        3,
-        1,
-        "PP-WS-010",
-        "a message that is not one Communication Object hides every rule on its members with it; \
-         ws-several-objects and ws-binary-frames prove PP-WS-010 elsewhere",
-    ),
-    (
-        "pushpull.ws.initiator.handshake.offers-pushpull",
-        3,
-        3,
-        "PP-WS-012",
-        "sending its SETs one message at a time also changes what the redelivery and socket-only \
-         scenarios see; PP-WS-012 is proven by never-ack and forget-acks",
-    ),
-    (
-        "pushpull.ws.responder.handshake.pushpull",
-        1,
-        2,
-        "PP-WS-001",
-        "the embedded reference has no WebSocket URL apart from its pushpull endpoint (AMB-01), \
-         so it cannot upgrade elsewhere",
-    ),
-];
-
-const QUEUED_COMES_BACK: &str = "a precondition of the steps after it: the SET queued in step 1 comes \
-     back at all. A transmitter that withholds queued SETs breaks every poll scenario at once, not \
-     one rule";
-
-const LEGACY_TLS: &str = "fake SUT in tests/hostile_sut.rs (a_server_agreeing_to_legacy_tls_fails_the_rule): \
-     the reference's TLS stack speaks nothing below TLS 1.2, so no fault of it can agree to such an offer";
-
-const FINAL_ANSWER: &str = "kept by any final answer: the HTTP client hands over no 1xx as an answer, and a SUT \
-     that gives none ends the scenario in TIMEOUT (tests/hostile_sut.rs), which is its verdict";
 
 /// How many runs go at once: they wait on the network more than on the CPU.
 const AT_ONCE: usize = 4;
@@ -156,8 +89,10 @@ fn every_fault_breaks_what_it_declares_and_every_expectation_can_fail() {
         eprintln!("settled on a second run:\n  {}", flaky.join("\n  "));
     }
 
-    let allowed: BTreeSet<Key> =
-        NOT_BY_A_FAULT.iter().map(|(s, step, at, req, _)| (s.to_string(), *step, *at, req.to_string())).collect();
+    let allowed: BTreeSet<Key> = NOT_BY_A_FAULT
+        .iter()
+        .map(|u| (u.scenario.to_owned(), u.step, u.expectation, u.requirement.to_owned()))
+        .collect();
     let every = expectations(&catalogue);
     let unproven: Vec<String> =
         every.iter().filter(|k| !proven.contains(*k) && !allowed.contains(*k)).map(place).collect();
@@ -326,6 +261,7 @@ fn set_content_faults_are_caught_on_every_binding() {
         Fault::SetsWithoutIat,
         Fault::SetsIatInMilliseconds,
         Fault::SetsWithoutEvents,
+        Fault::SetDuplicateEvent,
         Fault::SignWithUnknownKey,
         Fault::JtiReusedNewContent,
         Fault::SetNoTyp,

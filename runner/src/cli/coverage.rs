@@ -33,7 +33,7 @@ pub fn coverage(suite: Option<&Path>) -> Result<i32, Error> {
 fn print_families(rows: &[FamilyRow], total: &FamilyRow) {
     println!();
     println!("Normative requirements by family: tested (by a scenario, or on every SET), and proven (a fault of");
-    println!("the embedded reference breaks them, and the suite finds it):");
+    println!("the embedded reference, or a fake SUT in the tests, breaks them, and the suite finds it):");
     println!("{:<10} {:>9} {:>6} {:>6}", "family", "normative", "tested", "proven");
     for r in rows.iter().chain([total]) {
         println!("{:<10} {:>9} {:>6} {:>6}", r.family, r.normative, r.tested, r.proven);
@@ -57,7 +57,9 @@ fn tested_by(p: &Proof<'_>) -> String {
     };
     if !p.faults.is_empty() {
         format!("{what}; proven by: {}", p.faults.join(", "))
-    } else if p.lacks_fault() {
+    } else if !p.fake_suts.is_empty() {
+        format!("{what}; proven by a fake SUT in {}", p.fake_suts.join(", "))
+    } else if p.lacks_proof() {
         format!("{what}; no proving fault")
     } else {
         what

@@ -2,6 +2,15 @@
 //! it is judged on every SET), and the faults of the embedded reference whose
 //! runs find it broken, so that the suite is shown to catch a breach of it.
 //! Per requirement family, how many normative requirements have each.
+//!
+//! [`NOT_BY_A_FAULT`] lists the expectations no fault of the reference makes
+//! fail, each with how it is proven instead (a fake SUT in the tests) or why
+//! it cannot fail alone; `runner/tests/faults.rs` holds every other
+//! expectation to failing under some fault.
+
+mod unbroken;
+
+pub use unbroken::{NOT_BY_A_FAULT, Otherwise, Unbroken};
 
 use super::{Catalogue, Requirement};
 use setconform_reference::Fault;
@@ -17,6 +26,8 @@ pub struct Proof<'c> {
     pub every_set: bool,
     /// The faults a run finds it broken under (`Fault::proves`), in catalogue order.
     pub faults: Vec<&'static str>,
+    /// The tests whose fake SUTs show a breach of it caught, where no fault can.
+    pub fake_suts: Vec<&'static str>,
 }
 
 impl Proof<'_> {
@@ -25,9 +36,14 @@ impl Proof<'_> {
         self.every_set || !self.scenarios.is_empty()
     }
 
-    /// A normative requirement the suite judges that no fault shows it catches.
-    pub fn lacks_fault(&self) -> bool {
-        self.requirement.level.is_normative() && self.is_tested() && self.faults.is_empty()
+    /// Whether a fault, or a fake SUT in the tests, shows a breach of it caught.
+    pub fn is_proven(&self) -> bool {
+        !self.faults.is_empty() || !self.fake_suts.is_empty()
+    }
+
+    /// A normative requirement the suite judges that nothing shows it catches.
+    pub fn lacks_proof(&self) -> bool {
+        self.requirement.level.is_normative() && self.is_tested() && !self.is_proven()
     }
 }
 
@@ -56,6 +72,18 @@ pub fn proofs(catalogue: &Catalogue) -> Vec<Proof<'_>> {
                 .collect(),
             every_set: crate::set::judged_on_every_set(&r.id),
             faults: Fault::ALL.iter().filter(|f| f.proves().any(|id| id == r.id)).map(|f| f.name()).collect(),
+            fake_suts: {
+                let mut tests: Vec<&'static str> = NOT_BY_A_FAULT
+                    .iter()
+                    .filter(|u| u.requirement == r.id)
+                    .filter_map(|u| match u.otherwise {
+                        Otherwise::FakeSut { test } => Some(test),
+                        Otherwise::NotAlone => None,
+                    })
+                    .collect();
+                tests.dedup();
+                tests
+            },
         })
         .collect()
 }
@@ -74,7 +102,7 @@ pub fn families(proofs: &[Proof<'_>]) -> Vec<FamilyRow> {
         row.normative += 1;
         if p.is_tested() {
             row.tested += 1;
-            if !p.faults.is_empty() {
+            if p.is_proven() {
                 row.proven += 1;
             }
         }
@@ -112,7 +140,13 @@ mod tests {
     }
 
     fn proof<'c>(r: &'c Requirement, scenarios: &[&'c str], faults: &[&'static str]) -> Proof<'c> {
-        Proof { requirement: r, scenarios: scenarios.to_vec(), every_set: false, faults: faults.to_vec() }
+        Proof {
+            requirement: r,
+            scenarios: scenarios.to_vec(),
+            every_set: false,
+            faults: faults.to_vec(),
+            fake_suts: Vec::new(),
+        }
     }
 
     #[test]
@@ -131,7 +165,7 @@ mod tests {
             proof(&reqs[3], &[], &[]),
             Proof { every_set: true, ..proof(&reqs[4], &[], &[]) },
         ];
-        assert!(proofs[1].lacks_fault() && !proofs[2].lacks_fault() && !proofs[3].lacks_fault());
+        assert!(proofs[1].lacks_proof() && !proofs[2].lacks_proof() && !proofs[3].lacks_proof());
         let rows = families(&proofs);
         let row =
             |family: &str, normative, tested, proven| FamilyRow { family: family.into(), normative, tested, proven };
@@ -146,13 +180,16 @@ mod tests {
         let of = |id: &str| proofs.iter().find(|p| p.requirement.id == id).expect(id);
         assert!(of("PP-REL-007").faults.contains(&"never-ack"));
         assert!(of("PP-CO-011").faults.contains(&"misnamed-ack"));
-        // Judged on every SET and by scenarios, and no fault of the reference breaks it.
-        let unproven = of("SET-003");
-        assert!(unproven.every_set && !unproven.scenarios.is_empty() && unproven.lacks_fault());
-        assert!(of("CAEP-013").lacks_fault() && !of("CAEP-008").lacks_fault());
+        // No fault of the reference serves in the clear; a fake SUT in the tests does.
+        let tls = of("PP-EP-003");
+        assert!(tls.faults.is_empty() && tls.fake_suts == ["tests/hostile_sut.rs"] && !tls.lacks_proof());
+        // Kept by any final answer: no fault and no fake SUT can break it alone.
+        assert!(of("PP-HTTP-007").lacks_proof());
+        // Not observable: no scenario, so nothing to prove.
+        assert!(!of("CAEP-008").lacks_proof());
         let rows = families(&proofs);
-        let ssf = rows.iter().find(|r| r.family == "SSF-SET").expect("SSF-SET family");
-        assert!(ssf.tested > ssf.proven, "{ssf:?}");
+        let ep = rows.iter().find(|r| r.family == "PP-EP").expect("PP-EP family");
+        assert!(ep.tested > ep.proven, "{ep:?}");
         let normative = proofs.iter().filter(|p| p.requirement.level.is_normative()).count();
         assert_eq!(total(&rows).normative, normative);
         assert!(rows.iter().all(|r| r.proven <= r.tested && r.tested <= r.normative));
