@@ -70,7 +70,11 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         Some((_, Err(rejection))) if overlooked(&rejection, fault) => accepted(fault),
         Some((_, Err(Rejection { err, description }))) => {
             let err = if fault == Some(Fault::PushGenericErr) { "invalid_request" } else { err };
-            error(fault, StatusCode::BAD_REQUEST, err, &description)
+            let status = match fault {
+                Some(Fault::PushRefuseWith500) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            error(fault, status, err, &description)
         }
         None => error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "the peer vanished"),
     }
@@ -83,6 +87,7 @@ fn overlooked(rejection: &Rejection, fault: Option<Fault>) -> bool {
         Some(Fault::PushAcceptBadSignature) => d.contains("signature does not verify"),
         Some(Fault::PushAcceptAlgNone) => d.contains("unsecured"),
         Some(Fault::PushAcceptWrongAudience) => d.contains("aud does not name"),
+        Some(Fault::PushAcceptAnything) => true,
         _ => false,
     }
 }

@@ -12,8 +12,8 @@ pub fn summary(run: &Run) -> String {
     let mut out = String::new();
     let s = &run.summary;
     let _ = writeln!(out, "\nsetconform {} against {}", run.tool.version, run.sut.name);
-    if run.sut.insecure {
-        let _ = writeln!(out, "{}", crate::run::NOT_CERTIFIABLE);
+    if let Some(why) = run.sut.not_certifiable() {
+        let _ = writeln!(out, "{why}");
     }
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "reference fault injected: {fault}");

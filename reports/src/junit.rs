@@ -66,7 +66,7 @@ fn suite(run: &Run, profile: &str, scenarios: &[&ScenarioResult]) -> TestSuite {
         ("sut.kind", run.sut.kind.clone()),
         ("seed", run.seed.to_string()),
     ];
-    if run.sut.insecure {
+    if run.sut.not_certifiable().is_some() {
         props.push(("certifiable", "false".to_owned()));
     }
     if let Some(fault) = &run.sut.fault {

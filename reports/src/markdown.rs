@@ -21,8 +21,8 @@ pub fn summary(run: &Run) -> String {
     let s = &run.summary;
     let _ = writeln!(out, "## {} against {}\n", md(&run.tool.name), md(&run.sut.name));
     let _ = writeln!(out, "{}\n", outcome(run));
-    if run.sut.insecure {
-        let _ = writeln!(out, "**{}**\n", crate::run::NOT_CERTIFIABLE);
+    if let Some(why) = run.sut.not_certifiable() {
+        let _ = writeln!(out, "**{}**\n", md(&why));
     }
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "Reference fault injected: {}\n", md(fault));

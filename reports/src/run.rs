@@ -71,10 +71,26 @@ pub struct SutInfo {
     /// The SUT's TLS certificates were not verified (`--insecure`): the run is not certifiable.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+    /// SUT endpoints served without TLS (`http://`, `ws://`): scenarios that test
+    /// the SUT's TLS are ERROR, and the run is not certifiable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleartext_endpoints: Vec<String>,
 }
 
-/// What every report says of a run made with `--insecure`.
-pub const NOT_CERTIFIABLE: &str = "NOT CERTIFIABLE: the SUT's TLS certificates were not verified (--insecure)";
+impl SutInfo {
+    /// What every report says of a run that cannot certify the SUT, and why;
+    /// `None` when nothing stands in the way.
+    pub fn not_certifiable(&self) -> Option<String> {
+        let mut why = Vec::new();
+        if self.insecure {
+            why.push("the SUT's TLS certificates were not verified (--insecure)".to_owned());
+        }
+        if !self.cleartext_endpoints.is_empty() {
+            why.push(format!("the SUT endpoint is not TLS ({})", self.cleartext_endpoints.join(", ")));
+        }
+        (!why.is_empty()).then(|| format!("NOT CERTIFIABLE: {}", why.join("; ")))
+    }
+}
 
 /// Scenario counts by verdict, and the exit code the run ended with.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

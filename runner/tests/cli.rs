@@ -59,6 +59,19 @@ fn a_broken_sut_file_exits_2_naming_the_file_and_field() {
     assert!(stderr.contains("nonsense"), "{stderr}");
 }
 
+#[test]
+fn check_warns_of_an_endpoint_without_tls_naming_the_field() {
+    let dir = common::scratch("cli-cleartext");
+    let sut = dir.join("sut.yaml");
+    let text = "name: x\nprofiles: [push-receiver, poll-transmitter]\n\
+                push: { endpoint: 'http://127.0.0.1:9/events' }\npoll: { endpoint: 'https://127.0.0.1:9/poll' }\n";
+    std::fs::write(&sut, text).unwrap();
+    let (code, stdout, stderr) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("warning: /push/endpoint: http://127.0.0.1:9/events is not TLS"), "{stdout}");
+    assert!(!stdout.contains("/poll/endpoint"), "{stdout}");
+}
+
 /// HTTP and TLS write to sockets with writev, which raises SIGPIPE when the peer
 /// has hung up; a command that talks to peers ignores it, so a SUT that closes
 /// a connection mid-answer cannot end the process.

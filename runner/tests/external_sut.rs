@@ -135,7 +135,7 @@ fn insecure_accepts_any_certificate_and_marks_the_run_not_certifiable() {
     assert!(!runs[0].sut.insecure);
     assert_eq!(verdict(&runs[1]), Some(Verdict::Pass), "--insecure takes it");
     assert!(runs[1].sut.insecure);
-    let note = setconform_reports::run::NOT_CERTIFIABLE;
+    let note = "NOT CERTIFIABLE: the SUT's TLS certificates were not verified (--insecure)";
     assert!(setconform_reports::markdown::summary(&runs[1]).contains(note));
     assert!(setconform_reports::html::run_report(&runs[1]).contains("NOT CERTIFIABLE"));
     assert!(setconform_reports::junit::render(&runs[1]).contains(r#"name="certifiable" value="false""#));

@@ -80,7 +80,14 @@ fn record(text: &str, link: &str) -> Run {
         started_at: t(),
         duration_ms: 2500,
         seed: 7,
-        sut: SutInfo { name: t(), kind: t(), fault: Some(t()), endpoints: vec![(t(), t())], insecure: true },
+        sut: SutInfo {
+            name: t(),
+            kind: t(),
+            fault: Some(t()),
+            endpoints: vec![(t(), t())],
+            insecure: true,
+            cleartext_endpoints: vec![t()],
+        },
         profiles: vec![t()],
         summary: Summary { total: 2, pass: 1, fail: 1, exit_code: 1, ..Summary::default() },
         requirements: vec![RequirementResult {

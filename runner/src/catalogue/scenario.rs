@@ -38,6 +38,27 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether a step looks at the TLS of the SUT's own endpoint: a legacy
+    /// handshake, a cleartext attempt at its host and port, or a connection
+    /// held to one TLS version. None of that means anything at an endpoint
+    /// served without TLS.
+    pub fn probes_sut_tls(&self) -> bool {
+        self.steps.iter().any(|step| match &step.action {
+            Action::TlsProbe(_) => true,
+            Action::Push(p) => p.reach.probes_tls(),
+            Action::Send(s) => s.reach.probes_tls(),
+            Action::WsConnect(w) => w.cleartext,
+            _ => false,
+        })
+    }
+
+    /// Whether the harness's endpoint is one the SUT must not send to: served
+    /// in the clear, or with a certificate it must not trust. Refusing to
+    /// register it keeps the rule the scenario is about.
+    pub fn offers_untrusted_endpoint(&self) -> bool {
+        !self.endpoint_tls || self.endpoint_cert != EndpointCert::Harness
+    }
+
     /// The steps as the report shows them: the action, its parameters, the note.
     pub fn step_records(&self) -> Vec<setconform_reports::StepRecord> {
         self.written_steps
@@ -194,6 +215,12 @@ pub struct Reach {
     /// Hold the connection to TLS 1.2 (`"1.2"`), to see it is supported (PUSH-051, POLL-090).
     #[serde(default)]
     pub tls: Option<String>,
+}
+
+impl Reach {
+    fn probes_tls(&self) -> bool {
+        self.cleartext || self.tls.is_some()
+    }
 }
 
 /// Ask the SUT, through its trigger adapter, to queue SETs or to initiate now.

@@ -19,7 +19,16 @@ pub fn check(suite: Option<&Path>, sut: Option<&Path>) -> Result<i32, Error> {
     }
     if let Some(path) = sut {
         match SutSetup::load(path) {
-            Ok(s) => println!("{}: SUT {:?}, profiles {}", path.display(), s.name, s.profiles.join(", ")),
+            Ok(s) => {
+                println!("{}: SUT {:?}, profiles {}", path.display(), s.name, s.profiles.join(", "));
+                for (field, url) in s.cleartext_endpoint_fields() {
+                    println!(
+                        "{}: warning: {field}: {url} is not TLS: the scenarios that test its TLS are ERROR, \
+                         and a run against it is NOT CERTIFIABLE",
+                        path.display()
+                    );
+                }
+            }
             Err(errs) => problems.extend(errs.iter().map(ToString::to_string)),
         }
     }

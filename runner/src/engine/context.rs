@@ -64,6 +64,14 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The SUT's endpoint the harness reaches on this scenario's binding, if sut.yaml names one.
+    pub fn sut_endpoint_url(&self) -> Option<String> {
+        match self.binding {
+            crate::catalogue::Binding::Websocket => self.env.sut.websocket_url(),
+            binding => self.env.sut.endpoint_for(binding).0,
+        }
+    }
+
     /// Time left before the scenario deadline.
     pub fn remaining(&self) -> Duration {
         self.clock.remaining()

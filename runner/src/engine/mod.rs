@@ -2,7 +2,8 @@
 //!
 //! 1. [`run_scenario`] opens the harness's endpoint if the SUT sends
 //!    requests, and registers the harness as the SUT's peer
-//!    ([`registration`]);
+//!    ([`registration`]); a SUT that refuses to register an endpoint it must
+//!    not trust has kept the scenario's rule ([`refusal`]);
 //! 2. each step acts ([`steps`]) and what the SUT sends goes into the
 //!    scenario's state ([`state`], through [`context::Context`]);
 //! 3. each expectation of the step names a check ([`checks`]), whose
@@ -17,6 +18,7 @@ pub(crate) mod checks;
 mod content;
 mod context;
 mod fuzz;
+mod refusal;
 mod registration;
 pub(crate) mod state;
 mod steps;
@@ -32,6 +34,7 @@ use crate::judge::{Finding, Judge, Reading, not_judged_after_stop, scenario_verd
 use context::{Context, StepFailure};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::time::{Duration, Instant};
+use stop::Stop;
 
 /// Pauses between attempts at a step while a person acts (manual trigger).
 const MANUAL_FIRST_PAUSE: Duration = Duration::from_millis(250);
@@ -111,11 +114,24 @@ async fn run_steps(
     let profile_def = ctx.env.catalogue.profiles.get(profile);
     let sut_sends = profile_def.is_some_and(|p| p.sut_sends());
     ctx.binding = profile_def.map(|p| p.delivery()).unwrap_or_default();
+    if scenario.probes_sut_tls()
+        && let Some(url) = ctx.sut_endpoint_url().filter(|u| crate::sut::is_cleartext(u))
+    {
+        return Err(StepFailure::error(format!(
+            "the SUT endpoint is not TLS ({url}): this scenario judges the TLS of that endpoint, and there is none"
+        )));
+    }
     if sut_sends {
         open_endpoint(ctx, scenario).await?;
     }
     let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
-    ctx.setup(needs_trigger, ctx.binding).await?;
+    match ctx.setup(needs_trigger, ctx.binding).await {
+        Err(refused) if refused.stop == Stop::RegistrationRefused && scenario.offers_untrusted_endpoint() => {
+            results.extend(refusal::keeps(scenario, judge, &refused.reason));
+            return Ok(());
+        }
+        setup => setup?,
+    }
     let mut after_manual = false;
     for (i, step) in scenario.steps.iter().enumerate() {
         ctx.clock.step = i + 1;

@@ -74,6 +74,9 @@ impl Context<'_> {
             self.session.peer = Some("manual".into());
             return Ok(());
         };
+        if let Some(why) = refusal(&answer) {
+            return Err(StepFailure::registration_refused(format!("the SUT refused the registration: {why}")));
+        }
         let reg: Registration = serde_json::from_slice(&answer)
             .map_err(|e| StepFailure::error(format!("trigger: peer registration answer is not understood: {e}")))?;
         self.session.peer = Some(reg.peer);
@@ -128,6 +131,13 @@ impl Context<'_> {
             TriggerConfig::Http { url } => {
                 let req = json_request("POST", action.http_url(&url), &action.body(), None);
                 let obs = self.call("trigger", req).await?;
+                if matches!(action, TriggerAction::Register { .. }) && REFUSALS.contains(&obs.status) {
+                    return Err(StepFailure::registration_refused(format!(
+                        "the SUT refused the registration: HTTP {} {}",
+                        obs.status,
+                        excerpt(&obs.body)
+                    )));
+                }
                 if !(200..300).contains(&obs.status) {
                     return Err(StepFailure::trigger_failed(format!("trigger: {what} answered HTTP {}", obs.status)));
                 }
@@ -184,6 +194,27 @@ impl Context<'_> {
                 Ok(None)
             }
         }
+    }
+}
+
+/// Statuses of a control API that understood a registration and declined it
+/// (a 404 or 401 says the adapter is misconfigured, not that the SUT refused).
+const REFUSALS: [u16; 4] = [400, 403, 409, 422];
+
+/// A registration answer that declines: `{"refused": "<why>"}`.
+fn refusal(answer: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(answer).ok()?;
+    let why = v.get("refused")?;
+    Some(why.as_str().map_or_else(|| why.to_string(), str::to_owned))
+}
+
+/// The start of a SUT's answer, for a reason text.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 

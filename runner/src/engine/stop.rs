@@ -14,6 +14,10 @@ pub enum Stop {
     /// The trigger adapter did not make the SUT act: it answered non-2xx, or
     /// its command did not start, was killed, or exited non-zero.
     TriggerFailed,
+    /// The SUT declined the harness's registration as a peer: its control API
+    /// answered 400, 403, 409 or 422 to `register`, or the answer said `refused`.
+    /// Right where the scenario offers an endpoint the SUT must not trust.
+    RegistrationRefused,
     /// The harness could not go on: its configuration, its own endpoint, a step it cannot take.
     Harness,
 }
@@ -33,7 +37,7 @@ impl Stop {
     pub fn verdict(self) -> Verdict {
         match self {
             Stop::Deadline => Verdict::Timeout,
-            Stop::SutUnreachable | Stop::TriggerFailed | Stop::Harness => Verdict::Error,
+            Stop::SutUnreachable | Stop::TriggerFailed | Stop::RegistrationRefused | Stop::Harness => Verdict::Error,
         }
     }
 
@@ -44,6 +48,7 @@ impl Stop {
         match self {
             Stop::SutUnreachable => Some("the SUT could not be reached"),
             Stop::TriggerFailed => Some("the trigger failed"),
+            Stop::RegistrationRefused => Some("the SUT refused the registration"),
             Stop::Deadline | Stop::Harness => None,
         }
     }
@@ -72,6 +77,9 @@ impl StepFailure {
     pub fn trigger_failed(reason: String) -> StepFailure {
         StepFailure::new(Stop::TriggerFailed, reason)
     }
+    pub fn registration_refused(reason: String) -> StepFailure {
+        StepFailure::new(Stop::RegistrationRefused, reason)
+    }
     pub fn verdict(&self) -> Verdict {
         self.stop.verdict()
     }
@@ -82,12 +90,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_an_unreachable_sut_or_a_failed_trigger_discredits_what_was_judged() {
-        let stops = [Stop::Deadline, Stop::SutUnreachable, Stop::TriggerFailed, Stop::Harness];
+    fn only_an_unreachable_sut_or_a_trigger_that_did_not_act_discredits_what_was_judged() {
+        let stops =
+            [Stop::Deadline, Stop::SutUnreachable, Stop::TriggerFailed, Stop::RegistrationRefused, Stop::Harness];
         let verdicts: Vec<Verdict> = stops.iter().map(|s| s.verdict()).collect();
-        assert_eq!(verdicts, [Verdict::Timeout, Verdict::Error, Verdict::Error, Verdict::Error]);
+        assert_eq!(verdicts, [Verdict::Timeout, Verdict::Error, Verdict::Error, Verdict::Error, Verdict::Error]);
         let discredited: Vec<bool> = stops.iter().map(|s| s.discredits_findings().is_some()).collect();
-        assert_eq!(discredited, [false, true, true, false]);
+        assert_eq!(discredited, [false, true, true, true, false]);
         assert_eq!(Stop::of_wire(&WireError::Connect("refused".into())), Stop::SutUnreachable);
         assert_eq!(Stop::of_wire(&WireError::Timeout(5)), Stop::Deadline);
         assert_eq!(Stop::of_wire(&WireError::Other("bad TLS".into())), Stop::Harness);

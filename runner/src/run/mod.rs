@@ -256,6 +256,7 @@ fn assemble(
         fault: env.sut.fault.clone(),
         endpoints: endpoints(&env.sut),
         insecure: env.sut.insecure,
+        cleartext_endpoints: env.sut.cleartext_endpoints(),
     };
     let profiles = if selected.is_empty() { env.sut.profiles.clone() } else { selected.to_vec() };
     let head = RunHead { sut, profiles, set_profile: Some(env.sut.set_profile), started_at, clock, seed };
@@ -379,6 +380,7 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
         fault: (!faults.is_empty()).then(|| faults.join(", ")),
         endpoints: [endpoints(&initiator), endpoints(&responder)].concat(),
         insecure: initiator.insecure || responder.insecure,
+        cleartext_endpoints: [initiator.cleartext_endpoints(), responder.cleartext_endpoints()].concat(),
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };

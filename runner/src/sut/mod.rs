@@ -138,6 +138,26 @@ impl SutSetup {
         }
     }
 
+    /// The SUT's endpoints for SETs that are served without TLS (`http://`,
+    /// `ws://`): their TLS cannot be judged, and a run against them certifies nothing.
+    pub fn cleartext_endpoints(&self) -> Vec<String> {
+        self.cleartext_endpoint_fields().into_iter().map(|(_, url)| url).collect()
+    }
+
+    /// The same, each with the sut.yaml field that names it.
+    pub fn cleartext_endpoint_fields(&self) -> Vec<(&'static str, String)> {
+        [
+            ("/pushpull/endpoint", &self.pushpull_endpoint),
+            ("/pushpull/websocket", &self.pushpull_websocket),
+            ("/push/endpoint", &self.push_endpoint),
+            ("/multi_set_push/endpoint", &self.msp_endpoint),
+            ("/poll/endpoint", &self.poll_endpoint),
+        ]
+        .into_iter()
+        .filter_map(|(field, url)| url.as_ref().filter(|u| is_cleartext(u)).map(|u| (field, u.clone())))
+        .collect()
+    }
+
     /// The WebSocket URL: as configured, or the endpoint's own URL upgraded (ws/wss).
     pub fn websocket_url(&self) -> Option<String> {
         self.pushpull_websocket.clone().or_else(|| {
@@ -185,4 +205,10 @@ impl SutSetup {
             timeouts: Timeouts::default(),
         }
     }
+}
+
+/// A URL whose scheme carries no TLS.
+pub fn is_cleartext(url: &str) -> bool {
+    let scheme = url.split_once("://").map_or("", |(s, _)| s);
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("ws")
 }

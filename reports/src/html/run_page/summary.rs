@@ -37,8 +37,8 @@ pub(super) fn summary(run: &Run) -> Markup {
             (fact("System under test", html! {
                 strong { (Text(&sut.name)) } " " span class="muted" { "(" (Text(&sut.kind)) ")" }
             }))
-            @if sut.insecure {
-                (fact("Certifiable", html! { strong { (Text(crate::run::NOT_CERTIFIABLE)) } }))
+            @if let Some(why) = sut.not_certifiable() {
+                (fact("Certifiable", html! { strong { (Text(&why)) } }))
             }
             @if let Some(fault) = &sut.fault {
                 (fact("Reference fault", html! { code { (Text(fault)) } }))
