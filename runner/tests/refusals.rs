@@ -65,14 +65,19 @@ fn scenario_verdict(run: &Run) -> (Verdict, String) {
 
 /// A push receiver that answers every SET with `status` and an RFC 8935 error object.
 fn receiver_answering(status: u16) -> PathBuf {
-    let base = fake_sut(move |_| {
+    let base = plain_receiver(status);
+    sut_yaml("push-receiver", &format!("push: {{ endpoint: '{base}/events' }}"))
+}
+
+/// The base URL (`http://`) of a push receiver that answers every SET with `status`.
+fn plain_receiver(status: u16) -> String {
+    fake_sut(move |_| {
         let answer = ResponseTemplate::new(status)
             .insert_header("content-type", "application/json")
             .insert_header("content-language", "en")
             .set_body_string(r#"{"err":"invalid_request","description":"the SET is refused"}"#);
         vec![Mock::given(method("POST")).and(path("/events")).respond_with(answer)]
-    });
-    sut_yaml("push-receiver", &format!("push: {{ endpoint: '{base}/events' }}"))
+    })
 }
 
 #[test]
@@ -210,4 +215,16 @@ fn tls_scenarios_against_a_cleartext_endpoint_are_errors_and_the_run_certifies_n
     let over_tls = common::execute(req).0;
     assert_eq!(scenario_verdict(&over_tls).0, Verdict::Pass);
     assert_eq!(over_tls.sut.not_certifiable(), None);
+}
+
+#[test]
+fn an_https_endpoint_that_answers_a_client_hello_in_plain_http_is_not_judged_refusing_old_tls() {
+    // Named https:// but served in the clear: an HTTP error page is no TLS alert.
+    let base = plain_receiver(400).replacen("http://", "https://", 1);
+    let sut = sut_yaml("push-receiver", &format!("push: {{ endpoint: '{base}/events' }}"));
+    let run = run(sut, "push.receiver.tls.legacy-refused");
+    let (verdict, reason) = scenario_verdict(&run);
+    assert_eq!(verdict, Verdict::Error, "{:?}", common::findings(&run));
+    assert!(reason.contains("does not speak TLS"), "{reason}");
+    assert!(verdicts(&run, "PUSH-052").iter().all(|v| *v != Verdict::Pass));
 }

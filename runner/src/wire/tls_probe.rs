@@ -51,8 +51,11 @@ impl Offer {
 pub enum Answer {
     /// It chose this version and cipher suite.
     Agreed { version: [u8; 2], suite: u16 },
-    /// An alert, a close, something else, or nothing within the time limit.
+    /// An alert, a close, a TLS record that is not a ServerHello, or nothing within the time limit.
     Refused(String),
+    /// Bytes that are no TLS record at all (an HTTP page, say): whatever
+    /// listens there does not speak TLS, so whether it refuses old TLS cannot be told.
+    NotTls(String),
 }
 
 /// The ClientHello record for `offer`.
@@ -128,7 +131,9 @@ pub fn read_answer(bytes: &[u8]) -> Answer {
                 _ => Answer::Refused("a ServerHello cut short".into()),
             }
         }
-        [t, ..] => Answer::Refused(format!("a record of type {t}, not a ServerHello")),
+        // TLS record content types run from 20 (change_cipher_spec) to 24 (heartbeat).
+        [t @ 20..=24, ..] => Answer::Refused(format!("a record of type {t}, not a ServerHello")),
+        other => Answer::NotTls(format!("{:?}", String::from_utf8_lossy(&other[..other.len().min(40)]))),
     }
 }
 
@@ -153,5 +158,9 @@ mod tests {
         hello.extend_from_slice(&[0, 0xC0, 0x13, 0]);
         assert_eq!(read_answer(&hello), Answer::Agreed { version: [3, 2], suite: 0xC013 });
         assert!(matches!(read_answer(&[]), Answer::Refused(_)));
+        assert!(matches!(read_answer(&[0x17, 3, 3, 0, 1, 0]), Answer::Refused(_)));
+        assert!(
+            matches!(read_answer(b"HTTP/1.1 400 Bad Request\r\n"), Answer::NotTls(t) if t.contains("HTTP/1.1 400"))
+        );
     }
 }

@@ -56,6 +56,8 @@ pub fn tls_refused(seen: &Seen) -> (String, Outcome) {
     match &seen.tls_answer {
         None => (exp, Err("no tls_probe step ran".into())),
         Some(Answer::Refused(why)) => (exp, Ok(format!("refused: {why}"))),
+        // The probe step stops the scenario on such an answer; never a PASS.
+        Some(Answer::NotTls(start)) => (exp, Err(format!("not TLS: the answer began {start}"))),
         Some(Answer::Agreed { version, suite }) => {
             (exp, Err(format!("ServerHello: version {}.{}, cipher suite 0x{suite:04X}", version[0], version[1])))
         }

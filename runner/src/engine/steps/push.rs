@@ -94,10 +94,15 @@ pub async fn tls_probe(ctx: &mut Context<'_>, spec: &TlsProbeSpec) -> Result<(),
             version[0], version[1]
         )),
         Ok((Answer::Refused(why), _)) => WireError::Other(format!("TLS refused: {why}")),
+        Ok((Answer::NotTls(start), _)) => WireError::Other(format!("not TLS: the answer began {start}")),
         Err(why) => WireError::Connect(why.clone()),
     });
     ctx.record_exchange("sut", &request, at, &recorded);
     match result {
+        Ok((Answer::NotTls(start), _)) => Err(StepFailure::error(format!(
+            "tls_probe {}: the SUT endpoint does not speak TLS (its answer began {start}), so its TLS cannot be judged",
+            spec.offer
+        ))),
         Ok((answer, _)) => {
             ctx.seen.tls_answer = Some(answer);
             Ok(())
