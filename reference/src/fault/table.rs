@@ -405,7 +405,7 @@ faults! {
         "as receiver on any binding, accepts SETs whose `iss` is not the peer's issuer";
     NoPushReceiver: Rule "no-push-receiver" breaks ["SSF-IOP-004"]
         also ["PUSH-001", "PUSH-005", "PUSH-008", "PUSH-020", "PUSH-021", "PUSH-031", "PUSH-041",
-            "PUSH-051", "SET-021", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
+            "PUSH-051", "SET-021", "SET-024", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
         "takes SETs by poll only: its push endpoint answers 404";
     PollQueryToken: Rule "poll-query-token" breaks ["SSF-IOP-008"] profile CaepInterop
         "as poll transmitter, also takes the bearer token as an access_token query parameter";
