@@ -77,7 +77,7 @@ pub async fn deliver(app: &App, peer_id: &str) -> Vec<Instant> {
                     }
                     fault != Some(Fault::PushRetryAfter400)
                 }
-                Outcome::Retry(_) => fault == Some(Fault::PushGiveUpAfter503),
+                Outcome::Retry(_) => false,
             };
             if retire {
                 p.outbox.retain(|o| o.jti != jti);

@@ -34,12 +34,36 @@ pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -
                 )),
                 Some(p) => match scenario.requires.iter().find(|c| !has_capability(catalogue, sut, p, c)) {
                     Some(cap) => Applicability::NotApplicable(format!("the SUT does not declare capability {cap:?}")),
-                    None => Applicability::Applies,
+                    None => match outside_set_profile(catalogue, sut, scenario) {
+                        Some(why) => Applicability::NotApplicable(why),
+                        None => Applicability::Applies,
+                    },
                 },
             };
             Planned { scenario, profile: profile.unwrap_or(&scenario.applies_to[0]).clone(), applicability }
         })
         .collect()
+}
+
+/// Why a scenario is N/A when every requirement it cites belongs to a SET
+/// profile (SSF, CAEP interoperability) the SUT does not claim.
+fn outside_set_profile(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenario) -> Option<String> {
+    let claimed = sut.set_profile;
+    let outside: Vec<String> = scenario
+        .requirements
+        .iter()
+        .map(|id| {
+            let r = catalogue.requirements.get(id)?;
+            r.outside(claimed).map(|_| format!("{id} is a requirement of the {} profile", r.set_profile().name()))
+        })
+        .collect::<Option<Vec<String>>>()?;
+    (!outside.is_empty()).then(|| {
+        format!(
+            "not applicable for the claimed SET profile {} (sut.yaml sets.profile or --set-profile): {}",
+            claimed.name(),
+            outside.join("; ")
+        )
+    })
 }
 
 /// The embedded reference has every capability of the profiles it serves.

@@ -221,7 +221,8 @@ fn waivers_and_rerun_failed() {
 fn without_a_terminal_progress_is_plain_lines() {
     let dir = common::scratch("cli-progress");
     let (code, stdout, _) =
-        setconform(&["run", "--profile", "push-receiver", "--seed", "5", "--out", dir.to_str().unwrap()]);
+        // Under ssf every push-receiver scenario applies (rotated keys are an SSF rule).
+        setconform(&["run", "--profile", "push-receiver", "--set-profile", "ssf", "--seed", "5", "--out", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}");
     let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with('[')).collect();
     let catalogue = setconform::catalogue::Catalogue::load(setconform::catalogue::Origin::Embedded).unwrap();

@@ -21,7 +21,7 @@ fn sut_yaml(port: u16, profile: &str) -> PathBuf {
     let dir = common::scratch("hostile-reference");
     let path = dir.join("sut.yaml");
     let text = format!(
-        "name: hostile reference\nprofiles: [{profile}]\ncapabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls]\n\
+        "name: hostile reference\nprofiles: [{profile}]\ncapabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls, jwks-uri-refresh]\n\
          pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\n\
          trigger: {{ http: {{ url: 'https://127.0.0.1:{port}/control' }} }}\n\
          tls: {{ ca_file: '{}' }}\n\

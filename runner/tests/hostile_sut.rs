@@ -13,7 +13,7 @@ fn sut_yaml(endpoint_port: u16, request_ms: u64, scenario_ms: u64) -> PathBuf {
     let dir = common::scratch("sut");
     let path = dir.join("sut.yaml");
     let text = format!(
-        "name: hostile\nprofiles: [{}]\ncapabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls]\n\
+        "name: hostile\nprofiles: [{}]\ncapabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls, jwks-uri-refresh]\n\
          pushpull: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/pushpull' }}\n\
          push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/push' }}\n\
          multi_set_push: {{ endpoint: 'http://127.0.0.1:{endpoint_port}/msp' }}\n\
@@ -24,6 +24,14 @@ fn sut_yaml(endpoint_port: u16, request_ms: u64, scenario_ms: u64) -> PathBuf {
     );
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A run of the whole catalogue: under the widest SET profile, so that no
+/// scenario is N/A for its SSF or CAEP-interop requirements.
+fn every_scenario(sut: PathBuf) -> setconform::run::RunRequest {
+    let mut req = common::request(Some(sut), None, Some(1));
+    req.set_profile = Some(setconform::set::SetProfile::CaepInterop);
+    req
 }
 
 /// A listener that accepts connections and never says a word.
@@ -63,7 +71,7 @@ fn an_unreachable_sut_gives_error_verdicts_quickly_and_exit_3() {
     // listener can take it over between its release and the run, as a freed port can.
     let port = 1;
     let started = Instant::now();
-    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 5000)), None, Some(1)));
+    let (run, code) = common::execute(every_scenario(sut_yaml(port, 1000, 5000)));
     assert_eq!(code, 3);
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
     for s in &run.scenarios {
@@ -76,7 +84,7 @@ fn an_unreachable_sut_gives_error_verdicts_quickly_and_exit_3() {
 #[test]
 fn a_sut_that_never_answers_times_out_at_the_request_timeout() {
     let port = silent_server();
-    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 300, 5000)), None, Some(1)));
+    let (run, code) = common::execute(every_scenario(sut_yaml(port, 300, 5000)));
     assert_eq!(code, 3);
     for s in &run.scenarios {
         assert_eq!(s.verdict, Verdict::Timeout, "{}", s.id);
@@ -89,7 +97,7 @@ fn a_sut_that_never_answers_times_out_at_the_request_timeout() {
 #[test]
 fn the_scenario_deadline_bounds_a_scenario_whatever_the_request_timeout() {
     let port = silent_server();
-    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 60_000, 400)), None, Some(1)));
+    let (run, code) = common::execute(every_scenario(sut_yaml(port, 60_000, 400)));
     assert_eq!(code, 3);
     for s in &run.scenarios {
         assert_eq!(s.verdict, Verdict::Timeout, "{}", s.id);
@@ -102,7 +110,7 @@ fn garbage_instead_of_http_is_an_error_not_a_panic() {
     let port = answering_server(|s| {
         let _ = s.write_all(b"\x00\x01\x02 this is not HTTP\r\n\r\n");
     });
-    let (run, code) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
+    let (run, code) = common::execute(every_scenario(sut_yaml(port, 1000, 3000)));
     assert_eq!(code, 3);
     assert!(run.scenarios.iter().all(|s| s.verdict == Verdict::Error), "{:?}", common::findings(&run));
 }
@@ -114,7 +122,7 @@ fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
         let _ =
             s.write_all(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n[1,2,3]");
     });
-    let (run, _) = common::execute(common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1)));
+    let (run, _) = common::execute(every_scenario(sut_yaml(port, 1000, 3000)));
     for s in &run.scenarios {
         assert_eq!(s.verdict, Verdict::Error, "{}", s.id);
         assert!(s.reason.as_deref().unwrap_or("").contains("not understood"), "{:?}", s.reason);
@@ -138,7 +146,7 @@ fn endless_body(stream: &mut std::net::TcpStream) {
 #[test]
 fn an_oversized_body_is_cut_at_the_cap_and_judged() {
     let port = answering_server(endless_body);
-    let mut req = common::request(Some(sut_yaml(port, 5000, 10_000)), None, Some(1));
+    let mut req = every_scenario(sut_yaml(port, 5000, 10_000));
     req.args = common::args(Some("batch.1"));
     let (run, _) = common::execute(req);
     let s = &run.scenarios[0];
@@ -159,7 +167,7 @@ fn an_endpoint_without_tls_fails_the_tls_rule() {
         let _ = s.write_all(head.as_bytes());
         let _ = s.write_all(body);
     });
-    let mut req = common::request(Some(sut_yaml(port, 1000, 3000)), None, Some(1));
+    let mut req = every_scenario(sut_yaml(port, 1000, 3000));
     req.args = common::args(Some("http.responder.post.empty-object"));
     let (run, code) = common::execute(req);
     let tls = run.scenarios[0].expectations.iter().find(|e| e.requirement == "PP-EP-003").expect("judged");

@@ -42,7 +42,7 @@ fn no_planted_secret_appears_in_any_output() {
         &sut,
         format!(
             "name: reference behind a secret-planting trigger\nprofiles: [{profiles}]\n\
-             capabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls]\n\
+             capabilities: [push-pull-class, also-responder, http-auth, access-tokens, mutual-tls, jwks-uri-refresh]\n\
              pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\n\
              push: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
              multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\n\

@@ -13,8 +13,7 @@ faults! {
         also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-HTTP-005", "PP-HTTP-006", "PP-HTTP-009",
             "PP-HTTP-015", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-005", "PP-REL-007",
-            "PP-REL-010", "PP-REL-012", "SET-020", "SET-021", "SET-022", "SET-024", "SSF-SET-004",
-            "SSF-SET-009", "SSF-SET-012"]
+            "PP-REL-010", "PP-REL-012", "SET-020", "SET-021", "SET-022", "SET-024"]
         "sends 200 responses with an empty body";
     IgnoreMaxResponseEvents: Rule "ignore-max-response-events" breaks ["PP-HTTP-006"]
         "returns every queued SET whatever maxResponseEvents says";
@@ -23,11 +22,11 @@ faults! {
         "treats GET, PUT, PATCH and DELETE like POST";
     AckInvalidSets: Rule "ack-invalid-sets" breaks ["PP-HTTP-009", "POLL-047"]
         also ["MSP-007", "POLL-028", "POLL-070", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
-            "PP-REL-007", "PP-WS-012", "SET-020", "SET-022", "SSF-SET-004"]
+            "PP-REL-007", "PP-WS-012", "SET-020", "SET-022"]
         "acknowledges SETs that fail validation instead of reporting them in setErrs (pushpull and poll)";
     RejectRequestOnBadSet: Rule "reject-request-on-bad-set" breaks ["PP-HTTP-009"]
         also ["MSP-006", "MSP-007", "MSP-012", "MSP-015", "PP-CO-003", "PP-CO-006", "PP-CO-007",
-            "PP-CO-008", "PP-REL-007", "SET-020", "SET-022", "SSF-SET-004"]
+            "PP-CO-008", "PP-REL-007", "SET-020", "SET-022"]
         "fails the whole request with 400 when one SET in it is invalid";
     OmitErr: Rule "omit-err" breaks ["PP-CO-007"]
         also ["MSP-012"]
@@ -47,7 +46,7 @@ faults! {
     NeverAck: Rule "never-ack" breaks ["PP-REL-007"]
         also ["MSP-006", "MSP-007", "MSP-017", "PP-AUTH-002", "PP-CONF-002", "PP-CONF-004",
             "PP-HTTP-015", "PP-REL-006", "PP-REL-012", "PP-WS-009", "PP-WS-012", "SET-021",
-            "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"] profile Ssf
         "never acknowledges the valid SETs it receives (both roles)";
     LateAcks: Rule "late-acks" breaks ["PP-REL-012"]
         "as responder, acknowledges the SETs of a request carrying ten or more only three responses later";
@@ -93,7 +92,7 @@ faults! {
     ToeString: Rule "toe-string" breaks ["SET-018"]
         "puts a `toe` in its SETs written as a quoted string of seconds, not a NumericDate";
     NoAuthCheck: Rule "no-auth-check" breaks ["PP-AUTH-002", "PUSH-041", "POLL-081"]
-        also ["PP-HTTP-013", "SSF-IOP-008"]
+        also ["PP-HTTP-013"]
         "serves requests without checking the bearer token";
     RequestTextContentType: Rule "request-text-content-type" breaks ["PP-HTTP-002"]
         "as initiator, labels its requests text/plain";
@@ -110,8 +109,7 @@ faults! {
         "as initiator, re-sends an event the peer reported in setErrs under the same jti";
     MisnamedAck: Rule "misnamed-ack" breaks ["PP-CO-011"]
         also ["MSP-006", "MSP-007", "MSP-017", "PP-AUTH-002", "PP-CONF-002", "PP-HTTP-015",
-            "PP-REL-007", "PP-REL-012", "PP-WS-012", "SET-021", "SET-024", "SSF-SET-004",
-            "SSF-SET-009", "SSF-SET-012"]
+            "PP-REL-007", "PP-REL-012", "PP-WS-012", "SET-021", "SET-024"]
         "as responder, sends its acknowledgements as `acks`, not `ack`";
     AcceptCleartext: Rule "accept-cleartext" breaks ["PP-EP-004", "PP-WS-011"]
         also ["MSP-001", "PUSH-050", "PUSH-053"]
@@ -184,8 +182,6 @@ faults! {
         "as push transmitter, retries at once after a 503, without delay";
     PushIgnoreRetryAfter: Rule "push-ignore-retry-after" breaks ["PUSH-007"]
         "as push transmitter, retries before the receiver's Retry-After has passed";
-    PushGiveUpAfter503: Rule "push-give-up-after-503" breaks ["PUSH-007"]
-        "as push transmitter, drops a SET after the first 503";
     PushUnknownErrHalts: Rule "push-unknown-err-halts" breaks ["PUSH-039"]
         "as push transmitter, stops delivering after an error code it does not know";
     MspSuccess200: Rule "msp-success-200" breaks ["MSP-015"]
@@ -193,8 +189,7 @@ faults! {
     MspOmitEmptyAck: Rule "msp-omit-empty-ack" breaks ["MSP-011"]
         "as multi-SET push recipient, leaves `ack` out when it has nothing to acknowledge";
     MspAckObject: Rule "msp-ack-object" breaks ["MSP-011"]
-        also ["MSP-006", "MSP-007", "MSP-012", "MSP-017", "SET-024", "SSF-SET-004", "SSF-SET-009",
-            "SSF-SET-012"]
+        also ["MSP-006", "MSP-007", "MSP-012", "MSP-017", "SET-024"]
         "as multi-SET push recipient, sends `ack` as an object keyed by jti instead of an array";
     MspAuthCodeInSetErrs: Rule "msp-auth-code-in-set-errs" breaks ["MSP-013"]
         "as multi-SET push recipient, reports rejected SETs in setErrs as authentication_failed";
@@ -250,21 +245,20 @@ faults! {
     PollAcceptInvalid: Rule "poll-accept-invalid" breaks ["POLL-061"]
         "as poll transmitter, answers invalid polls with 200 as if they were empty short polls";
     Poll401NoChallenge: Rule "poll-401-no-challenge" breaks ["POLL-081"]
-        also ["SSF-IOP-008"]
         "as poll transmitter, refuses unauthenticated polls with 401 but no WWW-Authenticate";
     PollTextContentType: Rule "poll-text-content-type" breaks ["POLL-001"]
         "as poll transmitter, labels its 200 responses text/plain";
     PollKeyNotJti: Rule "poll-key-not-jti" breaks ["POLL-031"]
-        also ["POLL-027", "POLL-033"]
+        also ["POLL-027", "POLL-033", "POLL-040"]
         "as poll transmitter, files SETs in `sets` under a name that is not their jti";
     PollRejectSetErrs: Rule "poll-reject-set-errs" breaks ["POLL-028"]
+        also ["POLL-040"]
         "as poll transmitter, answers 400 to any poll that reports setErrs";
     PollRcvNeverAcks: Rule "poll-rcv-never-acks" breaks ["POLL-002"]
-        also ["POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009", "SSF-SET-012"]
+        also ["POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
         "as poll recipient, never acknowledges the valid SETs it receives (still reports setErrs)";
     PollRcvAckObject: Rule "poll-rcv-ack-object" breaks ["POLL-026"]
-        also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009",
-            "SSF-SET-012"]
+        also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024"]
         "as poll recipient, sends `ack` as an object keyed by jti instead of an array";
     PollRcvMaxEventsString: Rule "poll-rcv-max-events-string" breaks ["POLL-020"]
         also ["POLL-026", "POLL-028"]
@@ -305,7 +299,7 @@ faults! {
         "as push transmitter, sends its SETs with PUT";
     PushNoAcceptLanguage: Rule "push-no-accept-language" breaks ["PUSH-012"]
         "as push transmitter, sends no Accept-Language naming the language it wants errors in";
-    PushAnyContentType: Rule "push-any-content-type" breaks ["PUSH-030", "PUSH-031"]
+    PushAnyContentType: Rule "push-any-content-type" breaks ["PUSH-030", "PUSH-031"] ambiguity "AMB-31"
         "as push receiver, takes a SET whatever Content-Type the request gives it";
     MspTxMethodPut: Rule "msp-tx-method-put" breaks ["MSP-002"]
         "as multi-SET push transmitter, sends its batches with PUT";
@@ -325,7 +319,7 @@ faults! {
     JtiReusedNewContent: Rule "jti-reused-new-content" breaks ["SET-012"]
         "numbers its jtis afresh for every peer, so one jti names SETs with different claims";
     RejectUnknownClaims: Rule "reject-unknown-claims" breaks ["SET-024"]
-        also ["SSF-SET-009"]
+        also ["SSF-SET-009"] profile Ssf
         "as receiver on any binding, refuses SETs with a claim, event type or event member it does not know";
     RejectLongTyp: Rule "reject-long-typ" breaks ["SET-021"] ambiguity "AMB-25"
         "as receiver on any binding, refuses SETs typed application/secevent+jwt, the long form";
@@ -475,28 +469,28 @@ faults! {
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
             "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
             "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
-            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-021", "SET-022", "SET-024"]
         "as pushpull responder, answers with a 1 GiB body";
     HostileNotUtf8: Hostile "hostile-not-utf8" breaks ["PP-HTTP-011"]
         also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
             "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
             "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
-            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-021", "SET-022", "SET-024"]
         "as pushpull responder, answers 200 with bytes that are not UTF-8";
     HostileDeepJson: Hostile "hostile-deep-json" breaks ["PP-HTTP-011"]
         also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
             "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
             "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
-            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-021", "SET-022", "SET-024"]
         "as pushpull responder, answers with JSON nested 100,000 levels deep";
     HostileWideJson: Hostile "hostile-wide-json" breaks ["PP-HTTP-011"]
         also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-EP-006", "PP-HTTP-005", "PP-HTTP-006",
             "PP-HTTP-009", "PP-HTTP-012", "PP-HTTP-013", "PP-HTTP-015", "PP-REL-001", "PP-REL-002",
             "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
-            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-021", "SET-022", "SET-024"]
         "as pushpull responder, answers with a `sets` object of a million members";
     HostileCutBody: Hostile "hostile-cut-body" breaks []
         "as pushpull responder, closes the connection in the middle of its answer";
@@ -506,7 +500,7 @@ faults! {
             "PP-EP-001", "PP-EP-005", "PP-HTTP-005", "PP-HTTP-006", "PP-HTTP-009", "PP-HTTP-010",
             "PP-HTTP-011", "PP-HTTP-013", "PP-HTTP-015", "PP-HTTP-016", "PP-REL-001", "PP-REL-002",
             "PP-REL-003", "PP-REL-005", "PP-REL-007", "PP-REL-010", "PP-REL-012", "SET-020",
-            "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "SET-021", "SET-022", "SET-024"]
         "as pushpull responder, redirects every request to itself";
     HostileManyHeaders: Hostile "hostile-many-headers" breaks []
         "as pushpull responder, answers with 10,000 header fields";

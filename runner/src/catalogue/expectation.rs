@@ -14,6 +14,10 @@ pub struct Expectation {
     /// What a violation becomes under `amb` (INFO unless said).
     #[serde(default)]
     pub soften_to: Option<Soften>,
+    /// The check only suggests whether the rule is kept (REQUIREMENTS.md plans
+    /// it as a heuristic): a violation is recorded as INFO, never graded.
+    #[serde(default)]
+    pub heuristic: bool,
     /// Judge only when the SUT's last answer has this status: checks on an
     /// error body say nothing when the SUT did not answer with an error.
     #[serde(default)]
@@ -65,6 +69,7 @@ pub enum Check {
     AcksKnown(bool),
     AckErrDisjoint(bool),
     Redelivered(usize),
+    RefusedOrSetErr(String),
     Retired(usize),
     Method(String),
     Arrived(bool),

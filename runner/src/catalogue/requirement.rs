@@ -1,5 +1,6 @@
 //! Requirement entries of `suite/requirements.yaml`.
 
+use crate::set::SetProfile;
 use serde::Deserialize;
 use setconform_reports::Verdict;
 
@@ -23,6 +24,24 @@ pub struct Requirement {
 }
 
 impl Requirement {
+    /// The least SET profile a SUT claims for this requirement to be judged.
+    pub fn set_profile(&self) -> SetProfile {
+        SetProfile::of_spec(&self.spec)
+    }
+
+    /// Why this requirement is not judged for a SUT claiming `claimed`, if it is not.
+    pub fn outside(&self, claimed: SetProfile) -> Option<String> {
+        let needs = self.set_profile();
+        (!claimed.includes(needs)).then(|| {
+            format!(
+                "not applicable: {} belongs to the {} SET profile; the SUT claims {}",
+                self.id,
+                needs.name(),
+                claimed.name()
+            )
+        })
+    }
+
     /// Where the requirement's (first) section can be read.
     pub fn link(&self) -> Option<String> {
         let base = match self.spec.as_str() {

@@ -145,7 +145,9 @@ async fn run_steps(
                 applying.into_iter().flat_map(|(i, e)| judge_one(ctx, judge, e, i + 1)).collect();
             // After asking a person to act, give them until the deadline to get it
             // right; waiting does not make a rule that cannot be judged judgeable.
-            let settled = judged.iter().all(|(f, r)| r.verdict == Verdict::Pass || *f == Finding::NotJudged);
+            let settled = judged
+                .iter()
+                .all(|(f, r)| r.verdict == Verdict::Pass || matches!(f, Finding::NotJudged | Finding::OutOfProfile));
             if !after_manual || settled || ctx.remaining() <= pause {
                 results.extend(judged.into_iter().map(|(_, r)| r));
                 *skipped += not_applying.len();
@@ -219,10 +221,12 @@ fn judge_one(
     e: &Expectation,
     position: usize,
 ) -> Vec<(Finding, ExpectationResult)> {
-    let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
+    let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to, heuristic: e.heuristic };
     let check: &'static str = (&e.check).into();
+    let claimed = ctx.env.sut.set_profile;
     checks::evaluate(ctx, &e.check, &e.req)
         .into_iter()
+        .map(|j| j.within(&ctx.env.catalogue, claimed))
         .map(|j| {
             let finding = j.finding;
             let result = ExpectationResult {

@@ -15,6 +15,7 @@ mod stopped;
 pub use stopped::not_judged_after_stop;
 
 use crate::catalogue::{Catalogue, Soften};
+use crate::set::SetProfile;
 use setconform_reports::{ExpectationResult, Verdict};
 
 /// Longest `expected` / `actual` text kept in a report: SUT-controlled text is bounded.
@@ -32,6 +33,8 @@ pub enum Finding {
     NotJudged,
     /// The harness could not apply the rule (ERROR): its own failure, not the SUT's.
     HarnessFailed,
+    /// The rule belongs to a SET profile the SUT does not claim (N/A): not judged.
+    OutOfProfile,
 }
 
 /// A check's result for one requirement.
@@ -55,6 +58,15 @@ impl Judgement {
         Judgement { req, step, expected, actual, finding }
     }
 
+    /// This judgement set aside when its requirement belongs to a SET profile
+    /// the SUT does not claim (N/A, with why); otherwise unchanged.
+    pub fn within(self, catalogue: &Catalogue, claimed: SetProfile) -> Judgement {
+        match catalogue.requirements.get(&self.req).and_then(|r| r.outside(claimed)) {
+            Some(why) => Judgement { actual: why, finding: Finding::OutOfProfile, ..self },
+            None => self,
+        }
+    }
+
     /// A rule that could not be judged, and why: INFO, its text "not judged: <why>".
     pub fn not_judged(req: String, step: usize, expected: String, why: &str) -> Judgement {
         Judgement { req, step, expected, actual: format!("not judged: {why}"), finding: Finding::NotJudged }
@@ -67,6 +79,8 @@ impl Judgement {
 pub struct Reading<'e> {
     pub amb: Option<&'e str>,
     pub soften_to: Option<Soften>,
+    /// The check is a heuristic: a violation is INFO whatever the level.
+    pub heuristic: bool,
 }
 
 /// Level → verdict, for the requirements of one catalogue.
@@ -86,6 +100,8 @@ impl<'c> Judge<'c> {
             (Finding::Kept, _) => Verdict::Pass,
             (Finding::Noted | Finding::NotJudged, _) => Verdict::Info,
             (Finding::HarnessFailed, _) => Verdict::Error,
+            (Finding::OutOfProfile, _) => Verdict::NotApplicable,
+            (Finding::Broken, _) if reading.heuristic => Verdict::Info,
             (Finding::Broken, Some(_)) => match reading.soften_to {
                 Some(Soften::Warn) => Verdict::Warn,
                 Some(Soften::Info) | None => Verdict::Info,
@@ -158,9 +174,10 @@ mod tests {
         assert_eq!(judge.verdict(&broken(&must.id), Reading::default()), Verdict::Fail);
         assert_eq!(judge.verdict(&broken(&should.id), Reading::default()), Verdict::Warn);
         assert_eq!(judge.verdict(&broken("NO-SUCH-REQ"), Reading::default()), Verdict::Error);
-        let amb = Reading { amb: Some("AMB-01"), soften_to: None };
+        let amb = Reading { amb: Some("AMB-01"), ..Reading::default() };
         assert_eq!(judge.verdict(&broken(&must.id), amb), Verdict::Info);
-        let warn = Reading { amb: Some("AMB-01"), soften_to: Some(Soften::Warn) };
+        let warn = Reading { amb: Some("AMB-01"), soften_to: Some(Soften::Warn), heuristic: false };
+        assert_eq!(judge.verdict(&broken(&must.id), Reading { heuristic: true, ..Reading::default() }), Verdict::Info);
         assert_eq!(judge.verdict(&broken(&must.id), warn), Verdict::Warn);
         let kept = Judgement::of(must.id.clone(), 1, "x".into(), Ok("y".into()));
         assert_eq!(judge.verdict(&kept, amb), Verdict::Pass);

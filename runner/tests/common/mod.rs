@@ -64,6 +64,13 @@ pub fn findings(run: &Run) -> Vec<String> {
         .collect()
 }
 
+/// The findings that are neither INFO nor N/A for a SET profile the run does not
+/// claim (a reference minting rfc8417 SETs leaves the SSF and CAEP-interop rules N/A).
+pub fn beyond_info(run: &Run) -> Vec<String> {
+    let set_aside = |f: &String| f.starts_with("N/A") && f.contains("SET profile");
+    findings(run).into_iter().filter(|f| !f.starts_with("INFO") && !set_aside(f)).collect()
+}
+
 /// Starts a reference on its own runtime, as a standalone SUT; returns its port.
 pub fn standalone_reference() -> u16 {
     standalone_reference_with(None)

@@ -255,6 +255,27 @@ pub fn set_errs_exclude(seen: &Seen, codes: &[String]) -> (String, Outcome) {
     }
 }
 
+/// A Communication Object whose SET `key` is of the wrong type (pushpull §5,
+/// AMB-31): the request refused as a whole (non-2xx), or answered with the SET
+/// reported in `setErrs` with an `err` code (§6.2.1, PP-HTTP-009). A success
+/// that acknowledges it or passes over it keeps neither reading.
+pub fn refused_or_set_err(seen: &Seen, key: &str) -> (String, Outcome) {
+    let exp = format!("a non-2xx answer, or 2xx with setErrs[{key:?}] naming an err code");
+    let Some(last) = &seen.last else { return (exp, no_response()) };
+    let status = last.status.unwrap_or_default();
+    if !(200..300).contains(&status) {
+        return (exp, Ok(format!("refused with {status}")));
+    }
+    let outcome = match set_errs_of(seen).into_iter().find(|(k, _)| k.as_str() == key) {
+        Some((_, e)) => match e.get("err").and_then(Value::as_str) {
+            Some(code) => Ok(format!("{status}, setErrs[{key:?}].err is {code:?}")),
+            None => Err(format!("{status}, setErrs[{key:?}] names no err code")),
+        },
+        None => Err(format!("{status} without setErrs[{key:?}]")),
+    };
+    (exp, outcome)
+}
+
 /// A message with error descriptions names their language.
 pub fn content_language_if_described(seen: &Seen) -> (String, Outcome) {
     let exp = "Content-Language when setErrs carries a description".to_owned();

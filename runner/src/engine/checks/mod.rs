@@ -54,6 +54,9 @@ pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement>
         return sets::sets_valid(&ctx.seen, &ctx.session.sut_trust, reqs, step);
     }
     let (expected, outcome) = evaluate_one(ctx, check);
+    if let Some(why) = timing::no_retry(check, &ctx.clock) {
+        return reqs.ids().map(|req| Judgement::not_judged(req.clone(), step, expected.clone(), &why)).collect();
+    }
     reqs.ids().map(|req| Judgement::of(req.clone(), step, expected.clone(), outcome.clone())).collect()
 }
 
@@ -75,6 +78,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::ErrIs(codes) => http::err_is(seen, codes),
         Check::CompactSet(_) => http::compact_set(seen),
         Check::SetErrsExclude(codes) => http::set_errs_exclude(seen, codes),
+        Check::RefusedOrSetErr(key) => http::refused_or_set_err(seen, key),
         Check::ContentLanguageIfDescribed(_) => http::content_language_if_described(seen),
         Check::MspMediaType(_) => http::content_type(seen, sut.msp_revision.request_media_type()),
         Check::MspErrorMediaType(_) => {

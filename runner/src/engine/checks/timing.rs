@@ -2,7 +2,7 @@
 //! it waited before a retry, how fast it answered.
 
 use super::{Outcome, no_response};
-use crate::catalogue::DelaySpec;
+use crate::catalogue::{Check, DelaySpec};
 use crate::engine::state::{Clock, Link, Seen};
 
 /// Whether the SUT's request came in the last `await_request` step; with
@@ -42,6 +42,22 @@ pub fn nothing_arrived(clock: &Clock) -> (String, Outcome) {
         None => (exp, Ok("none came".into())),
         Some(t) => (exp, Err(format!("a {what} after {} ms", t.as_millis()))),
     }
+}
+
+/// Why a check on a retry is not judged: the transmitter sent nothing again
+/// within the step's window. Retransmitting is its choice (RFC 8935 §2);
+/// PUSH-007 is about the spacing of the retries it does make.
+pub fn no_retry(check: &Check, clock: &Clock) -> Option<String> {
+    if !matches!(check, Check::Delay(_) | Check::DelayGrows(_)) {
+        return None;
+    }
+    let a = clock.awaited?;
+    a.arrived_after.is_none().then(|| {
+        format!(
+            "the SUT did not retry within {} ms (RFC 8935 §2 lets a transmitter retry; only the spacing of retries is judged)",
+            a.up_to.as_millis()
+        )
+    })
 }
 
 /// How long after the harness's previous answer the SUT's request came.

@@ -38,6 +38,17 @@ impl SetProfile {
         [SetProfile::Rfc8417, SetProfile::Ssf, SetProfile::CaepInterop].into_iter().find(|p| p.name() == name)
     }
 
+    /// The least SET profile whose requirements a spec brings in: SSF 1.0,
+    /// CAEP 1.0 and RFC 9493 come with `ssf`, the CAEP Interoperability
+    /// Profile with `caep-interop`; every other spec binds under any profile.
+    pub fn of_spec(spec: &str) -> SetProfile {
+        match spec {
+            "ssf-1_0" | "caep-1_0" | "rfc9493" => SetProfile::Ssf,
+            "caep-interop-1_0" => SetProfile::CaepInterop,
+            _ => SetProfile::Rfc8417,
+        }
+    }
+
     /// Whether the SSF SET profile's rules apply.
     pub fn is_ssf(self) -> bool {
         self != SetProfile::Rfc8417
