@@ -221,7 +221,7 @@ fn judge_one(
     e: &Expectation,
     position: usize,
 ) -> Vec<(Finding, ExpectationResult)> {
-    let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to, heuristic: e.heuristic };
+    let reading = Reading::of(e);
     let check: &'static str = (&e.check).into();
     let claimed = ctx.env.sut.set_profile;
     checks::evaluate(ctx, &e.check, &e.req)

@@ -22,7 +22,7 @@ pub fn keeps(scenario: &Scenario, judge: Judge<'_>, refusal: &str) -> Vec<Expect
                 continue;
             }
             let check: &'static str = (&e.check).into();
-            let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
+            let reading = Reading::of(e);
             for req in e.req.ids() {
                 let kept = Judgement::of(
                     req.clone(),

@@ -83,6 +83,13 @@ pub struct Reading<'e> {
     pub heuristic: bool,
 }
 
+impl<'e> Reading<'e> {
+    /// How `e` reads what its check finds broken.
+    pub fn of(e: &'e crate::catalogue::Expectation) -> Reading<'e> {
+        Reading { amb: e.amb.as_deref(), soften_to: e.soften_to, heuristic: e.heuristic }
+    }
+}
+
 /// Level → verdict, for the requirements of one catalogue.
 #[derive(Clone, Copy)]
 pub struct Judge<'c> {
