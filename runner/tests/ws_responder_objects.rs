@@ -11,7 +11,6 @@ use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Map, Value, json};
 use setconform_reports::{Run, Verdict};
-use std::path::PathBuf;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 
@@ -22,11 +21,6 @@ enum Responder {
     Keeping,
     FabricatingAcks,
     WithoutDescription,
-}
-
-/// Serves `kind` as a pushpull WebSocket responder on a loopback port.
-fn responder(kind: Responder) -> u16 {
-    common::serve_on_own_runtime(move |tcp| serve(tcp, kind))
 }
 
 // The handshake callback's error type is tungstenite's, large or not.
@@ -79,22 +73,20 @@ fn has_required_claims(token: &str) -> bool {
     ["iss", "iat", "jti", "events"].iter().all(|c| claims.get(c).is_some())
 }
 
-fn sut(port: u16) -> PathBuf {
-    let path = common::scratch("ws-responder-objects").join("sut.yaml");
-    let text = format!(
-        "name: ws responder\nprofiles: [pushpull-ws-responder]\n\
-         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull', websocket: 'ws://127.0.0.1:{port}/pushpull' }}\n\
-         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 6000 }}\n"
-    );
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn run(kind: Responder) -> Run {
-    let mut req = common::request(Some(sut(responder(kind))), None, Some(1));
+/// Runs the scenario against `kind`, served on a loopback port: the rule it
+/// breaks, if any, FAILs with the scenario, and every other rule passes.
+fn judge(kind: Responder, broken: Option<&str>) {
+    let port = common::serve_on_own_runtime(move |tcp| serve(tcp, kind));
+    let mut req = common::request(Some(common::ws_responder_sut(port, 6000)), None, Some(1));
     req.args = common::args(Some(SCENARIO));
     req.args.exact = true;
-    common::execute(req).0
+    let (run, _) = common::execute(req);
+    for requirement in ["PP-CO-005", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-REL-007"] {
+        let expected = if broken == Some(requirement) { Verdict::Fail } else { Verdict::Pass };
+        assert_eq!(verdict_on(&run, requirement), expected, "{requirement}: {:?}", common::findings(&run));
+    }
+    let expected = if broken.is_some() { Verdict::Fail } else { Verdict::Pass };
+    assert_eq!(run.scenarios[0].verdict, expected);
 }
 
 /// The verdict on `requirement` in the one scenario run.
@@ -108,25 +100,15 @@ fn verdict_on(run: &Run, requirement: &str) -> Verdict {
 
 #[test]
 fn a_responder_that_keeps_the_object_rules_over_websocket_passes() {
-    let run = run(Responder::Keeping);
-    assert_eq!(run.scenarios[0].verdict, Verdict::Pass, "{:?}", common::findings(&run));
-    for requirement in ["PP-CO-005", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-REL-007"] {
-        assert_eq!(verdict_on(&run, requirement), Verdict::Pass, "{requirement}");
-    }
+    judge(Responder::Keeping, None);
 }
 
 #[test]
 fn a_responder_that_acknowledges_a_set_it_was_not_sent_over_websocket_fails_pp_co_005() {
-    let run = run(Responder::FabricatingAcks);
-    assert_eq!(verdict_on(&run, "PP-CO-005"), Verdict::Fail, "{:?}", common::findings(&run));
-    assert_eq!(verdict_on(&run, "PP-CO-008"), Verdict::Pass);
-    assert_eq!(run.scenarios[0].verdict, Verdict::Fail);
+    judge(Responder::FabricatingAcks, Some("PP-CO-005"));
 }
 
 #[test]
 fn a_responder_whose_set_errs_lack_description_over_websocket_fails_pp_co_008() {
-    let run = run(Responder::WithoutDescription);
-    assert_eq!(verdict_on(&run, "PP-CO-008"), Verdict::Fail, "{:?}", common::findings(&run));
-    assert_eq!(verdict_on(&run, "PP-CO-005"), Verdict::Pass);
-    assert_eq!(run.scenarios[0].verdict, Verdict::Fail);
+    judge(Responder::WithoutDescription, Some("PP-CO-008"));
 }

@@ -106,3 +106,16 @@ where
     });
     rx.recv().unwrap()
 }
+
+/// A sut.yaml for a pushpull WebSocket responder on a loopback `port`, in the
+/// clear, with short timeouts and `scenario_ms` for each scenario.
+pub fn ws_responder_sut(port: u16, scenario_ms: u64) -> PathBuf {
+    let path = scratch("ws-responder").join("sut.yaml");
+    let text = format!(
+        "name: ws responder\nprofiles: [pushpull-ws-responder]\n\
+         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull', websocket: 'ws://127.0.0.1:{port}/pushpull' }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: {scenario_ms} }}\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
