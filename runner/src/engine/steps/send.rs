@@ -134,11 +134,7 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
 /// The next message of a settling exchange: the acknowledgements the harness
 /// owes, or `None` once every SET is answered and nothing is owed.
 pub(super) fn settling_object(ctx: &mut Context<'_>, spec: &SettleSpec) -> Option<Map<String, Value>> {
-    let unanswered = ctx
-        .ledger
-        .sent
-        .iter()
-        .any(|s| !ctx.ledger.sut_acks.contains_key(&s.key) && !ctx.ledger.sut_errs.contains_key(&s.key));
+    let unanswered = ctx.ledger.awaits_answers();
     let owed = spec.ack && !ctx.ledger.pending.is_empty();
     if !unanswered && !owed {
         return None;
