@@ -51,6 +51,15 @@ pub fn websocket_twin(s: &Scenario) -> Result<Scenario, HttpOnly> {
     let mut twin = s.clone();
     twin.id = format!("{WS_ID}{}", &s.id[HTTP_ID.len()..]);
     twin.twin_of = Some(s.id.clone());
+    let note = format!(
+        "The WebSocket twin of {}: its steps go over one pushpull socket, each `send` a message and the SUT's next \
+         message back (pushpull §7).",
+        s.id
+    );
+    twin.description = Some(match &s.description {
+        Some(d) => format!("{} {note}", d.trim_end()),
+        None => note,
+    });
     twin.applies_to = s.applies_to.iter().map(|p| p.replacen(HTTP_PROFILE, WS_PROFILE, 1)).collect();
     if !twin.tags.iter().any(|t| t == "websocket") {
         twin.tags.push("websocket".into());

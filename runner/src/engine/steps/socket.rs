@@ -3,7 +3,10 @@
 //! `send` is a message to the SUT and its next message back, on the socket the
 //! first one opens; `settle` is such messages until every SET is answered;
 //! `await_request` is the SUT's next message, on the socket it opens first,
-//! and the harness's scripted answer as a message, as late as it says.
+//! and the harness's scripted answer as a message, as late as it says. The
+//! socket correlates no message with another (AMB-03): the pairing is the
+//! harness's reading, kept lenient where the SUT may speak first or a message
+//! may cross the harness's in flight.
 
 use super::request::body_bytes;
 use super::send::settling_object;
