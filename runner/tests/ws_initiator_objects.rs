@@ -99,12 +99,8 @@ fn judge(kind: Initiator, broken: &[&str]) {
          timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 6000, observation_ms: 1500 }}\n"
     );
     std::fs::write(&path, text).unwrap();
-    let mut req = common::request(Some(path), None, Some(1));
-    req.args = common::args(Some(SCENARIO));
-    req.args.exact = true;
-    let (run, _) = common::execute(req);
+    let run = common::run_exact(path, SCENARIO);
     let s = &run.scenarios[0];
-    assert_eq!(s.id, SCENARIO);
     let on = |requirement: &str| {
         let verdicts: Vec<Verdict> =
             s.expectations.iter().filter(|e| e.requirement == requirement).map(|e| e.verdict).collect();

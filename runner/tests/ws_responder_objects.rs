@@ -77,10 +77,7 @@ fn has_required_claims(token: &str) -> bool {
 /// breaks, if any, FAILs with the scenario, and every other rule passes.
 fn judge(kind: Responder, broken: Option<&str>) {
     let port = common::serve_on_own_runtime(move |tcp| serve(tcp, kind));
-    let mut req = common::request(Some(common::ws_responder_sut(port, 6000)), None, Some(1));
-    req.args = common::args(Some(SCENARIO));
-    req.args.exact = true;
-    let (run, _) = common::execute(req);
+    let run = common::run_exact(common::ws_responder_sut(port, 6000), SCENARIO);
     for requirement in ["PP-CO-005", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-REL-007"] {
         let expected = if broken == Some(requirement) { Verdict::Fail } else { Verdict::Pass };
         assert_eq!(verdict_on(&run, requirement), expected, "{requirement}: {:?}", common::findings(&run));
@@ -92,7 +89,6 @@ fn judge(kind: Responder, broken: Option<&str>) {
 /// The verdict on `requirement` in the one scenario run.
 fn verdict_on(run: &Run, requirement: &str) -> Verdict {
     let s = &run.scenarios[0];
-    assert_eq!(s.id, SCENARIO);
     let on: Vec<Verdict> = s.expectations.iter().filter(|e| e.requirement == requirement).map(|e| e.verdict).collect();
     assert!(!on.is_empty(), "{requirement} not judged: {:?}", s.expectations);
     on.into_iter().max_by_key(|v| *v == Verdict::Fail).unwrap()

@@ -48,6 +48,17 @@ pub fn execute(req: RunRequest) -> (Run, i32) {
     (run.expect("a run record"), exit_code)
 }
 
+/// Runs the one scenario `id` against the SUT of `sut_file` (seed 1).
+pub fn run_exact(sut_file: PathBuf, id: &str) -> Run {
+    let mut req = request(Some(sut_file), None, Some(1));
+    req.args = args(Some(id));
+    req.args.exact = true;
+    let (run, _) = execute(req);
+    assert_eq!(run.scenarios.len(), 1, "{id} ran alone");
+    assert_eq!(run.scenarios[0].id, id);
+    run
+}
+
 /// Every (scenario, requirement, verdict, actual) that is not PASS.
 pub fn findings(run: &Run) -> Vec<String> {
     run.scenarios
