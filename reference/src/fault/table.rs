@@ -509,7 +509,8 @@ faults! {
     HostileManyHeaders: Hostile "hostile-many-headers" breaks []
         "as pushpull responder, answers with 10,000 header fields";
     HostilePingFlood: Hostile "hostile-ping-flood" breaks []
-        also ["PP-REL-001", "PP-REL-007", "PP-WS-009", "PP-WS-010", "PP-WS-012"]
+        also ["PP-CO-001", "PP-CO-011", "PP-CONF-004", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-007",
+            "PP-REL-010", "PP-WS-009", "PP-WS-010", "PP-WS-012"]
         "over a pushpull WebSocket, floods pings and never answers";
     HostileHugeWsMessage: Hostile "hostile-huge-ws-message" breaks []
         "over a pushpull WebSocket, answers with a 16 MiB message";
