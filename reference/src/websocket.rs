@@ -6,6 +6,7 @@
 //! side may send at any time).
 
 use crate::fault::Fault;
+use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::{self, Request};
 use crate::state::App;
 use axum::body::Bytes;
@@ -109,7 +110,12 @@ async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
             _ => continue,
         };
         let reply = match pushpull::parse(Bytes::from(text.to_string()).as_ref()) {
-            Ok(request) => answer(request),
+            Ok(request) => {
+                // As over HTTP: a SET naming a key the peer has not published yet sends the
+                // reference to the peer's jwks_uri first (SSF 1.0 §7.1).
+                learn_keys(&app, Who::Token(&token), request.tokens()).await;
+                answer(request)
+            }
             Err(why) => return close(socket, INVALID_PAYLOAD, &why).await,
         };
         let Some(reply) = reply else { break };

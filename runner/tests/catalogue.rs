@@ -27,7 +27,7 @@ fn messages(errors: Vec<LoadError>) -> String {
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
-const GOOD_SCENARIO: &str = "id: test.extra\ntitle: t\nrequirements: [PP-HTTP-008]\napplies_to: [pushpull-http-responder]\nsteps:\n  - send: {}\n    expect:\n      - { req: PP-HTTP-008, status: 200 }\n";
+const GOOD_SCENARIO: &str = "id: test.extra\ntitle: t\nrequirements: [PP-HTTP-008]\napplies_to: [pushpull-http-responder]\nbinding: http\nwhy: an HTTP status\nsteps:\n  - send: {}\n    expect:\n      - { req: PP-HTTP-008, status: 200 }\n";
 
 #[test]
 fn the_embedded_catalogue_loads_and_a_good_extra_scenario_is_accepted() {

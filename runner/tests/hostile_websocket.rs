@@ -5,7 +5,6 @@ mod common;
 
 use futures_util::{SinkExt, StreamExt};
 use setconform_reports::{Run, Verdict};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
@@ -86,23 +85,12 @@ async fn serve(mut tcp: tokio::net::TcpStream, behaviour: Behaviour) {
     }
 }
 
-fn sut(port: u16) -> PathBuf {
-    let path = common::scratch("hostile-ws").join("sut.yaml");
-    let text = format!(
-        "name: hostile ws\nprofiles: [pushpull-ws-responder]\n\
-         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull', websocket: 'ws://127.0.0.1:{port}/pushpull' }}\n\
-         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: 4000 }}\n"
-    );
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 fn run_against(behaviour: Behaviour) -> (Run, Duration) {
     run_scenario(behaviour, "ws.responder.exchange.acknowledged")
 }
 
 fn run_scenario(behaviour: Behaviour, filter: &str) -> (Run, Duration) {
-    let mut req = common::request(Some(sut(hostile_peer(behaviour))), None, Some(1));
+    let mut req = common::request(Some(common::ws_responder_sut(hostile_peer(behaviour), 4000)), None, Some(1));
     req.args = common::args(Some(filter));
     let started = Instant::now();
     let (run, _) = common::execute(req);

@@ -14,10 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -41,69 +37,18 @@ fn hostile_initiator(behaviour: Behaviour) -> u16 {
 
 /// One control request: `register` keeps the harness's endpoint; `queue` sets the behaviour off.
 async fn control(mut tcp: TcpStream, peer: Arc<std::sync::Mutex<Option<Value>>>, behaviour: Behaviour) {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let (head_end, length) = loop {
-        let Ok(n) = tcp.read(&mut chunk).await else { return };
-        if n == 0 {
-            return;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            break (i + 4, length);
-        }
-    };
-    while buf.len() < head_end + length {
-        let Ok(n) = tcp.read(&mut chunk).await else { return };
-        if n == 0 {
-            return;
-        }
-        buf.extend_from_slice(&chunk[..n]);
+    let Some(request) = common::read_control(&mut tcp).await else { return };
+    if request.registers() {
+        *peer.lock().unwrap() = Some(request.body.clone());
+    } else if let Some(registration) = peer.lock().unwrap().clone() {
+        tokio::spawn(misbehave(registration, behaviour));
     }
-    let line = String::from_utf8_lossy(&buf[..head_end]).lines().next().unwrap_or_default().to_owned();
-    let body: Value = serde_json::from_slice(&buf[head_end..head_end + length]).unwrap_or(Value::Null);
-    let answer = if line.contains("/control/peers ") {
-        *peer.lock().unwrap() = Some(body);
-        "{\"peer\": \"h1\"}"
-    } else {
-        if let Some(registration) = peer.lock().unwrap().clone() {
-            tokio::spawn(misbehave(registration, behaviour));
-        }
-        "{}"
-    };
-    let status = if line.contains("/control/peers ") { "201 Created" } else { "200 OK" };
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-        answer.len()
-    );
-    let _ = tcp.write_all(response.as_bytes()).await;
+    common::answer_control(&mut tcp, &request).await;
 }
 
 /// Connects to the harness's endpoint over TLS and does the one bad thing.
 async fn misbehave(registration: Value, behaviour: Behaviour) {
-    let url = registration["endpoint"].as_str().unwrap_or_default().to_owned();
-    let ca = registration["endpoint_ca"].as_str().unwrap_or_default().to_owned();
-    let (authority, path) = url.trim_start_matches("https://").split_once('/').unwrap_or_default();
-    let (authority, path) = (authority.to_owned(), format!("/{path}"));
-    let Ok(tcp) = TcpStream::connect(&authority).await else { return };
-    let mut roots = RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(ca.as_bytes()).flatten() {
-        let _ = roots.add(cert);
-    }
-    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from("127.0.0.1").unwrap();
-    let Ok(tls) = TlsConnector::from(Arc::new(config)).connect(name, tcp).await else { return };
+    let Some((tls, url, authority, path)) = common::tls_to_harness(&registration).await else { return };
     if matches!(behaviour, Behaviour::SilentHandshake) {
         let _held = tls;
         return tokio::time::sleep(Duration::from_secs(10)).await;

@@ -56,7 +56,7 @@ faults! {
     ErrorWithoutCode: Rule "error-without-code" breaks ["PP-HTTP-013"]
         "sends error responses without an `err` code";
     FabricateAck: Rule "fabricate-ack" breaks ["PP-CO-005"]
-        also ["PP-REL-007", "PP-WS-012"]
+        also ["PP-REL-007", "PP-REL-012", "PP-WS-012"]
         "acknowledges a jti the peer never sent";
     AckAndErr: Rule "ack-and-err" breaks ["PP-CO-010", "PP-HTTP-009", "PP-CO-006"] ambiguity "AMB-12"
         "as pushpull responder, acknowledges every SET of a request that carries valid ones, and reports the broken \
@@ -125,7 +125,10 @@ faults! {
     WsUnofferedExtension: Rule "ws-unoffered-extension" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "as WebSocket responder, names permessage-deflate in its handshake answer though no extension was offered";
     WsSeveralObjects: Rule "ws-several-objects" breaks ["PP-WS-010"]
-        also ["PP-REL-001", "PP-REL-002", "PP-REL-007", "PP-REL-010", "PP-WS-009", "PP-WS-012"]
+        also ["PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-CO-011", "PP-CONF-002",
+            "PP-CONF-004", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-007", "PP-REL-010", "PP-REL-012",
+            "PP-WS-009", "PP-WS-012", "SET-020", "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009",
+            "SSF-SET-012"]
         "puts two Communication Objects into one WebSocket message";
     WsBinaryFrames: Rule "ws-binary-frames" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "sends its WebSocket messages in binary frames, not text (both roles)";
@@ -135,7 +138,7 @@ faults! {
         also ["PP-WS-008"]
         "as initiator, sends Communication Objects on a socket whose handshake reply did not name pushpull";
     WsHttpOnLiveSocket: Rule "ws-http-on-live-socket" breaks ["PP-WS-007"]
-        also ["PP-REL-001", "PP-REL-002", "PP-REL-010", "PP-WS-012"]
+        also ["PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-008", "PP-REL-010", "PP-REL-011", "PP-WS-012"]
         "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open";
     PushSuccess200: Rule "push-success-200" breaks ["PUSH-020"]
         "as push receiver, answers a valid SET with 200 instead of 202";
@@ -504,7 +507,8 @@ faults! {
     HostileManyHeaders: Hostile "hostile-many-headers" breaks []
         "as pushpull responder, answers with 10,000 header fields";
     HostilePingFlood: Hostile "hostile-ping-flood" breaks []
-        also ["PP-REL-001", "PP-REL-007", "PP-WS-009", "PP-WS-010", "PP-WS-012"]
+        also ["PP-CO-001", "PP-CO-011", "PP-CONF-004", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-007",
+            "PP-REL-010", "PP-WS-009", "PP-WS-010", "PP-WS-012"]
         "over a pushpull WebSocket, floods pings and never answers";
     HostileHugeWsMessage: Hostile "hostile-huge-ws-message" breaks []
         "over a pushpull WebSocket, answers with a 16 MiB message";

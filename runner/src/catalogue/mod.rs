@@ -4,6 +4,7 @@
 //! cross-checked (requirement IDs, profiles, step references). All problems
 //! are collected, each naming its file and JSON pointer, before anything runs.
 
+pub mod binding;
 mod expectation;
 mod profile;
 pub mod proof;
@@ -11,6 +12,7 @@ mod requirement;
 mod scenario;
 mod source;
 
+pub use binding::OnlyBinding;
 pub use expectation::{
     Check, CountSpec, DelaySpec, ErrorCodeSpec, Expectation, HeaderSpec, MetadataLookup, Reqs, Selector, Soften,
     StatusSpec,
@@ -137,7 +139,13 @@ impl Catalogue {
                         }
                         s.source = file.name().to_owned();
                         s.written_steps = value.get("steps").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+                        let twin = binding::runs_on_both(&s).then(|| binding::websocket_twin(&s));
                         scenarios.push(s);
+                        match twin {
+                            Some(Ok(twin)) => scenarios.push(twin),
+                            Some(Err(e)) => errors.push(file.error(&e.pointer, e.to_string())),
+                            None => {}
+                        }
                     }
                     Err(e) => errors.push(e),
                 },

@@ -29,6 +29,15 @@ pub struct Scenario {
     #[serde(default)]
     pub endpoint_auth: EndpointAuthMode,
     pub steps: Vec<Step>,
+    /// The one pushpull binding it runs on; both when absent (see [`super::binding`]).
+    #[serde(default)]
+    pub binding: Option<super::OnlyBinding>,
+    /// Why it runs on that binding only.
+    #[serde(default)]
+    pub why: Option<String>,
+    /// The scenario it is the WebSocket twin of (see [`super::binding`]).
+    #[serde(skip)]
+    pub twin_of: Option<String>,
     /// The file it was loaded from.
     #[serde(skip)]
     pub source: String,

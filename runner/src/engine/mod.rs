@@ -137,7 +137,7 @@ async fn run_steps(
         ctx.clock.step = i + 1;
         let mut pause = MANUAL_FIRST_PAUSE;
         loop {
-            act(ctx, &step.action).await?;
+            act(ctx, &step.action, scenario.twin_of.is_some()).await?;
             ctx.learn_sut_keys().await;
             let (applying, not_applying): (Vec<_>, Vec<_>) =
                 step.expect.iter().enumerate().partition(|(_, e)| applies(ctx, e));
@@ -181,9 +181,17 @@ async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(),
     ctx.open_endpoint(transport, ctx.binding.endpoint_path(), auth).await
 }
 
-/// Performs one step's action.
-async fn act(ctx: &mut Context<'_>, action: &Action) -> Result<(), StepFailure> {
+/// Performs one step's action; in the WebSocket twin of a scenario written
+/// for HTTP (`over_socket`), its Communication Object steps go over the socket.
+async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Result<(), StepFailure> {
     match action {
+        Action::Trigger(t) if over_socket && t.queue.is_some() => {
+            ctx.link.sets_owed = ctx.link.ws.is_none();
+            ctx.trigger(t.queue).await
+        }
+        Action::Send(spec) if over_socket => steps::socket::send(ctx, spec).await,
+        Action::Settle(spec) if over_socket => steps::socket::settle(ctx, spec).await,
+        Action::AwaitRequest(spec) if over_socket => steps::socket::await_request(ctx, spec).await,
         Action::Trigger(t) => ctx.trigger(t.queue).await,
         Action::Send(spec) => steps::send(ctx, spec).await,
         Action::Push(spec) => steps::push(ctx, spec).await,

@@ -48,6 +48,17 @@ pub fn execute(req: RunRequest) -> (Run, i32) {
     (run.expect("a run record"), exit_code)
 }
 
+/// Runs the one scenario `id` against the SUT of `sut_file` (seed 1).
+pub fn run_exact(sut_file: PathBuf, id: &str) -> Run {
+    let mut req = request(Some(sut_file), None, Some(1));
+    req.args = args(Some(id));
+    req.args.exact = true;
+    let (run, _) = execute(req);
+    assert_eq!(run.scenarios.len(), 1, "{id} ran alone");
+    assert_eq!(run.scenarios[0].id, id);
+    run
+}
+
 /// Every (scenario, requirement, verdict, actual) that is not PASS.
 pub fn findings(run: &Run) -> Vec<String> {
     run.scenarios
@@ -112,4 +123,97 @@ where
         });
     });
     rx.recv().unwrap()
+}
+
+/// A sut.yaml for a pushpull WebSocket responder on a loopback `port`, in the
+/// clear, with short timeouts and `scenario_ms` for each scenario.
+pub fn ws_responder_sut(port: u16, scenario_ms: u64) -> PathBuf {
+    let path = scratch("ws-responder").join("sut.yaml");
+    let text = format!(
+        "name: ws responder\nprofiles: [pushpull-ws-responder]\n\
+         pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull', websocket: 'ws://127.0.0.1:{port}/pushpull' }}\n\
+         timeouts: {{ connect_ms: 500, request_ms: 1000, scenario_ms: {scenario_ms} }}\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// One request to a fake SUT's control API (README: `POST {url}/peers`, `/peers/{peer}/queue`,
+/// `/peers/{peer}/initiate`): its request line and JSON body.
+pub struct ControlRequest {
+    pub line: String,
+    pub body: serde_json::Value,
+}
+
+impl ControlRequest {
+    /// Whether it registers a peer (and is answered with 201 and the peer's id).
+    pub fn registers(&self) -> bool {
+        self.line.contains("/control/peers ")
+    }
+}
+
+/// Reads one control request from `tcp`.
+pub async fn read_control(tcp: &mut tokio::net::TcpStream) -> Option<ControlRequest> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let (head_end, length) = loop {
+        let n = tcp.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (i + 4, length);
+        }
+    };
+    while buf.len() < head_end + length {
+        let n = tcp.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let line = String::from_utf8_lossy(&buf[..head_end]).lines().next().unwrap_or_default().to_owned();
+    let body = serde_json::from_slice(&buf[head_end..head_end + length]).unwrap_or(serde_json::Value::Null);
+    Some(ControlRequest { line, body })
+}
+
+/// Answers a control request: 201 with the peer's id for a registration, else 200 `{}`.
+pub async fn answer_control(tcp: &mut tokio::net::TcpStream, request: &ControlRequest) {
+    use tokio::io::AsyncWriteExt;
+    let (status, answer) = if request.registers() { ("201 Created", "{\"peer\": \"h1\"}") } else { ("200 OK", "{}") };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+    let _ = tcp.write_all(response.as_bytes()).await;
+}
+
+/// A TLS connection to the harness's endpoint named in `registration`, trusting
+/// the CA it names; with the endpoint's URL, authority and path.
+pub async fn tls_to_harness(
+    registration: &serde_json::Value,
+) -> Option<(tokio_rustls::client::TlsStream<tokio::net::TcpStream>, String, String, String)> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+    let url = registration["endpoint"].as_str().unwrap_or_default().to_owned();
+    let ca = registration["endpoint_ca"].as_str().unwrap_or_default().to_owned();
+    let (authority, path) = url.trim_start_matches("https://").split_once('/').unwrap_or_default();
+    let (authority, path) = (authority.to_owned(), format!("/{path}"));
+    let tcp = tokio::net::TcpStream::connect(&authority).await.ok()?;
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca.as_bytes()).flatten() {
+        let _ = roots.add(cert);
+    }
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from("127.0.0.1").unwrap();
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)).connect(name, tcp).await.ok()?;
+    Some((tls, url, authority, path))
 }

@@ -41,6 +41,16 @@ const FINAL_ANSWER: &str = "kept by any final answer: the HTTP client hands over
 const QUEUED_COMES_BACK: &str = "a precondition of the steps after it: the SET queued in step 1 comes back at \
      all. A transmitter that withholds queued SETs breaks every poll scenario at once, not one rule";
 
+const BATCH_ON_SOCKET: &str = "one-set-per-request proves it on the HTTP twin; the reference's socket keeps whole \
+     batches, since one SET per message also changes what the redelivery and socket-only scenarios see";
+
+const NOT_ONE_OBJECT_ON_SOCKET: &str = "a message that is not one JSON object hides every rule on its members with \
+     it; ws-several-objects proves PP-WS-010 on the responder's side, and the HTTP twin is listed for the same reason";
+
+const NULL_SETS_ON_SOCKET: &str = "request-null-sets proves it on the HTTP twin; the reference's socket leaves `sets` \
+     out of an empty message under every fault, as a `null` there would also fail the handshake scenario's \
+     PP-WS-010 check";
+
 const fn entry(
     scenario: &'static str,
     step: usize,
@@ -106,6 +116,27 @@ pub const NOT_BY_A_FAULT: &[Unbroken] = &[
         "sending SETs one message at a time also changes what the redelivery and socket-only scenarios see; \
          never-ack and forget-acks prove PP-WS-012 elsewhere",
     ),
+    entry(
+        "pushpull.ws.initiator.reliability.retire-after-ack",
+        2,
+        1,
+        "PP-CONF-001",
+        Otherwise::NotAlone,
+        BATCH_ON_SOCKET,
+    ),
+    entry("pushpull.ws.initiator.request.shape", 2, 1, "PP-CONF-001", Otherwise::NotAlone, BATCH_ON_SOCKET),
+    entry(
+        "pushpull.ws.initiator.request.shape",
+        2,
+        2,
+        "PP-CO-011",
+        Otherwise::NotAlone,
+        "the one member the reference's requests could misspell is maxResponseEvents, which a socket message \
+         does not carry (AMB-03); request-snake-case-member proves the rule on the HTTP twin",
+    ),
+    entry("pushpull.ws.initiator.request.shape", 2, 4, "PP-CO-001", Otherwise::NotAlone, NOT_ONE_OBJECT_ON_SOCKET),
+    entry("pushpull.ws.initiator.request.empty-exchange", 2, 1, "PP-CO-002", Otherwise::NotAlone, NULL_SETS_ON_SOCKET),
+    entry("pushpull.ws.initiator.request.empty-exchange", 2, 1, "PP-WS-010", Otherwise::NotAlone, NULL_SETS_ON_SOCKET),
     entry(
         "pushpull.ws.responder.handshake.pushpull",
         1,

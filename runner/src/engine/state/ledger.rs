@@ -73,6 +73,11 @@ impl Ledger {
         self.answered.get(key).is_some_and(|at| *at < last_seq)
     }
 
+    /// Whether a SET the harness sent has had neither an ack nor an error from the SUT.
+    pub fn awaits_answers(&self) -> bool {
+        self.sent.iter().any(|s| !self.sut_acks.contains_key(&s.key) && !self.sut_errs.contains_key(&s.key))
+    }
+
     /// The harness answered every pending SET (in its reply to the SUT's last message).
     pub fn answer_pending(&mut self) -> Vec<String> {
         let keys = std::mem::take(&mut self.pending);

@@ -12,6 +12,9 @@ pub struct Link {
     pub ws: Option<(Socket, String)>,
     /// Why no pushpull WebSocket is open, for the steps that need one.
     pub ws_gone: Option<String>,
+    /// The SUT holds SETs for the harness, queued before a socket opened: it may
+    /// send them as soon as one does (pushpull §7), before it answers anything.
+    pub sets_owed: bool,
     /// HTTP requests the harness's endpoint had seen when it accepted the SUT's upgrade.
     pub http_at_upgrade: Option<usize>,
     /// Hold the next request's connection to this TLS version or client certificate.

@@ -1,13 +1,15 @@
 //! The actions a scenario step can take, one module per kind of exchange:
 //! requests to the SUT's endpoint ([`send`]), RFC 8935 push and TLS probes
 //! ([`push`]), the SUT's requests to the harness's endpoint
-//! ([`await_request`]), and the WebSocket binding ([`websocket`]). What they
+//! ([`await_request`]), and the WebSocket binding ([`websocket`]), which also
+//! carries the Communication Object steps of a scenario's WebSocket twin ([`socket`]). What they
 //! send is built in [`request`]; what they see goes into the scenario state.
 
 mod await_request;
 mod push;
 mod request;
 mod send;
+pub mod socket;
 mod websocket;
 
 pub use await_request::await_request;

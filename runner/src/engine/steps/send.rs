@@ -119,19 +119,7 @@ fn take_held_answer(
 /// the SUT delivered is acknowledged, or `max_requests` is spent.
 pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), StepFailure> {
     for _ in 0..spec.max_requests {
-        let unanswered = ctx
-            .ledger
-            .sent
-            .iter()
-            .any(|s| !ctx.ledger.sut_acks.contains_key(&s.key) && !ctx.ledger.sut_errs.contains_key(&s.key));
-        let owed = spec.ack && !ctx.ledger.pending.is_empty();
-        if !unanswered && !owed {
-            break;
-        }
-        let mut object = Map::new();
-        if spec.ack && !ctx.ledger.pending.is_empty() {
-            object.insert("ack".into(), json!(ctx.ledger.answer_pending()));
-        }
+        let Some(mut object) = settling_object(ctx, spec) else { break };
         // A multi-SET push request always has `sets` (§4.3.1): here, an empty batch.
         if ctx.binding == Binding::Msp {
             object.insert("sets".into(), json!({}));
@@ -141,4 +129,19 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
         post(ctx, req).await?;
     }
     Ok(())
+}
+
+/// The next message of a settling exchange: the acknowledgements the harness
+/// owes, or `None` once every SET is answered and nothing is owed.
+pub(super) fn settling_object(ctx: &mut Context<'_>, spec: &SettleSpec) -> Option<Map<String, Value>> {
+    let unanswered = ctx.ledger.awaits_answers();
+    let owed = spec.ack && !ctx.ledger.pending.is_empty();
+    if !unanswered && !owed {
+        return None;
+    }
+    let mut object = Map::new();
+    if owed {
+        object.insert("ack".into(), json!(ctx.ledger.answer_pending()));
+    }
+    Some(object)
 }

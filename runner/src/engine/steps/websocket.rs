@@ -158,6 +158,11 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
 /// Sends one Communication Object as a text message.
 pub async fn send(ctx: &mut Context<'_>, spec: &BodySpec) -> Result<(), StepFailure> {
     let payload = body_bytes(ctx, spec);
+    send_payload(ctx, payload).await
+}
+
+/// Sends `payload` as a text message.
+pub async fn send_payload(ctx: &mut Context<'_>, payload: Vec<u8>) -> Result<(), StepFailure> {
     let Some((mut socket, url)) = ctx.link.ws.take() else {
         return Err(no_socket(ctx));
     };
@@ -226,18 +231,22 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
     Ok(())
 }
 
-/// A message that only resends SETs the harness has already answered: sent
-/// before the SUT read the answer, it says nothing about how the SUT treats it.
+/// A message that only resends SETs the harness has already answered, or
+/// says nothing while SETs the harness sent await an answer: sent before the
+/// SUT read the harness's last message, it says nothing about how the SUT treats it.
 fn crossed(ctx: &Context<'_>, payload: &[u8]) -> bool {
     let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(payload) else {
         return false;
     };
+    if object.is_empty() {
+        return ctx.ledger.awaits_answers();
+    }
     let only_sets = object.keys().all(|k| k == "sets");
     let sets = object.get("sets").and_then(serde_json::Value::as_object);
     only_sets && sets.is_some_and(|s| !s.is_empty() && s.keys().all(|k| ctx.ledger.answered.contains_key(k)))
 }
 
-fn no_socket(ctx: &Context<'_>) -> StepFailure {
+pub(super) fn no_socket(ctx: &Context<'_>) -> StepFailure {
     let why = ctx.link.ws_gone.as_deref().unwrap_or("no step opened one");
     StepFailure::error(format!("no pushpull WebSocket is open: {why}"))
 }
