@@ -1,0 +1,130 @@
+//! Requests that come after their window closed. A scenario that watched for
+//! a request that must not arrive (`arrived: false`) and saw none hands its
+//! harness endpoint over when it ends: the endpoint keeps listening until the
+//! whole run ends, answering 503. Whatever arrived by then (after the step's
+//! window, or after the scenario) breaks the rule, and [`LateWatch::amend`]
+//! amends that scenario's result before the Run record is assembled. The run
+//! waits no extra time for this.
+
+use crate::catalogue::{Check, Scenario};
+use crate::harness::endpoint::{HarnessEndpoint, Reply};
+use crate::judge::{Judge, Judgement, Reading};
+use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long the listening task waits between two looks at its inbox.
+const LOOK: Duration = Duration::from_secs(3600);
+
+/// The endpoints kept listening after their scenario, for the whole run.
+#[derive(Default)]
+pub struct LateWatch {
+    kept: Mutex<Vec<Lingering>>,
+}
+
+struct Lingering {
+    scenario: String,
+    profile: String,
+    ended: Instant,
+    /// The PASSed "must not arrive" results, each in the form a late arrival gives it.
+    broken: Vec<ExpectationResult>,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// The "must not arrive" results of `scenario` that passed, as a late arrival
+/// would judge them: broken, at the requirement's level or as the expectation
+/// reads it. Empty when the scenario did not run to a verdict on its own.
+pub fn broken_forms(scenario: &Scenario, results: &[ExpectationResult], judge: Judge<'_>) -> Vec<ExpectationResult> {
+    let must_not_arrive = |r: &ExpectationResult| {
+        let e = r.expectation.and_then(|i| scenario.steps.get(r.step.wrapping_sub(1))?.expect.get(i.wrapping_sub(1)));
+        e.filter(|e| matches!(e.check, Check::Arrived(false)))
+    };
+    results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Pass)
+        .filter_map(|r| {
+            let e = must_not_arrive(r)?;
+            let reading = Reading { amb: e.amb.as_deref(), soften_to: e.soften_to };
+            let broken = Judgement::of(r.requirement.clone(), r.step, r.expected.clone(), Err(String::new()));
+            Some(ExpectationResult {
+                check: r.check.clone(),
+                expectation: r.expectation,
+                ..judge.result(broken, reading)
+            })
+        })
+        .collect()
+}
+
+impl LateWatch {
+    /// Keeps `endpoint` listening until [`LateWatch::amend`]; requests that
+    /// arrive are answered 503 and their arrival noted.
+    pub fn keep(&self, mut endpoint: HarnessEndpoint, scenario: &str, profile: &str, broken: Vec<ExpectationResult>) {
+        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let noted = arrivals.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Some(inbound) = endpoint.next(LOOK).await else { continue };
+                noted.lock().unwrap_or_else(|e| e.into_inner()).push(inbound.request.at);
+                let _ = inbound.reply.send(Reply {
+                    status: 503,
+                    content_type: "text/plain".into(),
+                    body: b"this scenario is over".to_vec(),
+                    headers: Vec::new(),
+                });
+            }
+        });
+        let lingering = Lingering {
+            scenario: scenario.to_owned(),
+            profile: profile.to_owned(),
+            ended: Instant::now(),
+            broken,
+            arrivals,
+            task,
+        };
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(lingering);
+    }
+
+    /// Stops every kept endpoint and amends the results of the scenarios that
+    /// got a request after their window: the rule is broken, the finding says
+    /// when it came, and the verdict is rolled up again. Returns the positions
+    /// in `scenarios` of the results it changed.
+    pub fn amend(&self, scenarios: &mut [ScenarioResult]) -> Vec<usize> {
+        let kept = std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut changed = Vec::new();
+        for lingering in kept {
+            lingering.task.abort();
+            let arrivals = lingering.arrivals.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let Some(first) = arrivals.iter().min().copied() else { continue };
+            let Some(i) = scenarios.iter().position(|s| s.id == lingering.scenario && s.profile == lingering.profile)
+            else {
+                continue;
+            };
+            let actual = late_finding(first, lingering.ended, arrivals.len());
+            let result = &mut scenarios[i];
+            for broken in lingering.broken {
+                let same = |r: &&mut ExpectationResult| {
+                    r.step == broken.step && r.expectation == broken.expectation && r.requirement == broken.requirement
+                };
+                if let Some(r) = result.expectations.iter_mut().find(same) {
+                    *r = ExpectationResult { actual: actual.clone(), ..broken };
+                }
+            }
+            result.verdict = Verdict::roll_up(result.expectations.iter().map(|e| e.verdict).chain([result.verdict]));
+            changed.push(i);
+        }
+        changed
+    }
+}
+
+/// What a late arrival is reported as.
+fn late_finding(first: Instant, ended: Instant, count: usize) -> String {
+    let when = match first.checked_duration_since(ended) {
+        Some(after) => format!("{} ms after the scenario ended", after.as_millis()),
+        None => format!("after the step's window closed, {} ms before the scenario ended", (ended - first).as_millis()),
+    };
+    match count {
+        1 => format!("a request arrived {when}"),
+        n => format!("{n} requests arrived late, the first {when}"),
+    }
+}
