@@ -75,11 +75,17 @@ fn a_transmitter_that_never_pushes_in_the_clear_passes() {
 const UNACKED: &str = "pushpull.http.responder.redelivery.unacked";
 const CASE_SENSITIVE: &str = "pushpull.http.responder.request.case-sensitive-members";
 
+/// Runs `scenarios` against a fake serving `member` of sut.yaml (`pushpull`, `poll`) in `profile`.
+fn against(behaviour: Behaviour, profile: &str, member: &str, timeouts: &str, scenarios: &[&str]) -> Run {
+    let port = fakes::start(behaviour);
+    let binding = format!("{member}: {{ endpoint: 'http://127.0.0.1:{port}/{member}' }}");
+    run(fakes::sut_yaml(profile, port, &binding, timeouts), scenarios)
+}
+
 fn responder(redeliver_after: Option<Duration>) -> Run {
-    let port = fakes::start(Behaviour::Responder { redeliver_after });
-    let binding = format!("pushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull' }}");
     let timeouts = "request_ms: 2000, scenario_ms: 15000, retry_window_ms: 2000, observation_ms: 2500";
-    run(fakes::sut_yaml("pushpull-http-responder", port, &binding, timeouts), &[UNACKED, CASE_SENSITIVE])
+    let behaviour = Behaviour::Responder { redeliver_after };
+    against(behaviour, "pushpull-http-responder", "pushpull", timeouts, &[UNACKED, CASE_SENSITIVE])
 }
 
 /// Pushpull §9 (PP-REL-001, AMB-11): a responder may wait a reasonable period
@@ -112,10 +118,8 @@ fn a_responder_that_never_redelivers_fails() {
 const ACK_ONLY: &str = "poll.transmitter.ack-only";
 
 fn poll_transmitter(ignore_acks: Option<Duration>) -> Run {
-    let port = fakes::start(Behaviour::Poll { ignore_acks });
-    let binding = format!("poll: {{ endpoint: 'http://127.0.0.1:{port}/poll' }}");
     let timeouts = "request_ms: 2000, scenario_ms: 15000, retry_window_ms: 1500, observation_ms: 2000";
-    run(fakes::sut_yaml("poll-transmitter", port, &binding, timeouts), &[ACK_ONLY])
+    against(Behaviour::Poll { ignore_acks }, "poll-transmitter", "poll", timeouts, &[ACK_ONLY])
 }
 
 /// RFC 8936 §2.2 (POLL-027, SHOULD NOT: WARN): an acknowledged SET is not

@@ -328,19 +328,8 @@ impl Fake {
 pub fn start_ws(resend_acked: bool) -> (u16, u16) {
     let control = start(Behaviour::Ws { resend_acked });
     let fake = FAKES.lock().unwrap().get(&control).cloned().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().port()).unwrap();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                tokio::spawn(ws_session(tcp, fake.clone()));
-            }
-        });
-    });
-    (control, rx.recv().unwrap())
+    let ws = crate::common::serve_on_own_runtime(move |tcp| ws_session(tcp, fake.clone()));
+    (control, ws)
 }
 
 /// A WebSocket responder's session: the handshake takes the offered
