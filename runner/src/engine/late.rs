@@ -1,12 +1,13 @@
-//! Requests that come after their window closed. A scenario that watched for
-//! a request that must not arrive (`arrived: false`) and saw none hands its
-//! harness endpoint over when it ends: the endpoint keeps listening until the
+//! Requests that come after their window closed. A scenario whose last step
+//! watched its harness endpoint for a request that must not arrive
+//! (`arrived: false` on `await_request` or `ws_accept`) and saw none hands the
+//! endpoint over when it ends: the endpoint keeps listening until the
 //! whole run ends, answering 503. Whatever arrived by then (after the step's
 //! window, or after the scenario) breaks the rule, and [`LateWatch::amend`]
 //! amends that scenario's result before the Run record is assembled. The run
 //! waits no extra time for this.
 
-use crate::catalogue::{Check, Scenario};
+use crate::catalogue::{Action, Check, Scenario};
 use crate::harness::endpoint::{HarnessEndpoint, Reply};
 use crate::judge::{Judge, Judgement, Reading};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
@@ -36,9 +37,14 @@ struct Lingering {
 /// would judge them: broken, at the requirement's level or as the expectation
 /// reads it. Empty when the scenario did not run to a verdict on its own.
 pub fn broken_forms(scenario: &Scenario, results: &[ExpectationResult], judge: Judge<'_>) -> Vec<ExpectationResult> {
+    // Only a window that ends the scenario and watches the endpoint itself: after
+    // an earlier window, or one on an open socket, later requests may be legitimate.
+    let last = scenario.steps.len();
     let must_not_arrive = |r: &ExpectationResult| {
-        let e = r.expectation.and_then(|i| scenario.steps.get(r.step.wrapping_sub(1))?.expect.get(i.wrapping_sub(1)));
-        e.filter(|e| matches!(e.check, Check::Arrived(false)))
+        let step = scenario.steps.get(r.step.wrapping_sub(1)).filter(|_| r.step == last)?;
+        let at_endpoint = matches!(step.action, Action::AwaitRequest(_) | Action::WsAccept(_));
+        let e = r.expectation.and_then(|i| step.expect.get(i.wrapping_sub(1)))?;
+        (at_endpoint && matches!(e.check, Check::Arrived(false))).then_some(e)
     };
     results
         .iter()

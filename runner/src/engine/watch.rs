@@ -63,18 +63,20 @@ impl Window {
         pause: Duration,
         left: Duration,
     ) -> bool {
-        let broken = |f: fn(&Check) -> bool| {
+        let found = |want: Finding, f: fn(&Check) -> bool| {
             judged.iter().any(|(finding, r)| {
-                *finding == Finding::Broken
-                    && r.expectation.and_then(|i| expect.get(i - 1)).is_some_and(|e| f(&e.check))
+                *finding == want && r.expectation.and_then(|i| expect.get(i - 1)).is_some_and(|e| f(&e.check))
             })
         };
+        let broken = |f: fn(&Check) -> bool| found(Finding::Broken, f);
+        // Nothing to look for now is nothing to look for later: the step's SETs are fixed.
+        let nothing_to_look_for = found(Finding::NotJudged, windowed);
         let time = spent + pause;
         match self {
             Window::Once => false,
             _ if left <= pause => false,
             Window::UntilKept(w) => time < w && broken(|c| matches!(c, Check::Redelivered(_))),
-            Window::Whole(w) => time < w && !broken(|c| matches!(c, Check::Retired(_))),
+            Window::Whole(w) => time < w && !nothing_to_look_for && !broken(|c| matches!(c, Check::Retired(_))),
         }
     }
 
