@@ -336,6 +336,8 @@ pub fn start_ws(resend_acked: bool) -> (u16, u16) {
 /// subprotocol; the held SETs go out at once, and again after a message that
 /// acknowledges none of them; once all are acknowledged it is silent, or
 /// (`resend_acked`) sends the acknowledged ones again.
+// The handshake callback's error type is tungstenite's own, large HTTP response.
+#[allow(clippy::result_large_err)]
 async fn ws_session(tcp: tokio::net::TcpStream, fake: Fake) {
     let mut peer = String::new();
     let callback = |req: &tokio_tungstenite::tungstenite::handshake::server::Request,
