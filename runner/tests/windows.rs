@@ -59,8 +59,12 @@ fn a_push_in_the_clear_after_the_window_closed_fails() {
         assert_eq!(found[0].0, Verdict::Fail, "{req}: {}", found[0].1);
         assert!(found[0].1.contains("ms after the scenario ended"), "{}", found[0].1);
     }
-    assert_eq!(scenario(&run, CLEARTEXT).verdict, Verdict::Fail);
+    let s = scenario(&run, CLEARTEXT);
+    assert_eq!(s.verdict, Verdict::Fail);
     assert!(run.summary.fail >= 1);
+    let late = s.transcript.iter().find(|x| x.channel == "harness").expect("the late push is in the transcript");
+    assert_eq!(late.response.as_ref().map(|r| r.status), Some(503));
+    assert!(late.at_ms >= s.duration_ms, "{} ms, after the scenario's {} ms", late.at_ms, s.duration_ms);
 }
 
 /// A transmitter that never pushes to the cleartext endpoint keeps the rule.

@@ -8,14 +8,19 @@
 //! waits no extra time for this.
 
 use crate::catalogue::{Action, Check, Scenario};
-use crate::harness::endpoint::{HarnessEndpoint, Reply};
+use crate::harness::endpoint::{Captured, HarnessEndpoint, Reply};
 use crate::judge::{Judge, Judgement, Reading};
+use crate::wire::{self, Observed, Outgoing};
 use setconform_reports::{ExpectationResult, ScenarioResult, Verdict};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long the listening task waits between two looks at its inbox.
 const LOOK: Duration = Duration::from_secs(3600);
+/// Late requests recorded in a scenario's transcript; the rest are only counted.
+const RECORDED: usize = 10;
+/// The endpoint's answer to a late request.
+const OVER: &[u8] = b"this scenario is over";
 
 /// The endpoints kept listening after their scenario, for the whole run.
 #[derive(Default)]
@@ -29,7 +34,7 @@ struct Lingering {
     ended: Instant,
     /// The PASSed "must not arrive" results, each in the form a late arrival gives it.
     broken: Vec<ExpectationResult>,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
+    arrivals: Arc<Mutex<Arrivals>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -66,18 +71,19 @@ impl LateWatch {
     /// Keeps `endpoint` listening until [`LateWatch::amend`]; requests that
     /// arrive are answered 503 and their arrival noted.
     pub fn keep(&self, mut endpoint: HarnessEndpoint, scenario: &str, profile: &str, broken: Vec<ExpectationResult>) {
-        let arrivals = Arc::new(Mutex::new(Vec::new()));
+        let arrivals = Arc::new(Mutex::new(Arrivals::default()));
         let noted = arrivals.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Some(inbound) = endpoint.next(LOOK).await else { continue };
-                noted.lock().unwrap_or_else(|e| e.into_inner()).push(inbound.request.at);
-                let _ = inbound.reply.send(Reply {
-                    status: 503,
-                    content_type: "text/plain".into(),
-                    body: b"this scenario is over".to_vec(),
-                    headers: Vec::new(),
-                });
+                let reply =
+                    Reply { status: 503, content_type: "text/plain".into(), body: OVER.to_vec(), headers: Vec::new() };
+                let _ = inbound.reply.send(reply);
+                let mut noted = noted.lock().unwrap_or_else(|e| e.into_inner());
+                noted.count += 1;
+                if noted.first.len() < RECORDED {
+                    noted.first.push(inbound.request);
+                }
             }
         });
         let lingering = Lingering {
@@ -100,13 +106,13 @@ impl LateWatch {
         let mut changed = Vec::new();
         for lingering in kept {
             lingering.task.abort();
-            let arrivals = lingering.arrivals.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            let Some(first) = arrivals.iter().min().copied() else { continue };
+            let arrivals = std::mem::take(&mut *lingering.arrivals.lock().unwrap_or_else(|e| e.into_inner()));
+            let Some(first) = arrivals.first.iter().map(|c| c.at).min() else { continue };
             let Some(i) = scenarios.iter().position(|s| s.id == lingering.scenario && s.profile == lingering.profile)
             else {
                 continue;
             };
-            let actual = late_finding(first, lingering.ended, arrivals.len());
+            let actual = late_finding(first, lingering.ended, arrivals.count);
             let result = &mut scenarios[i];
             for broken in lingering.broken {
                 let same = |r: &&mut ExpectationResult| {
@@ -116,10 +122,44 @@ impl LateWatch {
                     *r = ExpectationResult { actual: actual.clone(), ..broken };
                 }
             }
+            record(result, lingering.ended, &arrivals.first);
             result.verdict = Verdict::roll_up(result.expectations.iter().map(|e| e.verdict).chain([result.verdict]));
             changed.push(i);
         }
         changed
+    }
+}
+
+/// Requests that came to a kept endpoint: the first few whole, and how many in all.
+#[derive(Default)]
+struct Arrivals {
+    first: Vec<Captured>,
+    count: usize,
+}
+
+/// Appends the late requests to the scenario's transcript, in its last step,
+/// timed from the scenario's start, with the endpoint's 503.
+fn record(result: &mut ScenarioResult, ended: Instant, late: &[Captured]) {
+    let step = result.steps.len();
+    let answer = Observed {
+        status: 503,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: OVER.to_vec(),
+        truncated: false,
+    };
+    for request in late {
+        let at_ms = match request.at.checked_duration_since(ended) {
+            Some(after) => result.duration_ms + after.as_millis() as u64,
+            None => result.duration_ms.saturating_sub((ended - request.at).as_millis() as u64),
+        };
+        let req = Outgoing {
+            method: request.method.clone(),
+            url: request.url.clone(),
+            headers: request.headers.clone(),
+            body: request.body.clone(),
+        };
+        let seq = result.transcript.len() + 1;
+        result.transcript.push(wire::record(seq, "harness", step, at_ms, 0, &req, &Ok(answer.clone())));
     }
 }
 
