@@ -12,8 +12,8 @@ faults! {
     EmptySuccessBody: Rule "empty-success-body" breaks ["PP-HTTP-011"]
         also ["PP-AUTH-002", "PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
             "PP-CO-011", "PP-CONF-002", "PP-CONF-004", "PP-HTTP-005", "PP-HTTP-006", "PP-HTTP-009",
-            "PP-HTTP-015", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-005", "PP-REL-007",
-            "PP-REL-010", "PP-REL-012", "SET-020", "SET-021", "SET-022", "SET-024"]
+            "PP-HTTP-015", "PP-REL-001", "PP-REL-007", "PP-REL-012", "SET-020", "SET-021", "SET-022",
+            "SET-024"]
         "sends 200 responses with an empty body";
     IgnoreMaxResponseEvents: Rule "ignore-max-response-events" breaks ["PP-HTTP-006"]
         "returns every queued SET whatever maxResponseEvents says";
@@ -34,8 +34,8 @@ faults! {
     OmitDescription: Rule "omit-description" breaks ["PP-CO-008"]
         "leaves out `description` in setErrs entries";
     NoRedelivery: Rule "no-redelivery" breaks ["PP-REL-001"]
-        also ["MSP-003", "MSP-004", "MSP-005", "MSP-008", "MSP-019", "PP-CO-011", "PP-HTTP-014",
-            "PP-HTTP-015", "PP-HTTP-017", "PP-REL-002", "PP-REL-005", "PP-REL-008", "PP-WS-012"]
+        also ["MSP-003", "MSP-004", "MSP-005", "MSP-019", "PP-CO-011", "PP-HTTP-014", "PP-REL-008",
+            "PP-WS-012"]
         "sends each SET once and drops it even when it is never acknowledged (both roles)";
     SlowRedelivery: Rule "slow-redelivery" breaks ["PP-REL-008"]
         "as HTTP initiator, sends an unanswered SET again only three seconds after it last went out";
@@ -102,7 +102,7 @@ faults! {
     NegativeMaxResponseEvents: Rule "negative-max-response-events" breaks ["PP-HTTP-004"] ambiguity "AMB-06"
         "as initiator, sends `maxResponseEvents` -1 in its HTTP requests";
     DropAfterErrorResponse: Rule "drop-after-error-response" breaks ["PP-HTTP-014"]
-        also ["PP-REL-001", "PP-REL-005"]
+        also ["PP-REL-001"]
         "as initiator, takes an error response as the end of the SETs it carried";
     ReuseErroredJti: Rule "reuse-errored-jti" breaks ["PP-REL-011", "PP-REL-010"]
         also ["MSP-008", "PP-HTTP-017", "PP-REL-003"]
@@ -126,9 +126,8 @@ faults! {
         "as WebSocket responder, names permessage-deflate in its handshake answer though no extension was offered";
     WsSeveralObjects: Rule "ws-several-objects" breaks ["PP-WS-010"]
         also ["PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-CO-011", "PP-CONF-002",
-            "PP-CONF-004", "PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-007", "PP-REL-010", "PP-REL-012",
-            "PP-WS-009", "PP-WS-012", "SET-020", "SET-021", "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009",
-            "SSF-SET-012"]
+            "PP-CONF-004", "PP-REL-003", "PP-REL-007", "PP-REL-012", "PP-WS-009", "PP-WS-012", "SET-020", "SET-021",
+            "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         "puts two Communication Objects into one WebSocket message";
     WsBinaryFrames: Rule "ws-binary-frames" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "sends its WebSocket messages in binary frames, not text (both roles)";
@@ -138,7 +137,7 @@ faults! {
         also ["PP-WS-008"]
         "as initiator, sends Communication Objects on a socket whose handshake reply did not name pushpull";
     WsHttpOnLiveSocket: Rule "ws-http-on-live-socket" breaks ["PP-WS-007"]
-        also ["PP-REL-001", "PP-REL-002", "PP-REL-003", "PP-REL-008", "PP-REL-010", "PP-REL-011", "PP-WS-012"]
+        also ["PP-REL-001", "PP-REL-003", "PP-REL-008", "PP-REL-011", "PP-WS-012"]
         "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open";
     PushSuccess200: Rule "push-success-200" breaks ["PUSH-020"]
         "as push receiver, answers a valid SET with 200 instead of 202";

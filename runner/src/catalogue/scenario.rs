@@ -281,7 +281,8 @@ pub struct AwaitSpec {
     /// How long to wait at most (default: the SUT's observation window).
     #[serde(default)]
     pub up_to_ms: Option<u64>,
-    /// Answer empty batches (multi-SET push) with an empty ack and keep waiting for SETs.
+    /// Answer empty batches (multi-SET push) or empty Communication Objects (pushpull
+    /// over HTTP) with an empty answer and keep waiting for what the step is about.
     #[serde(default)]
     pub skip_empty: bool,
     #[serde(default)]

@@ -26,6 +26,8 @@ pub struct RunEnv {
     pub fixed_iat: Option<u64>,
     /// Every jti the SUT used in the run, per issuer (SET-012).
     pub jtis: crate::set::JtiLedger,
+    /// Endpoints that listen on after their scenario for requests that must not arrive.
+    pub late: super::late::LateWatch,
 }
 
 pub struct Context<'a> {

@@ -41,6 +41,7 @@ fn harness() -> &'static Harness {
             seed: 1,
             fixed_iat: Some(1_700_000_000),
             jtis: Default::default(),
+            late: Default::default(),
         };
         Harness { env, expectations }
     })

@@ -18,11 +18,13 @@ pub(crate) mod checks;
 mod content;
 mod context;
 mod fuzz;
+pub mod late;
 mod refusal;
 mod registration;
 pub(crate) mod state;
 mod steps;
 mod stop;
+mod watch;
 
 pub use context::RunEnv;
 #[doc(hidden)]
@@ -76,7 +78,16 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     if let Some(why) = failure.as_ref().and_then(|f| f.stop.discredits_findings()) {
         not_judged_after_stop(&mut expectations, why);
     }
-    let verdict = scenario_verdict(&expectations, failure.as_ref().map(StepFailure::verdict));
+    let stopped = failure.as_ref().map(StepFailure::verdict);
+    let verdict = scenario_verdict(&expectations, stopped);
+    // A request that must not arrive may still come after the window: the
+    // endpoint listens on until the run ends ([`late`]).
+    let late = if stopped.is_none() { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
+    if !late.is_empty()
+        && let Some(endpoint) = ctx.link.endpoint.take()
+    {
+        env.late.keep(endpoint, &scenario.id, profile, late);
+    }
     // Nothing judged and nothing stopped it: INFO, and the report says why (never PASS).
     let reason = match failure {
         Some(f) => Some(f.reason),
@@ -137,12 +148,7 @@ async fn run_steps(
         ctx.clock.step = i + 1;
         let mut pause = MANUAL_FIRST_PAUSE;
         loop {
-            act(ctx, &step.action, scenario.twin_of.is_some()).await?;
-            ctx.learn_sut_keys().await;
-            let (applying, not_applying): (Vec<_>, Vec<_>) =
-                step.expect.iter().enumerate().partition(|(_, e)| applies(ctx, e));
-            let judged: Vec<(Finding, ExpectationResult)> =
-                applying.into_iter().flat_map(|(i, e)| judge_one(ctx, judge, e, i + 1)).collect();
+            let (judged, not_applying) = observe(ctx, scenario, step, judge).await?;
             // After asking a person to act, give them until the deadline to get it
             // right; waiting does not make a rule that cannot be judged judgeable.
             let settled = judged
@@ -150,7 +156,7 @@ async fn run_steps(
                 .all(|(f, r)| r.verdict == Verdict::Pass || matches!(f, Finding::NotJudged | Finding::OutOfProfile));
             if !after_manual || settled || ctx.remaining() <= pause {
                 results.extend(judged.into_iter().map(|(_, r)| r));
-                *skipped += not_applying.len();
+                *skipped += not_applying;
                 break;
             }
             tokio::time::sleep(pause).await;
@@ -179,6 +185,42 @@ async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(),
         EndpointAuth { publish_metadata: scenario.endpoint_auth == EndpointAuthMode::Oauth, client: client.clone() };
     ctx.session.oauth_client = Some(client);
     ctx.open_endpoint(transport, ctx.binding.endpoint_path(), auth).await
+}
+
+/// Acts and judges one step, looking again as long as its window says
+/// ([`watch`]); returns the judgements of the last look and how many
+/// expectations did not apply.
+async fn observe(
+    ctx: &mut Context<'_>,
+    scenario: &Scenario,
+    step: &crate::catalogue::Step,
+    judge: Judge<'_>,
+) -> Result<(Vec<(Finding, ExpectationResult)>, usize), StepFailure> {
+    let last = scenario.steps.last().is_some_and(|s| std::ptr::eq(s, step));
+    let window = watch::Window::of(&step.action, &step.expect, &ctx.env.sut.timeouts, last);
+    let began = Instant::now();
+    let mut pause = watch::FIRST_PAUSE;
+    let mut looks = 0;
+    let mut first = None;
+    loop {
+        act(ctx, &step.action, scenario.twin_of.is_some()).await?;
+        looks += 1;
+        ctx.learn_sut_keys().await;
+        let (applying, not_applying): (Vec<_>, Vec<_>) =
+            step.expect.iter().enumerate().partition(|(_, e)| applies(ctx, e));
+        let judged: Vec<(Finding, ExpectationResult)> =
+            applying.into_iter().flat_map(|(i, e)| judge_one(ctx, judge, e, i + 1)).collect();
+        let mut judged = match &first {
+            None => first.insert(judged).clone(),
+            Some(first) => watch::Window::merge(&step.expect, first, judged),
+        };
+        if !window.again(&step.expect, &judged, began.elapsed(), pause, ctx.remaining()) {
+            window.finish(&mut judged, &step.expect, began.elapsed(), looks);
+            return Ok((judged, not_applying.len()));
+        }
+        tokio::time::sleep(pause).await;
+        pause = watch::next_pause(pause);
+    }
 }
 
 /// Performs one step's action; in the WebSocket twin of a scenario written

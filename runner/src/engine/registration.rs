@@ -117,7 +117,9 @@ impl Context<'_> {
             Some(count) => TriggerAction::Queue { peer, count },
             None => TriggerAction::Initiate { peer },
         };
-        self.act(action).await.map(|_| ())
+        self.act(action).await?;
+        self.ledger.queued += queue.unwrap_or(0);
+        Ok(())
     }
 
     /// Performs one trigger action with the configured adapter; returns the

@@ -165,6 +165,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         seed,
         fixed_iat: req.seed.map(|_| SEEDED_IAT),
         jtis: crate::set::JtiLedger::default(),
+        late: Default::default(),
     });
 
     let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
@@ -216,6 +217,10 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
+    // Requests that came after their window, up to now, amend their scenario's result.
+    for i in env.late.amend(&mut scenarios) {
+        crate::waivers::apply(&waived.0, &mut scenarios[i], &waived.1);
+    }
     let order: BTreeMap<&str, usize> = planned.iter().enumerate().map(|(i, p)| (p.scenario.id.as_str(), i)).collect();
     scenarios.sort_by_key(|s| order.get(s.id.as_str()).copied().unwrap_or(usize::MAX));
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);

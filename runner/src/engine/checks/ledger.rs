@@ -2,7 +2,7 @@
 //! harness sent, and what it delivered again or retired (pushpull §6, §9;
 //! RFC 8936 §2.4).
 
-use super::{Outcome, REGISTERED_ERR_CODES, list, no_response};
+use super::{Look, Outcome, REGISTERED_ERR_CODES, list};
 use crate::catalogue::Selector;
 use crate::engine::state::{Clock, Ledger, Seen};
 use crate::set::SetKind;
@@ -98,7 +98,9 @@ pub fn ack_err_disjoint(ledger: &Ledger) -> (String, Outcome) {
     if both.is_empty() { (exp, Ok("none".into())) } else { (exp, Err(list(both.into_iter()))) }
 }
 
-pub fn redelivered(seen: &Seen, ledger: &Ledger, step: usize) -> (String, Outcome) {
+/// The SETs received in `step` and not yet answered, delivered again in the
+/// last message; with no such SETs there is nothing to look for (not judged).
+pub fn redelivered(seen: &Seen, ledger: &Ledger, step: usize) -> (String, Look) {
     let exp = format!("the SETs received in step {step}, not yet answered, delivered again");
     let earlier: Vec<&String> = ledger
         .received
@@ -106,18 +108,25 @@ pub fn redelivered(seen: &Seen, ledger: &Ledger, step: usize) -> (String, Outcom
         .map(|keys| keys.iter().filter(|k| !ledger.answered_before(k, seen.last_seq())).collect())
         .unwrap_or_default();
     if earlier.is_empty() {
-        return (exp, Err(format!("no unanswered SETs were received in step {step} to look for")));
+        return (exp, Look::NotJudged(format!("no unanswered SETs were received in step {step} to look for")));
+    }
+    if seen.last.is_none() {
+        return (exp, Look::Broken(format!("none of {} delivered again: nothing came", earlier.len())));
     }
     let now: Vec<&String> = seen.last_sets().into_iter().map(|(k, _)| k).collect();
     let missing: Vec<String> = earlier.iter().filter(|k| !now.contains(k)).map(|k| (*k).clone()).collect();
     if missing.is_empty() {
-        (exp, Ok(format!("all {} delivered again", earlier.len())))
+        (exp, Look::Kept(format!("all {} delivered again", earlier.len())))
     } else {
-        (exp, Err(format!("{} of {} not delivered again: {}", missing.len(), earlier.len(), list(missing.into_iter()))))
+        let n = earlier.len();
+        (exp, Look::Broken(format!("{} of {n} not delivered again: {}", missing.len(), list(missing.into_iter()))))
     }
 }
 
-pub fn retired(seen: &Seen, ledger: &Ledger, clock: &Clock, step: usize) -> (String, Outcome) {
+/// No SET received in `step` and since answered came back in this step's
+/// message. Silence over the step's window keeps the rule; with no answered
+/// SETs there is nothing to look for (not judged).
+pub fn retired(seen: &Seen, ledger: &Ledger, clock: &Clock, step: usize) -> (String, Look) {
     let exp = format!("no SET received in step {step} and since answered is delivered again");
     let answered: Vec<&String> = ledger
         .received
@@ -125,18 +134,24 @@ pub fn retired(seen: &Seen, ledger: &Ledger, clock: &Clock, step: usize) -> (Str
         .map(|keys| keys.iter().filter(|k| ledger.answered_before(k, seen.last_seq())).collect())
         .unwrap_or_default();
     if answered.is_empty() {
-        return (exp, Err(format!("no SETs received in step {step} were answered, so nothing to look for")));
+        return (
+            exp,
+            Look::NotJudged(format!("no SETs received in step {step} were answered, so nothing to look for")),
+        );
     }
-    let Some(last) = &seen.last else { return (exp, no_response()) };
-    if last.step != clock.step {
-        return (exp, Err("this step got no response to look in".into()));
-    }
+    let this_step = seen.last.as_ref().filter(|last| last.step == clock.step);
+    let Some(_) = this_step else {
+        return match clock.awaited.filter(|a| a.arrived_after.is_none()) {
+            Some(a) => (exp, Look::Kept(format!("nothing came back within {} ms", a.up_to.as_millis()))),
+            None => (exp, Look::NotJudged("this step got no message from the SUT to look in".into())),
+        };
+    };
     let now: Vec<&String> = seen.last_sets().into_iter().map(|(k, _)| k).collect();
     let back: Vec<String> = answered.iter().filter(|k| now.contains(k)).map(|k| (*k).clone()).collect();
     if back.is_empty() {
-        (exp, Ok(format!("none of {} came back", answered.len())))
+        (exp, Look::Kept(format!("none of {} came back", answered.len())))
     } else {
-        (exp, Err(format!("delivered again after being answered: {}", list(back.into_iter()))))
+        (exp, Look::Broken(format!("delivered again after being answered: {}", list(back.into_iter()))))
     }
 }
 

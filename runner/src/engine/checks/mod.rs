@@ -47,11 +47,34 @@ const LIST_LIMIT: usize = 5;
 /// What a check saw: `Ok` when the rule was kept, `Err` when broken; either way in words.
 type Outcome = Result<String, String>;
 
+/// What a check that may find nothing to look for saw, in words.
+pub(crate) enum Look {
+    Kept(String),
+    Broken(String),
+    /// Nothing to look for: never a failure (INFO "not judged").
+    NotJudged(String),
+}
+
 /// Evaluates `check` for every requirement in `reqs`, in the current step.
 pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement> {
     let step = ctx.clock.step;
     if let Check::SetsValid(_) = check {
         return sets::sets_valid(&ctx.seen, &ctx.session.sut_trust, reqs, step);
+    }
+    let look = match check {
+        Check::Redelivered(s) => Some(ledger::redelivered(&ctx.seen, &ctx.ledger, *s)),
+        Check::Retired(s) => Some(ledger::retired(&ctx.seen, &ctx.ledger, &ctx.clock, *s)),
+        _ => None,
+    };
+    if let Some((expected, look)) = look {
+        return reqs
+            .ids()
+            .map(|req| match &look {
+                Look::Kept(a) => Judgement::of(req.clone(), step, expected.clone(), Ok(a.clone())),
+                Look::Broken(a) => Judgement::of(req.clone(), step, expected.clone(), Err(a.clone())),
+                Look::NotJudged(why) => Judgement::not_judged(req.clone(), step, expected.clone(), why),
+            })
+            .collect();
     }
     let (expected, outcome) = evaluate_one(ctx, check);
     if let Some(why) = timing::no_retry(check, &ctx.clock) {
@@ -95,8 +118,7 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::SetErrsHave(member) => ledger::set_errs_have(ledger, member),
         Check::AcksKnown(_) => ledger::acks_known(ledger),
         Check::AckErrDisjoint(_) => ledger::ack_err_disjoint(ledger),
-        Check::Redelivered(step) => ledger::redelivered(seen, ledger, *step),
-        Check::Retired(step) => ledger::retired(seen, ledger, clock, *step),
+        Check::Redelivered(_) | Check::Retired(_) => unreachable!("judged with `Look` in `evaluate`"),
         Check::PromptAnswers(n) => ledger::prompt_answers(ledger, *n),
         Check::Reacked(_) => ledger::reacked(ledger),
         Check::SetErrsRegistered(_) => ledger::set_errs_registered(ledger),

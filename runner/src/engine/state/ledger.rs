@@ -59,6 +59,8 @@ pub struct Ledger {
     pub polls: Vec<Value>,
     /// How many messages the SUT has sent so far.
     pub messages: usize,
+    /// How many SETs the SUT was asked to queue for the harness.
+    pub queued: usize,
 }
 
 impl Ledger {
@@ -66,6 +68,16 @@ impl Ledger {
     pub fn record_sent(&mut self, key: &str, token: &str, kind: SetKind, step: usize) {
         self.sent.push(Sent { key: key.to_owned(), kind, step, after: self.messages });
         self.sent_tokens.insert(key.to_owned(), token.to_owned());
+    }
+
+    /// Whether the harness still waits for something from the SUT: SETs it was
+    /// asked to queue and has not delivered, SETs it delivered that the harness
+    /// has not answered (they are owed again), or answers to SETs the harness sent.
+    pub fn owed(&self) -> bool {
+        let received: HashSet<&String> = self.emitted.iter().map(|(k, _, _)| k).collect();
+        self.queued > received.len()
+            || !self.pending.is_empty()
+            || self.sent.iter().any(|s| !self.answered_in.contains_key(&s.key))
     }
 
     /// Whether the harness had answered `key` before the SUT's message number `last_seq` came.

@@ -6,7 +6,7 @@ use super::request::body_bytes;
 use crate::catalogue::{AwaitSpec, Binding, BodySpec};
 use crate::engine::context::{Context, StepFailure};
 use crate::engine::state::Awaited;
-use crate::harness::endpoint::Reply;
+use crate::harness::endpoint::{Captured, Reply};
 use crate::wire::{Observed, Outgoing, WireError};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
@@ -30,18 +30,18 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         ));
     };
     let mut inbound = endpoint.next(wait).await;
-    // Empty batches while the harness waits for SETs get an empty answer (multi-SET push §4).
-    while spec.skip_empty
-        && let Some(empty) = inbound.take_if(|i| is_empty_batch(&i.request.body))
-    {
-        let reply = Reply {
-            status: 202,
-            content_type: "application/json".into(),
-            body: br#"{"ack":[]}"#.to_vec(),
-            headers: Vec::new(),
+    // Requests that carry nothing the step waits for get an empty answer and
+    // are recorded, not judged: the step waits on for the one it is about.
+    while let Some(empty) = inbound.take_if(|i| passed_over(ctx, spec, &i.request)) {
+        let (status, body) = match ctx.binding {
+            // A multi-SET push recipient acknowledges an empty batch with an empty `ack` (§4.4.1).
+            Binding::Msp => (202, br#"{"ack":[]}"#.to_vec()),
+            // An empty Communication Object (pushpull §6.1).
+            _ => (200, b"{}".to_vec()),
         };
+        let reply = Reply { status, content_type: "application/json".into(), body, headers: Vec::new() };
         let answered = Observed {
-            status: 202,
+            status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: reply.body.clone(),
             truncated: false,
@@ -111,11 +111,39 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     Ok(())
 }
 
+/// Whether the step passes over `request`: with `skip_empty`, a multi-SET
+/// batch with no SETs (multi-SET push §4); for pushpull over HTTP, a request
+/// that carries no SETs, acknowledgements or errors (an initiator may post one
+/// on start-up or on a timer, pushpull §6.1) while the harness waits for SETs
+/// or for the SUT's answers to its own, or whenever the step says `skip_empty`.
+fn passed_over(ctx: &Context<'_>, spec: &AwaitSpec, request: &Captured) -> bool {
+    if request.upgrade {
+        return false;
+    }
+    match ctx.binding {
+        Binding::Msp => spec.skip_empty && is_empty_batch(&request.body),
+        Binding::Http => (spec.skip_empty || ctx.ledger.owed()) && carries_nothing(&request.body),
+        _ => false,
+    }
+}
+
 /// A batch with no SETs in it: `{"sets": {}}`, or no `sets` at all.
 fn is_empty_batch(body: &[u8]) -> bool {
     serde_json::from_slice::<Value>(body)
         .ok()
         .is_some_and(|v| v.get("sets").and_then(Value::as_object).is_none_or(|s| s.is_empty()))
+}
+
+/// A Communication Object whose `sets`, `ack` and `setErrs` are all absent or empty.
+fn carries_nothing(body: &[u8]) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    };
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .is_some_and(|v| v.is_object() && ["sets", "ack", "setErrs"].iter().all(|m| v.get(m).is_none_or(empty)))
 }
 
 /// A multi-SET push recipient's answer (§4.4): `ack` always present, and no SETs.
