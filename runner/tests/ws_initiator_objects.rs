@@ -15,7 +15,6 @@ use setconform_reports::Verdict;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const SCENARIO: &str = "pushpull.ws.initiator.returned-sets.acknowledged";
 
@@ -53,13 +52,7 @@ async fn control(mut tcp: TcpStream, peer: Peer, kind: Initiator) {
 
 /// The socket's life: an empty first message, then an ack for every SET that comes.
 async fn session(registration: Value, kind: Initiator) {
-    let Some((tls, url, _, _)) = common::tls_to_harness(&registration).await else { return };
-    let mut request = url.replacen("https://", "wss://", 1).into_client_request().unwrap();
-    request.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().unwrap());
-    if let Some(token) = registration["token"].as_str() {
-        request.headers_mut().insert("Authorization", format!("Bearer {token}").parse().unwrap());
-    }
-    let Ok((mut ws, _)) = tokio_tungstenite::client_async(request, tls).await else { return };
+    let Some(mut ws) = common::pushpull_socket_to_harness(&registration).await else { return };
     if ws.send(Message::Text("{}".into())).await.is_err() {
         return;
     }

@@ -180,8 +180,9 @@ pub enum WsAnswer {
 pub struct WsReceiveSpec {
     #[serde(default)]
     pub within_ms: Option<u64>,
-    /// Pass over messages that only resend SETs the harness has already answered:
-    /// on a socket such a message can cross the answer in flight.
+    /// Pass over messages that only resend SETs the harness has already answered
+    /// (on a socket such a message can cross the answer in flight), and messages
+    /// that carry nothing while the SUT owes SETs or answers (an idle message, pushpull §6.1).
     #[serde(default)]
     pub skip_crossed: bool,
 }

@@ -217,3 +217,19 @@ pub async fn tls_to_harness(
     let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)).connect(name, tcp).await.ok()?;
     Some((tls, url, authority, path))
 }
+
+/// A pushpull WebSocket opened to the harness's endpoint named in
+/// `registration`, as an initiator SUT opens it: offering `pushpull` and
+/// presenting the `endpoint_token` it was given.
+pub async fn pushpull_socket_to_harness(
+    registration: &serde_json::Value,
+) -> Option<tokio_tungstenite::WebSocketStream<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let (tls, url, _, _) = tls_to_harness(registration).await?;
+    let mut request = url.replacen("https://", "wss://", 1).into_client_request().ok()?;
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "pushpull".parse().ok()?);
+    if let Some(token) = registration["endpoint_token"].as_str() {
+        request.headers_mut().insert("Authorization", format!("Bearer {token}").parse().ok()?);
+    }
+    tokio_tungstenite::client_async(request, tls).await.ok().map(|(ws, _)| ws)
+}

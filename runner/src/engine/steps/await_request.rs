@@ -135,7 +135,7 @@ fn is_empty_batch(body: &[u8]) -> bool {
 }
 
 /// A Communication Object whose `sets`, `ack` and `setErrs` are all absent or empty.
-fn carries_nothing(body: &[u8]) -> bool {
+pub(super) fn carries_nothing(body: &[u8]) -> bool {
     let empty = |v: &Value| match v {
         Value::Object(o) => o.is_empty(),
         Value::Array(a) => a.is_empty(),

@@ -232,14 +232,17 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
 }
 
 /// A message that only resends SETs the harness has already answered, or
-/// says nothing while SETs the harness sent await an answer: sent before the
-/// SUT read the harness's last message, it says nothing about how the SUT treats it.
+/// carries nothing while the SUT owes SETs or answers: sent before the SUT
+/// read the harness's last message, or on an idle timer, it says nothing
+/// about how the SUT treats what it owes.
 fn crossed(ctx: &Context<'_>, payload: &[u8]) -> bool {
     let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(payload) else {
         return false;
     };
-    if object.is_empty() {
-        return ctx.ledger.awaits_answers();
+    // An idle message (pushpull §6.1 allows one with nothing in it) says nothing
+    // while the SUT owes SETs or answers: what it owes comes in a later message.
+    if super::await_request::carries_nothing(payload) {
+        return ctx.ledger.awaits_answers() || ctx.ledger.owed();
     }
     let only_sets = object.keys().all(|k| k == "sets");
     let sets = object.get("sets").and_then(serde_json::Value::as_object);
