@@ -15,6 +15,7 @@ fn catalogue() -> Catalogue {
 const HTTP_ONLY_OBJECT_SCENARIOS: &[&str] = &[
     "pushpull.http.initiator.reliability.resend-after-error-response",
     "pushpull.http.initiator.reliability.retry-by-request",
+    "pushpull.http.initiator.reliability.slow-response",
     "pushpull.http.responder.post.empty-object",
     "pushpull.http.responder.request.unknown-members",
 ];

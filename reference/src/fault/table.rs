@@ -126,8 +126,8 @@ faults! {
         "as WebSocket responder, names permessage-deflate in its handshake answer though no extension was offered";
     WsSeveralObjects: Rule "ws-several-objects" breaks ["PP-WS-010"]
         also ["PP-CO-001", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008", "PP-CO-011", "PP-CONF-002",
-            "PP-CONF-004", "PP-REL-003", "PP-REL-007", "PP-REL-012", "PP-WS-009", "PP-WS-012", "SET-020", "SET-021",
-            "SET-022", "SET-024", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
+            "PP-CONF-004", "PP-REL-007", "PP-REL-012", "PP-WS-009", "PP-WS-012", "SET-020", "SET-021", "SET-022",
+            "SET-024"]
         "puts two Communication Objects into one WebSocket message";
     WsBinaryFrames: Rule "ws-binary-frames" breaks ["PP-WS-010"] ambiguity "AMB-03"
         "sends its WebSocket messages in binary frames, not text (both roles)";
@@ -137,7 +137,7 @@ faults! {
         also ["PP-WS-008"]
         "as initiator, sends Communication Objects on a socket whose handshake reply did not name pushpull";
     WsHttpOnLiveSocket: Rule "ws-http-on-live-socket" breaks ["PP-WS-007"]
-        also ["PP-REL-001", "PP-REL-003", "PP-REL-008", "PP-REL-011", "PP-WS-012"]
+        also ["PP-REL-001", "PP-REL-008", "PP-WS-012"]
         "as initiator, delivers new SETs by HTTP POST while its pushpull WebSocket is open";
     PushSuccess200: Rule "push-success-200" breaks ["PUSH-020"]
         "as push receiver, answers a valid SET with 200 instead of 202";

@@ -185,6 +185,10 @@ pub struct WsReceiveSpec {
     /// that carry nothing while the SUT owes SETs or answers (an idle message, pushpull §6.1).
     #[serde(default)]
     pub skip_crossed: bool,
+    /// Of those, pass over the idle messages only: a step that waits after the
+    /// SUT has read the harness's answer judges a resend (set by the engine, not in YAML).
+    #[serde(skip)]
+    pub idle_only: bool,
 }
 
 /// Offer the SUT's endpoint a legacy TLS handshake it should refuse (RFC 7525).

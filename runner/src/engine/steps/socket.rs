@@ -56,7 +56,9 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         }
     }
     let within = Some(up_to.as_millis() as u64);
-    websocket::receive(ctx, &WsReceiveSpec { within_ms: within, skip_crossed: true }).await?;
+    // The SUT has had the harness's last answer since the step before: a resend now is judged.
+    let receive = WsReceiveSpec { within_ms: within, skip_crossed: true, idle_only: true };
+    websocket::receive(ctx, &receive).await?;
     // The "reasonable time" is the same as for a request (pushpull §9).
     let reasonable = spec.within_ms.map_or(ctx.env.sut.timeouts.retry_window.min(up_to), Duration::from_millis);
     if let Some(awaited) = ctx.clock.awaited.as_mut() {

@@ -211,7 +211,7 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
         };
         ctx.record_frame(&url, "received", opcode, &payload);
         match opcode {
-            "text" | "binary" if spec.skip_crossed && crossed(ctx, &payload) => continue,
+            "text" | "binary" if spec.skip_crossed && crossed(ctx, &payload, spec.idle_only) => continue,
             "text" | "binary" => {
                 if let Some(a) = ctx.clock.awaited.as_mut() {
                     a.arrived_after = Some(began.elapsed());
@@ -235,7 +235,7 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
 /// carries nothing while the SUT owes SETs or answers: sent before the SUT
 /// read the harness's last message, or on an idle timer, it says nothing
 /// about how the SUT treats what it owes.
-fn crossed(ctx: &Context<'_>, payload: &[u8]) -> bool {
+fn crossed(ctx: &Context<'_>, payload: &[u8], idle_only: bool) -> bool {
     let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(payload) else {
         return false;
     };
@@ -243,6 +243,9 @@ fn crossed(ctx: &Context<'_>, payload: &[u8]) -> bool {
     // while the SUT owes SETs or answers: what it owes comes in a later message.
     if super::await_request::carries_nothing(payload) {
         return ctx.ledger.awaits_answers() || ctx.ledger.owed();
+    }
+    if idle_only {
+        return false;
     }
     let only_sets = object.keys().all(|k| k == "sets");
     let sets = object.get("sets").and_then(serde_json::Value::as_object);
