@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Delay before the first retry; each further retry waits twice as long.
 const FIRST_RETRY: Duration = Duration::from_millis(250);
+/// First delay under the `push-shrinking-backoff` fault; each further one is half as long.
+const SHRINKING_FIRST: Duration = Duration::from_millis(1000);
 /// Longest delay between retries.
 const MAX_RETRY: Duration = Duration::from_secs(10);
 /// Largest error body the reference reads.
@@ -85,7 +87,10 @@ pub async fn deliver(app: &App, peer_id: &str) -> Vec<Instant> {
                 return;
             }
             let Some(out) = p.outbox.iter_mut().find(|o| o.jti == jti) else { return };
-            let backoff = FIRST_RETRY.saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(MAX_RETRY);
+            let backoff = match fault {
+                Some(Fault::PushShrinkingBackoff) => SHRINKING_FIRST / (1 << attempt.saturating_sub(1).min(3)),
+                _ => FIRST_RETRY.saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(MAX_RETRY),
+            };
             let delay = match &outcome {
                 Outcome::Retry(Some(after)) if fault != Some(Fault::PushIgnoreRetryAfter) => backoff.max(*after),
                 _ => backoff,

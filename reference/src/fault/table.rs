@@ -181,6 +181,8 @@ faults! {
         "as push transmitter, keeps resending a SET refused with 400";
     PushNoRetryDelay: Rule "push-no-retry-delay" breaks ["PUSH-007"]
         "as push transmitter, retries at once after a 503, without delay";
+    PushShrinkingBackoff: Rule "push-shrinking-backoff" breaks ["PUSH-007"]
+        "as push transmitter, waits less before each retry than before the last (1000 ms, then 500 ms)";
     PushIgnoreRetryAfter: Rule "push-ignore-retry-after" breaks ["PUSH-007"]
         "as push transmitter, retries before the receiver's Retry-After has passed";
     PushUnknownErrHalts: Rule "push-unknown-err-halts" breaks ["PUSH-039"]

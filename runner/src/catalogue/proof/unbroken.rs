@@ -25,12 +25,6 @@ pub struct Unbroken {
 }
 
 const HOSTILE_SUT: Otherwise = Otherwise::FakeSut { test: "tests/hostile_sut.rs" };
-const GRADINGS: Otherwise = Otherwise::FakeSut { test: "tests/gradings.rs" };
-
-const HASTY_RETRY: &str = "a transmitter that sends the SET again at once fails it \
-     (a_push_transmitter_that_never_retries_is_recorded_and_one_that_retries_at_once_is_warned); the reference's \
-     push-no-retry-delay fault resends on its retry tick, which lands past the 100 ms floor, and a transmitter \
-     that does not retry at all is INFO (not judged), no breach";
 
 const LEGACY_TLS: &str = "a server agreeing to TLS 1.1 fails it (a_server_agreeing_to_legacy_tls_fails_the_rule); \
      the reference's TLS stack speaks nothing below TLS 1.2, so no fault of it can agree to such an offer";
@@ -64,8 +58,6 @@ const fn entry(
 
 /// Every expectation no fault of the reference makes fail.
 pub const NOT_BY_A_FAULT: &[Unbroken] = &[
-    entry("push.transmitter.retry.after-drop", 3, 1, "PUSH-007", GRADINGS, HASTY_RETRY),
-    entry("push.transmitter.retry.backoff", 3, 1, "PUSH-007", GRADINGS, HASTY_RETRY),
     entry("push.receiver.tls.legacy-refused", 1, 1, "PUSH-052", HOSTILE_SUT, LEGACY_TLS),
     entry("push.receiver.tls.legacy-refused", 2, 1, "PUSH-052", HOSTILE_SUT, LEGACY_TLS),
     entry("push.receiver.tls.legacy-refused", 3, 1, "PUSH-052", HOSTILE_SUT, LEGACY_TLS),
