@@ -46,8 +46,9 @@ fn an_exec_trigger_drives_the_whole_catalogue() {
     let port = common::standalone_reference();
     let dir = common::scratch("exec");
     std::fs::write(dir.join("forward.py"), FORWARDER).unwrap();
+    // A python start-up on a loaded 2-core machine can take seconds: the bound is for a hang, not for speed.
     let trigger = format!(
-        "trigger: {{ exec: {{ command: [python3, ./forward.py, 'https://127.0.0.1:{port}/control', '{}'], timeout_ms: 5000 }} }}",
+        "trigger: {{ exec: {{ command: [python3, ./forward.py, 'https://127.0.0.1:{port}/control', '{}'], timeout_ms: 20000 }} }}",
         reference_ca().display()
     );
     let (run, code) = common::execute(common::request(Some(sut_with_trigger(&dir, port, &trigger, "")), None, Some(9)));
