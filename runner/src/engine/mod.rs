@@ -271,20 +271,10 @@ fn judge_one(
     e: &Expectation,
     position: usize,
 ) -> Vec<(Finding, ExpectationResult)> {
-    let reading = Reading::of(e);
-    let check: &'static str = (&e.check).into();
     let claimed = ctx.env.sut.set_profile;
     checks::evaluate(ctx, &e.check, &e.req)
         .into_iter()
         .map(|j| j.within(&ctx.env.catalogue, claimed))
-        .map(|j| {
-            let finding = j.finding;
-            let result = ExpectationResult {
-                check: Some(check.to_owned()),
-                expectation: Some(position),
-                ..judge.result(j, reading)
-            };
-            (finding, result)
-        })
+        .map(|j| (j.finding, judge.result_for(j, e, position)))
         .collect()
 }

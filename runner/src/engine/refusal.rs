@@ -10,7 +10,7 @@
 //! expectation stays unjudged, for nothing was exchanged.
 
 use crate::catalogue::{Check, Scenario};
-use crate::judge::{Judge, Judgement, Reading};
+use crate::judge::{Judge, Judgement};
 use setconform_reports::ExpectationResult;
 
 /// The results of `scenario`'s "nothing arrives" expectations, kept by a refusal.
@@ -21,8 +21,6 @@ pub fn keeps(scenario: &Scenario, judge: Judge<'_>, refusal: &str) -> Vec<Expect
             if !matches!(e.check, Check::Arrived(false)) {
                 continue;
             }
-            let check: &'static str = (&e.check).into();
-            let reading = Reading::of(e);
             for req in e.req.ids() {
                 let kept = Judgement::of(
                     req.clone(),
@@ -31,11 +29,7 @@ pub fn keeps(scenario: &Scenario, judge: Judge<'_>, refusal: &str) -> Vec<Expect
                         .into(),
                     Ok(refusal.to_owned()),
                 );
-                results.push(ExpectationResult {
-                    check: Some(check.to_owned()),
-                    expectation: Some(position + 1),
-                    ..judge.result(kept, reading)
-                });
+                results.push(judge.result_for(kept, e, position + 1));
             }
         }
     }

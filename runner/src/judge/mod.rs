@@ -120,6 +120,17 @@ impl<'c> Judge<'c> {
         }
     }
 
+    /// The judged result of `j` for the expectation `e` at `position` (1 = first)
+    /// of its step: read as `e` reads it, naming its check and position.
+    pub fn result_for(&self, j: Judgement, e: &crate::catalogue::Expectation, position: usize) -> ExpectationResult {
+        let check: &'static str = (&e.check).into();
+        ExpectationResult {
+            check: Some(check.to_owned()),
+            expectation: Some(position),
+            ..self.result(j, Reading::of(e))
+        }
+    }
+
     /// The judged result of `j`, its texts bounded.
     pub fn result(&self, j: Judgement, reading: Reading<'_>) -> ExpectationResult {
         let verdict = self.verdict(&j, reading);
