@@ -34,9 +34,11 @@ mod set_ids;
 mod set_profile;
 mod ssf_claims;
 mod state;
+mod variant;
 mod websocket;
 mod ws_initiator;
 
 pub use fault::Fault;
+pub use variant::Variant;
 pub use server::{Reference, ReferenceConfig};
 pub use set_profile::SetProfile;

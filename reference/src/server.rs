@@ -38,6 +38,8 @@ pub struct ReferenceConfig {
     pub poll_hold: Duration,
     /// Content profile of the SETs it mints (RFC 8417 alone, SSF, or the CAEP interop profile).
     pub set_profile: SetProfile,
+    /// A legal behaviour other than the default, if any.
+    pub variant: Option<crate::Variant>,
 }
 
 impl Default for ReferenceConfig {
@@ -48,6 +50,7 @@ impl Default for ReferenceConfig {
             retry_interval: Duration::from_millis(250),
             poll_hold: Duration::from_millis(1500),
             set_profile: SetProfile::Rfc8417,
+            variant: None,
         }
     }
 }
@@ -77,6 +80,7 @@ impl Reference {
             config.retry_interval,
             config.poll_hold,
             config.set_profile,
+            config.variant,
             stopped.clone(),
         ));
         let router = Router::new()

@@ -20,6 +20,8 @@ pub struct App {
     pub poll_hold: Duration,
     /// Content profile of the SETs it mints.
     pub set_profile: SetProfile,
+    /// A legal behaviour other than the default (see [`crate::Variant`]).
+    pub variant: Option<crate::Variant>,
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -50,6 +52,7 @@ impl App {
         retry_interval: Duration,
         poll_hold: Duration,
         set_profile: SetProfile,
+        variant: Option<crate::Variant>,
         stopped: watch::Receiver<bool>,
     ) -> App {
         App {
@@ -59,6 +62,7 @@ impl App {
             retry_interval,
             poll_hold,
             set_profile,
+            variant,
             stopped,
             gates: Mutex::default(),
             sockets: Mutex::default(),
