@@ -15,6 +15,7 @@ use crate::peers::{AuthorizationServer, Binding, Endpoint, KeySource, OAuthClien
 use crate::poll_receiver;
 use crate::pushpull;
 use crate::state::{App, Reason};
+use crate::variant::Variant;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -78,6 +79,13 @@ fn first_certificate(pem: &str) -> Option<Vec<u8>> {
 }
 
 pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req): Json<NewPeer>) -> Response {
+    let cleartext =
+        req.endpoint.as_deref().is_some_and(|u| u.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")));
+    if cleartext && app.variant == Some(Variant::RefuseCleartext) {
+        // Pushpull §8.1 (TLS required): a product may decline such a peer outright.
+        let body = json!({ "error": "the endpoint is not served over TLS" });
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    }
     let trust =
         Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
     let client = match peer_client(req.endpoint_ca.as_deref(), app.fault) {
@@ -162,7 +170,11 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
     });
     match queued {
         Some((jtis, initiates)) => {
-            if initiates {
+            if initiates && app.variant == Some(Variant::DeliverInsideTrigger) {
+                // Like a product that pushes inside its own API call: the caller
+                // gets its answer once the peer has answered the delivery.
+                delivery::initiate(app.clone(), peer, Reason::Asked).await;
+            } else if initiates {
                 // Deliver now, without holding up the caller (who may be the peer itself).
                 tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             }
@@ -178,6 +190,10 @@ pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> 
     match app.peers.with_id(&peer, |p| p.endpoint.as_ref().map(|e| e.binding == Binding::Poll)) {
         Some(Some(true)) => {
             poll_receiver::start(app.clone(), peer);
+            (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+        }
+        Some(Some(false)) if app.variant == Some(Variant::DeliverInsideTrigger) => {
+            delivery::initiate(app.clone(), peer, Reason::Asked).await;
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
         }
         Some(Some(false)) => {

@@ -5,7 +5,7 @@ use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
 use crate::set_profile::SetProfile;
-use crate::state::App;
+use crate::state::{App, Conduct};
 use crate::websocket;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -73,16 +73,14 @@ impl Reference {
         };
         let (_, anonymous_token) = peers.register(nobody, String::new(), None);
         let (stop, stopped) = watch::channel(false);
-        let app = Arc::new(App::new(
-            peers,
-            anonymous_token,
-            config.fault,
-            config.retry_interval,
-            config.poll_hold,
-            config.set_profile,
-            config.variant,
-            stopped.clone(),
-        ));
+        let conduct = Conduct {
+            fault: config.fault,
+            retry_interval: config.retry_interval,
+            poll_hold: config.poll_hold,
+            set_profile: config.set_profile,
+            variant: config.variant,
+        };
+        let app = Arc::new(App::new(peers, anonymous_token, conduct, stopped.clone()));
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))

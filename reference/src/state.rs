@@ -40,21 +40,23 @@ pub enum Reason {
     Retry,
 }
 
+/// How the reference behaves: the rule it breaks, if any, its timers, the
+/// SETs it mints, and the legal variant it takes, if any.
+pub struct Conduct {
+    pub fault: Option<Fault>,
+    pub retry_interval: Duration,
+    pub poll_hold: Duration,
+    pub set_profile: SetProfile,
+    pub variant: Option<crate::Variant>,
+}
+
 /// A live pushpull socket to a peer: its session task takes delivery requests.
 pub type Kick = mpsc::UnboundedSender<Reason>;
 
 impl App {
-    /// The state of a reference serving `peers`, before any communication.
-    pub fn new(
-        peers: Peers,
-        anonymous_token: String,
-        fault: Option<Fault>,
-        retry_interval: Duration,
-        poll_hold: Duration,
-        set_profile: SetProfile,
-        variant: Option<crate::Variant>,
-        stopped: watch::Receiver<bool>,
-    ) -> App {
+    /// The state of a reference serving `peers` the way `conduct` says, before any communication.
+    pub fn new(peers: Peers, anonymous_token: String, conduct: Conduct, stopped: watch::Receiver<bool>) -> App {
+        let Conduct { fault, retry_interval, poll_hold, set_profile, variant } = conduct;
         App {
             peers,
             fault,

@@ -68,7 +68,7 @@ fn an_exec_trigger_drives_the_whole_catalogue() {
 #[test]
 fn a_hanging_trigger_command_is_killed_and_gives_error_with_its_output() {
     let dir = common::scratch("hang");
-    let trigger = "trigger: { exec: { command: [python3, -c, 'import sys, time; print(\"waiting\", file=sys.stderr, flush=True); time.sleep(60)'], timeout_ms: 1500 } }";
+    let trigger = "trigger: { exec: { command: [python3, -c, 'import sys, time; print(\"waiting\", file=sys.stderr, flush=True); time.sleep(60)'], timeout_ms: 3000 } }";
     let started = Instant::now();
     let mut req = common::request(Some(sut_with_trigger(&dir, 9, trigger, "")), None, Some(1));
     req.args = common::args(Some("max-response-events"));

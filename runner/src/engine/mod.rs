@@ -24,6 +24,7 @@ mod registration;
 pub(crate) mod state;
 mod steps;
 mod stop;
+mod trigger_call;
 mod watch;
 
 pub use context::RunEnv;
@@ -164,7 +165,7 @@ async fn run_steps(
         }
         after_manual = std::mem::take(&mut ctx.clock.manual);
     }
-    Ok(())
+    ctx.settle_trigger_at_end().await
 }
 
 /// The harness's endpoint for a SUT that sends it requests, with a fresh token and client.
@@ -226,6 +227,12 @@ async fn observe(
 /// Performs one step's action; in the WebSocket twin of a scenario written
 /// for HTTP (`over_socket`), its Communication Object steps go over the socket.
 async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Result<(), StepFailure> {
+    // A step that waits for the SUT takes what comes during a trigger call
+    // under way; any other lets the call end first ([`trigger_call`]).
+    let waits_for_sut = matches!(action, Action::AwaitRequest(_) | Action::WsAccept(_) | Action::WsReceive(_));
+    if !waits_for_sut && !matches!(action, Action::Trigger(_)) {
+        ctx.conclude_trigger().await?;
+    }
     match action {
         Action::Trigger(t) if over_socket && t.queue.is_some() => {
             ctx.link.sets_owed = ctx.link.ws.is_none();

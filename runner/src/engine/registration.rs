@@ -6,10 +6,8 @@ use super::context::{Context, StepFailure};
 use crate::catalogue::Binding;
 use crate::harness::endpoint::HarnessEndpoint;
 use crate::set::HarnessKeys;
-use crate::trigger::{self, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
-use crate::wire::{NonHttpTrigger, Outgoing};
+use crate::trigger::{HarnessIdentity, Registration, TriggerAction};
 use serde_json::Value;
-use std::time::Instant;
 
 impl Context<'_> {
     /// Opens the harness's endpoint for a SUT that sends to it.
@@ -69,7 +67,8 @@ impl Context<'_> {
             token: self.session.endpoint_token.clone(),
             oauth_client: self.session.oauth_client.clone(),
         });
-        let Some(answer) = self.act(TriggerAction::register(&identity, endpoint, binding.name())).await? else {
+        let register = TriggerAction::register(&identity, endpoint, binding.name());
+        let Some(answer) = self.register_serving(register).await? else {
             // A person configures the SUT; its identity comes from sut.yaml.
             self.session.peer = Some("manual".into());
             return Ok(());
@@ -108,7 +107,8 @@ impl Context<'_> {
         Ok(())
     }
 
-    /// Asks the SUT to queue `count` SETs for the harness, or (`None`) to initiate now.
+    /// Asks the SUT to queue `count` SETs for the harness, or (`None`) to
+    /// initiate now; the scenario goes on while the call is under way.
     pub async fn trigger(&mut self, queue: Option<usize>) -> Result<(), StepFailure> {
         let Some(peer) = self.session.peer.clone() else {
             return Err(StepFailure::error("no trigger adapter to make the SUT act with".into()));
@@ -117,114 +117,15 @@ impl Context<'_> {
             Some(count) => TriggerAction::Queue { peer, count },
             None => TriggerAction::Initiate { peer },
         };
-        self.act(action).await?;
+        self.trigger_in_background(action).await?;
         self.ledger.queued += queue.unwrap_or(0);
         Ok(())
     }
-
-    /// Performs one trigger action with the configured adapter; returns the
-    /// SUT's answer (`None` when a person was asked to act).
-    async fn act(&mut self, action: TriggerAction) -> Result<Option<Vec<u8>>, StepFailure> {
-        let Some(config) = self.env.sut.trigger.clone() else {
-            return Err(StepFailure::error("no trigger adapter to make the SUT act with".into()));
-        };
-        let what = action.name();
-        match config {
-            TriggerConfig::Http { url } => {
-                let req = json_request("POST", action.http_url(&url), &action.body(), None);
-                let obs = self.call("trigger", req).await?;
-                if matches!(action, TriggerAction::Register { .. }) && REFUSALS.contains(&obs.status) {
-                    return Err(StepFailure::registration_refused(format!(
-                        "the SUT refused the registration: HTTP {} {}",
-                        obs.status,
-                        excerpt(&obs.body)
-                    )));
-                }
-                if !(200..300).contains(&obs.status) {
-                    return Err(StepFailure::trigger_failed(format!("trigger: {what} answered HTTP {}", obs.status)));
-                }
-                Ok(Some(obs.body))
-            }
-            TriggerConfig::Exec { command, dir, timeout } => {
-                let at_ms = self.clock.elapsed_ms();
-                let began = Instant::now();
-                let limit = timeout.min(self.remaining());
-                let outcome = trigger::run_exec(&command, &dir, &action, limit).await.map_err(|e| e.to_string());
-                let env = action.env();
-                self.transcript.non_http(NonHttpTrigger {
-                    seq: self.transcript.next_seq(),
-                    step: self.clock.step,
-                    at_ms,
-                    duration_ms: began.elapsed().as_millis() as u64,
-                    kind: "EXEC",
-                    target: format!("exec: {}", command.join(" ")),
-                    env: &env,
-                    body: action.body().to_string().as_bytes(),
-                    outcome: Some(&outcome),
-                });
-                let o = outcome.map_err(|e| {
-                    StepFailure::trigger_failed(format!("trigger command for {what} did not start: {e}"))
-                })?;
-                let tail = String::from_utf8_lossy(&o.stderr[o.stderr.len().saturating_sub(300)..]).trim().to_owned();
-                match (o.timed_out, o.exit_code) {
-                    (true, _) => Err(StepFailure::trigger_failed(format!(
-                        "trigger command for {what} was still running after {} ms and was killed; stderr: {tail}",
-                        limit.as_millis()
-                    ))),
-                    (false, Some(0)) => Ok(Some(o.stdout)),
-                    (false, code) => Err(StepFailure::trigger_failed(format!(
-                        "trigger command for {what} exited with {}; stderr: {tail}",
-                        code.map_or("a signal".to_owned(), |c| c.to_string())
-                    ))),
-                }
-            }
-            TriggerConfig::Manual => {
-                let text = action.instructions(&self.scenario_id);
-                eprintln!("setconform: {text}");
-                self.transcript.non_http(NonHttpTrigger {
-                    seq: self.transcript.next_seq(),
-                    step: self.clock.step,
-                    at_ms: self.clock.elapsed_ms(),
-                    duration_ms: 0,
-                    kind: "MANUAL",
-                    target: "manual".into(),
-                    env: &[],
-                    body: text.as_bytes(),
-                    outcome: None,
-                });
-                self.clock.manual = true;
-                Ok(None)
-            }
-        }
-    }
 }
-
-/// Statuses of a control API that understood a registration and declined it
-/// (a 404 or 401 says the adapter is misconfigured, not that the SUT refused).
-const REFUSALS: [u16; 4] = [400, 403, 409, 422];
 
 /// A registration answer that declines: `{"refused": "<why>"}`.
 fn refusal(answer: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(answer).ok()?;
     let why = v.get("refused")?;
     Some(why.as_str().map_or_else(|| why.to_string(), str::to_owned))
-}
-
-/// The start of a SUT's answer, for a reason text.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    match text.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-/// A JSON request with an optional bearer token.
-fn json_request(method: &str, url: String, body: &Value, token: Option<&str>) -> Outgoing {
-    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-    if let Some(t) = token {
-        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
-    }
-    Outgoing { method: method.to_owned(), url, headers, body: body.to_string().into_bytes() }
 }

@@ -1,5 +1,6 @@
 //! The scenario's connections: the harness's endpoint that the SUT calls, an
-//! open pushpull WebSocket, and how the next request's TLS is to be pinned.
+//! open pushpull WebSocket, how the next request's TLS is to be pinned, and
+//! the trigger call under way.
 
 use crate::harness::endpoint::HarnessEndpoint;
 use crate::wire::{Outgoing, TlsPin, websocket::Socket};
@@ -21,4 +22,9 @@ pub struct Link {
     pub tls_pin: Option<TlsPin>,
     /// The exchange under way: its channel, request and start (ms into the scenario).
     pub in_flight: Option<(&'static str, Outgoing, u64)>,
+    /// The trigger call under way, while the scenario goes on without its answer.
+    pub trigger: Option<super::InFlight>,
+    /// A request the harness's endpoint took while the SUT registered, and that a
+    /// later step answers (a WebSocket handshake).
+    pub held: Option<crate::harness::endpoint::Inbound>,
 }

@@ -4,12 +4,14 @@
 //! - [`Session`]: who the harness is at the SUT, credentials and keys both ways;
 //! - [`Ledger`]: every SET that went each way and how each was answered;
 //! - [`Seen`]: the SUT's most recent message and how the last exchange ended;
-//! - [`Link`]: the connections: the harness's endpoint, an open WebSocket, TLS pins;
+//! - [`Link`]: the connections: the harness's endpoint, an open WebSocket, TLS pins,
+//!   a trigger call under way ([`InFlight`]);
 //! - [`Transcript`]: every exchange, for the report.
 //!
 //! Checks read these parts, never the whole [`super::Context`].
 
 mod clock;
+mod in_flight;
 mod ledger;
 mod link;
 mod seen;
@@ -17,6 +19,7 @@ mod session;
 mod transcript;
 
 pub use clock::{Awaited, Clock, Held};
+pub use in_flight::{Called, InFlight};
 pub use ledger::{Incoming, Ledger};
 pub use link::Link;
 pub use seen::{LastMessage, Seen};

@@ -34,6 +34,21 @@ impl Transcript {
         self.entries.push(wire::record(seq, channel, step, at_ms, took_ms, req, result));
     }
 
+    /// Takes the next place for an entry concluded later (a trigger call under
+    /// way), holding what `placeholder` makes of its seq until then; returns the seq.
+    pub fn reserve(&mut self, placeholder: impl FnOnce(usize) -> Exchange) -> usize {
+        let seq = self.next_seq();
+        self.entries.push(placeholder(seq));
+        seq
+    }
+
+    /// Puts the concluded entry in the place `reserve` took.
+    pub fn fill(&mut self, seq: usize, entry: Exchange) {
+        if let Some(place) = self.entries.get_mut(seq.wrapping_sub(1)) {
+            *place = entry;
+        }
+    }
+
     /// Appends a trigger that is not an HTTP request (a command, a person).
     pub fn non_http(&mut self, trigger: NonHttpTrigger<'_>) {
         self.entries.push(wire::record_non_http(trigger));

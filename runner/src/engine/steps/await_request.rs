@@ -3,16 +3,18 @@
 //! recipient's `ack`, a poll answer, or a Communication Object.
 
 use super::request::body_bytes;
-use crate::catalogue::{AwaitSpec, Binding, BodySpec};
+use crate::catalogue::{AckSpec, AwaitSpec, Binding, BodySpec, ObjectSpec, RespondSpec};
 use crate::engine::context::{Context, StepFailure};
 use crate::engine::state::Awaited;
-use crate::harness::endpoint::{Captured, Reply};
+use crate::harness::endpoint::{Captured, Inbound, Reply};
 use crate::wire::{Observed, Outgoing, WireError};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
 
 /// Waits for the SUT's next request to the harness's endpoint, takes in what
-/// it carries, and answers as the step scripts.
+/// it carries, and answers as the step scripts. A request that comes while a
+/// trigger call is under way is taken at once; the windows start when the
+/// call has ended ([`Context::next_inbound`]).
 pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<(), StepFailure> {
     let timeouts = ctx.env.sut.timeouts;
     // An explicit bound wins over the defaults; the reasonable window never exceeds the whole wait.
@@ -22,14 +24,13 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         (None, Some(u)) => (timeouts.retry_window.min(u), u),
         (None, None) => (timeouts.retry_window, timeouts.observation),
     };
-    let began = Instant::now();
     let wait = up_to.min(ctx.remaining());
-    let Some(endpoint) = ctx.link.endpoint.as_mut() else {
+    if ctx.link.endpoint.is_none() {
         return Err(StepFailure::error(
             "this step waits for the SUT's request, and no harness endpoint is open".into(),
         ));
-    };
-    let mut inbound = endpoint.next(wait).await;
+    }
+    let (mut inbound, began) = ctx.next_inbound(wait).await?;
     // Requests that carry nothing the step waits for get an empty answer and
     // are recorded, not judged: the step waits on for the one it is about.
     while let Some(empty) = inbound.take_if(|i| passed_over(ctx, spec, &i.request)) {
@@ -50,9 +51,7 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         let req = empty.request;
         let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
         ctx.record_inbound(&captured, req.at, &answered);
-        let left = wait.saturating_sub(began.elapsed());
-        let Some(endpoint) = ctx.link.endpoint.as_mut() else { break };
-        inbound = endpoint.next(left).await;
+        inbound = ctx.next_inbound(wait.saturating_sub(began.elapsed())).await?.0;
     }
     let mut awaited = Awaited { what: "request", arrived_after: None, within, up_to };
     let Some(inbound) = inbound else {
@@ -60,15 +59,37 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         ctx.clock.awaited = Some(awaited);
         return Ok(());
     };
-    let req = inbound.request;
-    awaited.arrived_after = Some(req.at.saturating_duration_since(began));
+    let at = inbound.request.at;
+    awaited.arrived_after = Some(at.saturating_duration_since(began));
     // What the harness does between its answer and this step (reading the SUT's
     // keys, say) is not time the SUT waited.
-    ctx.clock.delays.push(req.at.saturating_duration_since(ctx.clock.answered_at.unwrap_or(began)));
+    ctx.clock.delays.push(at.saturating_duration_since(ctx.clock.answered_at.unwrap_or(began)));
+    answer(ctx, &spec.respond, inbound).await;
+    ctx.clock.answered_at = Some(Instant::now());
+    ctx.clock.awaited = Some(awaited);
+    Ok(())
+}
+
+/// Answers a request that came while the SUT registered, before any step
+/// waited for it, as a receiver does by default: accepted, and every SET in it
+/// acknowledged. What it carries counts like anything else the SUT sends.
+pub async fn answer_meanwhile(ctx: &mut Context<'_>, inbound: Inbound) {
+    let respond = RespondSpec {
+        body: BodySpec {
+            object: ObjectSpec { ack: Some(AckSpec::Received("received".into())), ..ObjectSpec::default() },
+            ..BodySpec::default()
+        },
+        ..RespondSpec::default()
+    };
+    answer(ctx, &respond, inbound).await;
+}
+
+/// Takes in what `inbound` carries and answers it as `respond` says.
+async fn answer(ctx: &mut Context<'_>, respond: &RespondSpec, inbound: Inbound) {
+    let req = inbound.request;
     ctx.seen.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());
 
-    let respond = &spec.respond;
     let push = ctx.binding == Binding::Push;
     let msp = ctx.binding == Binding::Msp;
     let poll = ctx.binding == Binding::Poll;
@@ -96,7 +117,6 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     }
     // The SUT may have given up already; what it did is recorded either way.
     let _ = inbound.reply.send(reply);
-    ctx.clock.answered_at = Some(Instant::now());
     let captured = Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
     let mut answered_headers = vec![("content-type".to_owned(), content_type)];
     answered_headers.extend(headers);
@@ -107,8 +127,6 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     } else {
         ctx.record_inbound(&captured, req.at, &answered);
     }
-    ctx.clock.awaited = Some(awaited);
-    Ok(())
 }
 
 /// Whether the step passes over `request`: with `skip_empty`, a multi-SET

@@ -12,7 +12,7 @@ mod send;
 pub mod socket;
 mod websocket;
 
-pub use await_request::await_request;
+pub use await_request::{answer_meanwhile, await_request};
 pub use push::{push, tls_probe};
 pub use send::{send, settle};
 pub use websocket::{accept as ws_accept, connect as ws_connect, receive as ws_receive, send as ws_send};

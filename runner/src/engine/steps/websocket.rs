@@ -79,17 +79,15 @@ pub async fn connect(ctx: &mut Context<'_>, spec: &WsConnectSpec) -> Result<(), 
 pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), StepFailure> {
     let up_to = spec.up_to_ms.map_or(ctx.env.sut.timeouts.observation, Duration::from_millis);
     let wait = up_to.min(ctx.remaining());
-    let began = Instant::now();
     ctx.link.ws = None;
     ctx.link.http_at_upgrade = None;
-    let Some(endpoint) = ctx.link.endpoint.as_mut() else {
+    let Some(url) = ctx.link.endpoint.as_ref().map(|e| e.url.clone()) else {
         return Err(StepFailure::error(
             "this step waits for the SUT's handshake, and no harness endpoint is open".into(),
         ));
     };
-    let url = endpoint.url.clone();
-    let inbound = endpoint.next(wait).await;
-    let http_so_far = endpoint.http_requests();
+    let (inbound, began) = ctx.next_inbound(wait).await?;
+    let http_so_far = ctx.link.endpoint.as_ref().map_or(0, |e| e.http_requests());
     let mut awaited = Awaited { what: "request", arrived_after: None, within: up_to, up_to };
     ctx.link.ws_gone = Some(format!("no handshake came in step {}", ctx.clock.step));
     let Some(inbound) = inbound else {
@@ -186,13 +184,27 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
         return Err(no_socket(ctx));
     };
     let window = spec.within_ms.map_or(ctx.env.sut.timeouts.request, Duration::from_millis).min(ctx.remaining());
-    let began = Instant::now();
-    let until = began + window;
+    let mut began = Instant::now();
     ctx.seen.last = None;
     ctx.clock.awaited = Some(Awaited { what: "WebSocket message", arrived_after: None, within: window, up_to: window });
     loop {
-        let left = until.saturating_duration_since(Instant::now());
-        let next = match tokio::time::timeout(left, socket.next()).await {
+        let left = window.saturating_sub(began.elapsed()).min(ctx.remaining());
+        // While a trigger call is under way, the window starts when it ends (see `trigger_call`).
+        let received = match ctx.link.trigger.is_some() {
+            true => tokio::select! {
+                m = tokio::time::timeout(ctx.clock.remaining(), socket.next()) => Some(m),
+                concluded = ctx.conclude_trigger() => {
+                    concluded?;
+                    None
+                }
+            },
+            false => Some(tokio::time::timeout(left, socket.next()).await),
+        };
+        let Some(received) = received else {
+            began = Instant::now();
+            continue;
+        };
+        let next = match received {
             Err(_) => break, // nothing within the window: judged by the expectations
             Ok(None) => {
                 ctx.link.ws_gone = Some(format!("the SUT closed the connection in step {}", ctx.clock.step));
