@@ -21,6 +21,7 @@ mod fuzz;
 pub mod late;
 mod refusal;
 mod registration;
+mod run_setup;
 pub(crate) mod state;
 mod steps;
 mod stop;
@@ -29,6 +30,7 @@ mod watch;
 pub use context::RunEnv;
 #[doc(hidden)]
 pub use fuzz::sut_message as fuzz_sut_message;
+pub use run_setup::RunSetup;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
 use crate::harness::endpoint::{ClientCredentials, EndpointAuth, Transport};
@@ -169,7 +171,8 @@ async fn run_steps(
 
 /// The harness's endpoint for a SUT that sends it requests, with a fresh token and client.
 async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(), StepFailure> {
-    ctx.session.endpoint_token = format!("harness-{}", ctx.rng.uuid());
+    ctx.session.endpoint_token =
+        ctx.env.setup.endpoint_token.clone().unwrap_or_else(|| format!("harness-{}", ctx.rng.uuid()));
     let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
         (false, _) => Transport::Cleartext,
         (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,

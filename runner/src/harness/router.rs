@@ -1,0 +1,137 @@
+//! The stable harness endpoint: one TLS listener for the whole run at a fixed
+//! address and base path (sut.yaml `harness.listen` with a port, `harness.path`),
+//! so that a SUT configured once can be pointed at it.
+//!
+//! Scenarios register a [`Route`] while they run (their endpoint, their
+//! `jwks_uri`) and the route is removed when the [`RouteGuard`] drops. A
+//! request goes to the newest route that claims its path: each route's paths
+//! start with a private segment under the base path, so parallel scenarios
+//! each get only their own requests, and a request for a scenario that is
+//! over gets a 404. When the SUT shares one peer across scenarios (`setup:
+//! per-run` or `static`), it was given the bare base URL: such a request goes
+//! to the newest endpoint route, the scenario running now (they run one at a
+//! time).
+
+use super::pki::HarnessPki;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+use setconform_tls::ClientCertificate;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// What a scenario serves on the stable listener.
+pub(crate) trait Route: Send + Sync {
+    /// Whether the route serves a request for `path`.
+    fn claims(&self, path: &str) -> bool;
+    /// Whether requests for the bare base URL may go to it (an endpoint does).
+    fn takes_bare(&self) -> bool;
+    /// Answers a request; `bare`: it was for the base URL, not the route's own.
+    fn serve(&self, request: axum::extract::Request, bare: bool) -> BoxFuture<'static, Response>;
+    /// Notes a request no route claimed, when this is the only endpoint listening.
+    fn stray(&self, method: &axum::http::Method, path: &str);
+}
+
+struct Inner {
+    base_path: String,
+    /// Route bare base-URL requests to the newest endpoint (one shared peer).
+    shares_peer: bool,
+    routes: Mutex<Vec<(u64, Arc<dyn Route>)>>,
+    next: AtomicU64,
+}
+
+/// The run's one listener; its routes are added and removed by scenarios.
+pub struct StableRouter {
+    /// The base URL the SUT is told, e.g. `https://127.0.0.1:9443/setconform`.
+    pub base_url: String,
+    inner: Arc<Inner>,
+    _stop: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for StableRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StableRouter").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+/// Removes its route from the router when dropped (the scenario is over).
+pub struct RouteGuard {
+    inner: Arc<Inner>,
+    id: u64,
+}
+
+impl Drop for RouteGuard {
+    fn drop(&mut self) {
+        self.inner.routes.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != self.id);
+    }
+}
+
+impl StableRouter {
+    /// Listens on `addr` over TLS with the harness's certificate, serving under `base_path`.
+    pub async fn start(
+        addr: SocketAddr,
+        base_path: &str,
+        public_base: Option<&str>,
+        shares_peer: bool,
+        pki: &HarnessPki,
+    ) -> std::io::Result<StableRouter> {
+        let listener = TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let inner = Arc::new(Inner {
+            base_path: base_path.to_owned(),
+            shares_peer,
+            routes: Mutex::new(Vec::new()),
+            next: AtomicU64::new(0),
+        });
+        let listener = super::listener::tls_listener(listener, pki, super::listener::Transport::Tls)?;
+        let service = Router::new()
+            .fallback(dispatch)
+            .with_state(inner.clone())
+            .into_make_service_with_connect_info::<ClientCertificate>();
+        let (stop, mut stopped) = watch::channel(false);
+        let shutdown = async move {
+            let _ = stopped.changed().await;
+        };
+        tokio::spawn(async move { axum::serve(listener, service).with_graceful_shutdown(shutdown).await });
+        let base_url = super::listener::public_url(public_base, "https", bound, base_path);
+        Ok(StableRouter { base_url, inner, _stop: stop })
+    }
+
+    /// The base path every route lives under.
+    pub fn base_path(&self) -> &str {
+        &self.inner.base_path
+    }
+
+    /// Adds `route` until the guard drops.
+    pub(crate) fn add(&self, route: Arc<dyn Route>) -> RouteGuard {
+        let id = self.inner.next.fetch_add(1, Ordering::SeqCst);
+        self.inner.routes.lock().unwrap_or_else(|e| e.into_inner()).push((id, route));
+        RouteGuard { inner: self.inner.clone(), id }
+    }
+}
+
+async fn dispatch(State(inner): State<Arc<Inner>>, request: axum::extract::Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let routes: Vec<Arc<dyn Route>> =
+        inner.routes.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(_, r)| r.clone()).collect();
+    if let Some(route) = routes.iter().rev().find(|r| r.claims(&path)) {
+        return route.serve(request, false).await;
+    }
+    let endpoints: Vec<&Arc<dyn Route>> = routes.iter().filter(|r| r.takes_bare()).collect();
+    let under_base = path.strip_prefix(&inner.base_path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if inner.shares_peer
+        && under_base
+        && let Some(route) = endpoints.last()
+    {
+        return route.serve(request, true).await;
+    }
+    if let [only] = endpoints.as_slice() {
+        only.stray(request.method(), &path);
+    }
+    (StatusCode::NOT_FOUND, "no endpoint at this path").into_response()
+}

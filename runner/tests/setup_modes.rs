@@ -1,0 +1,122 @@
+//! How a SUT is set up (sut.yaml `setup:`, `concurrency:`, `harness.listen`
+//! with a port): a SUT configured once with the harness's fixed identity and
+//! endpoint, a SUT registered once per run, and the stable listener routing
+//! each request to its scenario.
+
+mod common;
+
+use setconform_reports::{Run, Verdict};
+use std::path::{Path, PathBuf};
+
+/// The audience the reference expects in SETs for it (its control API).
+const REFERENCE_AUDIENCE: &str = "https://reference.setconform.invalid/pushpull";
+
+/// A loopback port free now (the stable listener binds it a moment later).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path).display().to_string()
+}
+
+/// The verdicts that are neither PASS nor INFO nor N/A.
+fn troubles(run: &Run) -> Vec<String> {
+    let bad = |v: Verdict| !matches!(v, Verdict::Pass | Verdict::Info | Verdict::NotApplicable);
+    run.scenarios.iter().filter(|s| bad(s.verdict)).map(|s| format!("{} {}: {:?}", s.verdict, s.id, s.reason)).collect()
+}
+
+fn na_reason<'r>(run: &'r Run, id: &str) -> &'r str {
+    let s = run.scenarios.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("{id} planned"));
+    assert_eq!(s.verdict, Verdict::NotApplicable, "{id}: {:?}", s.reason);
+    s.reason.as_deref().unwrap_or_default()
+}
+
+/// What a person would do once by hand: tell the reference (a standalone SUT)
+/// of the harness, at the stable endpoint, with the values `setconform keys
+/// --sut` prints; returns the reference's answer (its peer id, token, keys).
+fn configure_reference_by_hand(reference: u16, configuration: &serde_json::Value, ca_pem: &str) -> serde_json::Value {
+    let body = serde_json::json!({
+        "issuer": configuration["issuer"],
+        "jwks": configuration["jwks"],
+        "audience": configuration["audience_the_harness_wants"],
+        "endpoint": configuration["endpoints"]["push-transmitter"],
+        "endpoint_token": configuration["endpoint_token"],
+        "endpoint_ca": ca_pem,
+        "jwks_uri": configuration["jwks_uri"],
+        "binding": "push",
+    });
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(repo("reference/keys/tls/ca.pem")).unwrap()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap();
+        let url = format!("https://127.0.0.1:{reference}/control/peers");
+        let answer = client.post(url).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), 201);
+        answer.json().await.unwrap()
+    })
+}
+
+/// A sut.yaml set up by hand for the reference at `reference`, with the
+/// harness's stable endpoint on `port` and a CA of the user's in `dir`.
+fn static_sut(dir: &Path, reference: u16, port: u16) -> PathBuf {
+    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
+    std::fs::write(dir.join("ca.pem"), &cert).unwrap();
+    std::fs::write(dir.join("ca-key.pem"), key).unwrap();
+    std::fs::write(dir.join("endpoint-token"), "token-configured-in-the-sut\n").unwrap();
+    let head = format!(
+        "name: reference configured once\nsetup: static\n\
+         profiles: [push-transmitter, push-receiver]\ncapabilities: [http-auth, jwks-uri-refresh]\n\
+         push: {{ endpoint: 'https://127.0.0.1:{reference}/push' }}\n\
+         trigger: {{ http: {{ url: 'https://127.0.0.1:{reference}/control' }} }}\n\
+         tls: {{ ca_file: '{}' }}\n\
+         harness: {{ listen: '127.0.0.1:{port}', path: /conform, ca_file: ca.pem, ca_key_file: ca-key.pem, \
+         endpoint_token: {{ file: endpoint-token }} }}\n",
+        repo("reference/keys/tls/ca.pem")
+    );
+    let path = dir.join("sut.yaml");
+    std::fs::write(&path, &head).unwrap();
+    // The user prints what the SUT needs and configures it by hand.
+    let sut = setconform::sut::SutSetup::load(&path).unwrap();
+    let catalogue = setconform::run::load_catalogue(None).unwrap();
+    let configuration = setconform::sut::hand::configuration(&sut, &catalogue);
+    assert_eq!(configuration["endpoints"]["push-transmitter"], format!("https://127.0.0.1:{port}/conform/push"));
+    assert_eq!(configuration["jwks_uri"], format!("https://127.0.0.1:{port}/conform/jwks.json"));
+    assert_eq!(configuration["endpoint_token"], "token-configured-in-the-sut");
+    let answer = configure_reference_by_hand(reference, &configuration, &cert);
+    std::fs::write(dir.join("sut-token"), answer["token"].as_str().unwrap()).unwrap();
+    std::fs::write(dir.join("sut-jwks.json"), answer["jwks"].to_string()).unwrap();
+    let tail = format!(
+        "auth: {{ bearer_token: {{ file: sut-token }} }}\n\
+         sets: {{ issuer: '{}', audience: '{}', jwks_file: sut-jwks.json }}\n",
+        answer["issuer"].as_str().unwrap(),
+        REFERENCE_AUDIENCE
+    );
+    let peer = answer["peer"].as_str().unwrap();
+    let text = head.replace("endpoint_token: {", &format!("peer: '{peer}', endpoint_token: {{")) + &tail;
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_sut_configured_once_runs_push_both_ways_against_the_stable_endpoint_without_timeout_or_fail() {
+    let reference = common::standalone_reference();
+    let dir = common::scratch("static");
+    let sut = static_sut(&dir, reference, free_port());
+    let (run, _) = common::execute(common::request(Some(sut), None, Some(11)));
+    assert!(troubles(&run).is_empty(), "{:#?}", common::findings(&run));
+    let passed =
+        |prefix: &str| run.scenarios.iter().filter(|s| s.id.starts_with(prefix) && s.verdict == Verdict::Pass).count();
+    assert!(passed("push.transmitter.") >= 3 && passed("push.receiver.") >= 3, "{:#?}", common::findings(&run));
+    // What one peer set up once cannot give is N/A, with the reason.
+    assert!(na_reason(&run, "push.transmitter.tls.expired-certificate").contains("certificate the SUT must refuse"));
+    assert!(na_reason(&run, "push.transmitter.tls.cleartext-endpoint").contains("without TLS"));
+    // No registration: the trigger only queued.
+    let registrations = run
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.transcript)
+        .filter(|e| format!("{e:?}").contains("/control/peers\""))
+        .count();
+    assert_eq!(registrations, 0);
+}
