@@ -120,3 +120,74 @@ fn a_sut_configured_once_runs_push_both_ways_against_the_stable_endpoint_without
         .count();
     assert_eq!(registrations, 0);
 }
+
+/// A sut.yaml for the reference at `reference`, registered through its
+/// control API, with `extra` lines (setup, concurrency, harness).
+fn registered_sut(reference: u16, profiles: &str, extra: &str) -> PathBuf {
+    let text = format!(
+        "name: reference\nprofiles: [{profiles}]\ncapabilities: [http-auth]\n{extra}\
+         push: {{ endpoint: 'https://127.0.0.1:{reference}/push' }}\n\
+         trigger: {{ http: {{ url: 'https://127.0.0.1:{reference}/control' }} }}\n\
+         tls: {{ ca_file: '{}' }}\n",
+        repo("reference/keys/tls/ca.pem")
+    );
+    let path = common::scratch("registered").join("sut.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Per scenario, the endpoint URL each registration gave the SUT.
+fn registered_endpoints(run: &Run) -> Vec<(String, String)> {
+    run.scenarios
+        .iter()
+        .flat_map(|s| s.transcript.iter().map(move |e| (s, e)))
+        .filter(|(_, e)| e.request.url.ends_with("/control/peers"))
+        .map(|(s, e)| {
+            let body = serde_json::to_value(&e.request.body).unwrap();
+            let text = body.get("text").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+            let sent: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            (s.id.clone(), sent["endpoint"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn per_run_registers_once_with_the_bare_stable_url_and_runs_one_scenario_at_a_time() {
+    let reference = common::standalone_reference();
+    let port = free_port();
+    let extra = format!("setup: per-run\nconcurrency: 4\nharness: {{ listen: '127.0.0.1:{port}' }}\n");
+    let sut = registered_sut(reference, "push-transmitter, push-receiver", &extra);
+    assert_eq!(setconform::sut::SutSetup::load(&sut).unwrap().scenario_concurrency(), Some(1));
+    let (run, _) = common::execute(common::request(Some(sut), None, Some(12)));
+    assert!(troubles(&run).is_empty(), "{:#?}", common::findings(&run));
+    let registrations = registered_endpoints(&run);
+    assert_eq!(registrations.len(), 1, "one registration for the run: {registrations:?}");
+    assert_eq!(registrations[0].1, format!("https://127.0.0.1:{port}/setconform/push"));
+    let passed = run.scenarios.iter().filter(|s| s.id.starts_with("push.") && s.verdict == Verdict::Pass).count();
+    assert!(passed >= 15, "{:#?}", common::findings(&run));
+    assert!(na_reason(&run, "push.transmitter.tls.wrong-name-certificate").contains("setup: per-run"));
+}
+
+#[test]
+fn per_scenario_setups_share_the_stable_port_by_path_and_certificate_scenarios_keep_their_own() {
+    let reference = common::standalone_reference();
+    let port = free_port();
+    let extra = format!("concurrency: 2\nharness: {{ listen: '127.0.0.1:{port}' }}\n");
+    let (run, _) =
+        common::execute(common::request(Some(registered_sut(reference, "push-transmitter", &extra)), None, Some(13)));
+    assert!(troubles(&run).is_empty(), "{:#?}", common::findings(&run));
+    let stable = format!("https://127.0.0.1:{port}/setconform/");
+    let endpoints = registered_endpoints(&run);
+    assert_eq!(endpoints.len(), 12, "{endpoints:?}");
+    for (id, url) in &endpoints {
+        let own_certificate = id.contains(".tls.");
+        assert_eq!(!url.starts_with(&stable), own_certificate, "{id}: {url}");
+        if !own_certificate {
+            // A private segment of its own under the base path, then the binding's path.
+            let segment = url.strip_prefix(&stable).and_then(|rest| rest.strip_suffix("/push")).unwrap_or_default();
+            assert_eq!(segment.len(), 32, "{id}: {url}");
+        }
+    }
+    let distinct: std::collections::BTreeSet<_> = endpoints.iter().map(|(_, u)| u).collect();
+    assert_eq!(distinct.len(), endpoints.len());
+}

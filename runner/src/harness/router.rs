@@ -135,3 +135,76 @@ async fn dispatch(State(inner): State<Arc<Inner>>, request: axum::extract::Reque
     }
     (StatusCode::NOT_FOUND, "no endpoint at this path").into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::endpoint::{ClientCredentials, EndpointAuth, HarnessEndpoint, Reply};
+    use std::time::Duration;
+
+    fn auth() -> EndpointAuth {
+        EndpointAuth {
+            publish_metadata: false,
+            client: ClientCredentials { client_id: "c".into(), client_secret: "s".into() },
+        }
+    }
+
+    fn client(pki: &HarnessPki) -> reqwest::Client {
+        let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap();
+        reqwest::Client::builder().tls_certs_merge([ca]).no_proxy().build().unwrap()
+    }
+
+    /// Answers the next request at `endpoint` with `status`, returning its body.
+    async fn answer(endpoint: &mut HarnessEndpoint, status: u16) -> Option<Vec<u8>> {
+        let inbound = endpoint.next(Duration::from_millis(300)).await?;
+        let reply = Reply { status, content_type: "text/plain".into(), body: Vec::new(), headers: Vec::new() };
+        let _ = inbound.reply.send(reply);
+        Some(inbound.request.body)
+    }
+
+    async fn post(client: &reqwest::Client, url: String, body: &'static str) -> tokio::task::JoinHandle<u16> {
+        let client = client.clone();
+        tokio::spawn(async move { client.post(url).body(body).send().await.map_or(0, |r| r.status().as_u16()) })
+    }
+
+    #[tokio::test]
+    async fn two_scenarios_at_once_each_get_only_their_own_requests_and_an_ended_one_gets_404() {
+        let pki = HarnessPki::generate().unwrap();
+        let router = StableRouter::start("127.0.0.1:0".parse().unwrap(), "/conf", None, false, &pki).await.unwrap();
+        let mut a = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
+        let mut b = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
+        assert!(a.url.starts_with(&format!("{}/", router.base_url)) && a.url != b.url);
+        let client = client(&pki);
+        let to_b = post(&client, b.url.clone(), "for b").await;
+        let to_a = post(&client, a.url.clone(), "for a").await;
+        assert_eq!(answer(&mut a, 202).await.as_deref(), Some(&b"for a"[..]));
+        assert_eq!(answer(&mut b, 202).await.as_deref(), Some(&b"for b"[..]));
+        assert_eq!((to_a.await.unwrap(), to_b.await.unwrap()), (202, 202));
+        assert!(answer(&mut a, 202).await.is_none() && answer(&mut b, 202).await.is_none());
+
+        // Scenario b is over: a late request for it is refused, and not handed to a.
+        let late = b.url.clone();
+        drop(b);
+        assert_eq!(post(&client, late, "late").await.await.unwrap(), 404);
+        // Each scenario was told its own URL: the bare base URL is no one's.
+        assert_eq!(post(&client, format!("{}/push", router.base_url), "bare").await.await.unwrap(), 404);
+        assert!(answer(&mut a, 202).await.is_none());
+        assert_eq!(a.strays().0, 2, "with one endpoint left, it notes what came for no one");
+    }
+
+    #[tokio::test]
+    async fn with_one_shared_peer_the_bare_url_reaches_the_scenario_running_now() {
+        let pki = HarnessPki::generate().unwrap();
+        let router = StableRouter::start("127.0.0.1:0".parse().unwrap(), "/conf", None, true, &pki).await.unwrap();
+        let client = client(&pki);
+        let bare = format!("{}/push", router.base_url);
+        for body in ["first scenario", "second scenario"] {
+            let mut now = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
+            let sent = post(&client, bare.clone(), body).await;
+            assert_eq!(answer(&mut now, 200).await.as_deref(), Some(body.as_bytes()));
+            assert_eq!(sent.await.unwrap(), 200);
+        }
+        // Between scenarios nothing listens.
+        assert_eq!(post(&client, bare, "between").await.await.unwrap(), 404);
+    }
+}
