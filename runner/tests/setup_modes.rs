@@ -191,3 +191,77 @@ fn per_scenario_setups_share_the_stable_port_by_path_and_certificate_scenarios_k
     let distinct: std::collections::BTreeSet<_> = endpoints.iter().map(|(_, u)| u).collect();
     assert_eq!(distinct.len(), endpoints.len());
 }
+
+fn setconform(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_setconform")).args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn keys_and_check_tell_a_user_what_a_static_setup_needs() {
+    let dir = common::scratch("keys");
+    let sut = dir.join("sut.yaml");
+    std::fs::write(&sut, "name: by hand\nsetup: static\nprofiles: [push-transmitter, push-receiver]\n").unwrap();
+    let (code, stdout, _) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
+    assert_eq!(code, 0, "warnings only");
+    assert!(stdout.contains("warning: /harness/listen") && stdout.contains("push-transmitter"), "{stdout}");
+    assert!(
+        !stdout.contains("warning: /harness/listen: setup: static needs the stable harness endpoint for push-receiver")
+    );
+    assert!(stdout.contains("warning: /harness/ca_file") && stdout.contains("setconform keys --write-ca"), "{stdout}");
+
+    let (code, _, stderr) = setconform(&["keys", "--write-ca", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let (cert, key) = (dir.join("harness-ca.pem"), dir.join("harness-ca-key.pem"));
+    assert!(std::fs::read_to_string(&cert).unwrap().contains("BEGIN CERTIFICATE"));
+    assert!(stderr.contains("ca_file:") && stderr.contains("ca_key_file:"), "{stderr}");
+    let usable = setconform::harness::pki::HarnessPki::from_ca(
+        &std::fs::read_to_string(&cert).unwrap(),
+        &std::fs::read_to_string(&key).unwrap(),
+    );
+    assert!(usable.is_ok(), "the CA signs the harness's certificates");
+
+    let configured =
+        "harness: { listen: '127.0.0.1:9443', ca_file: harness-ca.pem, ca_key_file: harness-ca-key.pem }\n";
+    std::fs::write(&sut, std::fs::read_to_string(&sut).unwrap() + configured).unwrap();
+    let (_, stdout, _) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
+    assert!(!stdout.contains("warning: /harness"), "{stdout}");
+    let (code, stdout, _) = setconform(&["keys", "--sut", sut.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed["endpoints"]["push-transmitter"], "https://127.0.0.1:9443/setconform/push");
+    assert_eq!(printed["jwks_uri"], "https://127.0.0.1:9443/setconform/jwks.json");
+    assert_eq!(printed["issuer"], "https://harness.setconform.invalid/");
+    assert_eq!(printed["jwks"]["keys"].as_array().map(Vec::len), Some(3));
+    assert!(printed["endpoint_token_note"].as_str().unwrap().contains("test token"));
+    assert!(printed["endpoints"].get("push-receiver").is_none(), "the harness sends there, it has no endpoint");
+    // Without options, the JWKS alone, as before.
+    let (_, stdout, _) = setconform(&["keys"]);
+    assert!(serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["keys"].is_array());
+}
+
+#[test]
+fn the_static_example_is_a_valid_configuration() {
+    let dir = common::scratch("static-example");
+    let text = std::fs::read_to_string(repo("examples/sut-static.yaml")).unwrap();
+    std::fs::write(
+        dir.join("sut.yaml"),
+        text.replace("../reference/keys/tls/ca.pem", &repo("reference/keys/tls/ca.pem")),
+    )
+    .unwrap();
+    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
+    for (file, content) in [
+        ("harness-ca.pem", cert.as_str()),
+        ("harness-ca-key.pem", &key),
+        ("sut-token", "t"),
+        ("endpoint-token", "e"),
+        ("sut-jwks.json", r#"{"keys": []}"#),
+    ] {
+        std::fs::write(dir.join(file), content).unwrap();
+    }
+    let sut = setconform::sut::SutSetup::load(&dir.join("sut.yaml")).unwrap();
+    assert_eq!((sut.setup, sut.scenario_concurrency()), (setconform::sut::SetupMode::Static, Some(1)));
+    assert_eq!(sut.fixed_endpoint_token(), "e");
+    assert_eq!(sut.harness_stable.map(|s| s.addr.port()), Some(9443));
+}
