@@ -83,8 +83,10 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let stopped = failure.as_ref().map(StepFailure::verdict);
     let verdict = scenario_verdict(&expectations, stopped);
     // A request that must not arrive may still come after the window: the
-    // endpoint listens on until the run ends ([`late`]).
-    let late = if stopped.is_none() { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
+    // endpoint listens on until the run ends ([`late`]). A SUT that shares one
+    // peer across scenarios sends to one URL, so what comes later names no scenario.
+    let attributable = stopped.is_none() && !env.sut.setup.shares_peer();
+    let late = if attributable { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
     if !late.is_empty()
         && let Some(endpoint) = ctx.link.endpoint.take()
     {
