@@ -25,7 +25,8 @@ impl Context<'_> {
         let patience = self.clock.remaining();
         // The stable listener serves every endpoint with the harness's own certificate.
         if let Some(stable) = self.env.setup.stable.as_ref().filter(|_| transport == Transport::Tls) {
-            self.link.endpoint = Some(HarnessEndpoint::routed(stable, patience, path, auth));
+            let bare = self.shared_bare_path();
+            self.link.endpoint = Some(HarnessEndpoint::routed(stable, patience, path, bare, auth));
             return Ok(());
         }
         let endpoint = HarnessEndpoint::start(

@@ -3,7 +3,7 @@
 //! (`harness.listen` with a port): the listener's router, the one endpoint
 //! token, and the one registration per binding.
 //!
-//! Under `per-run` the first scenario of a binding registers the harness with
+//! Under `per-run` the first scenario of a binding and direction registers the harness with
 //! the bare base URL of the stable endpoint, and the scenarios after it take
 //! that registration; under `static` nothing registers and the SUT's peer id
 //! comes from sut.yaml (`harness.peer`), like a person's configuration.
@@ -24,8 +24,8 @@ pub struct RunSetup {
     pub endpoint_token: Option<String>,
     /// The run's fixed `jwks_uri` on the stable listener, served as long as the run.
     fixed_keys: Option<crate::harness::key_server::KeyServer>,
-    /// Per binding, the registration the SUT answered once (`per-run`).
-    registered: tokio::sync::Mutex<HashMap<&'static str, Registration>>,
+    /// Per binding and direction, the registration the SUT answered once (`per-run`).
+    registered: tokio::sync::Mutex<HashMap<PeerKind, Registration>>,
 }
 
 impl RunSetup {
@@ -40,6 +40,10 @@ impl RunSetup {
         RunSetup { stable, endpoint_token, fixed_keys, registered: Default::default() }
     }
 }
+
+/// What a registration is for: the binding, and whether the SUT was given an
+/// endpoint to send to (a responder's peer and an initiator's differ).
+type PeerKind = (&'static str, bool);
 
 /// How a scenario's setup goes once the run is set up once.
 pub(super) enum Shared {
@@ -62,7 +66,7 @@ impl Context<'_> {
                 Shared::Known
             }
             SetupMode::PerRun => {
-                let known = self.env.setup.registered.lock().await.get(self.binding.name()).cloned();
+                let known = self.env.setup.registered.lock().await.get(&self.peer_kind()).cloned();
                 match known {
                     Some(reg) => match self.take_registration(reg) {
                         Ok(()) => Shared::Known,
@@ -76,14 +80,23 @@ impl Context<'_> {
 
     /// Keeps a registration answer for the scenarios after this one.
     pub(super) async fn keep_registration(&self, reg: Registration) {
-        self.env.setup.registered.lock().await.insert(self.binding.name(), reg);
+        self.env.setup.registered.lock().await.insert(self.peer_kind(), reg);
+    }
+
+    fn peer_kind(&self) -> PeerKind {
+        (self.binding.name(), self.link.endpoint.is_some())
     }
 
     /// The endpoint URL the SUT is told at a registration shared by the run:
     /// the bare base URL of the stable listener and the binding's path.
     pub(super) fn shared_endpoint_url(&self) -> Option<String> {
-        let stable = self.env.setup.stable.as_ref().filter(|_| self.env.sut.setup.shares_peer())?;
-        Some(format!("{}{}", stable.base_url, self.binding.endpoint_path()))
+        let stable = self.env.setup.stable.as_ref()?;
+        Some(format!("{}{}", stable.base_url, self.shared_bare_path()?))
+    }
+
+    /// The path after the stable base URL that a SUT sharing one peer sends to.
+    pub(super) fn shared_bare_path(&self) -> Option<&'static str> {
+        self.env.sut.setup.shares_peer().then(|| crate::sut::setup::shared_endpoint_path(self.binding))
     }
 
     /// The harness's `jwks_uri` on the stable listener, fixed for the run.

@@ -137,6 +137,9 @@ struct Shared {
     auth: Arc<ResourceAuth>,
     /// When the first request to the endpoint's URL arrived.
     first_request: Arc<Mutex<Option<Instant>>>,
+    /// On the stable listener, for a SUT that shares one peer: the path after
+    /// the base URL that the SUT was given for every scenario.
+    bare_path: Option<Arc<str>>,
 }
 
 impl HarnessEndpoint {
@@ -172,6 +175,7 @@ impl HarnessEndpoint {
             strays: strays.clone(),
             auth: auth.clone(),
             first_request: first_request.clone(),
+            bare_path: None,
         };
         let router = Router::new().fallback(capture).with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
@@ -190,8 +194,15 @@ impl HarnessEndpoint {
     }
 
     /// The endpoint as a route of the run's stable listener (TLS with the
-    /// harness's certificate), under its base path and a private segment.
-    pub fn routed(router: &StableRouter, patience: Duration, path: &str, auth: EndpointAuth) -> Self {
+    /// harness's certificate), under its base path and a private segment;
+    /// with `bare_path`, it also takes requests for the base URL and that path.
+    pub fn routed(
+        router: &StableRouter,
+        patience: Duration,
+        path: &str,
+        bare_path: Option<&str>,
+        auth: EndpointAuth,
+    ) -> Self {
         let (tx, inbox) = mpsc::channel(INBOX);
         let segment = private_segment();
         let scope = format!("{}/{segment}", router.base_path());
@@ -205,6 +216,7 @@ impl HarnessEndpoint {
             strays: Arc::default(),
             auth: auth.clone(),
             first_request: Arc::default(),
+            bare_path: bare_path.map(Arc::from),
         };
         let (http_requests, strays, first_request) =
             (shared.http_requests.clone(), shared.strays.clone(), shared.first_request.clone());
@@ -246,7 +258,11 @@ impl Route for Shared {
         own || self.auth.target(path).is_some()
     }
 
-    fn takes_bare(&self) -> bool {
+    fn takes_bare(&self, rest: &str) -> bool {
+        self.bare_path.as_deref() == Some(rest)
+    }
+
+    fn is_endpoint(&self) -> bool {
         true
     }
 

@@ -110,7 +110,11 @@ impl super::router::Route for KeyRoute {
         path == self.0.path
     }
 
-    fn takes_bare(&self) -> bool {
+    fn takes_bare(&self, _rest: &str) -> bool {
+        false
+    }
+
+    fn is_endpoint(&self) -> bool {
         false
     }
 

@@ -8,9 +8,9 @@
 //! start with a private segment under the base path, so parallel scenarios
 //! each get only their own requests, and a request for a scenario that is
 //! over gets a 404. When the SUT shares one peer across scenarios (`setup:
-//! per-run` or `static`), it was given the bare base URL: such a request goes
-//! to the newest endpoint route, the scenario running now (they run one at a
-//! time).
+//! per-run` or `static`), it was given the bare base URL and a path per
+//! binding: such a request goes to the newest endpoint route of that path, the
+//! scenario running now (they run one at a time).
 
 use super::pki::HarnessPki;
 use axum::Router;
@@ -29,8 +29,10 @@ use tokio::sync::watch;
 pub(crate) trait Route: Send + Sync {
     /// Whether the route serves a request for `path`.
     fn claims(&self, path: &str) -> bool;
-    /// Whether requests for the bare base URL may go to it (an endpoint does).
-    fn takes_bare(&self) -> bool;
+    /// Whether a request for the bare base URL followed by `rest` may go to it.
+    fn takes_bare(&self, rest: &str) -> bool;
+    /// Whether it is a scenario's endpoint (which notes requests for no one).
+    fn is_endpoint(&self) -> bool;
     /// Answers a request; `bare`: it was for the base URL, not the route's own.
     fn serve(&self, request: axum::extract::Request, bare: bool) -> BoxFuture<'static, Response>;
     /// Notes a request no route claimed, when this is the only endpoint listening.
@@ -122,14 +124,13 @@ async fn dispatch(State(inner): State<Arc<Inner>>, request: axum::extract::Reque
     if let Some(route) = routes.iter().rev().find(|r| r.claims(&path)) {
         return route.serve(request, false).await;
     }
-    let endpoints: Vec<&Arc<dyn Route>> = routes.iter().filter(|r| r.takes_bare()).collect();
-    let under_base = path.strip_prefix(&inner.base_path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if inner.shares_peer
-        && under_base
-        && let Some(route) = endpoints.last()
+        && let Some(rest) = path.strip_prefix(&inner.base_path)
+        && let Some(route) = routes.iter().rev().find(|r| r.takes_bare(rest))
     {
         return route.serve(request, true).await;
     }
+    let endpoints: Vec<&Arc<dyn Route>> = routes.iter().filter(|r| r.is_endpoint()).collect();
     if let [only] = endpoints.as_slice() {
         only.stray(request.method(), &path);
     }
@@ -171,8 +172,8 @@ mod tests {
     async fn two_scenarios_at_once_each_get_only_their_own_requests_and_an_ended_one_gets_404() {
         let pki = HarnessPki::generate().unwrap();
         let router = StableRouter::start("127.0.0.1:0".parse().unwrap(), "/conf", None, false, &pki).await.unwrap();
-        let mut a = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
-        let mut b = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
+        let mut a = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", None, auth());
+        let mut b = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", None, auth());
         assert!(a.url.starts_with(&format!("{}/", router.base_url)) && a.url != b.url);
         let client = client(&pki);
         let to_b = post(&client, b.url.clone(), "for b").await;
@@ -199,10 +200,14 @@ mod tests {
         let client = client(&pki);
         let bare = format!("{}/push", router.base_url);
         for body in ["first scenario", "second scenario"] {
-            let mut now = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", auth());
+            let mut now = HarnessEndpoint::routed(&router, Duration::from_secs(5), "/push", Some("/push"), auth());
             let sent = post(&client, bare.clone(), body).await;
             assert_eq!(answer(&mut now, 200).await.as_deref(), Some(body.as_bytes()));
             assert_eq!(sent.await.unwrap(), 200);
+            // A peer of another binding, still sending, is not taken for this scenario's.
+            let other = post(&client, format!("{}/pushpull", router.base_url), "another binding").await;
+            assert_eq!(other.await.unwrap(), 404);
+            assert!(answer(&mut now, 200).await.is_none());
         }
         // Between scenarios nothing listens.
         assert_eq!(post(&client, bare, "between").await.await.unwrap(), 404);

@@ -40,6 +40,11 @@ fn own_need(scenario: &Scenario, sut_sends: bool) -> Option<&'static str> {
     if sut_sends && scenario.endpoint_auth == EndpointAuthMode::Oauth {
         return Some("OAuth protected-resource metadata and client credentials of its own (pushpull §8.2)");
     }
+    if sut_sends && mentions(&scenario.written_steps, "resource_metadata") {
+        return Some(
+            "a first contact with a fresh endpoint (pushpull §8.2: the metadata lookup comes before the first request)",
+        );
+    }
     if mentions(&scenario.written_steps, "rotated-key") {
         return Some("a rotation of the harness's signing key (SSF-SET-012), which would outlive it");
     }
@@ -76,6 +81,7 @@ mod tests {
         };
         assert!(need("push.receiver.accept.rotated-key").unwrap().contains("rotation"));
         assert!(need("pushpull.http.initiator.auth.resource-metadata").unwrap().contains("OAuth"));
+        assert!(need("pushpull.http.initiator.auth.no-resource-metadata").unwrap().contains("first contact"));
         assert!(need("pushpull.http.responder.auth.client-certificate").unwrap().contains("client certificates"));
         assert!(need("poll.receiver.tls.expired-certificate").unwrap().contains("certificate the SUT must refuse"));
         assert!(need("push.transmitter.tls.cleartext-endpoint").unwrap().contains("without TLS"));

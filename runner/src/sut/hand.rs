@@ -17,7 +17,8 @@ pub fn configuration(sut: &SutSetup, catalogue: &Catalogue) -> Value {
         if def.sut_sends()
             && let Some(base) = &base
         {
-            endpoints.insert(name.clone(), json!(format!("{base}{}", def.delivery().endpoint_path())));
+            let path = super::setup::shared_endpoint_path(def.delivery());
+            endpoints.insert(name.clone(), json!(format!("{base}{path}")));
         }
     }
     let ca = match &sut.harness_pki {

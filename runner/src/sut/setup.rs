@@ -2,6 +2,7 @@
 //! stable harness endpoint a SUT configured once can be pointed at
 //! (`harness.listen` with a port, `harness.path`).
 
+use crate::catalogue::Binding;
 use std::net::SocketAddr;
 
 /// The base path of the stable listener when sut.yaml names none.
@@ -61,6 +62,17 @@ impl StableEndpoint {
     /// The base URL the SUT is given (`public_base` when it reaches the harness another way).
     pub fn base_url(&self, public_base: Option<&str>) -> String {
         crate::harness::listener::public_url(public_base, "https", self.addr, &self.path)
+    }
+}
+
+/// The path after the stable base URL of the endpoint for `binding`, when
+/// the SUT shares one peer across scenarios: one per binding, so that a peer
+/// of one binding still sending is not taken for another's (pushpull over
+/// HTTP and over WebSocket differ here, their per-scenario paths do not).
+pub fn shared_endpoint_path(binding: Binding) -> &'static str {
+    match binding {
+        Binding::Websocket => "/pushpull-ws",
+        other => other.endpoint_path(),
     }
 }
 
