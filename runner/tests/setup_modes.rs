@@ -238,6 +238,18 @@ fn keys_and_check_tell_a_user_what_a_static_setup_needs() {
     assert_eq!(printed["jwks"]["keys"].as_array().map(Vec::len), Some(3));
     assert!(printed["endpoint_token_note"].as_str().unwrap().contains("test token"));
     assert!(printed["endpoints"].get("push-receiver").is_none(), "the harness sends there, it has no endpoint");
+    // A setup or listen address that is none of the known is refused, naming the field.
+    let bad = dir.join("bad.yaml");
+    for (text, field) in [
+        ("setup: sometimes\n", "/setup"),
+        ("harness: { listen: '10.1.2.3:9443' }\n", "/harness/listen"),
+        ("harness: { listen: 'localhost:9443' }\n", "/harness/listen"),
+    ] {
+        std::fs::write(&bad, format!("name: x\nprofiles: [push-receiver]\n{text}")).unwrap();
+        let (code, _, stderr) = setconform(&["check", "--sut", bad.to_str().unwrap()]);
+        assert_eq!(code, 2, "{text}");
+        assert!(stderr.contains(field), "{text}: {stderr}");
+    }
     // Without options, the JWKS alone, as before.
     let (_, stdout, _) = setconform(&["keys"]);
     assert!(serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["keys"].is_array());
