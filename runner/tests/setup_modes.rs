@@ -175,8 +175,9 @@ fn per_scenario_setups_share_the_stable_port_by_path_and_certificate_scenarios_k
     let reference = common::standalone_reference();
     let port = free_port();
     let extra = format!("concurrency: 2\nharness: {{ listen: '127.0.0.1:{port}' }}\n");
-    let (run, _) =
-        common::execute(common::request(Some(registered_sut(reference, "push-transmitter", &extra)), None, Some(13)));
+    let sut = registered_sut(reference, "push-transmitter", &extra);
+    assert_eq!(setconform::sut::SutSetup::load(&sut).unwrap().scenario_concurrency(), Some(2));
+    let (run, _) = common::execute(common::request(Some(sut), None, Some(13)));
     assert!(troubles(&run).is_empty(), "{:#?}", common::findings(&run));
     let stable = format!("https://127.0.0.1:{port}/setconform/");
     let endpoints = registered_endpoints(&run);
