@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Command::Diff { old, new } => cli::diff::diff(&old, &new),
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args),
-        Command::Keys => Ok(cli::keys::print()),
+        Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),
         Command::Reference { listen, fault } => cli::reference::serve(listen, fault),
     };
     let code = outcome.unwrap_or_else(|e| {

@@ -3,6 +3,8 @@
 use crate::catalogue::{Catalogue, Scenario};
 use crate::sut::SutSetup;
 
+mod setup;
+
 #[derive(Debug, Clone)]
 pub enum Applicability {
     Applies,
@@ -34,7 +36,9 @@ pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -
                 )),
                 Some(p) => match scenario.requires.iter().find(|c| !has_capability(catalogue, sut, p, c)) {
                     Some(cap) => Applicability::NotApplicable(format!("the SUT does not declare capability {cap:?}")),
-                    None => match outside_set_profile(catalogue, sut, scenario) {
+                    None => match outside_set_profile(catalogue, sut, scenario)
+                        .or_else(|| setup::not_with_shared_peer(catalogue, sut, scenario, p))
+                    {
                         Some(why) => Applicability::NotApplicable(why),
                         None => Applicability::Applies,
                     },

@@ -68,8 +68,17 @@ pub enum Command {
     /// Sit between two implementations, an initiator and a responder, relay their
     /// conversation and judge both (default: two embedded references).
     Pair(PairArgs),
-    /// Print the harness's public keys (JWKS) for SUTs that are configured by hand.
-    Keys,
+    /// Print the harness's public keys (JWKS) for SUTs that are configured by hand;
+    /// with --sut, everything such a SUT needs (identity, endpoint URLs, token, CA).
+    Keys {
+        /// SUT configuration (sut.yaml) whose harness section the values come from.
+        #[arg(long)]
+        sut: Option<PathBuf>,
+        /// Make a CA for you to keep (harness-ca.pem, harness-ca-key.pem in DIR),
+        /// for sut.yaml harness.ca_file and harness.ca_key_file.
+        #[arg(long, value_name = "DIR")]
+        write_ca: Option<PathBuf>,
+    },
     /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
     Reference {
         /// Loopback address and port to listen on.
@@ -91,7 +100,7 @@ impl Command {
             Command::Faults
             | Command::Coverage { .. }
             | Command::Check { .. }
-            | Command::Keys
+            | Command::Keys { .. }
             | Command::Diff { .. }
             | Command::Report { .. }
             | Command::Merge { .. } => false,

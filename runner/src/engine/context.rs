@@ -28,6 +28,8 @@ pub struct RunEnv {
     pub jtis: crate::set::JtiLedger,
     /// Endpoints that listen on after their scenario for requests that must not arrive.
     pub late: super::late::LateWatch,
+    /// What the scenarios share: the stable listener, a registration made once.
+    pub setup: super::RunSetup,
 }
 
 pub struct Context<'a> {

@@ -42,6 +42,7 @@ fn harness() -> &'static Harness {
             fixed_iat: Some(1_700_000_000),
             jtis: Default::default(),
             late: Default::default(),
+            setup: Default::default(),
         };
         Harness { env, expectations }
     })

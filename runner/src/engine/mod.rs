@@ -21,6 +21,7 @@ mod fuzz;
 pub mod late;
 mod refusal;
 mod registration;
+mod run_setup;
 pub(crate) mod state;
 mod steps;
 mod stop;
@@ -30,6 +31,7 @@ mod watch;
 pub use context::RunEnv;
 #[doc(hidden)]
 pub use fuzz::sut_message as fuzz_sut_message;
+pub use run_setup::RunSetup;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
 use crate::harness::endpoint::{ClientCredentials, EndpointAuth, Transport};
@@ -82,8 +84,10 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let stopped = failure.as_ref().map(StepFailure::verdict);
     let verdict = scenario_verdict(&expectations, stopped);
     // A request that must not arrive may still come after the window: the
-    // endpoint listens on until the run ends ([`late`]).
-    let late = if stopped.is_none() { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
+    // endpoint listens on until the run ends ([`late`]). A SUT that shares one
+    // peer across scenarios sends to one URL, so what comes later names no scenario.
+    let attributable = stopped.is_none() && !env.sut.setup.shares_peer();
+    let late = if attributable { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
     if !late.is_empty()
         && let Some(endpoint) = ctx.link.endpoint.take()
     {
@@ -170,7 +174,8 @@ async fn run_steps(
 
 /// The harness's endpoint for a SUT that sends it requests, with a fresh token and client.
 async fn open_endpoint(ctx: &mut Context<'_>, scenario: &Scenario) -> Result<(), StepFailure> {
-    ctx.session.endpoint_token = format!("harness-{}", ctx.rng.uuid());
+    ctx.session.endpoint_token =
+        ctx.env.setup.endpoint_token.clone().unwrap_or_else(|| format!("harness-{}", ctx.rng.uuid()));
     let transport = match (scenario.endpoint_tls, scenario.endpoint_cert) {
         (false, _) => Transport::Cleartext,
         (true, EndpointCert::SelfSigned) => Transport::UntrustedTls,

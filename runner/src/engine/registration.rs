@@ -3,8 +3,10 @@
 //! asking the SUT to act (queue SETs, initiate) through the trigger adapter.
 
 use super::context::{Context, StepFailure};
+use super::run_setup::Shared;
 use crate::catalogue::Binding;
-use crate::harness::endpoint::HarnessEndpoint;
+use crate::harness::endpoint::{HarnessEndpoint, Transport};
+use crate::harness::key_server::KeyServer;
 use crate::set::HarnessKeys;
 use crate::trigger::{HarnessIdentity, Registration, TriggerAction};
 use serde_json::Value;
@@ -13,12 +15,18 @@ impl Context<'_> {
     /// Opens the harness's endpoint for a SUT that sends to it.
     pub async fn open_endpoint(
         &mut self,
-        transport: crate::harness::endpoint::Transport,
+        transport: Transport,
         path: &str,
         auth: crate::harness::endpoint::EndpointAuth,
     ) -> Result<(), StepFailure> {
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.clock.remaining();
+        // The stable listener serves every endpoint with the harness's own certificate.
+        if let Some(stable) = self.env.setup.stable.as_ref().filter(|_| transport == Transport::Tls) {
+            let bare = self.shared_bare_path();
+            self.link.endpoint = Some(HarnessEndpoint::routed(stable, patience, path, bare, auth));
+            return Ok(());
+        }
         let endpoint = HarnessEndpoint::start(
             listen,
             self.env.sut.harness_public_base.as_deref(),
@@ -45,25 +53,29 @@ impl Context<'_> {
             }
             return Ok(());
         }
+        let once = match self.shared_setup().await {
+            Shared::Known => return Ok(()),
+            Shared::RegisterOnce => true,
+            Shared::Register => false,
+        };
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
-        let key_server = crate::harness::key_server::KeyServer::start(
-            listen,
-            self.env.sut.harness_public_base.as_deref(),
-            &self.env.pki,
-        )
-        .await
-        .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?;
+        let key_server = match &self.env.setup.stable {
+            Some(stable) => KeyServer::routed(stable),
+            None => KeyServer::start(listen, self.env.sut.harness_public_base.as_deref(), &self.env.pki)
+                .await
+                .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?,
+        };
         let identity = HarnessIdentity {
             issuer: self.env.sut.harness_issuer.clone(),
             audience: self.env.sut.harness_audience.clone(),
             jwks: HarnessKeys::get().jwks().clone(),
-            jwks_uri: Some(key_server.url.clone()),
+            jwks_uri: Some(self.shared_jwks_uri().unwrap_or_else(|| key_server.url.clone())),
             endpoint_ca: self.env.pki.ca_pem.clone(),
             client_certificate: Some(self.env.pki.client.chain_pem.clone()),
         };
         self.session.key_server = Some(key_server);
         let endpoint = self.link.endpoint.as_ref().map(|e| crate::trigger::HarnessEndpointGrant {
-            url: e.url.clone(),
+            url: self.shared_endpoint_url().unwrap_or_else(|| e.url.clone()),
             token: self.session.endpoint_token.clone(),
             oauth_client: self.session.oauth_client.clone(),
         });
@@ -78,6 +90,15 @@ impl Context<'_> {
         }
         let reg: Registration = serde_json::from_slice(&answer)
             .map_err(|e| StepFailure::error(format!("trigger: peer registration answer is not understood: {e}")))?;
+        self.take_registration(reg.clone())?;
+        if once {
+            self.keep_registration(reg).await;
+        }
+        Ok(())
+    }
+
+    /// Takes in what the SUT answered to a registration.
+    pub(super) fn take_registration(&mut self, reg: Registration) -> Result<(), StepFailure> {
         self.session.peer = Some(reg.peer);
         if reg.token.is_some() {
             self.session.token = reg.token;

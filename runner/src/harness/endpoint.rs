@@ -15,6 +15,7 @@ use super::authorization::{AuthLog, ResourceAuth};
 pub use super::listener::Transport;
 use super::listener::{private_segment, public_url, tls_listener};
 use super::pki::HarnessPki;
+use super::router::{Route, RouteGuard, StableRouter};
 use crate::wire::websocket::{Io, MAX_MESSAGE, Socket};
 use axum::Router;
 use axum::body::Bytes;
@@ -22,6 +23,7 @@ use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
 use hyper::upgrade::OnUpgrade;
 use setconform_tls::ClientCertificate;
 use std::net::SocketAddr;
@@ -90,7 +92,9 @@ pub struct HarnessEndpoint {
     strays: Arc<Strays>,
     auth: Arc<ResourceAuth>,
     first_request: Arc<Mutex<Option<Instant>>>,
-    _stop: watch::Sender<bool>,
+    _stop: Option<watch::Sender<bool>>,
+    /// On the stable listener: the route, removed when the endpoint drops.
+    _route: Option<RouteGuard>,
 }
 
 /// How the endpoint tells a SUT to authenticate (pushpull §8.2).
@@ -133,6 +137,9 @@ struct Shared {
     auth: Arc<ResourceAuth>,
     /// When the first request to the endpoint's URL arrived.
     first_request: Arc<Mutex<Option<Instant>>>,
+    /// On the stable listener, for a SUT that shares one peer: the path after
+    /// the base URL that the SUT was given for every scenario.
+    bare_path: Option<Arc<str>>,
 }
 
 impl HarnessEndpoint {
@@ -168,6 +175,7 @@ impl HarnessEndpoint {
             strays: strays.clone(),
             auth: auth.clone(),
             first_request: first_request.clone(),
+            bare_path: None,
         };
         let router = Router::new().fallback(capture).with_state(shared);
         let (stop, mut stopped) = watch::channel(false);
@@ -182,7 +190,38 @@ impl HarnessEndpoint {
             let service = router.into_make_service_with_connect_info::<ClientCertificate>();
             tokio::spawn(async move { axum::serve(listener, service).with_graceful_shutdown(shutdown).await });
         }
-        Ok(HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: stop })
+        Ok(HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: Some(stop), _route: None })
+    }
+
+    /// The endpoint as a route of the run's stable listener (TLS with the
+    /// harness's certificate), under its base path and a private segment;
+    /// with `bare_path`, it also takes requests for the base URL and that path.
+    pub fn routed(
+        router: &StableRouter,
+        patience: Duration,
+        path: &str,
+        bare_path: Option<&str>,
+        auth: EndpointAuth,
+    ) -> Self {
+        let (tx, inbox) = mpsc::channel(INBOX);
+        let segment = private_segment();
+        let scope = format!("{}/{segment}", router.base_path());
+        let url = format!("{}/{segment}{path}", router.base_url);
+        let auth = Arc::new(ResourceAuth::new(&url, &scope, auth.publish_metadata, auth.client));
+        let shared = Shared {
+            inbox: tx,
+            http_requests: Arc::default(),
+            patience,
+            scope: scope.into(),
+            strays: Arc::default(),
+            auth: auth.clone(),
+            first_request: Arc::default(),
+            bare_path: bare_path.map(Arc::from),
+        };
+        let (http_requests, strays, first_request) =
+            (shared.http_requests.clone(), shared.strays.clone(), shared.first_request.clone());
+        let route = router.add(Arc::new(shared));
+        HarnessEndpoint { url, inbox, http_requests, strays, auth, first_request, _stop: None, _route: Some(route) }
     }
 
     /// What the SUT asked of the endpoint's metadata and authorization server.
@@ -213,7 +252,36 @@ impl HarnessEndpoint {
     }
 }
 
+impl Route for Shared {
+    fn claims(&self, path: &str) -> bool {
+        let own = path.strip_prefix(&*self.scope).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        own || self.auth.target(path).is_some()
+    }
+
+    fn takes_bare(&self, rest: &str) -> bool {
+        self.bare_path.as_deref() == Some(rest)
+    }
+
+    fn is_endpoint(&self) -> bool {
+        true
+    }
+
+    fn serve(&self, request: axum::extract::Request, bare: bool) -> BoxFuture<'static, Response> {
+        Box::pin(handle(self.clone(), request, bare))
+    }
+
+    fn stray(&self, method: &Method, path: &str) {
+        self.strays.note(method, path);
+    }
+}
+
 async fn capture(State(shared): State<Shared>, request: axum::extract::Request) -> Response {
+    handle(shared, request, false).await
+}
+
+/// Answers one request; `bare`: it came for the stable listener's base URL,
+/// which a SUT set up once uses for every scenario.
+async fn handle(shared: Shared, request: axum::extract::Request, bare: bool) -> Response {
     let (mut parts, body) = request.into_parts();
     let arrived = Instant::now();
     // Metadata and token requests are answered on their own, not handed to the scenario.
@@ -223,7 +291,7 @@ async fn capture(State(shared): State<Shared>, request: axum::extract::Request) 
         };
         return shared.auth.answer(target, &parts.method, &parts.headers, &body);
     }
-    if !parts.uri.path().starts_with(&*shared.scope) {
+    if !bare && !parts.uri.path().starts_with(&*shared.scope) {
         shared.strays.note(&parts.method, parts.uri.path());
         return (StatusCode::NOT_FOUND, "no endpoint at this path").into_response();
     }

@@ -22,7 +22,9 @@ pub struct KeyServer {
     /// The URL the SUT is given as the harness's `jwks_uri`.
     pub url: String,
     shared: Arc<Shared>,
-    _stop: watch::Sender<bool>,
+    _stop: Option<watch::Sender<bool>>,
+    /// On the stable listener: the route, removed when the server drops.
+    _route: Option<super::router::RouteGuard>,
 }
 
 struct Shared {
@@ -54,7 +56,22 @@ impl KeyServer {
             axum::serve(listener, router).with_graceful_shutdown(shutdown).await
         });
         let url = super::listener::public_url(public_base, "https", addr, &path);
-        Ok(KeyServer { url, shared, _stop: stop })
+        Ok(KeyServer { url, shared, _stop: Some(stop), _route: None })
+    }
+
+    /// The key server as a route of the run's stable listener, under a private segment.
+    pub fn routed(router: &super::router::StableRouter) -> KeyServer {
+        Self::routed_at(router, &format!("/{}/jwks.json", super::listener::private_segment()))
+    }
+
+    /// The key server at `path` under the stable listener's base path (the
+    /// run's fixed `jwks_uri` is `/jwks.json`).
+    pub fn routed_at(router: &super::router::StableRouter, path: &str) -> KeyServer {
+        let url = format!("{}{path}", router.base_url);
+        let path = format!("{}{path}", router.base_path());
+        let shared = Arc::new(Shared { path, rotated: AtomicBool::new(false), fetches: AtomicUsize::new(0) });
+        let route = router.add(Arc::new(KeyRoute(shared.clone())));
+        KeyServer { url, shared, _stop: None, _route: Some(route) }
     }
 
     /// From now on the URL also publishes the keys that replace the current ones.
@@ -73,11 +90,43 @@ async fn serve(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         return (StatusCode::NOT_FOUND, "no key set at this path").into_response();
     }
     shared.fetches.fetch_add(1, Ordering::SeqCst);
+    jwks_response(shared.rotated.load(Ordering::SeqCst))
+}
+
+/// The harness's keys, with the ones that replace them once `rotated`.
+pub(crate) fn jwks_response(rotated: bool) -> Response {
     let keys = HarnessKeys::get();
-    let set = if shared.rotated.load(Ordering::SeqCst) { keys.rotated_jwks() } else { keys.jwks() };
+    let set = if rotated { keys.rotated_jwks() } else { keys.jwks() };
     let body = serde_json::to_vec(set).unwrap_or_default();
     // No caching: a SUT that sees an unknown kid must be able to get the new set at once.
     ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+/// A key server's path on the stable listener.
+struct KeyRoute(Arc<Shared>);
+
+impl super::router::Route for KeyRoute {
+    fn claims(&self, path: &str) -> bool {
+        path == self.0.path
+    }
+
+    fn takes_bare(&self, _rest: &str) -> bool {
+        false
+    }
+
+    fn is_endpoint(&self) -> bool {
+        false
+    }
+
+    fn serve(
+        &self,
+        request: axum::extract::Request,
+        _bare: bool,
+    ) -> futures_util::future::BoxFuture<'static, Response> {
+        Box::pin(serve(State(self.0.clone()), request.uri().clone()))
+    }
+
+    fn stray(&self, _method: &axum::http::Method, _path: &str) {}
 }
 
 #[cfg(test)]

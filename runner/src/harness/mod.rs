@@ -7,7 +7,9 @@
 //! - [`authorization`]: RFC 9728 protected-resource metadata and an OAuth
 //!   authorization server on the endpoint's port (pushpull §8.2);
 //! - [`listener`]: what they share: the TLS listener, private URL paths,
-//!   public URLs.
+//!   public URLs;
+//! - [`router`]: the stable listener a SUT configured once is pointed at,
+//!   routing each request to the scenario it belongs to.
 //!
 //! None of it judges: the scenario that owns a server reads what it saw.
 
@@ -16,3 +18,4 @@ pub mod endpoint;
 pub mod key_server;
 pub mod listener;
 pub mod pki;
+pub mod router;

@@ -83,17 +83,20 @@ pub enum PkiError {
 impl HarnessPki {
     /// A fresh CA for this run, and its certificates.
     pub fn generate() -> Result<HarnessPki, PkiError> {
-        let key = KeyPair::generate().map_err(PkiError::Issue)?;
-        let mut params = CertificateParams::default();
-        let mut name = DistinguishedName::new();
-        name.push(DnType::CommonName, "setconform harness CA (generated for one run)");
-        params.distinguished_name = name;
-        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-        (params.not_before, params.not_after) = run_validity();
-        let ca = params.self_signed(&key).map_err(PkiError::Issue)?;
-        let ca_pem = ca.pem();
+        let (params, key) = ca_params("setconform harness CA (generated for one run)", run_validity())?;
+        let ca_pem = params.self_signed(&key).map_err(PkiError::Issue)?.pem();
         Self::issue(ca_pem, Issuer::new(params, key), true)
+    }
+
+    /// A CA for a user to keep (PEM certificate, PEM private key), valid for
+    /// ten years: named in sut.yaml `harness.ca_file` and `harness.ca_key_file`,
+    /// it lets a SUT set up once trust the harness of every run.
+    pub fn generate_kept_ca() -> Result<(String, String), PkiError> {
+        let now = time::OffsetDateTime::from(SystemTime::now());
+        let validity = (now - Duration::from_secs(24 * 3600), now + Duration::from_secs(10 * 365 * 24 * 3600));
+        let (params, key) = ca_params("setconform harness CA (kept by the user)", validity)?;
+        let cert = params.self_signed(&key).map_err(PkiError::Issue)?;
+        Ok((cert.pem(), key.serialize_pem()))
     }
 
     /// The user's CA (PEM certificate and private key), and certificates it signs for this run.
@@ -136,6 +139,22 @@ impl HarnessPki {
             Presented::Expired => &self.expired,
         }
     }
+}
+
+/// A CA's key and parameters, named `common_name`, valid over `validity`.
+fn ca_params(
+    common_name: &str,
+    validity: (time::OffsetDateTime, time::OffsetDateTime),
+) -> Result<(CertificateParams, KeyPair), PkiError> {
+    let key = KeyPair::generate().map_err(PkiError::Issue)?;
+    let mut params = CertificateParams::default();
+    let mut name = DistinguishedName::new();
+    name.push(DnType::CommonName, common_name);
+    params.distinguished_name = name;
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    (params.not_before, params.not_after) = validity;
+    Ok((params, key))
 }
 
 /// What a certificate is for.

@@ -157,6 +157,8 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         ConfigError::one(format!("cannot build the HTTP client (tls.ca_file, client certificates): {e}"))
     })?;
     let catalogue = Arc::new(catalogue);
+    let stable = stable_router(&runtime, &sut, &pki)?;
+    let setup = crate::engine::RunSetup::new(&sut, stable);
     let env = Arc::new(RunEnv {
         sut,
         pki,
@@ -166,6 +168,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         fixed_iat: req.seed.map(|_| SEEDED_IAT),
         jtis: crate::set::JtiLedger::default(),
         late: Default::default(),
+        setup,
     });
 
     let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
@@ -188,7 +191,9 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         // A person follows one scenario at a time.
         req.args.test_threads = Some(1);
     } else if req.args.test_threads.is_none() {
-        req.args.test_threads = Some(jobs::DEFAULT_PARALLEL_SCENARIOS);
+        // sut.yaml's concurrency (one at a time when scenarios share the SUT's peer).
+        let threads = env.sut.scenario_concurrency().unwrap_or(jobs::DEFAULT_PARALLEL_SCENARIOS);
+        req.args.test_threads = Some(threads);
     }
     // The exit code comes from the verdicts, not from libtest's pass/fail counts.
     if req.args.list {
@@ -228,6 +233,26 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     run.waivers = waiver_records;
     drop(runtime);
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
+}
+
+/// The stable listener of the run, when sut.yaml gives `harness.listen` a port.
+fn stable_router(
+    runtime: &tokio::runtime::Runtime,
+    sut: &SutSetup,
+    pki: &HarnessPki,
+) -> Result<Option<Arc<crate::harness::router::StableRouter>>, ConfigError> {
+    let Some(stable) = &sut.harness_stable else { return Ok(None) };
+    let public_base = sut.harness_public_base.as_deref();
+    let started = runtime.block_on(crate::harness::router::StableRouter::start(
+        stable.addr,
+        &stable.path,
+        public_base,
+        sut.setup.shares_peer(),
+        pki,
+    ));
+    started
+        .map(|router| Some(Arc::new(router)))
+        .map_err(|e| ConfigError::one(format!("harness.listen: cannot listen on {}: {e}", stable.addr)))
 }
 
 /// The CA and certificates of the harness's URLs for a run: the user's CA from

@@ -2,6 +2,7 @@
 //! read from the environment or files, paths taken relative to the file,
 //! defaults filled in, every problem named by file and field.
 
+use super::setup::{self, SetupMode};
 use super::{DEFAULT_HARNESS_AUDIENCE, DEFAULT_HARNESS_ISSUER, MspRevision, SutSetup, Timeouts};
 use crate::catalogue::{LoadError, SourceFile};
 use crate::harness::pki::{HarnessPki, PkiError};
@@ -22,6 +23,10 @@ struct SutFile {
     profiles: Vec<String>,
     #[serde(default)]
     capabilities: Vec<String>,
+    #[serde(default)]
+    setup: Option<String>,
+    #[serde(default)]
+    concurrency: Option<usize>,
     #[serde(default)]
     pushpull: Option<PushpullSection>,
     #[serde(default)]
@@ -116,9 +121,19 @@ struct HarnessSection {
     audience: Option<String>,
     #[serde(default)]
     alg: Option<Alg>,
-    /// Address the harness's own endpoint listens on (a loopback address).
+    /// Address the harness's own endpoint listens on (a loopback address),
+    /// with a port for one stable listener for the whole run.
     #[serde(default)]
-    listen: Option<std::net::IpAddr>,
+    listen: Option<String>,
+    /// Base path of the stable listener.
+    #[serde(default)]
+    path: Option<String>,
+    /// The peer id a SUT configured by hand knows the harness by.
+    #[serde(default)]
+    peer: Option<String>,
+    /// The endpoint token a SUT configured by hand presents.
+    #[serde(default)]
+    endpoint_token: Option<SecretRef>,
     /// Base URL the SUT reaches that endpoint at, `{port}` standing for its port.
     #[serde(default)]
     public_base: Option<String>,
@@ -166,27 +181,10 @@ pub(super) fn load(path: &Path) -> Result<SutSetup, Vec<LoadError>> {
 fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec<LoadError>> {
     let mut errors = Vec::new();
     let rel = |p: &str| -> PathBuf { base.join(p) };
-    let bearer_token = raw.auth.and_then(|a| a.bearer_token).and_then(|secret| {
-        if let Some(var) = secret.env {
-            match std::env::var(&var) {
-                Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
-                _ => {
-                    errors.push(file.error("/auth/bearer_token/env", format!("environment variable {var} is not set")));
-                    None
-                }
-            }
-        } else if let Some(f) = secret.file {
-            match std::fs::read_to_string(rel(&f)) {
-                Ok(v) => Some(v.trim().to_owned()),
-                Err(e) => {
-                    errors.push(file.error("/auth/bearer_token/file", format!("{f}: {e}")));
-                    None
-                }
-            }
-        } else {
-            None
-        }
-    });
+    let bearer_token = raw
+        .auth
+        .and_then(|a| a.bearer_token)
+        .and_then(|s| read_secret(s, "/auth/bearer_token", file, base, &mut errors));
     let sets = raw.sets.unwrap_or(SetsSection {
         profile: None,
         issuer: None,
@@ -223,6 +221,9 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         audience: None,
         alg: None,
         listen: None,
+        path: None,
+        peer: None,
+        endpoint_token: None,
         public_base: None,
         ca_file: None,
         ca_key_file: None,
@@ -257,10 +258,30 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             },
         },
     };
-    let harness_listen = harness.listen.unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+    let (harness_listen, stable_port) = match harness.listen.as_deref().map(|l| (l, setup::parse_listen(l))) {
+        None => (std::net::Ipv4Addr::LOCALHOST.into(), None),
+        Some((_, Some(parsed))) => parsed,
+        Some((text, None)) => {
+            errors.push(file.error("/harness/listen", format!("{text:?} is neither an IP address nor IP:port")));
+            (std::net::Ipv4Addr::LOCALHOST.into(), None)
+        }
+    };
     if !harness_listen.is_loopback() {
         errors.push(file.error("/harness/listen", format!("{harness_listen} is not a loopback address")));
     }
+    let harness_stable = stable_port.map(|port| setup::StableEndpoint {
+        addr: std::net::SocketAddr::new(harness_listen, port),
+        path: setup::normal_path(harness.path.as_deref()),
+    });
+    let setup_mode = match raw.setup.as_deref() {
+        None => SetupMode::default(),
+        Some(name) => SetupMode::from_name(name).unwrap_or_else(|| {
+            errors.push(file.error("/setup", format!("{name:?} is none of per-scenario, per-run, static")));
+            SetupMode::default()
+        }),
+    };
+    let static_endpoint_token =
+        harness.endpoint_token.and_then(|s| read_secret(s, "/harness/endpoint_token", file, base, &mut errors));
     let harness_audience = harness.audience.unwrap_or_else(|| DEFAULT_HARNESS_AUDIENCE.into());
     let mut timeouts = Timeouts::default();
     if let Some(t) = raw.timeouts {
@@ -317,6 +338,11 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         fault: None,
         profiles: raw.profiles,
         capabilities: raw.capabilities,
+        setup: setup_mode,
+        concurrency: raw.concurrency,
+        harness_stable,
+        static_peer: harness.peer.unwrap_or_else(|| setup::DEFAULT_STATIC_PEER.into()),
+        static_endpoint_token,
         pushpull_endpoint,
         pushpull_websocket,
         push_endpoint,
@@ -354,6 +380,36 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         ca_pem,
         timeouts,
     })
+}
+
+/// A secret from the environment or a file (relative to sut.yaml), trimmed;
+/// a problem is named at `pointer`.
+fn read_secret(
+    secret: SecretRef,
+    pointer: &str,
+    file: &SourceFile,
+    base: &Path,
+    errors: &mut Vec<LoadError>,
+) -> Option<String> {
+    if let Some(var) = secret.env {
+        match std::env::var(&var) {
+            Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
+            _ => {
+                errors.push(file.error(&format!("{pointer}/env"), format!("environment variable {var} is not set")));
+                None
+            }
+        }
+    } else if let Some(f) = secret.file {
+        match std::fs::read_to_string(base.join(&f)) {
+            Ok(v) => Some(v.trim().to_owned()),
+            Err(e) => {
+                errors.push(file.error(&format!("{pointer}/file"), format!("{f}: {e}")));
+                None
+            }
+        }
+    } else {
+        None
+    }
 }
 
 /// `./script.sh` in sut.yaml means the script beside sut.yaml.

@@ -1,11 +1,14 @@
 //! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
 
 mod file;
+pub mod hand;
+pub mod setup;
 
 use crate::catalogue::LoadError;
 use crate::harness::pki::HarnessPki;
 use crate::set::{Alg, SetTrust};
 use crate::trigger::TriggerConfig;
+pub use setup::{SetupMode, StableEndpoint};
 use std::path::Path;
 use std::time::Duration;
 
@@ -50,6 +53,16 @@ pub struct SutSetup {
     pub fault: Option<String>,
     pub profiles: Vec<String>,
     pub capabilities: Vec<String>,
+    /// How the SUT learns of the harness as its peer.
+    pub setup: SetupMode,
+    /// How many scenarios run at once (sut.yaml `concurrency`).
+    pub concurrency: Option<usize>,
+    /// One listener for the whole run (`harness.listen` with a port).
+    pub harness_stable: Option<StableEndpoint>,
+    /// `setup: static`: the peer id the SUT knows the harness by.
+    pub static_peer: String,
+    /// `setup: static`: the endpoint token from sut.yaml, if it names one.
+    pub static_endpoint_token: Option<String>,
     pub pushpull_endpoint: Option<String>,
     /// Where the WebSocket binding is (AMB-01); `None`: the endpoint URL itself.
     pub pushpull_websocket: Option<String>,
@@ -182,6 +195,11 @@ impl SutSetup {
             fault,
             profiles,
             capabilities: Vec::new(),
+            setup: SetupMode::PerScenario,
+            concurrency: None,
+            harness_stable: None,
+            static_peer: setup::DEFAULT_STATIC_PEER.into(),
+            static_endpoint_token: None,
             pushpull_endpoint: Some(urls.pushpull),
             pushpull_websocket: None,
             push_endpoint: Some(urls.push),
@@ -204,6 +222,18 @@ impl SutSetup {
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
         }
+    }
+}
+
+impl SutSetup {
+    /// How many scenarios may run at once: one when they share the SUT's peer.
+    pub fn scenario_concurrency(&self) -> Option<usize> {
+        if self.setup.shares_peer() { Some(1) } else { self.concurrency }
+    }
+
+    /// The endpoint token of a SUT configured by hand.
+    pub fn fixed_endpoint_token(&self) -> String {
+        self.static_endpoint_token.clone().unwrap_or_else(|| setup::DEFAULT_STATIC_ENDPOINT_TOKEN.into())
     }
 }
 
