@@ -41,7 +41,7 @@ fn retry_at(app: Arc<App>, peer_id: String, due: Instant) {
     });
 }
 
-/// Retries whatever is outstanding for the peer every `interval`, until the reference stops.
+/// Retries whatever is outstanding for the peer every `interval`, until the reference stops or forgets the peer.
 pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
     let mut stopped = app.stopped.clone();
     tokio::spawn(async move {
@@ -50,7 +50,13 @@ pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
         ticks.tick().await;
         loop {
             tokio::select! {
-                _ = ticks.tick() => initiate(app.clone(), peer_id.clone(), Reason::Retry).await,
+                _ = ticks.tick() => {
+                    // A forgotten peer (released) is sent nothing more.
+                    if app.peers.with_id(&peer_id, |_| ()).is_none() {
+                        break;
+                    }
+                    initiate(app.clone(), peer_id.clone(), Reason::Retry).await
+                }
                 _ = stopped.changed() => break,
             }
         }

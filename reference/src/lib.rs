@@ -39,6 +39,6 @@ mod websocket;
 mod ws_initiator;
 
 pub use fault::Fault;
-pub use variant::Variant;
 pub use server::{Reference, ReferenceConfig};
 pub use set_profile::SetProfile;
+pub use variant::Variant;

@@ -83,6 +83,10 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     // A request that must not arrive may still come after the window: the
     // endpoint listens on until the run ends ([`late`]).
     let late = if stopped.is_none() { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
+    // The scenario is over for the SUT too; not while the endpoint listens on for what must not come.
+    if late.is_empty() {
+        ctx.release().await;
+    }
     if !late.is_empty()
         && let Some(endpoint) = ctx.link.endpoint.take()
     {

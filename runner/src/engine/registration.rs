@@ -6,7 +6,8 @@ use super::context::{Context, StepFailure};
 use crate::catalogue::Binding;
 use crate::harness::endpoint::HarnessEndpoint;
 use crate::set::HarnessKeys;
-use crate::trigger::{self, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::trigger::persistent;
+use crate::trigger::{self, BridgeReply, ExecOutcome, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{NonHttpTrigger, Outgoing};
 use serde_json::Value;
 use std::time::Instant;
@@ -79,12 +80,13 @@ impl Context<'_> {
         }
         let reg: Registration = serde_json::from_slice(&answer)
             .map_err(|e| StepFailure::error(format!("trigger: peer registration answer is not understood: {e}")))?;
+        let (sut_issuer, sut_audience) = (reg.sut_issuer(), reg.sut_audience());
         self.session.peer = Some(reg.peer);
         if reg.token.is_some() {
             self.session.token = reg.token;
         }
-        if reg.issuer.is_some() && self.session.sut_trust.issuer.is_none() {
-            self.session.sut_trust.issuer = reg.issuer;
+        if self.session.sut_trust.issuer.is_none() {
+            self.session.sut_trust.issuer = sut_issuer;
         }
         if reg.jwks.is_some() && self.session.sut_trust.jwks.is_none() {
             self.session.sut_trust.jwks = reg.jwks;
@@ -102,7 +104,7 @@ impl Context<'_> {
             };
             self.session.sut_client_certificate = Some(der.to_vec());
         }
-        if let Some(aud) = reg.audience.filter(|_| self.env.sut.sut_audience.is_none()) {
+        if let Some(aud) = sut_audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.session.minter.audience = aud;
         }
         Ok(())
@@ -150,18 +152,8 @@ impl Context<'_> {
                 let began = Instant::now();
                 let limit = timeout.min(self.remaining());
                 let outcome = trigger::run_exec(&command, &dir, &action, limit).await.map_err(|e| e.to_string());
-                let env = action.env();
-                self.transcript.non_http(NonHttpTrigger {
-                    seq: self.transcript.next_seq(),
-                    step: self.clock.step,
-                    at_ms,
-                    duration_ms: began.elapsed().as_millis() as u64,
-                    kind: "EXEC",
-                    target: format!("exec: {}", command.join(" ")),
-                    env: &env,
-                    body: action.body().to_string().as_bytes(),
-                    outcome: Some(&outcome),
-                });
+                let target = format!("exec: {}", command.join(" "));
+                self.record_command(at_ms, began, target, &action.env(), &action.body().to_string(), &outcome);
                 let o = outcome.map_err(|e| {
                     StepFailure::trigger_failed(format!("trigger command for {what} did not start: {e}"))
                 })?;
@@ -178,8 +170,23 @@ impl Context<'_> {
                     ))),
                 }
             }
+            TriggerConfig::Persistent(bridge) => {
+                let (at_ms, began) = (self.clock.elapsed_ms(), Instant::now());
+                let (line, result) = bridge.act(&action, bridge.timeout.min(self.remaining())).await;
+                let target = format!("exec (persistent): {}", bridge.command.join(" "));
+                self.record_command(at_ms, began, target, &[], &line, &persistent::outcome(&result));
+                let failed = |why: String| StepFailure::trigger_failed(format!("trigger bridge: {what}: {why}"));
+                match result.map_err(failed)?.1 {
+                    BridgeReply::Answer(answer) => Ok(Some(answer.to_string().into_bytes())),
+                    // Read by `setup` as the http adapter's `{"refused": ...}` answer.
+                    BridgeReply::Refused(why) if what == "register" => {
+                        Ok(Some(serde_json::json!({ "refused": why }).to_string().into_bytes()))
+                    }
+                    BridgeReply::Refused(why) | BridgeReply::Error(why) => Err(failed(why)),
+                }
+            }
             TriggerConfig::Manual => {
-                let text = action.instructions(&self.scenario_id);
+                let Some(text) = action.instructions(&self.scenario_id) else { return Ok(None) };
                 eprintln!("setconform: {text}");
                 self.transcript.non_http(NonHttpTrigger {
                     seq: self.transcript.next_seq(),
@@ -197,7 +204,69 @@ impl Context<'_> {
             }
         }
     }
+
+    /// Tells the SUT that the scenario is over (`release`), when a peer was
+    /// registered. Optional for the SUT: whatever it answers (404, 501, an
+    /// error) is only recorded. Bounded by [`RELEASE_LIMIT`] and the trigger's
+    /// own timeout, not by the scenario deadline, which may have passed.
+    pub async fn release(&mut self) {
+        let (Some(peer), Some(config)) = (self.session.peer.clone(), self.env.sut.trigger.clone()) else { return };
+        let action = TriggerAction::Release { peer };
+        let (at_ms, began) = (self.clock.elapsed_ms(), Instant::now());
+        match config {
+            TriggerConfig::Http { url } => {
+                let limit = RELEASE_LIMIT.min(self.env.sut.timeouts.request);
+                let req = Outgoing {
+                    method: action.http_method().into(),
+                    url: action.http_url(&url),
+                    headers: vec![],
+                    body: vec![],
+                };
+                let result = self.env.wire.exchange_pinned(&req, limit, None).await;
+                let took = began.elapsed().as_millis() as u64;
+                self.transcript.exchange("trigger", self.clock.step, at_ms, took, &req, &result);
+            }
+            TriggerConfig::Exec { command, dir, timeout } => {
+                let outcome = trigger::run_exec(&command, &dir, &action, RELEASE_LIMIT.min(timeout)).await;
+                let target = format!("exec: {}", command.join(" "));
+                let body = action.body().to_string();
+                self.record_command(at_ms, began, target, &action.env(), &body, &outcome.map_err(|e| e.to_string()));
+            }
+            TriggerConfig::Persistent(bridge) => {
+                let (line, result) = bridge.act(&action, RELEASE_LIMIT.min(bridge.timeout)).await;
+                let target = format!("exec (persistent): {}", bridge.command.join(" "));
+                self.record_command(at_ms, began, target, &[], &line, &persistent::outcome(&result));
+            }
+            TriggerConfig::Manual => {}
+        }
+    }
+
+    /// Records a trigger command's action (kind `EXEC`) in the transcript.
+    fn record_command(
+        &mut self,
+        at_ms: u64,
+        began: Instant,
+        target: String,
+        env: &[(String, String)],
+        body: &str,
+        outcome: &Result<ExecOutcome, String>,
+    ) {
+        self.transcript.non_http(NonHttpTrigger {
+            seq: self.transcript.next_seq(),
+            step: self.clock.step,
+            at_ms,
+            duration_ms: began.elapsed().as_millis() as u64,
+            kind: "EXEC",
+            target,
+            env,
+            body: body.as_bytes(),
+            outcome: Some(outcome),
+        });
+    }
 }
+
+/// Longest the harness waits for a SUT to take a `release`.
+const RELEASE_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Statuses of a control API that understood a registration and declined it
 /// (a 404 or 401 says the adapter is misconfigured, not that the SUT refused).
