@@ -180,7 +180,8 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
     });
     match queued {
         Some((jtis, initiates)) => {
-            if initiates {
+            // A timer-driven initiator sends them on its next tick.
+            if initiates && !delivery::timer_driven(&app, &peer) {
                 // Deliver now, without holding up the caller (who may be the peer itself).
                 tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             }
@@ -191,12 +192,17 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
 }
 
 /// Makes the reference send a request to the peer now, even with nothing to
-/// deliver; for a peer it polls, restarts the poll loop if it has ended.
+/// deliver; for a peer it polls, restarts the poll loop if it has ended. The
+/// timer-driven variant has no such switch for a pushpull peer: 501.
 pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
     match app.peers.with_id(&peer, |p| p.endpoint.as_ref().map(|e| e.binding == Binding::Poll)) {
         Some(Some(true)) => {
             poll_receiver::start(app.clone(), peer);
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+        }
+        Some(Some(false)) if delivery::timer_driven(&app, &peer) => {
+            let body = json!({ "error": "this initiator sends on its own timer and has no \"send now\" switch" });
+            (StatusCode::NOT_IMPLEMENTED, Json(body)).into_response()
         }
         Some(Some(false)) => {
             tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));

@@ -45,6 +45,7 @@ pub type Kick = mpsc::UnboundedSender<Reason>;
 
 impl App {
     /// The state of a reference serving `peers`, before any communication.
+    #[allow(clippy::too_many_arguments)] // one per ReferenceConfig setting, passed through once
     pub fn new(
         peers: Peers,
         anonymous_token: String,

@@ -7,7 +7,9 @@ use crate::catalogue::Binding;
 use crate::harness::endpoint::HarnessEndpoint;
 use crate::set::HarnessKeys;
 use crate::trigger::persistent;
-use crate::trigger::{self, BridgeReply, ExecOutcome, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::trigger::{
+    self, BridgeReply, ExecOutcome, HarnessIdentity, Initiate, Registration, TriggerAction, TriggerConfig,
+};
 use crate::wire::{NonHttpTrigger, Outgoing};
 use serde_json::Value;
 use std::time::Instant;
@@ -117,6 +119,10 @@ impl Context<'_> {
         };
         let action = match queue {
             Some(count) => TriggerAction::Queue { peer, count },
+            None if self.env.sut.initiate == Initiate::Unsupported => {
+                self.await_own_request();
+                return Ok(());
+            }
             None => TriggerAction::Initiate { peer },
         };
         self.act(action).await?;
@@ -239,6 +245,25 @@ impl Context<'_> {
             }
             TriggerConfig::Manual => {}
         }
+    }
+
+    /// For a SUT without a "send now" switch: nothing is sent, and the transcript
+    /// says that the next step waits for the SUT's own request (pushpull §6.1:
+    /// an initiator may post on a timer of its own).
+    fn await_own_request(&mut self) {
+        let text =
+            "initiate: unsupported (sut.yaml): nothing sent; the next step takes the SUT's next request of its own";
+        self.transcript.non_http(NonHttpTrigger {
+            seq: self.transcript.next_seq(),
+            step: self.clock.step,
+            at_ms: self.clock.elapsed_ms(),
+            duration_ms: 0,
+            kind: "WAIT",
+            target: "initiate".into(),
+            env: &[],
+            body: text.as_bytes(),
+            outcome: None,
+        });
     }
 
     /// Records a trigger command's action (kind `EXEC`) in the transcript.

@@ -84,6 +84,8 @@ struct TriggerSection {
     exec: Option<ExecTriggerSection>,
     #[serde(default)]
     manual: Option<serde_json::Value>,
+    #[serde(default)]
+    initiate: crate::trigger::Initiate,
 }
 #[derive(Debug, Deserialize)]
 struct ExecTriggerSection {
@@ -328,6 +330,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         set_profile,
         poll_endpoint,
         bearer_token,
+        initiate: raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default(),
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
             (_, Some(e), _) => {

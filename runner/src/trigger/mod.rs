@@ -47,6 +47,17 @@ pub enum TriggerConfig {
     Manual,
 }
 
+/// Whether the SUT can be asked to send a request now (`initiate`). Without
+/// that switch, a step that would ask sends nothing, and the next
+/// `await_request` takes the SUT's next request of its own (on its timer).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Initiate {
+    #[default]
+    Supported,
+    Unsupported,
+}
+
 /// What the harness tells the SUT about itself when it registers.
 #[derive(Debug, Clone)]
 pub struct HarnessIdentity {
@@ -97,5 +108,19 @@ impl Registration {
     /// The `aud` the SUT expects in SETs sent to it, under its new name or its old one.
     pub fn sut_audience(&self) -> Option<String> {
         self.sut_audience.clone().or_else(|| self.audience.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sut_identity_is_read_under_its_new_names_before_its_old_ones() {
+        let both: Registration =
+            serde_json::from_str(r#"{"peer":"p","sut_audience":"new","audience":"old","issuer":"iss"}"#).unwrap();
+        assert_eq!((both.sut_audience().as_deref(), both.sut_issuer().as_deref()), (Some("new"), Some("iss")));
+        let old: Registration = serde_json::from_str(r#"{"peer":"p","audience":"old"}"#).unwrap();
+        assert_eq!(old.sut_audience().as_deref(), Some("old"));
     }
 }
