@@ -11,17 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn reference(variant: Option<setconform_reference::Variant>) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        rt.block_on(async {
-            let config = setconform_reference::ReferenceConfig { variant, ..Default::default() };
-            let reference = setconform_reference::Reference::start(config).await.unwrap();
-            tx.send(reference.addr().port()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().unwrap()
+    common::standalone_reference_of(setconform_reference::ReferenceConfig { variant, ..Default::default() })
 }
 
 fn run_initiator_profile(port: u16, initiate: &str) -> Run {
@@ -75,4 +65,42 @@ fn the_trigger_section_takes_initiate_beside_exactly_one_adapter() {
     assert_eq!(one.initiate, setconform::trigger::Initiate::Unsupported);
     assert!(write("trigger: { initiate: unsupported }").is_err(), "no adapter");
     assert!(write("trigger: { manual: {}, http: { url: 'http://127.0.0.1:9/c' } }").is_err(), "two adapters");
+}
+
+/// One scenario against a reference with `config`, its sut.yaml saying `initiate: unsupported`.
+fn unsupported_run(config: setconform_reference::ReferenceConfig, id: &str) -> setconform_reports::ScenarioResult {
+    let port = common::standalone_reference_of(config);
+    let dir = common::scratch("no-switch");
+    let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    let text = format!(
+        "name: initiator\nprofiles: [pushpull-http-initiator]\ncapabilities: [push-pull-class]\n\
+         pushpull: {{ endpoint: 'https://127.0.0.1:{port}/pushpull' }}\ntls: {{ ca_file: '{}' }}\n\
+         trigger: {{ http: {{ url: 'https://127.0.0.1:{port}/control' }}, initiate: unsupported }}\n\
+         timeouts: {{ observation_ms: 2000 }}\n",
+        ca.display()
+    );
+    std::fs::write(dir.join("sut.yaml"), text).unwrap();
+    common::run_exact(dir.join("sut.yaml"), id).scenarios.remove(0)
+}
+
+#[test]
+fn a_sut_without_the_switch_that_sends_nothing_of_its_own_is_not_judged_never_failed() {
+    // The default reference posts only when it has something to send: asked for nothing, it is silent.
+    let s = unsupported_run(Default::default(), "pushpull.http.initiator.returned-sets.acknowledged");
+    assert_eq!(s.verdict, Verdict::Info, "{:#?}", s.expectations);
+    for e in &s.expectations {
+        assert!(e.actual.starts_with("not judged: initiate is unsupported"), "{}: {}", e.requirement, e.actual);
+    }
+}
+
+#[test]
+fn a_timer_driven_initiator_that_breaks_a_rule_still_fails_it() {
+    let config = setconform_reference::ReferenceConfig {
+        variant: Some(setconform_reference::Variant::TimerDriven),
+        fault: Some(setconform_reference::Fault::InitiatorFabricateAck),
+        ..Default::default()
+    };
+    let s = unsupported_run(config, "pushpull.http.initiator.returned-sets.acknowledged");
+    assert_eq!(s.verdict, Verdict::Fail);
+    assert!(s.expectations.iter().any(|e| e.requirement == "PP-CO-005" && e.verdict == Verdict::Fail));
 }

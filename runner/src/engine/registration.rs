@@ -253,6 +253,7 @@ impl Context<'_> {
     fn await_own_request(&mut self) {
         let text =
             "initiate: unsupported (sut.yaml): nothing sent; the next step takes the SUT's next request of its own";
+        self.clock.own_request = true;
         self.transcript.non_http(NonHttpTrigger {
             seq: self.transcript.next_seq(),
             step: self.clock.step,

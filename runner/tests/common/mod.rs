@@ -89,11 +89,15 @@ pub fn standalone_reference() -> u16 {
 
 /// Starts a reference running with `fault`, as a standalone SUT; returns its port.
 pub fn standalone_reference_with(fault: Option<setconform_reference::Fault>) -> u16 {
+    standalone_reference_of(setconform_reference::ReferenceConfig { fault, ..Default::default() })
+}
+
+/// Starts a reference with `config` on its own runtime, as a standalone SUT; returns its port.
+pub fn standalone_reference_of(config: setconform_reference::ReferenceConfig) -> u16 {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let config = setconform_reference::ReferenceConfig { fault, ..Default::default() };
             let reference = setconform_reference::Reference::start(config).await.unwrap();
             tx.send(reference.addr().port()).unwrap();
             std::future::pending::<()>().await;
