@@ -84,3 +84,9 @@ fn a_bridge_that_prints_what_is_not_json_gives_error_with_the_line() {
     let reason = run.scenarios[0].reason.as_deref().unwrap_or("");
     assert!(reason.contains("not JSON: ready!"), "{reason}");
 }
+
+#[test]
+fn the_persistent_example_sut_config_is_valid() {
+    let setup = setconform::sut::SutSetup::load(&repository("examples/sut-persistent.yaml")).unwrap();
+    assert!(matches!(setup.trigger, Some(setconform::trigger::TriggerConfig::Persistent(_))));
+}

@@ -281,6 +281,24 @@ mod tests {
         assert_eq!(reply(&json!({"log": "hello"})), None);
     }
 
+    /// A bridge that reads two actions, then answers the second before the first.
+    const REVERSING: &str = "import json, sys\n\
+        a, b = json.loads(sys.stdin.readline()), json.loads(sys.stdin.readline())\n\
+        print(json.dumps({'log': 'not an answer'}), flush=True)\n\
+        for m in (b, a): print(json.dumps({'id': m['id'], 'answer': {'peer': m['peer']}}), flush=True)\n\
+        sys.stdin.readline()\n";
+
+    #[tokio::test]
+    async fn answers_are_matched_by_id_in_whatever_order_they_come() {
+        let command = vec!["python3".to_owned(), "-c".to_owned(), REVERSING.to_owned()];
+        let bridge = Bridge::new(command, std::env::temp_dir(), Duration::from_secs(20));
+        let release = |peer: &str| TriggerAction::Release { peer: peer.to_owned() };
+        let (first, second) = (release("first"), release("second"));
+        let ((_, a), (_, b)) = tokio::join!(bridge.act(&first, bridge.timeout), bridge.act(&second, bridge.timeout));
+        assert_eq!(a.unwrap().1, BridgeReply::Answer(json!({"peer": "first"})));
+        assert_eq!(b.unwrap().1, BridgeReply::Answer(json!({"peer": "second"})));
+    }
+
     #[test]
     fn a_request_line_names_the_action_peer_and_count() {
         let line = request_line(7, &TriggerAction::Queue { peer: "p1".into(), count: 2 });
