@@ -5,7 +5,12 @@
 //! without an endpoint collects them at the poll endpoint, RFC 8936);
 //! `POST /control/peers/{peer}/initiate` makes it send a request to the peer's
 //! endpoint now (for a peer whose endpoint it polls: polls again if its poll
-//! loop has ended); `GET /control/peers/{peer}` reads what it holds for the peer.
+//! loop has ended); `GET /control/peers/{peer}` reads what it holds for the peer;
+//! `DELETE /control/peers/{peer}` forgets it (the scenario is over).
+//! A registration names the harness's `iss` and `aud` as `harness_issuer` and
+//! `harness_audience` (or, as before, `issuer` and `audience`); the answer
+//! names the reference's as `sut_issuer` and `sut_audience` and repeats them
+//! under the old names.
 //! A vendor can copy this small API into a test build of their product.
 
 use crate::delivery;
@@ -32,12 +37,18 @@ const MAX_QUEUE: usize = 1000;
 
 #[derive(Deserialize)]
 pub struct NewPeer {
-    /// `iss` of the SETs the peer will send.
-    issuer: String,
+    /// `iss` of the SETs the peer will send (`issuer` in older requests).
+    #[serde(default)]
+    harness_issuer: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
     /// The peer's public keys.
     jwks: JwkSet,
-    /// `aud` to put in SETs for the peer.
-    audience: String,
+    /// `aud` to put in SETs for the peer (`audience` in older requests).
+    #[serde(default)]
+    harness_audience: Option<String>,
+    #[serde(default)]
+    audience: Option<String>,
     /// The peer's own Pushpull endpoint, when the reference is to initiate toward it.
     #[serde(default)]
     endpoint: Option<String>,
@@ -86,8 +97,13 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         let body = json!({ "error": "the endpoint is not served over TLS" });
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     }
-    let trust =
-        Trust { peer_issuer: req.issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
+    let (Some(peer_issuer), Some(audience)) =
+        (req.harness_issuer.or(req.issuer), req.harness_audience.or(req.audience))
+    else {
+        let body = json!({ "error": "harness_issuer and harness_audience are required" });
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    };
+    let trust = Trust { peer_issuer, own_audience: OWN_AUDIENCE.to_owned(), peer_jwks: req.jwks, fault: app.fault };
     let client = match peer_client(req.endpoint_ca.as_deref(), app.fault) {
         Ok(c) => c,
         Err(e) => {
@@ -124,7 +140,7 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         access: Default::default(),
     });
     let role = endpoint.as_ref().map(|e| e.binding);
-    let (peer, token) = app.peers.register(trust, req.audience, endpoint);
+    let (peer, token) = app.peers.register(trust, audience, endpoint);
     app.peers.with_id(&peer, |p| {
         p.key_source = key_source;
         p.authorization_server = req.authorization_server;
@@ -139,6 +155,8 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
     let mut body = json!({
         "peer": peer,
         "token": token,
+        "sut_issuer": jose::ISSUER,
+        "sut_audience": OWN_AUDIENCE,
         "issuer": jose::ISSUER,
         "audience": OWN_AUDIENCE,
         "jwks": keys::keys().jwks,
@@ -174,8 +192,9 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
                 // Like a product that pushes inside its own API call: the caller
                 // gets its answer once the peer has answered the delivery.
                 delivery::initiate(app.clone(), peer, Reason::Asked).await;
-            } else if initiates {
-                // Deliver now, without holding up the caller (who may be the peer itself).
+            } else if initiates && !delivery::timer_driven(&app, &peer) {
+                // Deliver now, without holding up the caller (who may be the peer itself);
+                // a timer-driven initiator sends them on its next tick instead.
                 tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             }
             Json(json!({ "jtis": jtis })).into_response()
@@ -185,7 +204,8 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
 }
 
 /// Makes the reference send a request to the peer now, even with nothing to
-/// deliver; for a peer it polls, restarts the poll loop if it has ended.
+/// deliver; for a peer it polls, restarts the poll loop if it has ended. The
+/// timer-driven variant has no such switch for a pushpull peer: 501.
 pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
     match app.peers.with_id(&peer, |p| p.endpoint.as_ref().map(|e| e.binding == Binding::Poll)) {
         Some(Some(true)) => {
@@ -196,6 +216,10 @@ pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> 
             delivery::initiate(app.clone(), peer, Reason::Asked).await;
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
         }
+        Some(Some(false)) if delivery::timer_driven(&app, &peer) => {
+            let body = json!({ "error": "this initiator sends on its own timer and has no \"send now\" switch" });
+            (StatusCode::NOT_IMPLEMENTED, Json(body)).into_response()
+        }
         Some(Some(false)) => {
             tokio::spawn(delivery::initiate(app.clone(), peer, Reason::Asked));
             (StatusCode::ACCEPTED, Json(json!({}))).into_response()
@@ -205,6 +229,14 @@ pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> 
             (StatusCode::CONFLICT, Json(body)).into_response()
         }
         None => unknown_peer(),
+    }
+}
+
+/// Forgets the peer: the scenario that registered it is over.
+pub async fn release(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
+    match app.forget(&peer) {
+        true => StatusCode::NO_CONTENT.into_response(),
+        false => unknown_peer(),
     }
 }
 

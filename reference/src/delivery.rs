@@ -41,8 +41,23 @@ fn retry_at(app: Arc<App>, peer_id: String, due: Instant) {
     });
 }
 
-/// Retries whatever is outstanding for the peer every `interval`, until the reference stops.
+/// How often a timer-driven initiator ([`crate::Variant::TimerDriven`]) posts.
+const TIMER_PERIOD: Duration = Duration::from_millis(200);
+
+/// Whether the reference sends to this peer only on its own timer: the
+/// timer-driven variant, toward a pushpull endpoint over HTTP.
+pub fn timer_driven(app: &App, peer_id: &str) -> bool {
+    app.variant == Some(crate::Variant::TimerDriven)
+        && app.peers.with_id(peer_id, |p| p.endpoint.as_ref().map(|e| e.binding)).flatten() == Some(Binding::Pushpull)
+}
+
+/// Retries whatever is outstanding for the peer every `interval`, until the
+/// reference stops or forgets the peer. A timer-driven initiator instead posts
+/// every [`TIMER_PERIOD`] whatever it would send, or an empty Communication
+/// Object (pushpull §6.1).
 pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
+    let timer = timer_driven(&app, &peer_id);
+    let (interval, reason) = if timer { (TIMER_PERIOD, Reason::Asked) } else { (interval, Reason::Retry) };
     let mut stopped = app.stopped.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(interval);
@@ -50,7 +65,13 @@ pub fn spawn_retry_loop(app: Arc<App>, peer_id: String, interval: Duration) {
         ticks.tick().await;
         loop {
             tokio::select! {
-                _ = ticks.tick() => initiate(app.clone(), peer_id.clone(), Reason::Retry).await,
+                _ = ticks.tick() => {
+                    // A forgotten peer (released) is sent nothing more.
+                    if app.peers.with_id(&peer_id, |_| ()).is_none() {
+                        break;
+                    }
+                    initiate(app.clone(), peer_id.clone(), reason).await
+                }
                 _ = stopped.changed() => break,
             }
         }

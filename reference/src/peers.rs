@@ -156,6 +156,14 @@ impl Peers {
         self.lock().values_mut().find(|p| p.id == id).map(f)
     }
 
+    /// Forgets the peer with id `id`; whether there was one.
+    pub fn remove(&self, id: &str) -> bool {
+        let mut peers = self.lock();
+        let before = peers.len();
+        peers.retain(|_, p| p.id != id);
+        peers.len() < before
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Peer>> {
         // A handler that panicked mid-update leaves plain data behind; keep serving.
         self.by_token.lock().unwrap_or_else(|e| e.into_inner())

@@ -78,7 +78,8 @@ async fn run(app: &Arc<App>, peer_id: &str) {
     let mut unreachable = 0;
     let mut first = true;
     loop {
-        if *stopped.borrow() {
+        // Ends with the reference, or when the peer is released.
+        if *stopped.borrow() || app.peers.with_id(peer_id, |_| ()).is_none() {
             return;
         }
         let mut owed = app.peers.with_id(peer_id, |p| std::mem::take(&mut p.owed)).unwrap_or_default();

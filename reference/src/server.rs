@@ -87,7 +87,7 @@ impl Reference {
             .route("/msp", any(crate::msp::receive))
             .route("/poll", any(crate::poll::serve))
             .route("/control/peers", post(control::register))
-            .route("/control/peers/{peer}", get(control::state))
+            .route("/control/peers/{peer}", get(control::state).delete(control::release))
             .route("/control/peers/{peer}/queue", post(control::queue))
             .route("/control/peers/{peer}/initiate", post(control::initiate))
             .route("/jwks.json", get(control::jwks))

@@ -98,6 +98,13 @@ impl App {
         self.polling.lock().unwrap_or_else(|e| e.into_inner()).remove(peer);
     }
 
+    /// Forgets `peer` (the control API's `DELETE`): its state goes, its socket
+    /// closes, and its retry and poll loops end at their next turn; whether it was known.
+    pub fn forget(&self, peer: &str) -> bool {
+        self.sockets.lock().unwrap_or_else(|e| e.into_inner()).remove(peer);
+        self.peers.remove(peer)
+    }
+
     /// Forgets the socket toward `peer` once its session has ended (and not a newer one).
     pub fn drop_socket(&self, peer: &str) {
         let mut sockets = self.sockets.lock().unwrap_or_else(|e| e.into_inner());

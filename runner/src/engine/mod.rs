@@ -88,6 +88,10 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     // peer across scenarios sends to one URL, so what comes later names no scenario.
     let attributable = stopped.is_none() && !env.sut.setup.shares_peer();
     let late = if attributable { late::broken_forms(scenario, &expectations, judge) } else { Vec::new() };
+    // The scenario is over for the SUT too; not while the endpoint listens on for what must not come.
+    if late.is_empty() {
+        ctx.release().await;
+    }
     if !late.is_empty()
         && let Some(endpoint) = ctx.link.endpoint.take()
     {

@@ -8,8 +8,11 @@ use crate::catalogue::Binding;
 use crate::harness::endpoint::{HarnessEndpoint, Transport};
 use crate::harness::key_server::KeyServer;
 use crate::set::HarnessKeys;
-use crate::trigger::{HarnessIdentity, Registration, TriggerAction};
+use crate::trigger::persistent;
+use crate::trigger::{self, ExecOutcome, HarnessIdentity, Initiate, Registration, TriggerAction, TriggerConfig};
+use crate::wire::{NonHttpTrigger, Outgoing};
 use serde_json::Value;
+use std::time::Instant;
 
 impl Context<'_> {
     /// Opens the harness's endpoint for a SUT that sends to it.
@@ -99,12 +102,13 @@ impl Context<'_> {
 
     /// Takes in what the SUT answered to a registration.
     pub(super) fn take_registration(&mut self, reg: Registration) -> Result<(), StepFailure> {
+        let (sut_issuer, sut_audience) = (reg.sut_issuer(), reg.sut_audience());
         self.session.peer = Some(reg.peer);
         if reg.token.is_some() {
             self.session.token = reg.token;
         }
-        if reg.issuer.is_some() && self.session.sut_trust.issuer.is_none() {
-            self.session.sut_trust.issuer = reg.issuer;
+        if self.session.sut_trust.issuer.is_none() {
+            self.session.sut_trust.issuer = sut_issuer;
         }
         if reg.jwks.is_some() && self.session.sut_trust.jwks.is_none() {
             self.session.sut_trust.jwks = reg.jwks;
@@ -122,7 +126,7 @@ impl Context<'_> {
             };
             self.session.sut_client_certificate = Some(der.to_vec());
         }
-        if let Some(aud) = reg.audience.filter(|_| self.env.sut.sut_audience.is_none()) {
+        if let Some(aud) = sut_audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.session.minter.audience = aud;
         }
         Ok(())
@@ -136,13 +140,98 @@ impl Context<'_> {
         };
         let action = match queue {
             Some(count) => TriggerAction::Queue { peer, count },
+            None if self.env.sut.initiate == Initiate::Unsupported => {
+                self.await_own_request();
+                return Ok(());
+            }
             None => TriggerAction::Initiate { peer },
         };
         self.trigger_in_background(action).await?;
         self.ledger.queued += queue.unwrap_or(0);
         Ok(())
     }
+    /// Tells the SUT that the scenario is over (`release`), when a peer was
+    /// registered. Optional for the SUT: whatever it answers (404, 501, an
+    /// error) is only recorded. Bounded by [`RELEASE_LIMIT`] and the trigger's
+    /// own timeout, not by the scenario deadline, which may have passed.
+    pub async fn release(&mut self) {
+        let (Some(peer), Some(config)) = (self.session.peer.clone(), self.env.sut.trigger.clone()) else { return };
+        let action = TriggerAction::Release { peer };
+        let (at_ms, began) = (self.clock.elapsed_ms(), Instant::now());
+        match config {
+            TriggerConfig::Http { url } => {
+                let limit = RELEASE_LIMIT.min(self.env.sut.timeouts.request);
+                let req = Outgoing {
+                    method: action.http_method().into(),
+                    url: action.http_url(&url),
+                    headers: vec![],
+                    body: vec![],
+                };
+                let result = self.env.wire.exchange_pinned(&req, limit, None).await;
+                let took = began.elapsed().as_millis() as u64;
+                self.transcript.exchange("trigger", self.clock.step, at_ms, took, &req, &result);
+            }
+            TriggerConfig::Exec { command, dir, timeout } => {
+                let outcome = trigger::run_exec(&command, &dir, &action, RELEASE_LIMIT.min(timeout)).await;
+                let target = format!("exec: {}", command.join(" "));
+                let body = action.body().to_string();
+                self.record_command(at_ms, began, target, &action.env(), &body, &outcome.map_err(|e| e.to_string()));
+            }
+            TriggerConfig::Persistent(bridge) => {
+                let (line, result) = bridge.act(&action, RELEASE_LIMIT.min(bridge.timeout)).await;
+                let target = format!("exec (persistent): {}", bridge.command.join(" "));
+                self.record_command(at_ms, began, target, &[], &line, &persistent::outcome(&result));
+            }
+            TriggerConfig::Manual => {}
+        }
+    }
+
+    /// For a SUT without a "send now" switch: nothing is sent, and the transcript
+    /// says that the next step waits for the SUT's own request (pushpull §6.1:
+    /// an initiator may post on a timer of its own).
+    fn await_own_request(&mut self) {
+        let text =
+            "initiate: unsupported (sut.yaml): nothing sent; the next step takes the SUT's next request of its own";
+        self.clock.own_request = true;
+        self.transcript.non_http(NonHttpTrigger {
+            seq: self.transcript.next_seq(),
+            step: self.clock.step,
+            at_ms: self.clock.elapsed_ms(),
+            duration_ms: 0,
+            kind: "WAIT",
+            target: "initiate".into(),
+            env: &[],
+            body: text.as_bytes(),
+            outcome: None,
+        });
+    }
+
+    /// Records a trigger command's action (kind `EXEC`) in the transcript.
+    fn record_command(
+        &mut self,
+        at_ms: u64,
+        began: Instant,
+        target: String,
+        env: &[(String, String)],
+        body: &str,
+        outcome: &Result<ExecOutcome, String>,
+    ) {
+        self.transcript.non_http(NonHttpTrigger {
+            seq: self.transcript.next_seq(),
+            step: self.clock.step,
+            at_ms,
+            duration_ms: began.elapsed().as_millis() as u64,
+            kind: "EXEC",
+            target,
+            env,
+            body: body.as_bytes(),
+            outcome: Some(outcome),
+        });
+    }
 }
+
+/// Longest the harness waits for a SUT to take a `release`.
+const RELEASE_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// A registration answer that declines: `{"refused": "<why>"}`.
 fn refusal(answer: &[u8]) -> Option<String> {

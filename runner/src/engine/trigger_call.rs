@@ -19,7 +19,7 @@
 use super::context::{Context, StepFailure};
 use super::state::{Called, InFlight};
 use crate::harness::endpoint::Inbound;
-use crate::trigger::{self, TriggerAction, TriggerConfig};
+use crate::trigger::{self, BridgeReply, TriggerAction, TriggerConfig, persistent};
 use crate::wire::{self, NonHttpTrigger, Outgoing, WireError};
 use setconform_reports::Exchange;
 use std::time::{Duration, Instant};
@@ -68,8 +68,17 @@ impl Context<'_> {
                     }
                 })
             }
+            TriggerConfig::Persistent(bridge) => {
+                let limit = bridge.timeout.min(limit);
+                tokio::spawn(async move {
+                    let began = Instant::now();
+                    let (line, result) = bridge.act(&action, limit).await;
+                    let took_ms = began.elapsed().as_millis() as u64;
+                    Called::Persistent { command: bridge.command.clone(), line, took_ms, result }
+                })
+            }
             TriggerConfig::Manual => {
-                let text = action.instructions(&self.scenario_id);
+                let text = action.instructions(&self.scenario_id).unwrap_or_default();
                 eprintln!("setconform: {text}");
                 self.transcript.non_http(NonHttpTrigger {
                     seq: self.transcript.next_seq(),
@@ -219,6 +228,29 @@ impl Context<'_> {
                 }
                 Ok(Some(obs.body))
             }
+            Called::Persistent { command, line, took_ms, result } => {
+                let entry = wire::record_non_http(NonHttpTrigger {
+                    seq: flight.slot,
+                    step,
+                    at_ms,
+                    duration_ms: took_ms,
+                    kind: "EXEC",
+                    target: format!("exec (persistent): {}", command.join(" ")),
+                    env: &[],
+                    body: line.as_bytes(),
+                    outcome: Some(&persistent::outcome(&result)),
+                });
+                self.transcript.fill(flight.slot, entry);
+                let failed = |why: String| StepFailure::trigger_failed(format!("trigger bridge: {what}: {why}"));
+                match result.map_err(failed)?.1 {
+                    BridgeReply::Answer(answer) => Ok(Some(answer.to_string().into_bytes())),
+                    // Read by `setup` as the http adapter's `{"refused": ...}` answer.
+                    BridgeReply::Refused(why) if what == "register" => {
+                        Ok(Some(serde_json::json!({ "refused": why }).to_string().into_bytes()))
+                    }
+                    BridgeReply::Refused(why) | BridgeReply::Error(why) => Err(failed(why)),
+                }
+            }
             Called::Exec { command, env, body, took_ms, limit, outcome } => {
                 let entry = wire::record_non_http(NonHttpTrigger {
                     seq: flight.slot,
@@ -268,7 +300,7 @@ fn still_running(seq: usize, what: &str, step: usize, at_ms: u64) -> Exchange {
 /// The control API request for `action`.
 fn control_request(url: String, action: &TriggerAction) -> Outgoing {
     let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-    Outgoing { method: "POST".to_owned(), url, headers, body: action.body().to_string().into_bytes() }
+    Outgoing { method: action.http_method().to_owned(), url, headers, body: action.body().to_string().into_bytes() }
 }
 
 /// The start of a SUT's answer, for a reason text.

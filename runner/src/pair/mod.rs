@@ -267,11 +267,12 @@ async fn register(
         .map_err(|e| setup_error(side, format!("registration answer is not understood: {e}")))?;
     let missing =
         |what: &str| setup_error(side, format!("neither its registration nor its configuration gives its {what}"));
+    let (sut_issuer, sut_audience) = (reg.sut_issuer(), reg.sut_audience());
     Ok(Identity {
         peer: reg.peer,
         token: reg.token.or_else(|| sut.bearer_token.clone()),
-        issuer: reg.issuer.or_else(|| sut.sut_sets.issuer.clone()).ok_or_else(|| missing("issuer"))?,
-        audience: reg.audience.or_else(|| sut.sut_audience.clone()).ok_or_else(|| missing("audience"))?,
+        issuer: sut_issuer.or_else(|| sut.sut_sets.issuer.clone()).ok_or_else(|| missing("issuer"))?,
+        audience: sut_audience.or_else(|| sut.sut_audience.clone()).ok_or_else(|| missing("audience"))?,
         jwks: reg.jwks.or_else(|| sut.sut_sets.jwks.clone()).ok_or_else(|| missing("JWKS"))?,
     })
 }

@@ -343,6 +343,9 @@ pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
         Some(TriggerConfig::Exec { command, .. }) => {
             endpoints.push(("trigger".to_owned(), format!("exec: {}", command.join(" "))))
         }
+        Some(TriggerConfig::Persistent(bridge)) => {
+            endpoints.push(("trigger".to_owned(), format!("exec (persistent): {}", bridge.command.join(" "))))
+        }
         Some(TriggerConfig::Manual) => endpoints.push(("trigger".to_owned(), "manual".to_owned())),
         None => {}
     }

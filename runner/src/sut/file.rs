@@ -8,7 +8,7 @@ use crate::catalogue::{LoadError, SourceFile};
 use crate::harness::pki::{HarnessPki, PkiError};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
-use crate::trigger::TriggerConfig;
+use crate::trigger::{Bridge, TriggerConfig};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -89,12 +89,17 @@ struct TriggerSection {
     exec: Option<ExecTriggerSection>,
     #[serde(default)]
     manual: Option<serde_json::Value>,
+    #[serde(default)]
+    initiate: crate::trigger::Initiate,
 }
 #[derive(Debug, Deserialize)]
 struct ExecTriggerSection {
     command: Vec<String>,
     #[serde(default)]
     timeout_ms: Option<u64>,
+    /// One process for the run that reads actions as JSON lines ([`crate::trigger::persistent`]).
+    #[serde(default)]
+    persistent: bool,
 }
 #[derive(Debug, Deserialize)]
 struct HttpTriggerSection {
@@ -351,14 +356,18 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         set_profile,
         poll_endpoint,
         bearer_token,
+        initiate: raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default(),
         trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
             (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
-            (_, Some(e), _) => Some(TriggerConfig::Exec {
+            (_, Some(e), _) => {
                 // A relative program path is taken from sut.yaml's folder.
-                command: resolve_program(e.command, base),
-                dir: base.to_path_buf(),
-                timeout: e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis),
-            }),
+                let (command, dir) = (resolve_program(e.command, base), base.to_path_buf());
+                let timeout = e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis);
+                Some(match e.persistent {
+                    true => TriggerConfig::Persistent(std::sync::Arc::new(Bridge::new(command, dir, timeout))),
+                    false => TriggerConfig::Exec { command, dir, timeout },
+                })
+            }
             (_, _, Some(_)) => Some(TriggerConfig::Manual),
             _ => None,
         }),

@@ -78,6 +78,8 @@ pub struct SutSetup {
     pub poll_endpoint: Option<String>,
     pub bearer_token: Option<String>,
     pub trigger: Option<TriggerConfig>,
+    /// Whether the SUT has a "send now" switch (sut.yaml `trigger.initiate`).
+    pub initiate: crate::trigger::Initiate,
     /// The SUT as an issuer of SETs (values from sut.yaml; registration fills gaps).
     pub sut_sets: SetTrust,
     /// `aud` the SUT expects in harness SETs.
@@ -209,6 +211,7 @@ impl SutSetup {
             poll_endpoint: Some(urls.poll),
             bearer_token: None,
             trigger: Some(TriggerConfig::Http { url: urls.control }),
+            initiate: crate::trigger::Initiate::Supported,
             sut_sets: SetTrust { audience: Some(DEFAULT_HARNESS_AUDIENCE.into()), ..SetTrust::default() },
             sut_audience: None,
             harness_issuer: DEFAULT_HARNESS_ISSUER.into(),

@@ -28,7 +28,7 @@ mod websocket;
 
 use super::context::Context;
 use crate::catalogue::{Check, Reqs};
-use crate::judge::Judgement;
+use crate::judge::{Finding, Judgement};
 use crate::sut::MspRevision;
 
 /// Error codes registered by RFC 8935 §7.1, plus SSF's `invalid_state` (AMB-24).
@@ -57,6 +57,26 @@ pub(crate) enum Look {
 
 /// Evaluates `check` for every requirement in `reqs`, in the current step.
 pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement> {
+    let judged = evaluate_asked(ctx, check, reqs);
+    // A SUT that cannot be asked to initiate, silent when the harness waited for
+    // its own request: silence it was never asked to break shows neither a rule
+    // broken nor one kept (a refusal and a SUT that did not try look the same).
+    match &ctx.clock.unasked_silence {
+        Some(why) => judged
+            .into_iter()
+            .map(|j| match j.finding {
+                Finding::Kept | Finding::Broken | Finding::Noted => {
+                    Judgement::not_judged(j.req, j.step, j.expected, why)
+                }
+                _ => j,
+            })
+            .collect(),
+        None => judged,
+    }
+}
+
+/// The judgements of one check, as if the SUT had been asked for what it sent.
+fn evaluate_asked(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement> {
     let step = ctx.clock.step;
     if let Check::SetsValid(_) = check {
         return sets::sets_valid(&ctx.seen, &ctx.session.sut_trust, reqs, step);

@@ -44,6 +44,12 @@ pub struct Clock {
     /// When the harness last answered a request of the SUT: a retry's delay
     /// counts from there (RFC 8935 §2), not from when the harness began to wait.
     pub answered_at: Option<Instant>,
+    /// A step that would have asked the SUT to initiate sent nothing (sut.yaml
+    /// `trigger.initiate: unsupported`): the next wait is for the SUT's own request.
+    pub own_request: bool,
+    /// Why what follows is not judged: the SUT was not asked to initiate, and
+    /// sent no request of its own when the harness waited for one.
+    pub unasked_silence: Option<String>,
 }
 
 impl Clock {
@@ -57,6 +63,8 @@ impl Clock {
             held: None,
             delays: Vec::new(),
             answered_at: None,
+            own_request: false,
+            unasked_silence: None,
         }
     }
 

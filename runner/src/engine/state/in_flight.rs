@@ -34,6 +34,14 @@ pub enum Called {
         limit: Duration,
         outcome: Result<ExecOutcome, String>,
     },
+    /// The answer line of the run's bridge process (`exec` with `persistent: true`).
+    Persistent {
+        command: Vec<String>,
+        /// The action's line as sent.
+        line: String,
+        took_ms: u64,
+        result: Result<(String, crate::trigger::BridgeReply), String>,
+    },
     /// A person was asked to act (`manual`): there is nothing to wait for.
     Manual,
 }

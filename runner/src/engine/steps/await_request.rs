@@ -54,7 +54,11 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
         inbound = ctx.next_inbound(wait.saturating_sub(began.elapsed())).await?.0;
     }
     let mut awaited = Awaited { what: "request", arrived_after: None, within, up_to };
+    let own = std::mem::take(&mut ctx.clock.own_request);
     let Some(inbound) = inbound else {
+        if own {
+            ctx.clock.unasked_silence = Some(no_own_request(wait));
+        }
         ctx.seen.last = None;
         ctx.clock.awaited = Some(awaited);
         return Ok(());
@@ -127,6 +131,17 @@ async fn answer(ctx: &mut Context<'_>, respond: &RespondSpec, inbound: Inbound) 
     } else {
         ctx.record_inbound(&captured, req.at, &answered);
     }
+}
+
+/// Why a rule found broken is not judged after a SUT that cannot be asked to
+/// initiate sent nothing of its own: what the step looks at is the request an
+/// initiate makes (silence when the SUT was never asked breaks no rule).
+pub(super) fn no_own_request(waited: Duration) -> String {
+    format!(
+        "initiate is unsupported (sut.yaml trigger.initiate) and the SUT sent no request of its own within {} ms; \
+         the rule needs the request an initiate would have made",
+        waited.as_millis()
+    )
 }
 
 /// Whether the step passes over `request`: with `skip_empty`, a multi-SET

@@ -44,11 +44,16 @@ pub async fn settle(ctx: &mut Context<'_>, spec: &SettleSpec) -> Result<(), Step
 /// handshake, when no socket is open), answered with the scripted Communication Object.
 pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<(), StepFailure> {
     let up_to = spec.up_to_ms.map_or(ctx.env.sut.timeouts.observation, Duration::from_millis);
+    let own = std::mem::take(&mut ctx.clock.own_request);
     if ctx.link.ws.is_none() {
         websocket::accept(ctx, &WsAcceptSpec { up_to_ms: Some(up_to.as_millis() as u64), ..WsAcceptSpec::default() })
             .await?;
         match (&ctx.link.ws, &ctx.seen.last) {
             (Some(_), _) => {}
+            (None, None) if own => {
+                ctx.clock.unasked_silence = Some(super::await_request::no_own_request(up_to));
+                return Ok(());
+            }
             // Nothing came at all: judged by the expectations, as over HTTP.
             (None, None) => return Ok(()),
             // Something came, but no pushpull session: the object rules cannot be judged on it.
@@ -63,6 +68,9 @@ pub async fn await_request(ctx: &mut Context<'_>, spec: &AwaitSpec) -> Result<()
     let reasonable = spec.within_ms.map_or(ctx.env.sut.timeouts.retry_window.min(up_to), Duration::from_millis);
     if let Some(awaited) = ctx.clock.awaited.as_mut() {
         awaited.within = reasonable;
+    }
+    if ctx.seen.last.is_none() && own {
+        ctx.clock.unasked_silence = Some(super::await_request::no_own_request(up_to));
     }
     if ctx.seen.last.is_none() || ctx.link.ws.is_none() {
         return Ok(());
