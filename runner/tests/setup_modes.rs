@@ -168,6 +168,9 @@ fn per_run_registers_once_with_the_bare_stable_url_and_runs_one_scenario_at_a_ti
     let passed = run.scenarios.iter().filter(|s| s.id.starts_with("push.") && s.verdict == Verdict::Pass).count();
     assert!(passed >= 15, "{:#?}", common::findings(&run));
     assert!(na_reason(&run, "push.transmitter.tls.wrong-name-certificate").contains("setup: per-run"));
+    // The shared peer outlives each scenario: no scenario releases it.
+    let released = run.scenarios.iter().flat_map(|s| &s.transcript).filter(|e| e.request.method == "DELETE");
+    assert_eq!(released.count(), 0);
 }
 
 #[test]

@@ -151,10 +151,14 @@ impl Context<'_> {
         Ok(())
     }
     /// Tells the SUT that the scenario is over (`release`), when a peer was
-    /// registered. Optional for the SUT: whatever it answers (404, 501, an
+    /// registered for it alone. Optional for the SUT: whatever it answers (404, 501, an
     /// error) is only recorded. Bounded by [`RELEASE_LIMIT`] and the trigger's
     /// own timeout, not by the scenario deadline, which may have passed.
     pub async fn release(&mut self) {
+        // A peer shared by the run's scenarios (per-run, static) outlives each of them.
+        if self.env.sut.setup.shares_peer() {
+            return;
+        }
         let (Some(peer), Some(config)) = (self.session.peer.clone(), self.env.sut.trigger.clone()) else { return };
         let action = TriggerAction::Release { peer };
         let (at_ms, began) = (self.clock.elapsed_ms(), Instant::now());
