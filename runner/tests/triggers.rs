@@ -153,3 +153,28 @@ fn manual_mode_gives_up_at_the_deadline_with_a_verdict() {
     let attempts = s.transcript.iter().filter(|e| e.channel == "sut").count();
     assert!(attempts >= 2, "the step was tried again while waiting ({attempts})");
 }
+
+/// A trigger call that takes its time, and during which the SUT delivers (a
+/// slow command, a product that does its own bookkeeping around the
+/// delivery): what came during the call came before any window began, so no
+/// timing rule holds the call's length against the SUT.
+#[test]
+fn a_delivery_made_during_a_slow_trigger_call_is_on_time() {
+    let port = common::standalone_reference();
+    let dir = common::scratch("slow-trigger");
+    std::fs::write(dir.join("forward.py"), FORWARDER).unwrap();
+    let queue = "[ \"$SETCONFORM_ACTION\" = queue ]";
+    let slow =
+        format!("if {queue}; then sleep 2.5; fi; python3 ./forward.py \"$0\" \"$1\" && if {queue}; then sleep 0.5; fi");
+    let trigger = format!(
+        "trigger: {{ exec: {{ command: [sh, -c, '{slow}', 'https://127.0.0.1:{port}/control', '{}'], timeout_ms: 20000 }} }}",
+        reference_ca().display()
+    );
+    let extra = "timeouts: { retry_window_ms: 2000, observation_ms: 6000, scenario_ms: 20000 }";
+    for id in ["msp.transmitter.request.shape", "push.transmitter.request.shape"] {
+        let run = common::run_exact(sut_with_trigger(&dir, port, &trigger, extra), id);
+        let queued = run.scenarios[0].transcript.iter().find(|e| e.request.body.text.contains("\"count\""));
+        assert!(queued.is_some_and(|q| q.duration_ms >= 3000), "{id}: the queue call took its time");
+        assert!(common::beyond_info(&run).is_empty(), "{id}: {:?}", common::beyond_info(&run));
+    }
+}

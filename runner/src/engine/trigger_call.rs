@@ -164,7 +164,8 @@ impl Context<'_> {
 
     /// The SUT's next request to the harness's endpoint within `wait`, and when
     /// the wait began. While a trigger call is under way, a request that comes
-    /// is taken at once; the window begins when the call ends.
+    /// is taken at once, as come at the start of the window, which otherwise
+    /// begins when the call ends.
     pub(super) async fn next_inbound(&mut self, wait: Duration) -> Result<(Option<Inbound>, Instant), StepFailure> {
         let mut began = Instant::now();
         if let Some(held) = self.link.held.take() {
@@ -182,7 +183,8 @@ impl Context<'_> {
                 called = &mut flight.task => Woke::Concluded(called),
             };
             match woke {
-                Woke::Request(inbound) => return Ok((inbound, began)),
+                // It came before the window began: as if at its start.
+                Woke::Request(inbound) => return Ok((inbound, Instant::now())),
                 Woke::Concluded(called) => {
                     if let Some(flight) = self.link.trigger.take() {
                         self.conclude(flight, called)?;

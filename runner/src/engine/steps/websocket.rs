@@ -190,7 +190,8 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
     loop {
         let left = window.saturating_sub(began.elapsed()).min(ctx.remaining());
         // While a trigger call is under way, the window starts when it ends (see `trigger_call`).
-        let received = match ctx.link.trigger.is_some() {
+        let during_call = ctx.link.trigger.is_some();
+        let received = match during_call {
             true => tokio::select! {
                 m = tokio::time::timeout(ctx.clock.remaining(), socket.next()) => Some(m),
                 concluded = ctx.conclude_trigger() => {
@@ -225,8 +226,10 @@ pub async fn receive(ctx: &mut Context<'_>, spec: &WsReceiveSpec) -> Result<(), 
         match opcode {
             "text" | "binary" if spec.skip_crossed && crossed(ctx, &payload, spec.idle_only) => continue,
             "text" | "binary" => {
+                // A message that came during a trigger call came before the window began.
+                let after = if during_call { Duration::ZERO } else { began.elapsed() };
                 if let Some(a) = ctx.clock.awaited.as_mut() {
-                    a.arrived_after = Some(began.elapsed());
+                    a.arrived_after = Some(after);
                 }
                 ctx.absorb_message(None, None, vec![("opcode".into(), opcode.into())], payload, true);
                 ctx.link.ws = Some((socket, url));
