@@ -1,6 +1,8 @@
 //! Self-pairing: the reference initiator against the reference responder, with
 //! the harness between them judging both directions.
 
+mod common;
+
 use setconform::pair::{INITIATOR_ID, RESPONDER_ID};
 use setconform::run::{PairRequest, pair};
 use setconform_reports::{Run, Verdict};
@@ -53,4 +55,34 @@ fn a_broken_initiator_is_blamed_and_the_responder_is_not() {
     assert_eq!(verdict_of(&run, INITIATOR_ID, "PP-HTTP-002"), Verdict::Fail);
     let responder = run.scenarios.iter().find(|s| s.id == RESPONDER_ID).unwrap();
     assert_eq!(responder.verdict, Verdict::Pass, "{:?}", responder.expectations);
+}
+
+/// A sut.yaml for a standalone reference on `port`, as one side of a pair.
+fn side(port: u16, role: &str) -> std::path::PathBuf {
+    let ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    let base = format!("https://127.0.0.1:{port}");
+    let text = format!(
+        "name: {role}\nprofiles: [pushpull-http-{role}]\npushpull: {{ endpoint: '{base}/pushpull' }}\n\
+         trigger: {{ http: {{ url: '{base}/control' }} }}\ntls: {{ ca_file: '{}' }}\n",
+        ca.display()
+    );
+    let path = common::scratch(role).join("sut.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn an_initiator_that_delivers_inside_its_trigger_call_is_relayed_without_stalling() {
+    let initiator = common::standalone_reference_as(setconform_reference::Variant::DeliverInsideTrigger);
+    let responder = common::standalone_reference();
+    let run = pair(PairRequest {
+        initiator: Some(side(initiator, "initiator")),
+        responder: Some(side(responder, "responder")),
+        fault_initiator: None,
+        fault_responder: None,
+    })
+    .unwrap();
+    for s in &run.scenarios {
+        assert_eq!(s.verdict, Verdict::Pass, "{}: {:?}", s.id, s.reason);
+    }
 }

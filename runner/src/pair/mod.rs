@@ -6,7 +6,8 @@
 //! harness learns the responder's SET identity, gives it to the initiator with
 //! the relay endpoint, then registers the initiator's identity with the
 //! responder. Both then queue SETs; the harness keeps the conversation going
-//! until every SET each side sent is answered by the other.
+//! until every SET each side sent is answered by the other. The initiator's
+//! trigger calls run beside the relay ([`Call`]): it may post inside them.
 
 mod judging;
 
@@ -25,6 +26,8 @@ use std::time::{Duration, Instant};
 
 /// SETs each side is asked to queue.
 const SETS_PER_SIDE: usize = 3;
+/// How long a trigger call still under way at the end of a pairing is waited for.
+const END_GRACE: Duration = Duration::from_secs(2);
 /// Most request/response rounds relayed before the harness judges what it has.
 const MAX_ROUNDS: usize = 8;
 
@@ -131,8 +134,9 @@ pub async fn run(
 
     act(&mut conv, wire, responder, "responder", TriggerAction::Queue { peer: b.peer.clone(), count: SETS_PER_SIDE })
         .await?;
-    act(&mut conv, wire, initiator, "initiator", TriggerAction::Queue { peer: a.peer.clone(), count: SETS_PER_SIDE })
-        .await?;
+    // The initiator's calls run beside the relay ([`Call`]).
+    let queue = TriggerAction::Queue { peer: a.peer.clone(), count: SETS_PER_SIDE };
+    let mut under_way = Some(start(wire, initiator, "initiator", queue)?);
 
     let trust_a = SetTrust {
         issuer: Some(a.issuer.clone()),
@@ -152,7 +156,14 @@ pub async fn run(
             if settled(&conv) {
                 break;
             }
-            act(&mut conv, wire, initiator, "initiator", TriggerAction::Initiate { peer: a.peer.clone() }).await?;
+            // An initiator still inside its last call is still sending: no new call until it ends.
+            if under_way.as_ref().is_none_or(|c| c.task.is_finished()) {
+                if let Some(call) = under_way.take() {
+                    finish(&mut conv, call).await?;
+                }
+                let initiate = TriggerAction::Initiate { peer: a.peer.clone() };
+                under_way = Some(start(wire, initiator, "initiator", initiate)?);
+            }
         }
         let Some(inbound) = relay.next(observation).await else {
             stalled = Some(format!("the initiator sent no request within {} ms", observation.as_millis()));
@@ -198,6 +209,16 @@ pub async fn run(
         if stalled.is_some() {
             break;
         }
+    }
+    // A call still under way when the conversation is over gets a moment, then is left.
+    match under_way {
+        Some(call) if !call.task.is_finished() => {
+            let _ = tokio::time::timeout(END_GRACE, finish(&mut conv, call)).await;
+        }
+        Some(call) => {
+            finish(&mut conv, call).await?;
+        }
+        None => {}
     }
     Ok(verdicts(conv, catalogue, stalled))
 }
@@ -285,23 +306,46 @@ async fn act(
     side: &'static str,
     action: TriggerAction,
 ) -> Result<Vec<u8>, PairError> {
+    let call = start(wire, sut, side, action)?;
+    finish(conv, call).await
+}
+
+/// A trigger call under way. The initiator's run beside the relay: an
+/// initiator may post to the relay inside the very call that asks it to, and
+/// answer that call only once its request has been answered.
+struct Call {
+    side: &'static str,
+    what: &'static str,
+    req: Outgoing,
+    at: Instant,
+    task: tokio::task::JoinHandle<Result<Observed, wire::WireError>>,
+}
+
+/// Starts `action` on a task of its own.
+fn start(wire: &Wire, sut: &SutSetup, side: &'static str, action: TriggerAction) -> Result<Call, PairError> {
     let Some(TriggerConfig::Http { url }) = &sut.trigger else {
         return Err(setup_error(side, "pairing needs the http trigger"));
     };
-    let body = action.body().to_string().into_bytes();
     let req = Outgoing {
-        method: "POST".into(),
+        method: action.http_method().into(),
         url: action.http_url(url),
         headers: vec![("Content-Type".into(), "application/json".into())],
-        body,
+        body: action.body().to_string().into_bytes(),
     };
-    let at = Instant::now();
-    let result = wire.exchange(&req, sut.timeouts.request.min(Duration::from_secs(30))).await;
+    let (wire, sent, limit) = (wire.clone(), req.clone(), sut.timeouts.request.min(Duration::from_secs(30)));
+    let task = tokio::spawn(async move { wire.exchange(&sent, limit).await });
+    Ok(Call { side, what: action.name(), req, at: Instant::now(), task })
+}
+
+/// Waits for the call to end, records it, and returns the SUT's answer.
+async fn finish(conv: &mut Conversation, call: Call) -> Result<Vec<u8>, PairError> {
+    let Call { side, what, req, at, task } = call;
+    let result = task.await.unwrap_or_else(|e| Err(wire::WireError::Other(format!("the call was lost: {e}"))));
     conv.record("trigger", &req, at, &result);
     match result {
         Ok(obs) if (200..300).contains(&obs.status) => Ok(obs.body),
-        Ok(obs) => Err(setup_error(side, format!("trigger {} answered HTTP {}", action.name(), obs.status))),
-        Err(e) => Err(setup_error(side, format!("trigger {}: {e}", action.name()))),
+        Ok(obs) => Err(setup_error(side, format!("trigger {what} answered HTTP {}", obs.status))),
+        Err(e) => Err(setup_error(side, format!("trigger {what}: {e}"))),
     }
 }
 
