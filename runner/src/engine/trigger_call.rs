@@ -231,18 +231,8 @@ impl Context<'_> {
                 Ok(Some(obs.body))
             }
             Called::Persistent { command, line, took_ms, result } => {
-                let entry = wire::record_non_http(NonHttpTrigger {
-                    seq: flight.slot,
-                    step,
-                    at_ms,
-                    duration_ms: took_ms,
-                    kind: "EXEC",
-                    target: format!("exec (persistent): {}", command.join(" ")),
-                    env: &[],
-                    body: line.as_bytes(),
-                    outcome: Some(&persistent::outcome(&result)),
-                });
-                self.transcript.fill(flight.slot, entry);
+                let target = format!("exec (persistent): {}", command.join(" "));
+                self.fill_command(&flight, took_ms, target, &[], line.as_bytes(), &persistent::outcome(&result));
                 let failed = |why: String| StepFailure::trigger_failed(format!("trigger bridge: {what}: {why}"));
                 match result.map_err(failed)?.1 {
                     BridgeReply::Answer(answer) => Ok(Some(answer.to_string().into_bytes())),
@@ -254,18 +244,7 @@ impl Context<'_> {
                 }
             }
             Called::Exec { command, env, body, took_ms, limit, outcome } => {
-                let entry = wire::record_non_http(NonHttpTrigger {
-                    seq: flight.slot,
-                    step,
-                    at_ms,
-                    duration_ms: took_ms,
-                    kind: "EXEC",
-                    target: format!("exec: {}", command.join(" ")),
-                    env: &env,
-                    body: &body,
-                    outcome: Some(&outcome),
-                });
-                self.transcript.fill(flight.slot, entry);
+                self.fill_command(&flight, took_ms, format!("exec: {}", command.join(" ")), &env, &body, &outcome);
                 let o = outcome.map_err(|e| {
                     StepFailure::trigger_failed(format!("trigger command for {what} did not start: {e}"))
                 })?;
@@ -283,6 +262,30 @@ impl Context<'_> {
                 }
             }
         }
+    }
+
+    /// Puts a trigger command's run (kind `EXEC`) in the place its call took.
+    fn fill_command(
+        &mut self,
+        flight: &InFlight,
+        took_ms: u64,
+        target: String,
+        env: &[(String, String)],
+        body: &[u8],
+        outcome: &Result<trigger::ExecOutcome, String>,
+    ) {
+        let entry = wire::record_non_http(NonHttpTrigger {
+            seq: flight.slot,
+            step: flight.step,
+            at_ms: flight.at_ms,
+            duration_ms: took_ms,
+            kind: "EXEC",
+            target,
+            env,
+            body,
+            outcome: Some(outcome),
+        });
+        self.transcript.fill(flight.slot, entry);
     }
 }
 
