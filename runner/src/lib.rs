@@ -23,6 +23,7 @@ pub mod run;
 pub mod schema;
 pub mod seed;
 pub mod set;
+pub mod ssf;
 pub mod sut;
 pub mod trigger;
 pub mod waivers;

@@ -388,6 +388,7 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         harness_pki,
         ca_pem,
         timeouts,
+        ssf: None,
     })
 }
 

@@ -97,6 +97,8 @@ pub struct SutSetup {
     pub harness_pki: Option<std::sync::Arc<HarnessPki>>,
     pub ca_pem: Option<Vec<u8>>,
     pub timeouts: Timeouts,
+    /// The SUT as an SSF transmitter (profile `ssf-transmitter`, the `ssf` trigger).
+    pub ssf: Option<std::sync::Arc<crate::ssf::SsfSut>>,
 }
 
 /// Where a reference transceiver serves each of its endpoints.
@@ -224,6 +226,7 @@ impl SutSetup {
             harness_pki: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
+            ssf: None,
         }
     }
 }
