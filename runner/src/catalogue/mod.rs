@@ -11,6 +11,7 @@ pub mod proof;
 mod requirement;
 mod scenario;
 mod source;
+pub mod ssf_step;
 
 pub use binding::OnlyBinding;
 pub use expectation::{

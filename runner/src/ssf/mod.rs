@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod discovery;
+pub mod events;
 
 pub use auth::{Bearer, Receiver, SsfAuth, TokenError};
 pub use discovery::{IssuerError, metadata_url};
