@@ -10,9 +10,9 @@ mod await_request;
 mod push;
 mod request;
 mod send;
+pub mod socket;
 pub mod ssf;
 mod ssf_events;
-pub mod socket;
 mod websocket;
 
 pub use await_request::{answer_meanwhile, await_request};

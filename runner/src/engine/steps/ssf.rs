@@ -211,7 +211,8 @@ fn body(ctx: &mut Context<'_>, spec: &SsfCallSpec, stream_id: Option<&str>) -> (
             object.insert("status".into(), json!(spec.status.clone().unwrap_or_else(|| "enabled".into())));
         }
         SsfCall::AddSubject | SsfCall::RemoveSubject => {
-            let subject = spec.subject.clone().unwrap_or_else(|| serde_json::from_str(DEFAULT_SUBJECT).unwrap_or_default());
+            let subject =
+                spec.subject.clone().unwrap_or_else(|| serde_json::from_str(DEFAULT_SUBJECT).unwrap_or_default());
             object.insert("subject".into(), subject);
         }
         SsfCall::Verify if spec.state => {
@@ -283,9 +284,7 @@ async fn token(ctx: &mut Context<'_>, sut: &SsfSut, auth: SsfCredential) -> Resu
         let at_ms = ctx.clock.elapsed_ms().saturating_sub(hop.took_ms);
         ctx.transcript.exchange("sut", ctx.clock.step, at_ms, hop.took_ms, &hop.req, &hop.result);
     }
-    outcome
-        .map(Some)
-        .map_err(|e| StepFailure::error(format!("no bearer token for the SUT's SSF API: {e}")))
+    outcome.map(Some).map_err(|e| StepFailure::error(format!("no bearer token for the SUT's SSF API: {e}")))
 }
 
 /// Takes in what a successful call says about the streams.
@@ -297,7 +296,8 @@ fn learn(ctx: &mut Context<'_>, spec: &SsfCallSpec, status: u16, stream_id: Opti
             let Some(config) = answer.filter(|a| a.get("stream_id").is_some_and(Value::is_string)) else { return };
             let id = config["stream_id"].as_str().unwrap_or_default().to_owned();
             let name = spec.name.clone().unwrap_or_else(|| MAIN_STREAM.to_owned());
-            let delivery = if is_poll(&config) { SsfDelivery::Poll } else { spec.delivery.unwrap_or(SsfDelivery::Push) };
+            let delivery =
+                if is_poll(&config) { SsfDelivery::Poll } else { spec.delivery.unwrap_or(SsfDelivery::Push) };
             if let Some(aud) = config.get("aud").and_then(|a| a.as_str().or_else(|| a.get(0)?.as_str())) {
                 ctx.session.sut_trust.audience = Some(aud.to_owned());
             }
@@ -329,7 +329,8 @@ fn learn(ctx: &mut Context<'_>, spec: &SsfCallSpec, status: u16, stream_id: Opti
 /// Deletes the streams the scenario made and did not delete (SSF §8.1.1.5):
 /// the scenario is over. Recorded, never judged; bounded by the request timeout.
 pub async fn delete_leftovers(ctx: &mut Context<'_>) {
-    let (Some(sut), Some(url)) = (ctx.env.sut.ssf.clone(), ctx.ssf.endpoint("configuration_endpoint").map(str::to_owned))
+    let (Some(sut), Some(url)) =
+        (ctx.env.sut.ssf.clone(), ctx.ssf.endpoint("configuration_endpoint").map(str::to_owned))
     else {
         return;
     };

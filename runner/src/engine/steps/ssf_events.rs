@@ -31,7 +31,9 @@ pub async fn await_events(ctx: &mut Context<'_>, spec: &SsfEventsSpec) -> Result
     let arrived_after = match delivery {
         SsfDelivery::Poll => {
             let Some(url) = poll_url else {
-                return Err(StepFailure::error("the poll stream's configuration names no delivery.endpoint_url".into()));
+                return Err(StepFailure::error(
+                    "the poll stream's configuration names no delivery.endpoint_url".into(),
+                ));
             };
             poll_until(ctx, spec.wait_for, &url, wait, from).await?
         }
@@ -118,7 +120,12 @@ async fn poll_once(ctx: &mut Context<'_>, url: &str) -> Result<(), StepFailure> 
             headers.push(("Authorization".into(), format!("Bearer {}", bearer.token)));
         }
     }
-    let req = Outgoing { method: "POST".into(), url: url.to_owned(), headers, body: Value::Object(object).to_string().into_bytes() };
+    let req = Outgoing {
+        method: "POST".into(),
+        url: url.to_owned(),
+        headers,
+        body: Value::Object(object).to_string().into_bytes(),
+    };
     let observed = ctx.call("sut", req).await?;
     ctx.absorb(observed);
     Ok(())

@@ -28,7 +28,11 @@ fn last_json(seen: &Seen) -> Result<&Value, String> {
 
 fn show(v: &Value) -> String {
     let text = v.to_string();
-    if text.len() > 120 { format!("{}…", &text[..text.char_indices().nth(120).map_or(text.len(), |(i, _)| i)]) } else { text }
+    if text.len() > 120 {
+        format!("{}…", &text[..text.char_indices().nth(120).map_or(text.len(), |(i, _)| i)])
+    } else {
+        text
+    }
 }
 
 /// `member`: the value at a JSON pointer of the last answer.
@@ -47,7 +51,9 @@ pub fn member(ssf: &SsfState, seen: &Seen, issuer: Option<&str>, spec: &MemberSp
         }
     };
     let expected = match (&spec.is, &spec.equals, &spec.one_of) {
-        _ if spec.contains.is_some() => format!("`{at}` holds {}", show(spec.contains.as_ref().unwrap_or(&Value::Null))),
+        _ if spec.contains.is_some() => {
+            format!("`{at}` holds {}", show(spec.contains.as_ref().unwrap_or(&Value::Null)))
+        }
         (_, Some(v), _) => format!("`{at}` is {}", show(v)),
         (_, _, Some(vs)) => format!("`{at}` is one of {}", vs.iter().map(show).collect::<Vec<_>>().join(", ")),
         (Some(MemberIs::Present), ..) => format!("`{at}` is present"),
@@ -67,7 +73,9 @@ pub fn member(ssf: &SsfState, seen: &Seen, issuer: Option<&str>, spec: &MemberSp
     }
     let actual = got.map_or_else(|| format!("`{at}` is absent"), |v| format!("`{at}` is {}", show(v)));
     let kept = match (&spec.is, &spec.equals, &spec.one_of) {
-        _ if spec.contains.is_some() => got.and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| Some(v) == spec.contains.as_ref())),
+        _ if spec.contains.is_some() => {
+            got.and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| Some(v) == spec.contains.as_ref()))
+        }
         (_, Some(v), _) => got == Some(v),
         (_, _, Some(vs)) => got.is_some_and(|g| vs.contains(g)),
         (Some(MemberIs::Absent), ..) => got.is_none(),
@@ -113,7 +121,9 @@ pub fn no_empty_arrays(seen: &Seen) -> (String, Look) {
         Ok(j) => j,
         Err(why) => return (expected, Look::Broken(why)),
     };
-    let Some(object) = json.as_object() else { return (expected, Look::Broken("the answer is not a JSON object".into())) };
+    let Some(object) = json.as_object() else {
+        return (expected, Look::Broken("the answer is not a JSON object".into()));
+    };
     let empty: Vec<String> = object
         .iter()
         .filter(|(_, v)| v.as_array().is_some_and(Vec::is_empty) || v.as_object().is_some_and(Map::is_empty))
@@ -136,11 +146,8 @@ pub fn https_endpoints(seen: &Seen) -> (String, Look) {
     if named.is_empty() {
         return (expected, Look::NotJudged("not judged: the metadata names no management endpoint".into()));
     }
-    let bad: Vec<String> = named
-        .iter()
-        .filter(|(_, v)| !v.as_str().is_some_and(is_https))
-        .map(|(n, v)| format!("`{n}` is {v}"))
-        .collect();
+    let bad: Vec<String> =
+        named.iter().filter(|(_, v)| !v.as_str().is_some_and(is_https)).map(|(n, v)| format!("`{n}` is {v}")).collect();
     match bad.is_empty() {
         true => (expected, Look::Kept(format!("{} endpoints, all https", named.len()))),
         false => (expected, Look::Broken(list(bad.into_iter()))),
@@ -172,7 +179,9 @@ pub fn events_delivered(ssf: &SsfState, seen: &Seen, check: EventsDeliveredCheck
             let supported = strings(json.get("events_supported"));
             delivered
                 .iter()
-                .filter(|e| !requested.contains(e) || (json.get("events_supported").is_some() && !supported.contains(e)))
+                .filter(|e| {
+                    !requested.contains(e) || (json.get("events_supported").is_some() && !supported.contains(e))
+                })
                 .map(|e| (*e).to_owned())
                 .collect()
         }
@@ -224,7 +233,10 @@ pub fn distinct_poll_endpoints(ssf: &SsfState) -> (String, Look) {
     unique.dedup();
     match unique.len() == urls.len() {
         true => (expected, Look::Kept(format!("{} poll streams, {} endpoints", urls.len(), unique.len()))),
-        false => (expected, Look::Broken(format!("{} poll streams share {}", urls.len(), list(unique.iter().map(|u| (*u).to_owned()))))),
+        false => (
+            expected,
+            Look::Broken(format!("{} poll streams share {}", urls.len(), list(unique.iter().map(|u| (*u).to_owned())))),
+        ),
     }
 }
 
@@ -241,7 +253,8 @@ fn events_of(claims: &Map<String, Value>) -> Option<&Map<String, Value>> {
 fn names_a_stream(claims: &Map<String, Value>, ids: &[&str]) -> Result<(), String> {
     let sub_id = claims.get("sub_id");
     let ok = sub_id.is_some_and(|s| {
-        s.get("format") == Some(&json!("opaque")) && s.get("id").and_then(Value::as_str).is_some_and(|i| ids.contains(&i))
+        s.get("format") == Some(&json!("opaque"))
+            && s.get("id").and_then(Value::as_str).is_some_and(|i| ids.contains(&i))
     });
     if ok { Ok(()) } else { Err(format!("`sub_id` is {}", sub_id.map_or("absent".into(), show))) }
 }
@@ -251,10 +264,16 @@ pub fn verification(ssf: &SsfState, ledger: &Ledger, check: VerificationCheck) -
     let last = ssf.requests.last();
     let state = last.and_then(|r| r.state.as_deref());
     let expected = match check {
-        VerificationCheck::Echoed => format!("a verification event with `state` {}", state.map_or("(none asked)".into(), show_str)),
+        VerificationCheck::Echoed => {
+            format!("a verification event with `state` {}", state.map_or("(none asked)".into(), show_str))
+        }
         VerificationCheck::EventType => format!("the event answering the request has type {VERIFICATION_EVENT}"),
-        VerificationCheck::SubId => "every verification event's `sub_id` is `{\"format\":\"opaque\",\"id\":<stream_id>}`".into(),
-        VerificationCheck::StatelessUnsolicited => "verification events the harness did not ask for carry no `state`".into(),
+        VerificationCheck::SubId => {
+            "every verification event's `sub_id` is `{\"format\":\"opaque\",\"id\":<stream_id>}`".into()
+        }
+        VerificationCheck::StatelessUnsolicited => {
+            "verification events the harness did not ask for carry no `state`".into()
+        }
         VerificationCheck::EarlierDropped => "the event asked for while the stream was disabled never arrives".into(),
     };
     let verifications: Vec<Map<String, Value>> =
@@ -280,10 +299,14 @@ pub fn verification(ssf: &SsfState, ledger: &Ledger, check: VerificationCheck) -
                 _ => {
                     let like: Vec<String> = after
                         .iter()
-                        .filter_map(|c| events_of(c).filter(|e| is_verification(e)).map(|e| show(&Value::Object(e.clone()))))
+                        .filter_map(|c| {
+                            events_of(c).filter(|e| is_verification(e)).map(|e| show(&Value::Object(e.clone())))
+                        })
                         .collect();
                     match (check, like.is_empty()) {
-                        (VerificationCheck::Echoed, false) => Look::Broken(format!("verification events: {}", list(like.into_iter()))),
+                        (VerificationCheck::Echoed, false) => {
+                            Look::Broken(format!("verification events: {}", list(like.into_iter())))
+                        }
                         _ => Look::NotJudged("not judged: no event answering the request arrived".into()),
                     }
                 }
@@ -299,7 +322,10 @@ pub fn verification(ssf: &SsfState, ledger: &Ledger, check: VerificationCheck) -
         }
         VerificationCheck::EarlierDropped => {
             let Some(earlier) = ssf.requests.len().checked_sub(2).map(|i| &ssf.requests[i]) else {
-                return (expected, Look::NotJudged("not judged: fewer than two verification requests were accepted".into()));
+                return (
+                    expected,
+                    Look::NotJudged("not judged: fewer than two verification requests were accepted".into()),
+                );
             };
             let answered = events_from(ledger, earlier.after)
                 .iter()
@@ -383,9 +409,13 @@ pub fn stream_updated(ssf: &SsfState, seen: &Seen, ledger: &Ledger, check: Strea
 /// SSF §6.1.1: every push carries the `authorization_header` given at creation.
 pub fn push_authorization(ssf: &SsfState) -> (String, Look) {
     let Some((_, header)) = &ssf.endpoint else {
-        return ("pushes carry the `authorization_header`".into(), Look::NotJudged("not judged: no push stream".into()));
+        return (
+            "pushes carry the `authorization_header`".into(),
+            Look::NotJudged("not judged: no push stream".into()),
+        );
     };
-    let expected = "every push carries `Authorization` with the `authorization_header` value (SSF §6.1.1, AMB-27)".to_owned();
+    let expected =
+        "every push carries `Authorization` with the `authorization_header` value (SSF §6.1.1, AMB-27)".to_owned();
     let pushes = &ssf.push_authorizations;
     if pushes.is_empty() {
         return (expected, Look::NotJudged("not judged: no push arrived".into()));
@@ -402,3 +432,6 @@ pub fn push_authorization(ssf: &SsfState) -> (String, Look) {
         false => (expected, Look::Broken(list(bad.into_iter()))),
     }
 }
+
+#[cfg(test)]
+mod tests;
