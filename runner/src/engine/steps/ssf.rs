@@ -31,7 +31,9 @@ pub async fn call(ctx: &mut Context<'_>, spec: &SsfCallSpec) -> Result<(), StepF
         return discover(ctx, &sut).await;
     }
     let url = endpoint_url(ctx, spec)?;
-    let stream_id = stream_id(ctx, &spec.stream)?;
+    // A create names no stream: it makes one.
+    let named = if spec.call == SsfCall::Create { &StreamRef::None } else { &spec.stream };
+    let stream_id = stream_id(ctx, named)?;
     ctx.ssf.before = stream_id.as_ref().and_then(|id| config_of(ctx, id));
     ctx.ssf.last_stream_id = stream_id.clone();
     if spec.call == SsfCall::Verify && !spec.hurry {
