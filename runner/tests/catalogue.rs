@@ -196,9 +196,7 @@ fn the_requirement_catalogue_matches_the_requirements_matrix() {
         .filter_map(|l| l.strip_prefix("| "))
         .filter_map(|l| l.split(' ').next())
         .filter(|id| {
-            ["PP-", "SET-", "PUSH-", "POLL-", "MSP-", "SSF-", "SUBID-", "CAEP-"]
-                .iter()
-                .any(|p| id.starts_with(p))
+            ["PP-", "SET-", "PUSH-", "POLL-", "MSP-", "SSF-", "SUBID-", "CAEP-"].iter().any(|p| id.starts_with(p))
         })
         .map(str::to_owned)
         .collect();
