@@ -243,3 +243,20 @@ fn every_poll_requirement_is_covered_or_explained() {
     let gaps = uncovered(&["POLL-"]);
     assert!(gaps.is_empty(), "neither covered nor explained: {gaps:?}");
 }
+
+/// Each ambiguity a requirement cites is defined: in the matrix's §9 table, or
+/// as one of the suite's own entries in docs/decisions.md.
+#[test]
+fn every_ambiguity_a_requirement_cites_is_defined() {
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let Ok(matrix) = std::fs::read_to_string(checkout.join("../shared/specs/REQUIREMENTS.md")) else {
+        eprintln!("skipped: the requirements matrix is not beside this checkout");
+        return;
+    };
+    let decisions = std::fs::read_to_string(checkout.join("docs/decisions.md")).unwrap();
+    let c = Catalogue::load(Origin::Embedded).unwrap();
+    let cited: BTreeSet<&str> = c.requirements.values().flat_map(|r| r.amb.iter().map(String::as_str)).collect();
+    let undefined: Vec<&str> =
+        cited.into_iter().filter(|amb| !matrix.contains(&format!("| {amb} |")) && !decisions.contains(amb)).collect();
+    assert!(undefined.is_empty(), "cited but defined nowhere: {undefined:?}");
+}
