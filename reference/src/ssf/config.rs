@@ -21,12 +21,13 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
     let fault = app.fault;
     let client = manager(&app, &headers)?;
     let body = reply::object(&body, fault)?;
+    let issuer = app.ssf.issuer();
     let created = if fault == Some(Fault::SsfCreate200) { StatusCode::OK } else { StatusCode::CREATED };
     // SSF §8.1.1.1 (SSF-STRM-009): a second create makes a second stream.
     if fault == Some(Fault::SsfCreateReusesStream) {
         let first = app
             .ssf
-            .with_streams(|streams| streams.iter().find(|s| s.owner == client).map(|s| s.config(&app.ssf, fault)));
+            .with_streams(|streams| streams.iter().find(|s| s.owner == client).map(|s| s.config(&issuer, fault)));
         if let Some(config) = first {
             return Ok(reply::json(created, &config));
         }
@@ -58,7 +59,7 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
         subjects: Vec::new(),
     };
     stream.take(supplied, false);
-    let config = stream.config(&app.ssf, fault);
+    let config = stream.config(&issuer, fault);
     let unsolicited = matches!(stream.delivery, Delivery::Push { endpoint_url: Some(_), .. });
     app.ssf.with_streams(|streams| streams.push(stream));
     if unsolicited {
@@ -75,13 +76,14 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
 pub async fn read(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Result<Response, Refusal> {
     let fault = app.fault;
     let client = manager(&app, &headers)?;
-    let ssf = &app.ssf;
+    let (ssf, issuer) = (&app.ssf, app.ssf.issuer());
     if let Ok(id) = reply::query_stream_id(&uri) {
-        let config = ssf.with_streams(|streams| find(streams, &id, &client, fault).map(|s| s.config(ssf, fault)));
+        let config = ssf.with_streams(|streams| find(streams, &id, &client, fault).map(|s| s.config(&issuer, fault)));
         return config.map(|c| reply::json(StatusCode::OK, &c)).ok_or(Refusal::UnknownStream { fault });
     }
-    let mine: Vec<Value> = ssf
-        .with_streams(|streams| streams.iter().filter(|s| s.owner == client).map(|s| s.config(ssf, fault)).collect());
+    let mine: Vec<Value> = ssf.with_streams(|streams| {
+        streams.iter().filter(|s| s.owner == client).map(|s| s.config(&issuer, fault)).collect()
+    });
     let answer = match fault {
         Some(Fault::SsfReadAllObject) => mine.into_iter().next().unwrap_or_else(|| Value::Object(Default::default())),
         _ => Value::Array(mine),
@@ -110,16 +112,16 @@ fn change(app: &Arc<App>, headers: &HeaderMap, body: &[u8], whole: bool, strict:
     let body = reply::object(body, fault)?;
     let id = reply::stream_id(app, &body, &client)?;
     let supplied = supplied(&body, fault).map_err(bad_request)?;
-    let ssf = &app.ssf;
-    let (peer, before, after, config) = ssf.with_streams(|streams| {
+    let issuer = app.ssf.issuer();
+    let (peer, before, after, config) = app.ssf.with_streams(|streams| {
         let stream = find(streams, &id, &client, fault).ok_or(Refusal::UnknownStream { fault })?;
-        let current = stream.config(ssf, fault);
+        let current = stream.config(&issuer, fault);
         if let Some(member) = changed_transmitter_member(&body, &current).filter(|_| strict) {
             return Err(bad_request(format!("`{member}` is set by the transmitter and cannot be changed")));
         }
         let before = stream.delivery.clone();
         stream.take(supplied, whole);
-        Ok((stream.peer.clone(), before, stream.delivery.clone(), stream.config(ssf, fault)))
+        Ok((stream.peer.clone(), before, stream.delivery.clone(), stream.config(&issuer, fault)))
     })?;
     super::delivery::redirect(app, &peer, &before, &after);
     Ok(reply::json(StatusCode::OK, &config))
@@ -131,11 +133,12 @@ pub async fn delete(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let client = manager(&app, &headers)?;
     let id = reply::query_stream_id(&uri)?;
     let keep = fault == Some(Fault::SsfDeleteKeeps);
-    let ssf = &app.ssf;
-    let (peer, config) = ssf
+    let issuer = app.ssf.issuer();
+    let (peer, config) = app
+        .ssf
         .with_streams(|streams| {
             let stream = find(streams, &id, &client, fault)?;
-            let found = (stream.peer.clone(), stream.config(ssf, fault));
+            let found = (stream.peer.clone(), stream.config(&issuer, fault));
             if !keep {
                 streams.retain(|s| s.id != id);
             }

@@ -2,7 +2,6 @@
 //! the peer that carries its SETs, and its configuration as the management
 //! API shows it.
 
-use super::registry::Ssf;
 use super::{
     FOREIGN_ISSUER, LEGACY_POLL_METHOD, LEGACY_PUSH_METHOD, POLL_METHOD, PUSH_METHOD, STREAM_UPDATED_EVENT,
     VERIFICATION_EVENT,
@@ -121,8 +120,8 @@ impl Stream {
         }
     }
 
-    /// The stream's configuration (SSF §8.1.1), as the faults spoil it.
-    pub fn config(&self, ssf: &Ssf, fault: Option<Fault>) -> Value {
+    /// The stream's configuration (SSF §8.1.1) at the transmitter `issuer`, as the faults spoil it.
+    pub fn config(&self, issuer: &str, fault: Option<Fault>) -> Value {
         let supported = supported();
         let delivered: Vec<&str> = match (&self.events_requested, fault) {
             (_, Some(Fault::SsfEventsDeliveredUnfiltered)) => supported.clone(),
@@ -132,7 +131,7 @@ impl Stream {
         };
         let mut config = Map::new();
         config.insert("stream_id".into(), json!(self.id));
-        let iss = if fault == Some(Fault::SsfConfigForeignIss) { FOREIGN_ISSUER.to_owned() } else { ssf.issuer() };
+        let iss = if fault == Some(Fault::SsfConfigForeignIss) { FOREIGN_ISSUER } else { issuer };
         config.insert("iss".into(), json!(iss));
         if fault != Some(Fault::SsfConfigNoAud) {
             config.insert("aud".into(), json!(self.aud));
@@ -142,7 +141,7 @@ impl Stream {
             config.insert("events_requested".into(), json!(requested));
         }
         config.insert("events_delivered".into(), json!(delivered));
-        config.insert("delivery".into(), self.delivery_json(ssf, fault));
+        config.insert("delivery".into(), self.delivery_json(issuer, fault));
         if let Some(description) = &self.description {
             config.insert("description".into(), json!(description));
         }
@@ -150,7 +149,7 @@ impl Stream {
         Value::Object(config)
     }
 
-    fn delivery_json(&self, ssf: &Ssf, fault: Option<Fault>) -> Value {
+    fn delivery_json(&self, issuer: &str, fault: Option<Fault>) -> Value {
         let legacy = fault == Some(Fault::SsfLegacyDeliveryUris);
         match &self.delivery {
             Delivery::Push { endpoint_url, authorization_header } => {
@@ -166,17 +165,17 @@ impl Stream {
             }
             Delivery::Poll => json!({
                 "method": if legacy { LEGACY_POLL_METHOD } else { POLL_METHOD },
-                "endpoint_url": ssf.url(&poll_path(&self.id, fault)),
+                "endpoint_url": poll_url(issuer, &self.id, fault),
             }),
         }
     }
 }
 
-/// SSF §6.1.2 (SSF-DLV-006): each poll stream has its own URL.
-pub fn poll_path(stream_id: &str, fault: Option<Fault>) -> String {
+/// SSF §6.1.2 (SSF-DLV-006): each poll stream has its own URL, under the issuer's.
+fn poll_url(issuer: &str, stream_id: &str, fault: Option<Fault>) -> String {
     match fault {
-        Some(Fault::SsfSharedPollEndpoint) => "/ssf/poll".to_owned(),
-        _ => format!("/ssf/poll/{stream_id}"),
+        Some(Fault::SsfSharedPollEndpoint) => format!("{issuer}/poll"),
+        _ => format!("{issuer}/poll/{stream_id}"),
     }
 }
 
