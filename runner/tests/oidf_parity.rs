@@ -24,7 +24,6 @@ fn the_oidf_parity_page_is_the_map_rendered() {
 
 /// Every scenario the map names exists, so the map never points at nothing.
 #[test]
-#[ignore = "the ssf.transmitter.* scenarios the map names are not in this catalogue yet"]
 fn every_scenario_the_oidf_map_names_is_in_the_catalogue() {
     let catalogue = embedded();
     let map = catalogue.oidf.as_ref().unwrap();
