@@ -19,7 +19,7 @@ enum Fate {
 fn fate(status: Status, fault: Option<Fault>) -> Fate {
     match (status, fault) {
         (Status::Enabled, _) => Fate::Deliver,
-        (Status::Paused, Some(Fault::SsfPausedDelivers)) => Fate::Deliver,
+        (Status::Paused | Status::Disabled, Some(Fault::SsfPausedDelivers)) => Fate::Deliver,
         (Status::Paused, Some(Fault::SsfPausedDrops)) => Fate::Drop,
         (Status::Paused, _) => Fate::Hold,
         (Status::Disabled, Some(Fault::SsfDisabledHolds)) => Fate::Hold,

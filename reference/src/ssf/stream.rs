@@ -124,7 +124,9 @@ impl Stream {
     pub fn config(&self, issuer: &str, fault: Option<Fault>) -> Value {
         let supported = supported();
         let delivered: Vec<&str> = match (&self.events_requested, fault) {
-            (_, Some(Fault::SsfEventsDeliveredUnfiltered)) => supported.clone(),
+            (Some(requested), Some(Fault::SsfEventsDeliveredUnfiltered)) => {
+                requested.iter().map(String::as_str).collect()
+            }
             // SSF §8.1.1 (SSF-STRM-004, SSF-STRM-005): what is both supported and requested.
             (Some(requested), _) => supported.iter().copied().filter(|e| requested.iter().any(|r| r == e)).collect(),
             (None, _) => Vec::new(),
