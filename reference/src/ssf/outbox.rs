@@ -103,3 +103,18 @@ pub fn change_status(app: &App, stream: &mut Stream, status: Status, reason: Opt
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_delivers_holds_or_drops_as_the_faults_say() {
+        assert_eq!(fate(Status::Enabled, None), Fate::Deliver);
+        assert_eq!(fate(Status::Paused, None), Fate::Hold);
+        assert_eq!(fate(Status::Disabled, None), Fate::Drop);
+        assert_eq!(fate(Status::Paused, Some(Fault::SsfPausedDelivers)), Fate::Deliver);
+        assert_eq!(fate(Status::Paused, Some(Fault::SsfPausedDrops)), Fate::Drop);
+        assert_eq!(fate(Status::Disabled, Some(Fault::SsfDisabledHolds)), Fate::Hold);
+    }
+}
