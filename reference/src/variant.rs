@@ -15,16 +15,25 @@ pub enum Variant {
     TimerDriven,
     /// Declines to register a peer whose endpoint is served in the clear.
     RefuseCleartext,
+    /// As SSF transmitter, takes the other choices SSF 1.0 leaves open: one
+    /// stream per receiver (a second create gets 409), no verification event of
+    /// its own, no `min_verification_interval` and no `default_subjects`, a
+    /// verification asked for on a paused or disabled stream refused (409,
+    /// AMB-33), the verification event sent a second after the request, and no
+    /// stream suspended when the receiver refuses a verification event.
+    SsfOtherChoices,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 3] = [Variant::DeliverInsideTrigger, Variant::TimerDriven, Variant::RefuseCleartext];
+    pub const ALL: [Variant; 4] =
+        [Variant::DeliverInsideTrigger, Variant::TimerDriven, Variant::RefuseCleartext, Variant::SsfOtherChoices];
 
     pub fn name(self) -> &'static str {
         match self {
             Variant::DeliverInsideTrigger => "deliver-inside-trigger",
             Variant::TimerDriven => "timer-driven",
             Variant::RefuseCleartext => "refuse-cleartext",
+            Variant::SsfOtherChoices => "ssf-other-choices",
         }
     }
 

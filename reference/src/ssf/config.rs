@@ -36,6 +36,11 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
             return Ok(reply::json(created, &config));
         }
     }
+    // One stream per receiver is a transmitter's choice (SSF §8.1.1.1: 409 to a second create).
+    let other_choices = app.variant == Some(crate::Variant::SsfOtherChoices);
+    if other_choices && app.ssf.with_streams(|streams| streams.iter().any(|s| s.owner == client)) {
+        return Err(Refusal::Conflict("this transmitter keeps one stream per receiver"));
+    }
     let supplied = supplied(&body, fault).map_err(bad_request)?;
     // SSF §8.1.1.1 (SSF-STRM-008): without `delivery`, the stream is polled.
     let default = match fault {
@@ -64,7 +69,7 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
     };
     stream.take(supplied, false);
     let config = stream.config(&issuer, fault);
-    let unsolicited = matches!(stream.delivery, Delivery::Push { endpoint_url: Some(_), .. });
+    let unsolicited = matches!(stream.delivery, Delivery::Push { endpoint_url: Some(_), .. }) && !other_choices;
     app.ssf.with_streams(|streams| streams.push(stream));
     if unsolicited {
         // As many transmitters do: one verification event of its own on a new push stream,

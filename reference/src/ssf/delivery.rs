@@ -63,7 +63,8 @@ fn endpoint(app: &App, delivery: &Delivery) -> Option<Endpoint> {
 /// pauses the stream on its own: it first sends a stream-updated event, then
 /// holds everything else (SSF §8.1.2, §8.1.5, SSF-STAT-006).
 pub fn refused(app: &App, peer_id: &str, jti: &str, err: &str) {
-    if err != "invalid_state" {
+    // Suspending such a stream is the transmitter's choice (SSF §8.1.4.1).
+    if err != "invalid_state" || app.variant == Some(crate::Variant::SsfOtherChoices) {
         return;
     }
     let fault = app.fault;

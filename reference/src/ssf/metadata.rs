@@ -80,7 +80,9 @@ fn document(app: &App, fault: Option<Fault>) -> Map<String, Value> {
     doc.insert("authorization_schemes".into(), json!([{ "spec_urn": scheme }]));
     // SSF §7.1 (SSF-DISC-010): ALL or NONE.
     let default_subjects = if fault == Some(Fault::SsfMetadataBadDefaultSubjects) { "SOME" } else { "NONE" };
-    doc.insert("default_subjects".into(), json!(default_subjects));
+    if app.variant != Some(crate::Variant::SsfOtherChoices) {
+        doc.insert("default_subjects".into(), json!(default_subjects));
+    }
     // SSF §7.2.3 (SSF-DISC-009): members with no elements are left out.
     if fault == Some(Fault::SsfMetadataEmptyArray) {
         doc.insert("critical_subject_members".into(), json!([]));

@@ -18,6 +18,8 @@ pub enum Refusal {
     UnknownStream { fault: Option<Fault> },
     /// SSF §8.1.1: asked again too soon; try after so many seconds.
     TooManyRequests { retry_after: u64 },
+    /// A request the transmitter declines in its present state (409).
+    Conflict(&'static str),
 }
 
 impl IntoResponse for Refusal {
@@ -30,6 +32,7 @@ impl IntoResponse for Refusal {
                 answer
             }
             Refusal::BadRequest(why) => error(StatusCode::BAD_REQUEST, &why),
+            Refusal::Conflict(why) => error(StatusCode::CONFLICT, why),
             Refusal::UnknownStream { fault } => {
                 let as_400 = fault == Some(Fault::SsfUnknownStream400);
                 error(if as_400 { StatusCode::BAD_REQUEST } else { StatusCode::NOT_FOUND }, "no such stream")

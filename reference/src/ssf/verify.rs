@@ -5,7 +5,7 @@
 use super::outbox::enqueue_verification;
 use super::reply::{self, Refusal, bad_request};
 use super::set::{For, verification};
-use super::stream::{MIN_VERIFICATION_INTERVAL, find};
+use super::stream::{MIN_VERIFICATION_INTERVAL, Status, find};
 use super::token::manager;
 use crate::fault::Fault;
 use crate::state::App;
@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 /// How long the `ssf-verify-429-early` fault refuses verifications after the last one.
 const EARLY_WINDOW: Duration = Duration::from_secs(10);
+
+/// How long after the request the `ssf-other-choices` variant sends the event.
+const LATER: Duration = Duration::from_secs(1);
 
 /// `POST {stream_id, state?}` (SSF-VER-001).
 pub async fn request(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {
@@ -37,10 +40,15 @@ pub async fn request(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
         _ => Duration::from_secs(MIN_VERIFICATION_INTERVAL),
     };
     let now = Instant::now();
+    let other_choices = app.variant == Some(crate::Variant::SsfOtherChoices);
     let aud = app.ssf.with_streams(|streams| {
         let stream = find(streams, &id, &client, fault).ok_or(Refusal::UnknownStream { fault })?;
         if stream.last_verification.is_some_and(|last| now.duration_since(last) < interval) {
             return Err(Refusal::TooManyRequests { retry_after: interval.as_secs() });
+        }
+        // AMB-33: a verification on a stream that sends nothing now may be refused.
+        if other_choices && stream.status != Status::Enabled {
+            return Err(Refusal::Conflict("the stream is not enabled"));
         }
         stream.last_verification = Some(now);
         Ok(stream.aud.clone())
@@ -48,7 +56,16 @@ pub async fn request(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
     // SSF §8.1.4.2 (SSF-VER-002): the state comes back in the event.
     let echoed = state.as_deref().filter(|_| fault != Some(Fault::SsfStateNotEchoed));
     let set = verification(&app, &For { stream_id: &id, aud: &aud }, echoed);
-    enqueue_verification(&app, &id, set);
+    if other_choices {
+        // SSF §8.1.4.2: the event may follow the answer at any later time.
+        let app = app.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(LATER).await;
+            enqueue_verification(&app, &id, set);
+        });
+    } else {
+        enqueue_verification(&app, &id, set);
+    }
     Ok(match fault {
         Some(Fault::SsfVerify200) => reply::json(StatusCode::OK, &json!({})),
         _ => StatusCode::NO_CONTENT.into_response(),
