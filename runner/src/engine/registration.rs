@@ -129,6 +129,14 @@ impl Context<'_> {
         if let Some(aud) = sut_audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.session.minter.audience = aud;
         }
+        // The harness's audience named in sut.yaml stays what the SUT's SETs are held to.
+        let audience_configured = self.env.sut.harness_audience != crate::sut::DEFAULT_HARNESS_AUDIENCE;
+        if let Some(aud) = reg.sets_audience.filter(|_| !audience_configured) {
+            self.session.sut_trust.audience = Some(aud);
+        }
+        if reg.poll_endpoint.is_some() {
+            self.session.poll_endpoint = reg.poll_endpoint;
+        }
         Ok(())
     }
 
@@ -185,6 +193,11 @@ impl Context<'_> {
                 let (line, result) = bridge.act(&action, RELEASE_LIMIT.min(bridge.timeout)).await;
                 let target = format!("exec (persistent): {}", bridge.command.join(" "));
                 self.record_command(at_ms, began, target, &[], &line, &persistent::outcome(&result));
+            }
+            TriggerConfig::Ssf(sut) => {
+                let limits = trigger::ssf::Limits { call: RELEASE_LIMIT, request: self.env.sut.timeouts.request };
+                let call = trigger::ssf::act(&sut, &self.env.wire, &action, limits).await;
+                self.record_legs(None, &call.legs);
             }
             TriggerConfig::Manual => {}
         }
