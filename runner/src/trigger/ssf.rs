@@ -20,6 +20,8 @@
 //! the origin of a loopback issuer named in the clear.
 
 mod call;
+#[cfg(test)]
+mod tests;
 
 pub use call::{Leg, Limits, SsfFailure};
 
