@@ -23,6 +23,14 @@ pub struct Relay {
     ca: Arc<Mutex<Option<String>>>,
 }
 
+/// Whether the transmitter sends a verification event of its own right after
+/// it creates a push stream, as many do (SSF §8.1.4.2).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Unsolicited {
+    None,
+    VerificationAfterCreation,
+}
+
 impl Relay {
     pub fn issuer(&self) -> String {
         format!("http://127.0.0.1:{}/ssf", self.port)
@@ -40,9 +48,10 @@ struct App {
     reference: u16,
     client: reqwest::Client,
     ca: Arc<Mutex<Option<String>>>,
+    unsolicited: Unsolicited,
 }
 
-pub fn start() -> Relay {
+pub fn start(unsolicited: Unsolicited) -> Relay {
     let reference = super::common::standalone_reference();
     let ca = Arc::new(Mutex::new(None));
     let (tx, rx) = std::sync::mpsc::channel();
@@ -54,7 +63,7 @@ pub fn start() -> Relay {
             let port = listener.local_addr().unwrap().port();
             let roots = reqwest::Certificate::from_pem_bundle(setconform_reference::Reference::ca_pem()).unwrap();
             let client = reqwest::Client::builder().tls_certs_merge(roots).no_proxy().build().unwrap();
-            let app = App { port, reference, client, ca: shared };
+            let app = App { port, reference, client, ca: shared, unsolicited };
             let router = Router::new()
                 .route("/.well-known/ssf-configuration/ssf", get(metadata))
                 .route("/ssf/streams", post(create).delete(delete))
@@ -114,6 +123,18 @@ async fn create(State(app): State<App>, headers: HeaderMap, Json(body): Json<Val
         return StatusCode::BAD_GATEWAY.into_response();
     };
     let Ok(registered) = answer.json::<Value>().await else { return StatusCode::BAD_GATEWAY.into_response() };
+    if app.unsolicited == Unsolicited::VerificationAfterCreation {
+        let url = format!(
+            "https://127.0.0.1:{}/control/peers/{}/queue",
+            app.reference,
+            registered["peer"].as_str().unwrap_or("")
+        );
+        let client = app.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let _ = client.post(url).json(&json!({ "count": 1 })).send().await;
+        });
+    }
     let stream = json!({
         "stream_id": registered["peer"],
         "iss": format!("http://127.0.0.1:{}/ssf", app.port),
