@@ -133,6 +133,7 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
     let endpoint = req.endpoint.map(|url| Endpoint {
         url,
         token: req.endpoint_token,
+        authorization: None,
         client,
         binding,
         ca_pem: req.endpoint_ca.clone(),

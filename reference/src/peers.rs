@@ -88,6 +88,9 @@ pub struct Peer {
 pub struct Endpoint {
     pub url: String,
     pub token: Option<String>,
+    /// An `Authorization` value sent verbatim on every request instead of the
+    /// bearer token (an SSF push stream's `authorization_header`, SSF §6.1.1).
+    pub authorization: Option<String>,
     /// A client that trusts the CA the peer named for its endpoint.
     pub client: reqwest::Client,
     pub binding: Binding,

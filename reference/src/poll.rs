@@ -31,12 +31,8 @@ struct Selection {
 
 pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let fault = app.fault;
-    // §2.4: polls are POSTs; anything else is a general HTTP error (§2.5.1).
-    let get_as_poll = method == Method::GET && fault == Some(Fault::PollAcceptGet);
-    if method != Method::POST && !get_as_poll {
-        let mut resp = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
-        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return resp;
+    if let Some(refusal) = not_a_poll(&method, fault) {
+        return refusal;
     }
     // §3: the Recipient is authenticated with HTTP authentication (RFC 7235), the
     // token in the Authorization header (RFC 6750 §2.1; the fault also takes §2.3's query form).
@@ -46,11 +42,33 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
     if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
         token = app.anonymous_token.clone();
     }
-    let Some(mut arrivals) = app.peers.with_token(&token, |p| p.arrivals.subscribe()) else {
-        return unauthorized(fault, presented.is_some());
+    answer(&app, &token, presented.is_some(), get_as_poll(&method, fault), &body).await
+}
+
+/// Whether a GET is taken as a poll (the `poll-accept-get` fault).
+pub(crate) fn get_as_poll(method: &Method, fault: Option<Fault>) -> bool {
+    method == Method::GET && fault == Some(Fault::PollAcceptGet)
+}
+
+/// §2.4: polls are POSTs; anything else is a general HTTP error (§2.5.1): the refusal, if any.
+pub(crate) fn not_a_poll(method: &Method, fault: Option<Fault>) -> Option<Response> {
+    if method == Method::POST || get_as_poll(method, fault) {
+        return None;
+    }
+    let mut resp = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "only POST is supported");
+    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+    Some(resp)
+}
+
+/// Answers one poll of the peer holding `token` (401 when there is none);
+/// `presented`: whether the poller presented a token at all.
+pub(crate) async fn answer(app: &App, token: &str, presented: bool, get_as_poll: bool, body: &[u8]) -> Response {
+    let fault = app.fault;
+    let Some(mut arrivals) = app.peers.with_token(token, |p| p.arrivals.subscribe()) else {
+        return unauthorized(fault, presented);
     };
     // §2.5.1: an invalid poll is answered 400.
-    let poll = match parse(&body) {
+    let poll = match parse(body) {
         _ if get_as_poll => Poll { return_immediately: true, ..Poll::default() },
         // §2.2 (POLL-022): maxEvents 0 is a valid, acknowledge-only poll.
         Ok(poll) if poll.max_events == Some(0) && fault == Some(Fault::PollRejectZeroMaxEvents) => {
@@ -76,11 +94,11 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
         _ => poll.max_events != Some(0) && !poll.return_immediately,
     };
 
-    let Some(mut selection) = app.peers.with_token(&token, |p| {
+    let Some(mut selection) = app.peers.with_token(token, |p| {
         retire(p, &poll, fault);
         select(p, &poll, fault)
     }) else {
-        return unauthorized(fault, presented.is_some());
+        return unauthorized(fault, presented);
     };
     // §2.5: with nothing to return, hold the poll until a SET arrives or the hold time is up.
     if selection.sets.is_empty() && hold {
@@ -95,7 +113,7 @@ pub async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri, header
                 }
                 _ = stopped.changed() => break,
             }
-            match app.peers.with_token(&token, |p| select(p, &poll, fault)) {
+            match app.peers.with_token(token, |p| select(p, &poll, fault)) {
                 Some(s) if !s.sets.is_empty() => {
                     selection = s;
                     break;
@@ -187,7 +205,7 @@ fn respond(selection: Selection, reported_nothing: bool, fault: Option<Fault>) -
 
 /// §3: a missing or unknown token is refused, naming the scheme (RFC 7235 §4.1);
 /// a token that was presented and is not known is `invalid_token` (RFC 6750 §3.1).
-fn unauthorized(fault: Option<Fault>, presented: bool) -> Response {
+pub(crate) fn unauthorized(fault: Option<Fault>, presented: bool) -> Response {
     let mut resp = error(StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
     let names_error = presented && fault != Some(Fault::PollChallengeWithoutError);
     let challenge = if names_error { r#"Bearer error="invalid_token""# } else { "Bearer" };

@@ -99,6 +99,10 @@ pub async fn deliver(app: &App, peer_id: &str) -> Vec<Instant> {
             out.not_before = Some(due);
             retries.push(due);
         });
+        if let Outcome::Refused(Some(err)) = &outcome {
+            // SSF §8.1.2, §8.1.5: a refused verification may make an SSF stream pause itself.
+            crate::ssf::refused(app, peer_id, &jti, err);
+        }
     }
 }
 
@@ -124,6 +128,12 @@ async fn send(endpoint: &Endpoint, token: &str, fault: Option<Fault>) -> Outcome
     }
     if let Some(bearer) = &endpoint.token {
         request = request.bearer_auth(bearer);
+    }
+    // SSF §6.1.1 (SSF-DLV-004): the stream's `authorization_header`, verbatim, on every push.
+    if let Some(authorization) =
+        endpoint.authorization.as_ref().filter(|_| fault != Some(Fault::SsfPushWithoutAuthorization))
+    {
+        request = request.header("Authorization", authorization);
     }
     let Ok(mut response) = request.send().await else { return Outcome::Retry(None) };
     let status = response.status();

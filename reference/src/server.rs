@@ -5,6 +5,7 @@ use crate::fault::Fault;
 use crate::jose::Trust;
 use crate::peers::Peers;
 use crate::set_profile::SetProfile;
+use crate::ssf::Ssf;
 use crate::state::{App, Conduct};
 use crate::websocket;
 use axum::Router;
@@ -17,6 +18,26 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+/// The routes of the reference as an SSF transmitter (see [`crate::ssf`]).
+fn ssf_routes() -> Router<Arc<App>> {
+    use crate::ssf::{config, metadata, poll, status, subjects, token, verify};
+    Router::new()
+        .route("/.well-known/ssf-configuration/ssf", get(metadata::inserted))
+        .route("/ssf/.well-known/ssf-configuration", get(metadata::appended))
+        .route("/ssf/jwks.json", get(metadata::jwks))
+        .route("/ssf/token", post(token::issue))
+        .route(
+            "/ssf/streams",
+            get(config::read).post(config::create).patch(config::update).put(config::replace).delete(config::delete),
+        )
+        .route("/ssf/status", get(status::read).post(status::update))
+        .route("/ssf/subjects/add", post(subjects::add))
+        .route("/ssf/subjects/remove", post(subjects::remove))
+        .route("/ssf/verify", post(verify::request))
+        .route("/ssf/poll", any(poll::shared))
+        .route("/ssf/poll/{stream_id}", any(poll::stream))
+}
 
 /// The reference's TLS identity: fixed test certificates for 127.0.0.1 and localhost.
 const TLS_CHAIN: &[u8] = include_bytes!("../keys/tls/server.pem");
@@ -40,6 +61,9 @@ pub struct ReferenceConfig {
     pub set_profile: SetProfile,
     /// A legal behaviour other than the default, if any.
     pub variant: Option<crate::Variant>,
+    /// PEM CA certificate(s) that the endpoints of SSF push streams may chain
+    /// to, besides the usual roots and the reference's own test CA.
+    pub ssf_endpoint_ca: Option<String>,
 }
 
 impl Default for ReferenceConfig {
@@ -51,6 +75,7 @@ impl Default for ReferenceConfig {
             poll_hold: Duration::from_millis(1500),
             set_profile: SetProfile::Rfc8417,
             variant: None,
+            ssf_endpoint_ca: None,
         }
     }
 }
@@ -80,7 +105,11 @@ impl Reference {
             set_profile: config.set_profile,
             variant: config.variant,
         };
-        let app = Arc::new(App::new(peers, anonymous_token, conduct, stopped.clone()));
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let trusted = [TLS_CA, config.ssf_endpoint_ca.as_deref().unwrap_or_default().as_bytes()];
+        let ssf = Ssf::new(format!("https://{addr}"), &trusted);
+        let app = Arc::new(App::new(peers, anonymous_token, conduct, ssf, stopped.clone()));
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))
@@ -91,10 +120,9 @@ impl Reference {
             .route("/control/peers/{peer}/queue", post(control::queue))
             .route("/control/peers/{peer}/initiate", post(control::initiate))
             .route("/jwks.json", get(control::jwks))
+            .merge(ssf_routes())
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(app);
-        let listener = TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
         let tls = server_config_for(TLS_CHAIN, TLS_KEY, config.fault == Some(Fault::Tls13Only))?;
         let listener = TlsListener::new(listener, tls, config.fault == Some(Fault::AcceptCleartext))?;
         let mut stopped = stopped;
@@ -135,6 +163,21 @@ impl Reference {
     /// Base URL of the control API (the `http` trigger).
     pub fn control_url(&self) -> String {
         format!("https://{}/control", self.addr)
+    }
+
+    /// The issuer of the reference as an SSF transmitter (SSF §7.1).
+    pub fn ssf_issuer(&self) -> String {
+        format!("https://{}/ssf", self.addr)
+    }
+
+    /// URL of its SSF transmitter metadata (SSF §7.2: the well-known path inserted after the host).
+    pub fn ssf_metadata_url(&self) -> String {
+        format!("https://{}/.well-known/ssf-configuration/ssf", self.addr)
+    }
+
+    /// URL of the OAuth 2.0 token endpoint of its SSF receivers ([`crate::SSF_RECEIVERS`]).
+    pub fn ssf_token_url(&self) -> String {
+        format!("https://{}/ssf/token", self.addr)
     }
 
     /// The CA certificate (PEM) that the reference's server certificate chains to.

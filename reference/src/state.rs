@@ -24,6 +24,8 @@ pub struct App {
     pub variant: Option<crate::Variant>,
     /// Turns true when the reference stops; background tasks end then.
     pub stopped: watch::Receiver<bool>,
+    /// The reference as an SSF transmitter: its receivers and streams.
+    pub ssf: crate::ssf::Ssf,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Live pushpull sockets toward peers (initiator over WebSocket).
     sockets: Mutex<HashMap<String, Kick>>,
@@ -55,7 +57,13 @@ pub type Kick = mpsc::UnboundedSender<Reason>;
 
 impl App {
     /// The state of a reference serving `peers` the way `conduct` says, before any communication.
-    pub fn new(peers: Peers, anonymous_token: String, conduct: Conduct, stopped: watch::Receiver<bool>) -> App {
+    pub fn new(
+        peers: Peers,
+        anonymous_token: String,
+        conduct: Conduct,
+        ssf: crate::ssf::Ssf,
+        stopped: watch::Receiver<bool>,
+    ) -> App {
         let Conduct { fault, retry_interval, poll_hold, set_profile, variant } = conduct;
         App {
             peers,
@@ -66,6 +74,7 @@ impl App {
             set_profile,
             variant,
             stopped,
+            ssf,
             gates: Mutex::default(),
             sockets: Mutex::default(),
             polling: Mutex::default(),

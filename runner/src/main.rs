@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => cli::run::run(args),
         Command::Faults => Ok(cli::faults::list()),
-        Command::Coverage { suite } => cli::coverage::coverage(suite.as_deref()),
+        Command::Coverage { suite, oidf, markdown } => match (oidf, markdown) {
+            (false, _) => cli::coverage::coverage(suite.as_deref()),
+            (true, markdown) => cli::oidf::parity(suite.as_deref(), markdown),
+        },
         Command::Report { run, out, format } => cli::report::report(&run, out, &format),
         Command::Merge { runs, html } => cli::merge::merge(&runs, &html),
         Command::Diff { old, new } => cli::diff::diff(&old, &new),

@@ -36,7 +36,8 @@ pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -
                 )),
                 Some(p) => match scenario.requires.iter().find(|c| !has_capability(catalogue, sut, p, c)) {
                     Some(cap) => Applicability::NotApplicable(format!("the SUT does not declare capability {cap:?}")),
-                    None => match outside_set_profile(catalogue, sut, scenario)
+                    None => match outside_set_profile(catalogue, sut, scenario, p)
+                        .or_else(|| no_ssf_transmitter(catalogue, sut, p))
                         .or_else(|| setup::not_with_shared_peer(catalogue, sut, scenario, p))
                     {
                         Some(why) => Applicability::NotApplicable(why),
@@ -51,8 +52,8 @@ pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -
 
 /// Why a scenario is N/A when every requirement it cites belongs to a SET
 /// profile (SSF, CAEP interoperability) the SUT does not claim.
-fn outside_set_profile(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenario) -> Option<String> {
-    let claimed = sut.set_profile;
+fn outside_set_profile(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenario, profile: &str) -> Option<String> {
+    let claimed = catalogue.profiles.get(profile).map_or(sut.set_profile, |p| p.set_profile_under(sut.set_profile));
     let outside: Vec<String> = scenario
         .requirements
         .iter()
@@ -68,6 +69,13 @@ fn outside_set_profile(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenari
             outside.join("; ")
         )
     })
+}
+
+/// Why an SSF scenario cannot run: sut.yaml does not say where the SSF transmitter is.
+fn no_ssf_transmitter(catalogue: &Catalogue, sut: &SutSetup, profile: &str) -> Option<String> {
+    let ssf = catalogue.profiles.get(profile).is_some_and(|p| p.protocol == crate::catalogue::Protocol::Ssf);
+    (ssf && sut.ssf.is_none())
+        .then(|| "sut.yaml has no trigger.ssf: the issuer and credentials of the SSF transmitter".to_owned())
 }
 
 /// The embedded reference has every capability of the profiles it serves.

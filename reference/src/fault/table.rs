@@ -463,6 +463,113 @@ faults! {
     NoRetryByRequest: Rule "no-retry-by-request" breaks ["PP-REL-005"]
         "as initiator, never sends in a request of its own a SET that went out in a response; it waits for the peer \
          to pull it again";
+    SsfMetadataAppendedPath: Rule "ssf-metadata-appended-path" breaks ["SSF-DISC-001"] profile Ssf
+        "as SSF transmitter, serves its metadata only at `{issuer}/.well-known/ssf-configuration`; the URL with \
+         the well-known path inserted after the host answers 404";
+    SsfMetadataTextPlain: Rule "ssf-metadata-text-plain" breaks ["SSF-DISC-003"] profile Ssf
+        "as SSF transmitter, labels its metadata text/plain";
+    SsfMetadataNotObject: Rule "ssf-metadata-not-object" breaks ["SSF-DISC-003"] profile Ssf
+        "as SSF transmitter, serves its metadata object wrapped in a JSON array";
+    SsfMetadataIssuerMismatch: Rule "ssf-metadata-issuer-mismatch" breaks ["SSF-DISC-004"] profile Ssf
+        "as SSF transmitter, adds a trailing `/` to the `issuer` of its metadata";
+    SsfMetadataNoJwksUri: Rule "ssf-metadata-no-jwks-uri" breaks ["SSF-DISC-006", "SSF-IOP-002"]
+        profile CaepInterop
+        "as SSF transmitter, leaves `jwks_uri` out of its metadata while it signs its SETs";
+    SsfMetadataCleartextEndpoint: Rule "ssf-metadata-cleartext-endpoint" breaks ["SSF-DISC-008"] profile Ssf
+        "as SSF transmitter, names its `remove_subject_endpoint` with `http://` (it is still served over TLS only)";
+    SsfMetadataEmptyArray: Rule "ssf-metadata-empty-array" breaks ["SSF-DISC-009"] profile Ssf
+        "as SSF transmitter, puts `critical_subject_members: []` in its metadata";
+    SsfMetadataNoDeliveryMethods: Rule "ssf-metadata-no-delivery-methods" breaks ["SSF-DISC-007", "SSF-IOP-002"]
+        profile CaepInterop
+        "as SSF transmitter, leaves `delivery_methods_supported` out of its metadata";
+    SsfMetadataBadDefaultSubjects: Rule "ssf-metadata-bad-default-subjects" breaks ["SSF-DISC-010"] profile Ssf
+        "as SSF transmitter, gives `default_subjects` as \"SOME\"";
+    SsfMetadataNoSpecVersion: Rule "ssf-metadata-no-spec-version" breaks ["SSF-IOP-001"] profile CaepInterop
+        "as SSF transmitter, leaves `spec_version` out of its metadata";
+    SsfMetadataNoOauthScheme: Rule "ssf-metadata-no-oauth-scheme" breaks ["SSF-IOP-002"] profile CaepInterop
+        "as SSF transmitter, lists only `urn:ietf:rfc:6750` in `authorization_schemes`";
+    SsfCreate200: Rule "ssf-create-200" breaks ["SSF-STRM-006"] profile Ssf
+        "as SSF transmitter, answers a stream creation with 200 instead of 201";
+    SsfConfigNoAud: Rule "ssf-config-no-aud" breaks ["SSF-STRM-002"] profile Ssf
+        "as SSF transmitter, leaves `aud` out of its stream configurations";
+    SsfConfigForeignIss: Rule "ssf-config-foreign-iss" breaks ["SSF-STRM-003"] profile Ssf
+        "as SSF transmitter, gives `iss` as https://other.example/ in its stream configurations";
+    SsfEventsDeliveredUnfiltered: Rule "ssf-events-delivered-unfiltered" breaks ["SSF-STRM-004"] profile Ssf
+        "as SSF transmitter, lists every supported event type in `events_delivered`, requested or not";
+    SsfUnknownEventRejected: Rule "ssf-unknown-event-rejected" breaks ["SSF-STRM-005"] profile Ssf
+        "as SSF transmitter, answers 400 to a stream whose `events_requested` holds an event type it does not know";
+    SsfDefaultPush: Rule "ssf-default-push" breaks ["SSF-STRM-008"] profile Ssf
+        "as SSF transmitter, makes a stream created without `delivery` a push stream with no endpoint";
+    SsfCreateReusesStream: Rule "ssf-create-reuses-stream" breaks ["SSF-STRM-009"] profile Ssf
+        "as SSF transmitter, answers a receiver's second stream creation with 201 and its first stream";
+    SsfReadAllObject: Rule "ssf-read-all-object" breaks ["SSF-STRM-010"] profile Ssf
+        "as SSF transmitter, answers a read without `stream_id` with the receiver's first stream as an object \
+         (`{}` when it has none)";
+    SsfUnknownStream400: Rule "ssf-unknown-stream-400" breaks ["SSF-STRM-010", "SSF-STRM-013", "SSF-STAT-004",
+        "SSF-VER-001"] profile Ssf
+        "as SSF transmitter, answers 400 instead of 404 for an unknown `stream_id` on every endpoint";
+    SsfPatchReplaces: Rule "ssf-patch-replaces" breaks ["SSF-STRM-011"] profile Ssf
+        "as SSF transmitter, removes on PATCH the receiver-supplied members the request leaves out";
+    SsfPatchAcceptsTransmitterMembers: Rule "ssf-patch-accepts-transmitter-members" breaks ["SSF-STRM-011"]
+        profile Ssf
+        "as SSF transmitter, answers 200 to a PATCH that changes a transmitter-supplied member, and keeps its value";
+    SsfPutMerges: Rule "ssf-put-merges" breaks ["SSF-STRM-012"] profile Ssf
+        "as SSF transmitter, keeps on PUT the receiver-supplied members the request leaves out";
+    SsfDelete200: Rule "ssf-delete-200" breaks ["SSF-STRM-013"] profile Ssf
+        "as SSF transmitter, answers a stream deletion with 200 and the configuration as body";
+    SsfDeleteKeeps: Rule "ssf-delete-keeps" breaks ["SSF-STRM-013"] profile Ssf
+        "as SSF transmitter, answers a stream deletion with 204 and keeps the stream";
+    SsfManagementOpen: Rule "ssf-management-open" breaks ["SSF-STRM-001", "SSF-STAT-004"] profile Ssf
+        "as SSF transmitter, takes a management request with no or an unknown token as coming from receiver-a";
+    SsfStreamsShared: Rule "ssf-streams-shared" breaks ["SSF-STRM-001"] profile Ssf
+        "as SSF transmitter, lets any known receiver reach any stream";
+    SsfLenientBodies: Rule "ssf-lenient-bodies" breaks ["SSF-STRM-006", "SSF-STRM-011"] profile Ssf
+        "as SSF transmitter, takes a management body that is not JSON as `{}`, and a missing `stream_id` as the \
+         receiver's first stream";
+    SsfStatusActive: Rule "ssf-status-active" breaks ["SSF-STAT-002"] profile Ssf
+        "as SSF transmitter, reports an enabled stream's status as \"active\"";
+    SsfStatusNoStreamId: Rule "ssf-status-no-stream-id" breaks ["SSF-STAT-001"] profile Ssf
+        "as SSF transmitter, answers the status endpoint without `stream_id`";
+    SsfStatusUpdateIgnored: Rule "ssf-status-update-ignored" breaks ["SSF-STAT-005"] profile Ssf
+        "as SSF transmitter, answers a status update with 200 and the requested status, and changes nothing";
+    SsfPausedDelivers: Rule "ssf-paused-delivers" breaks ["SSF-STAT-003"] profile Ssf
+        "as SSF transmitter, keeps delivering SETs on a paused stream";
+    SsfPausedDrops: Rule "ssf-paused-drops" breaks ["SSF-STAT-003"] profile Ssf
+        "as SSF transmitter, drops the SETs of a paused stream instead of holding them";
+    SsfDisabledHolds: Rule "ssf-disabled-holds" breaks ["SSF-STAT-003"] profile Ssf
+        "as SSF transmitter, holds the SETs of a disabled stream and delivers them once it is enabled";
+    SsfSilentSuspend: Rule "ssf-silent-suspend" breaks ["SSF-STAT-006"] profile Ssf
+        "as SSF transmitter, pauses a stream whose verification was refused without sending a stream-updated event";
+    SsfStreamUpdatedNoStatus: Rule "ssf-stream-updated-no-status" breaks ["SSF-STAT-007"] profile Ssf
+        "as SSF transmitter, leaves `status` out of its stream-updated events";
+    SsfAddSubject201: Rule "ssf-add-subject-201" breaks ["SSF-SUBJ-001"] profile Ssf
+        "as SSF transmitter, answers an added subject with 201 instead of 200";
+    SsfRemoveSubject200: Rule "ssf-remove-subject-200" breaks ["SSF-SUBJ-002"] profile Ssf
+        "as SSF transmitter, answers a removed subject with 200 and a JSON body instead of 204";
+    SsfVerify200: Rule "ssf-verify-200" breaks ["SSF-VER-001"] profile Ssf
+        "as SSF transmitter, answers a verification request with 200 and a JSON body instead of 204";
+    SsfStateNotEchoed: Rule "ssf-state-not-echoed" breaks ["SSF-VER-002"] profile Ssf
+        "as SSF transmitter, leaves the requested `state` out of its verification events";
+    SsfVerificationTypeMisspelt: Rule "ssf-verification-type-misspelt" breaks ["SSF-VER-003"] profile Ssf
+        "as SSF transmitter, names its verification events \
+         https://schemas.openid.net/secevent/ssf/event-type/verify";
+    SsfVerificationSubIdWrong: Rule "ssf-verification-sub-id-wrong" breaks ["SSF-VER-004"] profile Ssf
+        "as SSF transmitter, gives its verification events the stream's `aud` as the opaque `sub_id`";
+    SsfUnsolicitedWithState: Rule "ssf-unsolicited-with-state" breaks ["SSF-VER-005"] profile Ssf
+        "as SSF transmitter, puts `\"state\":\"unsolicited\"` in the verification event it sends on its own";
+    SsfVerify429Early: Rule "ssf-verify-429-early" breaks ["SSF-STRM-014"] profile Ssf
+        "as SSF transmitter, answers 429 to any verification request within 10 s of the previous one on the stream";
+    SsfPushWithoutAuthorization: Rule "ssf-push-without-authorization" breaks ["SSF-DLV-004"] profile Ssf
+        "as SSF transmitter, pushes without the stream's `authorization_header`";
+    SsfPollOpen: Rule "ssf-poll-open" breaks ["SSF-DLV-007"] profile Ssf
+        "as SSF transmitter, serves its poll endpoints without a token";
+    SsfSharedPollEndpoint: Rule "ssf-shared-poll-endpoint" breaks ["SSF-DLV-006"] profile Ssf
+        "as SSF transmitter, gives every poll stream of a receiver the one URL /ssf/poll, which serves its newest \
+         stream";
+    SsfSetForeignIss: Rule "ssf-set-foreign-iss" breaks ["SSF-SET-004"] profile Ssf
+        "as SSF transmitter, gives `iss` as https://other.example/ in the SETs of its streams";
+    SsfLegacyDeliveryUris: Rule "ssf-legacy-delivery-uris" breaks ["SSF-DLV-001", "SSF-DLV-005"] profile Ssf
+        "as SSF transmitter, names the delivery methods with the RISC push and poll URIs in its stream configurations";
     HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";
     HostileDrip: Hostile "hostile-drip" breaks []

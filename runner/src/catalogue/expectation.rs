@@ -3,6 +3,7 @@
 //! ambiguity softens a violation. The checks themselves are in
 //! `engine::checks`.
 
+use super::ssf_step::{EventsDeliveredCheck, MemberSpec, StreamUpdatedCheck, VerificationCheck};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,6 +112,15 @@ pub enum Check {
     ResourceMetadata(MetadataLookup),
     TokenFromAuthorizationServer(bool),
     ClientCertificateRegistered(bool),
+    Member(MemberSpec),
+    NoEmptyArrays(bool),
+    HttpsEndpoints(bool),
+    EventsDelivered(EventsDeliveredCheck),
+    ReceiverMembersKept(bool),
+    DistinctPollEndpoints(bool),
+    Verification(VerificationCheck),
+    StreamUpdated(StreamUpdatedCheck),
+    PushAuthorization(bool),
 }
 
 /// What a SUT that initiates toward the harness must have asked for before its
@@ -153,6 +163,7 @@ pub enum StatusSpec {
     Not { not: u16 },
     Class { class: String },
     NotClass { not_class: String },
+    OneOf { one_of: Vec<u16> },
 }
 
 #[derive(Debug, Clone, Deserialize)]

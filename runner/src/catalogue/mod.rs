@@ -3,14 +3,18 @@
 //! Every file is parsed, validated against its schema in `schemas/`, and
 //! cross-checked (requirement IDs, profiles, step references). All problems
 //! are collected, each naming its file and JSON pointer, before anything runs.
+//! `suite/oidf-parity.yaml`, the map of the OIDF conformance suite's SSF test
+//! modules to scenarios ([`oidf`]), is loaded and checked beside them.
 
 pub mod binding;
 mod expectation;
+pub mod oidf;
 mod profile;
 pub mod proof;
 mod requirement;
 mod scenario;
 mod source;
+pub mod ssf_step;
 
 pub use binding::OnlyBinding;
 pub use expectation::{
@@ -38,6 +42,8 @@ pub struct Catalogue {
     pub requirements: BTreeMap<String, Requirement>,
     pub profiles: BTreeMap<String, Profile>,
     pub scenarios: Vec<Scenario>,
+    /// The OIDF parity map (`suite/oidf-parity.yaml`), when the suite has one.
+    pub oidf: Option<oidf::OidfParity>,
 }
 
 /// Where the catalogue comes from.
@@ -99,7 +105,17 @@ impl Catalogue {
         let mut profiles = BTreeMap::new();
         let mut scenarios = Vec::new();
         let mut saw_requirements = false;
+        let mut parity = None;
         for file in &files {
+            if oidf::is_parity_file(file) {
+                if let Some(value) = file.parse_checked(schemas, "oidf-parity", &mut errors) {
+                    match file.typed::<oidf::OidfParity>(value) {
+                        Ok(map) => parity = Some((file, map)),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                continue;
+            }
             let is_requirements = file.name().ends_with("requirements.yaml");
             let schema = if is_requirements {
                 "requirements"
@@ -154,7 +170,10 @@ impl Catalogue {
         if !saw_requirements {
             errors.push(LoadError::Missing("suite/requirements.yaml".into()));
         }
-        let catalogue = Catalogue { requirements, profiles, scenarios };
+        if let Some((file, map)) = &parity {
+            errors.extend(map.problems(&requirements).into_iter().map(|(at, message)| file.error(&at, message)));
+        }
+        let catalogue = Catalogue { requirements, profiles, scenarios, oidf: parity.map(|(_, map)| map) };
         catalogue.cross_check(schemas, &mut errors);
         if errors.is_empty() { Ok(catalogue) } else { Err(errors) }
     }

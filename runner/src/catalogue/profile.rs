@@ -31,6 +31,8 @@ pub enum Protocol {
     MultiSetPush,
     /// The SET itself (RFC 8417), on no binding of its own.
     Set,
+    /// OpenID Shared Signals Framework 1.0: stream management, push and poll delivery.
+    Ssf,
 }
 
 /// The transport a profile names.
@@ -95,11 +97,22 @@ impl Profile {
     /// How SETs travel under this profile.
     pub fn delivery(&self) -> Binding {
         match (self.protocol, self.binding) {
-            (Protocol::Push, _) => Binding::Push,
+            // An SSF transmitter pushes to the harness unless a stream asks for polls.
+            (Protocol::Push | Protocol::Ssf, _) => Binding::Push,
             (Protocol::MultiSetPush, _) => Binding::Msp,
             (Protocol::Poll, _) => Binding::Poll,
             (_, ProfileBinding::Websocket) => Binding::Websocket,
             _ => Binding::Http,
+        }
+    }
+
+    /// The SET profile the SUT's SETs are judged under when it claims
+    /// `claimed`: an SSF transmitter's are SSF SETs (SSF §4) at the least.
+    pub fn set_profile_under(&self, claimed: crate::set::SetProfile) -> crate::set::SetProfile {
+        use crate::set::SetProfile;
+        match self.protocol {
+            Protocol::Ssf if !claimed.includes(SetProfile::Ssf) => SetProfile::Ssf,
+            _ => claimed,
         }
     }
 

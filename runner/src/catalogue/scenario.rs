@@ -136,6 +136,10 @@ pub enum Action {
     WsAccept(WsAcceptSpec),
     WsSend(Box<BodySpec>),
     WsReceive(WsReceiveSpec),
+    /// A call to the SUT's SSF management API (SSF §7, §8).
+    Ssf(Box<super::ssf_step::SsfCallSpec>),
+    /// A wait for the events of the scenario's SSF stream.
+    SsfEvents(super::ssf_step::SsfEventsSpec),
 }
 
 /// Open a WebSocket to the SUT (pushpull §7.1): the opening handshake, offering `protocols`.

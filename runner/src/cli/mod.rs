@@ -12,6 +12,7 @@ mod error;
 pub mod faults;
 pub mod keys;
 pub mod merge;
+pub mod oidf;
 pub mod pair;
 pub mod reference;
 pub mod report;

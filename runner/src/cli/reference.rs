@@ -3,7 +3,7 @@
 
 use super::Error;
 use setconform::run::exit;
-use setconform_reference::{Fault, Reference, ReferenceConfig};
+use setconform_reference::{Fault, Reference, ReferenceConfig, SSF_RECEIVERS};
 use std::net::SocketAddr;
 
 pub fn serve(listen: SocketAddr, fault: Option<String>) -> Result<i32, Error> {
@@ -20,6 +20,12 @@ pub fn serve(listen: SocketAddr, fault: Option<String>) -> Result<i32, Error> {
         println!("multi-SET push endpoint: {}", reference.msp_url());
         println!("poll endpoint (RFC 8936): {}", reference.poll_url());
         println!("control API (http trigger): {}", reference.control_url());
+        println!("SSF transmitter issuer: {}", reference.ssf_issuer());
+        println!("SSF metadata: {}", reference.ssf_metadata_url());
+        println!("SSF token endpoint (client credentials): {}", reference.ssf_token_url());
+        for (client_id, secret, static_token) in SSF_RECEIVERS {
+            println!("SSF receiver: client_id {client_id}, client_secret {secret}, static token {static_token}");
+        }
         println!("TLS: trust the CA in reference/keys/tls/ca.pem (also printed below)");
         print!("{}", String::from_utf8_lossy(Reference::ca_pem()));
         println!("stop with Ctrl-C");

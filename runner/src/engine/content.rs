@@ -17,7 +17,7 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
     if emitted.is_empty() {
         return Vec::new();
     }
-    let profile = ctx.env.sut.set_profile;
+    let profile = ctx.set_profile;
     let sets = emitted.iter().map(|(key, token, step)| Emitted { key, token, step: *step });
     let reused = |token: &str| reused_jti(ctx, token);
     let last_step = emitted.iter().map(|(_, _, s)| *s).max().unwrap_or(1);

@@ -3,7 +3,7 @@
 //! several parts at once: an exchange with the SUT, taking in what the SUT
 //! sent, minting a SET.
 
-use super::state::{Clock, Incoming, Ledger, Link, Seen, Session, Transcript};
+use super::state::{Clock, Incoming, Ledger, Link, Seen, Session, SsfState, Transcript};
 pub use super::stop::{StepFailure, Stop};
 use crate::catalogue::{Binding, Catalogue, Scenario};
 use crate::seed::Rng;
@@ -43,6 +43,11 @@ pub struct Context<'a> {
     pub ledger: Ledger,
     pub seen: Seen,
     pub link: Link,
+    /// The SSF transmitter's metadata and streams (profile `ssf-transmitter`).
+    pub ssf: SsfState,
+    /// The SET profile the SUT's SETs are judged under: the claimed one, raised
+    /// to SSF for an SSF profile.
+    pub set_profile: crate::set::SetProfile,
     pub transcript: Transcript,
 }
 
@@ -64,6 +69,8 @@ impl<'a> Context<'a> {
             ledger: Ledger::default(),
             seen: Seen::default(),
             link: Link::default(),
+            ssf: SsfState::default(),
+            set_profile: env.sut.set_profile,
             transcript: Transcript::default(),
         }
     }

@@ -29,6 +29,7 @@ fn harness() -> &'static Harness {
             msp: url("msp"),
             poll: url("poll"),
             control: url("control"),
+            ssf_issuer: url("ssf"),
         };
         let sut = SutSetup::embedded(urls, Vec::new(), None);
         let wire = Wire::new(WireLimits::default(), None, None).expect("a client without extra CAs builds");

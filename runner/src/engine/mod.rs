@@ -92,6 +92,7 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     if late.is_empty() {
         ctx.release().await;
     }
+    steps::ssf::delete_leftovers(&mut ctx).await;
     if !late.is_empty()
         && let Some(endpoint) = ctx.link.endpoint.take()
     {
@@ -134,6 +135,11 @@ async fn run_steps(
     let profile_def = ctx.env.catalogue.profiles.get(profile);
     let sut_sends = profile_def.is_some_and(|p| p.sut_sends());
     ctx.binding = profile_def.map(|p| p.delivery()).unwrap_or_default();
+    // The harness is an SSF receiver: streams are made by the steps, not by registering.
+    let ssf = profile_def.is_some_and(|p| p.protocol == crate::catalogue::Protocol::Ssf);
+    if let Some(p) = profile_def {
+        ctx.set_profile = p.set_profile_under(ctx.set_profile);
+    }
     if scenario.probes_sut_tls()
         && let Some(url) = ctx.sut_endpoint_url().filter(|u| crate::sut::is_cleartext(u))
     {
@@ -145,7 +151,8 @@ async fn run_steps(
         open_endpoint(ctx, scenario).await?;
     }
     let needs_trigger = sut_sends || scenario.steps.iter().any(|s| matches!(s.action, Action::Trigger(_)));
-    match ctx.setup(needs_trigger, ctx.binding).await {
+    let setup = if ssf { Ok(()) } else { ctx.setup(needs_trigger, ctx.binding).await };
+    match setup {
         Err(refused) if refused.stop == Stop::RegistrationRefused && scenario.offers_untrusted_endpoint() => {
             results.extend(refusal::keeps(scenario, judge, &refused.reason));
             return Ok(());
@@ -238,7 +245,8 @@ async fn observe(
 async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Result<(), StepFailure> {
     // A step that waits for the SUT takes what comes during a trigger call
     // under way; any other lets the call end first ([`trigger_call`]).
-    let waits_for_sut = matches!(action, Action::AwaitRequest(_) | Action::WsAccept(_) | Action::WsReceive(_));
+    let waits_for_sut =
+        matches!(action, Action::AwaitRequest(_) | Action::WsAccept(_) | Action::WsReceive(_) | Action::SsfEvents(_));
     if !waits_for_sut && !matches!(action, Action::Trigger(_)) {
         ctx.conclude_trigger().await?;
     }
@@ -260,6 +268,8 @@ async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Resul
         Action::WsAccept(spec) => steps::ws_accept(ctx, spec).await,
         Action::WsSend(spec) => steps::ws_send(ctx, spec).await,
         Action::WsReceive(spec) => steps::ws_receive(ctx, spec).await,
+        Action::Ssf(spec) => steps::ssf_call(ctx, spec).await,
+        Action::SsfEvents(spec) => steps::ssf_events(ctx, spec).await,
     }
 }
 
@@ -287,7 +297,7 @@ fn judge_one(
     e: &Expectation,
     position: usize,
 ) -> Vec<(Finding, ExpectationResult)> {
-    let claimed = ctx.env.sut.set_profile;
+    let claimed = ctx.set_profile;
     checks::evaluate(ctx, &e.check, &e.req)
         .into_iter()
         .map(|j| j.within(&ctx.env.catalogue, claimed))

@@ -20,6 +20,10 @@ pub enum Stop {
     RegistrationRefused,
     /// The harness could not go on: its configuration, its own endpoint, a step it cannot take.
     Harness,
+    /// The SUT does not offer an optional part the scenario needs (an SSF
+    /// endpoint its metadata leaves out), or sut.yaml lacks what it needs: the
+    /// rest is not judged, and that is no failure (INFO).
+    NotOffered,
 }
 
 impl Stop {
@@ -38,6 +42,7 @@ impl Stop {
         match self {
             Stop::Deadline => Verdict::Timeout,
             Stop::SutUnreachable | Stop::TriggerFailed | Stop::RegistrationRefused | Stop::Harness => Verdict::Error,
+            Stop::NotOffered => Verdict::Info,
         }
     }
 
@@ -49,7 +54,7 @@ impl Stop {
             Stop::SutUnreachable => Some("the SUT could not be reached"),
             Stop::TriggerFailed => Some("the trigger failed"),
             Stop::RegistrationRefused => Some("the SUT refused the registration"),
-            Stop::Deadline | Stop::Harness => None,
+            Stop::Deadline | Stop::Harness | Stop::NotOffered => None,
         }
     }
 }
@@ -70,6 +75,9 @@ impl StepFailure {
     }
     pub fn error(reason: String) -> StepFailure {
         StepFailure::new(Stop::Harness, reason)
+    }
+    pub fn not_offered(reason: String) -> StepFailure {
+        StepFailure::new(Stop::NotOffered, reason)
     }
     pub fn unreachable(reason: String) -> StepFailure {
         StepFailure::new(Stop::SutUnreachable, reason)

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 10] = [
+pub const REFERENCE_PROFILES: [&str; 11] = [
     "pushpull-http-responder",
     "pushpull-http-initiator",
     "pushpull-ws-responder",
@@ -32,6 +32,7 @@ pub const REFERENCE_PROFILES: [&str; 10] = [
     "multi-set-push-transmitter",
     "poll-transmitter",
     "poll-receiver",
+    "ssf-transmitter",
 ];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
@@ -129,12 +130,18 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             let set_profile = req.set_profile.map_or(Default::default(), |p| {
                 setconform_reference::SetProfile::from_name(p.name()).unwrap_or_default()
             });
-            let config = ReferenceConfig { fault, set_profile, ..ReferenceConfig::default() };
+            // The CA of the harness's endpoints is made first: the reference's SSF
+            // transmitter pushes to them and, as a real one would, verifies their certificates.
+            let pki = fresh_pki()?;
+            let ssf_endpoint_ca = Some(pki.ca_pem.clone());
+            let config = ReferenceConfig { fault, set_profile, ssf_endpoint_ca, ..ReferenceConfig::default() };
             let reference = runtime
                 .block_on(Reference::start(config))
                 .map_err(|e| ConfigError::one(format!("cannot start the reference: {e}")))?;
             let profiles = REFERENCE_PROFILES.iter().map(|p| p.to_string()).collect();
-            let sut = SutSetup::embedded(ReferenceUrls::of(&reference), profiles, fault.map(|f| f.name().to_owned()));
+            let mut sut =
+                SutSetup::embedded(ReferenceUrls::of(&reference), profiles, fault.map(|f| f.name().to_owned()));
+            sut.harness_pki = Some(pki);
             (sut, Some(reference))
         }
     };
@@ -260,10 +267,13 @@ fn stable_router(
 fn harness_pki(sut: &SutSetup) -> Result<Arc<HarnessPki>, ConfigError> {
     match &sut.harness_pki {
         Some(pki) => Ok(pki.clone()),
-        None => HarnessPki::generate()
-            .map(Arc::new)
-            .map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}"))),
+        None => fresh_pki(),
     }
+}
+
+/// A CA and certificates generated for this run.
+fn fresh_pki() -> Result<Arc<HarnessPki>, ConfigError> {
+    HarnessPki::generate().map(Arc::new).map_err(|e| ConfigError::one(format!("cannot make the harness's CA: {e}")))
 }
 
 pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, ConfigError> {

@@ -2,7 +2,8 @@
 //! that is an SSF transmitter: where its metadata is ([`discovery`]) and what
 //! of it the harness uses ([`metadata`]), how the harness authorizes itself at
 //! its management API ([`auth`], [`token`], [`assertion`]), and what it
-//! remembers of the streams it created ([`streams`]).
+//! remembers of the streams it created ([`streams`]); which events it sees
+//! ([`events`]).
 //!
 //! What a run knows of the SUT as an SSF transmitter is an [`SsfSut`]: its
 //! issuer, the receiver identity the harness acts as, and optionally a second,
@@ -12,6 +13,7 @@
 pub mod assertion;
 pub mod auth;
 pub mod discovery;
+pub mod events;
 pub mod metadata;
 pub mod streams;
 pub mod token;

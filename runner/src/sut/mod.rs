@@ -111,6 +111,8 @@ pub struct ReferenceUrls {
     pub msp: String,
     pub poll: String,
     pub control: String,
+    /// The issuer of its SSF transmitter (SSF §7.1).
+    pub ssf_issuer: String,
 }
 
 impl ReferenceUrls {
@@ -121,6 +123,7 @@ impl ReferenceUrls {
             msp: reference.msp_url(),
             poll: reference.poll_url(),
             control: reference.control_url(),
+            ssf_issuer: reference.ssf_issuer(),
         }
     }
 }
@@ -229,8 +232,20 @@ impl SutSetup {
             harness_pki: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
-            ssf: None,
+            ssf: Some(std::sync::Arc::new(embedded_ssf(urls.ssf_issuer))),
         }
+    }
+}
+
+/// The reference's SSF transmitter, with the harness as its first known
+/// receiver and the second as the other receiver.
+fn embedded_ssf(issuer: String) -> crate::ssf::SsfSut {
+    use crate::ssf::{Receiver, SsfAuth};
+    let [(_, _, first), (_, _, second)] = setconform_reference::SSF_RECEIVERS;
+    crate::ssf::SsfSut {
+        issuer,
+        receiver: Receiver::new(SsfAuth::Bearer(first.to_owned())),
+        other_receiver: Some(Receiver::new(SsfAuth::Bearer(second.to_owned()))),
     }
 }
 

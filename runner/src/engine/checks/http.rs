@@ -94,6 +94,9 @@ pub fn status(seen: &Seen, spec: &StatusSpec) -> (String, Outcome) {
         StatusSpec::Not { not } => format!("an HTTP status other than {not}"),
         StatusSpec::Class { class } => format!("an HTTP {class} status"),
         StatusSpec::NotClass { not_class } => format!("an HTTP status outside {not_class}"),
+        StatusSpec::OneOf { one_of } => {
+            format!("HTTP status {}", one_of.iter().map(u16::to_string).collect::<Vec<_>>().join(" or "))
+        }
     };
     if let (None, Some(why)) = (&seen.last, &seen.refused) {
         return (expected, Err(format!("no HTTP answer: {why}")));
@@ -108,6 +111,7 @@ pub fn status(seen: &Seen, spec: &StatusSpec) -> (String, Outcome) {
         StatusSpec::Not { not } => got != *not,
         StatusSpec::Class { class } => class_of(class),
         StatusSpec::NotClass { not_class } => !class_of(not_class),
+        StatusSpec::OneOf { one_of } => one_of.contains(&got),
     };
     let actual = format!("HTTP status {got}");
     (expected, if ok { Ok(actual) } else { Err(actual) })

@@ -15,6 +15,7 @@
 //! | [`websocket`] | the pushpull WebSocket binding: handshake, subprotocol, frames |
 //! | [`security`] | TLS, credentials, OAuth metadata and tokens, key rotation |
 //! | [`sets`] | the SETs inside the last message, by the RFC 8417 rules |
+//! | [`ssf`] | the SSF management API: metadata, stream configurations, verification and stream-updated events |
 //!
 //! Adding a check: a function in its family, and one arm in [`evaluate`].
 
@@ -23,6 +24,7 @@ mod ledger;
 mod poll;
 mod security;
 pub(crate) mod sets;
+mod ssf;
 mod timing;
 mod websocket;
 
@@ -84,6 +86,18 @@ fn evaluate_asked(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgemen
     let look = match check {
         Check::Redelivered(s) => Some(ledger::redelivered(&ctx.seen, &ctx.ledger, *s)),
         Check::Retired(s) => Some(ledger::retired(&ctx.seen, &ctx.ledger, &ctx.clock, *s)),
+        Check::Member(spec) => {
+            let issuer = ctx.env.sut.ssf.as_ref().map(|s| s.issuer.as_str());
+            Some(ssf::member(&ctx.ssf, &ctx.seen, issuer, spec))
+        }
+        Check::NoEmptyArrays(_) => Some(ssf::no_empty_arrays(&ctx.seen)),
+        Check::HttpsEndpoints(_) => Some(ssf::https_endpoints(&ctx.seen)),
+        Check::EventsDelivered(c) => Some(ssf::events_delivered(&ctx.ssf, &ctx.seen, *c)),
+        Check::ReceiverMembersKept(_) => Some(ssf::receiver_members_kept(&ctx.ssf, &ctx.seen)),
+        Check::DistinctPollEndpoints(_) => Some(ssf::distinct_poll_endpoints(&ctx.ssf)),
+        Check::Verification(c) => Some(ssf::verification(&ctx.ssf, &ctx.ledger, *c)),
+        Check::StreamUpdated(c) => Some(ssf::stream_updated(&ctx.ssf, &ctx.seen, &ctx.ledger, *c)),
+        Check::PushAuthorization(_) => Some(ssf::push_authorization(&ctx.ssf)),
         _ => None,
     };
     if let Some((expected, look)) = look {
@@ -169,6 +183,15 @@ fn evaluate_one(ctx: &Context<'_>, check: &Check) -> (String, Outcome) {
         Check::ResourceMetadata(lookup) => security::resource_metadata(link, *lookup),
         Check::TokenFromAuthorizationServer(_) => security::token_from_authorization_server(seen, link, session),
         Check::ClientCertificateRegistered(_) => security::client_certificate_registered(seen, session),
+        Check::Member(_)
+        | Check::NoEmptyArrays(_)
+        | Check::HttpsEndpoints(_)
+        | Check::EventsDelivered(_)
+        | Check::ReceiverMembersKept(_)
+        | Check::DistinctPollEndpoints(_)
+        | Check::Verification(_)
+        | Check::StreamUpdated(_)
+        | Check::PushAuthorization(_) => unreachable!("judged with `Look` in `evaluate`"),
     }
 }
 

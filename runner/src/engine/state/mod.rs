@@ -6,6 +6,7 @@
 //! - [`Seen`]: the SUT's most recent message and how the last exchange ended;
 //! - [`Link`]: the connections: the harness's endpoint, an open WebSocket, TLS pins,
 //!   a trigger call under way ([`InFlight`]);
+//! - [`SsfState`]: the SSF transmitter's metadata and streams, for the `ssf-transmitter` profile;
 //! - [`Transcript`]: every exchange, for the report.
 //!
 //! Checks read these parts, never the whole [`super::Context`].
@@ -16,6 +17,7 @@ mod ledger;
 mod link;
 mod seen;
 mod session;
+mod ssf;
 mod transcript;
 
 pub use clock::{Awaited, Clock, Held};
@@ -24,4 +26,5 @@ pub use ledger::{Incoming, Ledger};
 pub use link::Link;
 pub use seen::{LastMessage, Seen};
 pub use session::Session;
+pub use ssf::{SsfState, Stream, VerificationRequest};
 pub use transcript::Transcript;

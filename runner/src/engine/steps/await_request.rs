@@ -89,7 +89,7 @@ pub async fn answer_meanwhile(ctx: &mut Context<'_>, inbound: Inbound) {
 }
 
 /// Takes in what `inbound` carries and answers it as `respond` says.
-async fn answer(ctx: &mut Context<'_>, respond: &RespondSpec, inbound: Inbound) {
+pub(super) async fn answer(ctx: &mut Context<'_>, respond: &RespondSpec, inbound: Inbound) {
     let req = inbound.request;
     ctx.seen.last_client_certificate = Some(req.client_certificate.clone());
     ctx.absorb_request(req.method.clone(), req.headers.clone(), req.body.clone());

@@ -207,12 +207,17 @@ fn subject_members(events: &Map<String, Value>) -> Vec<ProfileFinding> {
         .collect()
 }
 
+/// SSF's own event types (SSF §8.1.4.1, §8.1.5), whose payloads the
+/// `ssf-transmitter` checks judge (SSF-VER-002, SSF-VER-005, SSF-STAT-007).
+const SSF_TYPES: [&str; 2] = [crate::ssf::VERIFICATION_EVENT, crate::ssf::STREAM_UPDATED_EVENT];
+
 /// Event types whose payload this suite has no rules for pass, with a note
 /// that only the envelope was judged.
 fn unjudged_event_types(events: &Map<String, Value>) -> Vec<ProfileFinding> {
     events
         .keys()
         .filter(|uri| !uri.strip_prefix(CAEP_BASE).is_some_and(|kind| CAEP_TYPES.contains(&kind)))
+        .filter(|uri| !SSF_TYPES.contains(&uri.as_str()))
         .map(|uri| {
             noted(
                 "SET-003",
