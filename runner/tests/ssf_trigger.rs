@@ -36,22 +36,92 @@ fn verdicts(run: &Run, profile: &str) -> Vec<(String, Verdict, String)> {
         .collect()
 }
 
+/// A standalone reference whose SSF push streams trust a CA kept for the
+/// harness, and the sut.yaml lines that make the harness use that CA and
+/// trust the reference's certificate.
+fn reference_with_kept_ca() -> (u16, String) {
+    let dir = common::scratch("ssf-ca");
+    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
+    std::fs::write(dir.join("ca.pem"), &cert).unwrap();
+    std::fs::write(dir.join("ca-key.pem"), key).unwrap();
+    let config = setconform_reference::ReferenceConfig { ssf_endpoint_ca: Some(cert), ..Default::default() };
+    let port = common::standalone_reference_configured(config);
+    let reference_ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    let lines = format!(
+        "harness: {{ ca_file: '{}', ca_key_file: '{}' }}\ntls: {{ ca_file: '{}' }}\n",
+        dir.join("ca.pem").display(),
+        dir.join("ca-key.pem").display(),
+        reference_ca.display()
+    );
+    (port, lines)
+}
+
+/// Runs `profile` against the reference's SSF transmitter with only
+/// `trigger.ssf` (receiver-a by client credentials), its SETs judged under the
+/// SSF SET profile, and asserts every scenario PASS (or N/A for a rule of a
+/// SET profile not claimed); the run.
+fn ssf_profile_passes(profile: &str) -> Run {
+    let (port, lines) = reference_with_kept_ca();
+    let [(client_id, secret, _), _] = setconform_reference::SSF_RECEIVERS;
+    let dir = common::scratch("ssf-reference");
+    std::fs::write(dir.join("client-secret"), secret).unwrap();
+    let text = format!(
+        "name: reference as an SSF transmitter\nprofiles: [{profile}]\ncapabilities: [http-auth]\nsets: {{ profile: ssf }}\n\
+         trigger:\n  ssf:\n    issuer: 'https://127.0.0.1:{port}/ssf'\n    auth:\n      client_credentials:\n        \
+         token_endpoint: 'https://127.0.0.1:{port}/ssf/token'\n        client_id: {client_id}\n        \
+         client_secret: {{ file: client-secret }}\n        scopes: [ssf]\n{lines}"
+    );
+    std::fs::write(dir.join("sut.yaml"), text).unwrap();
+    let mut req = common::request(Some(dir.join("sut.yaml")), None, Some(3));
+    req.profiles = vec![profile.into()];
+    let (run, _) = common::execute(req);
+    assert_passes(&run, profile);
+    run
+}
+
+/// Every scenario of `profile` is PASS, or N/A for a rule of a SET profile not claimed.
+fn assert_passes(run: &Run, profile: &str) {
+    let all = verdicts(run, profile);
+    // The known N/A: a rule of the caep-interop SET profile, which the run does not claim.
+    let known = |v: &Verdict, why: &str| *v == Verdict::NotApplicable && why.contains("SET profile");
+    let bad: Vec<_> = all.iter().filter(|(_, v, why)| *v != Verdict::Pass && !known(v, why)).collect();
+    let findings: Vec<_> = common::findings(run).into_iter().filter(|f| !f.starts_with("N/A")).collect();
+    assert!(bad.is_empty(), "{bad:#?}\n{findings:#?}");
+    assert!(all.len() >= 10, "{all:?}");
+}
+
+/// The reference's SSF transmitter sends a verification event of its own right
+/// after a push stream is created: it is answered before the steps, which then
+/// get the SETs they asked for.
 #[test]
 fn a_push_transmitter_driven_only_through_its_ssf_api_passes() {
-    push_transmitter_passes(relay::Unsolicited::None);
+    let run = ssf_profile_passes("push-transmitter");
+    // Every exchange with the management API is in the transcript, the receiver's token blanked.
+    let shape = run.scenarios.iter().find(|s| s.id == "push.transmitter.request.shape").unwrap();
+    let trigger: Vec<_> = shape.transcript.iter().filter(|e| e.channel == "trigger").collect();
+    let urls: Vec<String> = trigger.iter().map(|e| format!("{} {}", e.request.method, e.request.url)).collect();
+    let has = |method: &str, part: &str| urls.iter().any(|u| u.starts_with(method) && u.contains(part));
+    assert!(has("POST ", "/ssf/token"), "{urls:?}");
+    assert!(has("GET ", "/.well-known/ssf-configuration/ssf"), "{urls:?}");
+    assert!(has("POST ", "/ssf/streams") && has("POST ", "/ssf/verify"), "{urls:?}");
+    assert!(has("DELETE ", "/ssf/streams?stream_id="), "{urls:?}");
+    let text = serde_json::to_string(&shape.transcript).unwrap();
+    let [(_, secret, _), _] = setconform_reference::SSF_RECEIVERS;
+    assert!(!text.contains(secret), "the client secret never reaches the transcript");
 }
 
-/// A verification event the transmitter sends of its own after creating the
-/// stream is answered before the steps begin: they wait for the SETs they asked for.
+#[test]
+fn a_poll_transmitter_driven_only_through_its_ssf_api_passes() {
+    ssf_profile_passes("poll-transmitter");
+}
+
+/// A transmitter that sends a verification event of its own just after it has
+/// answered the stream creation: that event is answered before the steps
+/// begin, which then get the SETs they asked for (without it, the retransmit
+/// and retry scenarios took the asked-for SET for a resend).
 #[test]
 fn a_transmitters_own_verification_event_after_creation_does_not_confuse_the_steps() {
-    push_transmitter_passes(relay::Unsolicited::VerificationAfterCreation);
-}
-
-/// Every push-transmitter scenario against the relay is PASS, and its
-/// management exchanges are in the transcript.
-fn push_transmitter_passes(unsolicited: relay::Unsolicited) {
-    let fake = relay::start(unsolicited);
+    let fake = relay::start();
     let dir = common::scratch("ssf-ca");
     let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
     std::fs::write(dir.join("ca.pem"), &cert).unwrap();
@@ -65,26 +135,11 @@ fn push_transmitter_passes(unsolicited: relay::Unsolicited) {
         dir.join("ca-key.pem").display(),
         reference_ca.display()
     );
-    let sut = ssf_sut(&fake.issuer(), "push-transmitter", &harness);
     fake.trust(cert);
-    let mut req = common::request(Some(sut), None, Some(3));
+    let mut req = common::request(Some(ssf_sut(&fake.issuer(), "push-transmitter", &harness)), None, Some(3));
     req.profiles = vec!["push-transmitter".into()];
     let (run, _) = common::execute(req);
-    let all = verdicts(&run, "push-transmitter");
-    let bad: Vec<_> = all.iter().filter(|(_, v, _)| *v != Verdict::Pass).collect();
-    let findings: Vec<_> = common::findings(&run).into_iter().filter(|f| !f.starts_with("N/A")).collect();
-    assert!(bad.is_empty(), "{bad:#?}\n{findings:#?}");
-    assert!(all.len() >= 10, "{all:?}");
-    // Every exchange with the management API is in the transcript, the receiver's token blanked.
-    let shape = run.scenarios.iter().find(|s| s.id == "push.transmitter.request.shape").unwrap();
-    let trigger: Vec<_> = shape.transcript.iter().filter(|e| e.channel == "trigger").collect();
-    let urls: Vec<String> = trigger.iter().map(|e| format!("{} {}", e.request.method, e.request.url)).collect();
-    assert!(urls.iter().any(|u| u.starts_with("GET ") && u.contains("/.well-known/ssf-configuration/ssf")), "{urls:?}");
-    assert!(urls.iter().any(|u| u.starts_with("POST ") && u.ends_with("/ssf/streams")), "{urls:?}");
-    assert!(urls.iter().any(|u| u.starts_with("POST ") && u.ends_with("/ssf/verify")), "{urls:?}");
-    assert!(urls.iter().any(|u| u.starts_with("DELETE ") && u.contains("/ssf/streams?stream_id=")), "{urls:?}");
-    let text = serde_json::to_string(&shape.transcript).unwrap();
-    assert!(!text.contains(relay::RECEIVER_TOKEN), "the receiver's token never reaches the transcript");
+    assert_passes(&run, "push-transmitter");
 }
 
 /// Runs `push.transmitter.request.shape` against a transmitter whose metadata

@@ -2,6 +2,8 @@
 //! API (metadata, push streams, verification, deletion) is its own, and each
 //! stream is delivered by a reference started on its own, through the
 //! reference's control API. The SETs are the reference's (its issuer, its keys).
+//! Like many transmitters, it sends a verification event of its own shortly
+//! after it has answered a stream creation (SSF §8.1.4.2), not inside it.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -23,14 +25,6 @@ pub struct Relay {
     ca: Arc<Mutex<Option<String>>>,
 }
 
-/// Whether the transmitter sends a verification event of its own right after
-/// it creates a push stream, as many do (SSF §8.1.4.2).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Unsolicited {
-    None,
-    VerificationAfterCreation,
-}
-
 impl Relay {
     pub fn issuer(&self) -> String {
         format!("http://127.0.0.1:{}/ssf", self.port)
@@ -48,10 +42,9 @@ struct App {
     reference: u16,
     client: reqwest::Client,
     ca: Arc<Mutex<Option<String>>>,
-    unsolicited: Unsolicited,
 }
 
-pub fn start(unsolicited: Unsolicited) -> Relay {
+pub fn start() -> Relay {
     let reference = super::common::standalone_reference();
     let ca = Arc::new(Mutex::new(None));
     let (tx, rx) = std::sync::mpsc::channel();
@@ -63,7 +56,7 @@ pub fn start(unsolicited: Unsolicited) -> Relay {
             let port = listener.local_addr().unwrap().port();
             let roots = reqwest::Certificate::from_pem_bundle(setconform_reference::Reference::ca_pem()).unwrap();
             let client = reqwest::Client::builder().tls_certs_merge(roots).no_proxy().build().unwrap();
-            let app = App { port, reference, client, ca: shared, unsolicited };
+            let app = App { port, reference, client, ca: shared };
             let router = Router::new()
                 .route("/.well-known/ssf-configuration/ssf", get(metadata))
                 .route("/ssf/streams", post(create).delete(delete))
@@ -123,7 +116,7 @@ async fn create(State(app): State<App>, headers: HeaderMap, Json(body): Json<Val
         return StatusCode::BAD_GATEWAY.into_response();
     };
     let Ok(registered) = answer.json::<Value>().await else { return StatusCode::BAD_GATEWAY.into_response() };
-    if app.unsolicited == Unsolicited::VerificationAfterCreation {
+    {
         let url = format!(
             "https://127.0.0.1:{}/control/peers/{}/queue",
             app.reference,
