@@ -202,6 +202,25 @@ fn a_transmitter_naming_cleartext_management_endpoints_gets_no_token_there() {
     assert!(!sent_to_it, "nothing is sent to a cleartext management endpoint");
 }
 
+#[test]
+fn an_unreachable_token_endpoint_gets_error_with_the_reason() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = common::scratch("ssf-token");
+    std::fs::write(dir.join("secret"), "secret-a").unwrap();
+    let text = format!(
+        "name: x\nprofiles: [push-transmitter]\ntrigger:\n  ssf:\n    issuer: 'http://{closed}/ssf'\n    \
+         auth: {{ client_credentials: {{ token_endpoint: 'http://{closed}/token', client_id: a, \
+         client_secret: {{ file: secret }} }} }}\ntimeouts: {{ connect_ms: 500, scenario_ms: 8000 }}\n"
+    );
+    std::fs::write(dir.join("sut.yaml"), text).unwrap();
+    let run = common::run_exact(dir.join("sut.yaml"), "push.transmitter.request.shape");
+    let s = &run.scenarios[0];
+    let reason = s.reason.clone().unwrap_or_default();
+    assert_eq!(s.verdict, Verdict::Error, "{reason}");
+    assert!(reason.contains("receiver token: the token endpoint could not be reached"), "{reason}");
+    assert!(s.transcript.iter().any(|e| e.channel == "trigger" && e.request.url.ends_with("/token")));
+}
+
 /// `trigger.ssf` problems are named by file and field.
 #[test]
 fn sut_yaml_ssf_problems_name_the_field() {
@@ -243,4 +262,11 @@ fn sut_yaml_ssf_problems_name_the_field() {
     assert!(ssf.other_receiver.is_some());
     assert!(matches!(sut.trigger, Some(setconform::trigger::TriggerConfig::Ssf(_))));
     assert_eq!(sut.initiate, setconform::trigger::Initiate::Unsupported, "SSF has no send-now switch");
+
+    // Beside another adapter, `ssf` only describes the transmitter (for ssf-transmitter).
+    let beside = text.replace("trigger:\n", "trigger:\n  exec: { command: [./bridge] }\n");
+    std::fs::write(dir.join("sut.yaml"), beside).unwrap();
+    let sut = setconform::sut::SutSetup::load(&dir.join("sut.yaml")).unwrap();
+    assert!(sut.ssf.is_some() && matches!(sut.trigger, Some(setconform::trigger::TriggerConfig::Exec { .. })));
+    assert_eq!(sut.initiate, setconform::trigger::Initiate::Supported);
 }

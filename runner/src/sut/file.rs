@@ -340,6 +340,27 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
     if !errors.is_empty() {
         return Err(errors);
     }
+    let initiate = raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default();
+    let trigger = raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
+        (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
+        (_, Some(e), _) => {
+            // A relative program path is taken from sut.yaml's folder.
+            let (command, dir) = (resolve_program(e.command, base), base.to_path_buf());
+            let timeout = e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis);
+            Some(match e.persistent {
+                true => TriggerConfig::Persistent(std::sync::Arc::new(Bridge::new(command, dir, timeout))),
+                false => TriggerConfig::Exec { command, dir, timeout },
+            })
+        }
+        (_, _, Some(_)) => Some(TriggerConfig::Manual),
+        // Alone, `ssf` is also the adapter: the SUT's own management API.
+        _ => ssf.clone().map(TriggerConfig::Ssf),
+    });
+    // SSF has no "send now" switch: a transmitter sends on its own schedule.
+    let initiate = match trigger {
+        Some(TriggerConfig::Ssf(_)) => crate::trigger::Initiate::Unsupported,
+        _ => initiate,
+    };
     Ok(SutSetup {
         name: raw.name,
         kind: "external",
@@ -359,26 +380,8 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
         set_profile,
         poll_endpoint,
         bearer_token,
-        // SSF has no "send now" switch: a transmitter sends on its own schedule.
-        initiate: match ssf {
-            Some(_) => crate::trigger::Initiate::Unsupported,
-            None => raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default(),
-        },
-        trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
-            _ if ssf.is_some() => ssf.clone().map(TriggerConfig::Ssf),
-            (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
-            (_, Some(e), _) => {
-                // A relative program path is taken from sut.yaml's folder.
-                let (command, dir) = (resolve_program(e.command, base), base.to_path_buf());
-                let timeout = e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis);
-                Some(match e.persistent {
-                    true => TriggerConfig::Persistent(std::sync::Arc::new(Bridge::new(command, dir, timeout))),
-                    false => TriggerConfig::Exec { command, dir, timeout },
-                })
-            }
-            (_, _, Some(_)) => Some(TriggerConfig::Manual),
-            _ => None,
-        }),
+        initiate,
+        trigger,
         sut_sets: SetTrust {
             issuer: sets.issuer,
             audience: Some(harness_audience.clone()),
