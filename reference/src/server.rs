@@ -37,6 +37,7 @@ fn ssf_routes() -> Router<Arc<App>> {
         .route("/ssf/verify", post(verify::request))
         .route("/ssf/poll", any(poll::shared))
         .route("/ssf/poll/{stream_id}", any(poll::stream))
+        .layer(DefaultBodyLimit::max(SSF_BODY_LIMIT))
 }
 
 /// The reference's TLS identity: fixed test certificates for 127.0.0.1 and localhost.
@@ -46,6 +47,8 @@ const TLS_CA: &[u8] = include_bytes!("../keys/tls/ca.pem");
 
 /// Largest request body the reference reads.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Largest request body its SSF endpoints read: management objects and polls are small.
+const SSF_BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ReferenceConfig {

@@ -181,6 +181,8 @@ async fn a_push_stream_is_created_read_changed_and_deleted() {
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     let not_json = answer(client().post(api.url("/ssf/streams")).bearer_auth(static_token(0)).body("nope")).await;
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    let huge = json!({ "description": "x".repeat(300 * 1024) });
+    assert_eq!(api.post("/ssf/streams", huge).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]
@@ -264,4 +266,34 @@ async fn a_poll_stream_is_polled_at_its_own_url_with_the_receivers_token() {
     assert_eq!(claims["aud"], config["aud"]);
     let acked = api.poll(&url, json!({ "ack": [jti], "returnImmediately": true })).await;
     assert_eq!(acked.body["sets"], json!({}));
+}
+
+#[tokio::test]
+async fn no_body_makes_an_endpoint_fail_on_its_own_side() {
+    let reference = start(None).await;
+    let api = Api { reference: &reference, token: Some(static_token(0)) };
+    let id = api.create(json!({})).await["stream_id"].as_str().unwrap().to_owned();
+    let bodies = [
+        String::new(),
+        "null".into(),
+        "[]".into(),
+        "{\"stream_id\":1}".into(),
+        format!("{{\"stream_id\":\"{id}\",\"status\":5,\"state\":[],\"subject\":\"x\",\"delivery\":{{\"method\":7}}}}"),
+        format!("{{\"stream_id\":\"{id}\",\"events_requested\":[[]],\"verified\":\"yes\"}}"),
+        "[".repeat(10_000),
+        String::from_utf8_lossy(&[0xff, 0xfe, 0x00]).into_owned(),
+    ];
+    let paths =
+        ["/ssf/streams", "/ssf/status", "/ssf/subjects/add", "/ssf/subjects/remove", "/ssf/verify", "/ssf/token"];
+    let methods = [Method::POST, Method::PATCH, Method::PUT, Method::GET, Method::DELETE];
+    for path in paths.iter().copied().chain([format!("/ssf/poll/{id}").as_str()]) {
+        for method in &methods {
+            for body in &bodies {
+                let request =
+                    client().request(method.clone(), api.url(path)).bearer_auth(static_token(0)).body(body.clone());
+                let status = answer(request).await.status;
+                assert!(status.as_u16() < 500, "{method} {path} {body:.40}: {status}");
+            }
+        }
+    }
 }

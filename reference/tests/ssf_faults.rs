@@ -113,3 +113,12 @@ async fn shared_poll_endpoint_gives_every_poll_stream_one_url() {
     let set = sets.values().next().and_then(Value::as_str).unwrap_or_default();
     assert_eq!(claims(set)["events"][VERIFICATION]["state"], "newest");
 }
+
+#[tokio::test]
+async fn poll_open_serves_a_poll_without_a_token() {
+    let reference = start(Some(Fault::SsfPollOpen)).await;
+    let config = receiver_a(&reference).create(json!({})).await;
+    let url = config["delivery"]["endpoint_url"].as_str().unwrap();
+    let anonymous = Api { reference: &reference, token: None };
+    assert_eq!(anonymous.poll(url, json!({ "returnImmediately": true })).await.status, StatusCode::OK);
+}

@@ -468,9 +468,11 @@ faults! {
          the well-known path inserted after the host answers 404";
     SsfMetadataTextPlain: Rule "ssf-metadata-text-plain" breaks ["SSF-DISC-003"] profile Ssf
         "as SSF transmitter, labels its metadata text/plain";
-    SsfMetadataNotObject: Rule "ssf-metadata-not-object" breaks ["SSF-DISC-003"] profile Ssf
+    SsfMetadataNotObject: Rule "ssf-metadata-not-object" breaks ["SSF-DISC-003"]
+        also ["SSF-DISC-004", "SSF-DISC-006", "SSF-DISC-007", "SSF-DISC-008", "SSF-DISC-009"] profile Ssf
         "as SSF transmitter, serves its metadata object wrapped in a JSON array";
-    SsfMetadataIssuerMismatch: Rule "ssf-metadata-issuer-mismatch" breaks ["SSF-DISC-004"] profile Ssf
+    SsfMetadataIssuerMismatch: Rule "ssf-metadata-issuer-mismatch" breaks ["SSF-DISC-004"]
+        also ["SET-010", "SSF-SET-004", "SSF-STRM-003"] profile Ssf
         "as SSF transmitter, adds a trailing `/` to the `issuer` of its metadata";
     SsfMetadataNoJwksUri: Rule "ssf-metadata-no-jwks-uri" breaks ["SSF-DISC-006", "SSF-IOP-002"]
         profile CaepInterop
@@ -488,25 +490,27 @@ faults! {
         "as SSF transmitter, leaves `spec_version` out of its metadata";
     SsfMetadataNoOauthScheme: Rule "ssf-metadata-no-oauth-scheme" breaks ["SSF-IOP-002"] profile CaepInterop
         "as SSF transmitter, lists only `urn:ietf:rfc:6750` in `authorization_schemes`";
-    SsfCreate200: Rule "ssf-create-200" breaks ["SSF-STRM-006"] profile Ssf
+    SsfCreate200: Rule "ssf-create-200" breaks ["SSF-STRM-006"] also ["SSF-IOP-003", "SSF-STRM-009"]
+        profile CaepInterop
         "as SSF transmitter, answers a stream creation with 200 instead of 201";
     SsfConfigNoAud: Rule "ssf-config-no-aud" breaks ["SSF-STRM-002"] profile Ssf
         "as SSF transmitter, leaves `aud` out of its stream configurations";
     SsfConfigForeignIss: Rule "ssf-config-foreign-iss" breaks ["SSF-STRM-003"] profile Ssf
         "as SSF transmitter, gives `iss` as https://other.example/ in its stream configurations";
-    SsfEventsDeliveredUnfiltered: Rule "ssf-events-delivered-unfiltered" breaks ["SSF-STRM-004"] profile Ssf
-        "as SSF transmitter, lists every supported event type in `events_delivered`, requested or not";
+    SsfEventsDeliveredUnfiltered: Rule "ssf-events-delivered-unfiltered" breaks ["SSF-STRM-004", "SSF-STRM-005"]
+        profile Ssf
+        "as SSF transmitter, echoes `events_requested` as `events_delivered`, types it does not support included";
     SsfUnknownEventRejected: Rule "ssf-unknown-event-rejected" breaks ["SSF-STRM-005"] profile Ssf
         "as SSF transmitter, answers 400 to a stream whose `events_requested` holds an event type it does not know";
     SsfDefaultPush: Rule "ssf-default-push" breaks ["SSF-STRM-008"] profile Ssf
         "as SSF transmitter, makes a stream created without `delivery` a push stream with no endpoint";
     SsfCreateReusesStream: Rule "ssf-create-reuses-stream" breaks ["SSF-STRM-009"] profile Ssf
-        "as SSF transmitter, answers a receiver's second stream creation with 201 and its first stream";
+        "as SSF transmitter, answers a receiver's second push stream to the same endpoint with 201 and the first";
     SsfReadAllObject: Rule "ssf-read-all-object" breaks ["SSF-STRM-010"] profile Ssf
-        "as SSF transmitter, answers a read without `stream_id` with the receiver's first stream as an object \
-         (`{}` when it has none)";
+        "as SSF transmitter, swaps the shapes of reads: one stream in an array, and without `stream_id` the \
+         receiver's first stream as an object (`{}` when it has none)";
     SsfUnknownStream400: Rule "ssf-unknown-stream-400" breaks ["SSF-STRM-010", "SSF-STRM-013", "SSF-STAT-004",
-        "SSF-VER-001"] profile Ssf
+        "SSF-VER-001", "SSF-SUBJ-001"] also ["SSF-STRM-001"] profile Ssf
         "as SSF transmitter, answers 400 instead of 404 for an unknown `stream_id` on every endpoint";
     SsfPatchReplaces: Rule "ssf-patch-replaces" breaks ["SSF-STRM-011"] profile Ssf
         "as SSF transmitter, removes on PATCH the receiver-supplied members the request leaves out";
@@ -519,28 +523,32 @@ faults! {
         "as SSF transmitter, answers a stream deletion with 200 and the configuration as body";
     SsfDeleteKeeps: Rule "ssf-delete-keeps" breaks ["SSF-STRM-013"] profile Ssf
         "as SSF transmitter, answers a stream deletion with 204 and keeps the stream";
-    SsfManagementOpen: Rule "ssf-management-open" breaks ["SSF-STRM-001", "SSF-STAT-004"] profile Ssf
+    SsfManagementOpen: Rule "ssf-management-open" breaks ["SSF-STRM-001", "SSF-STAT-004", "SSF-SUBJ-001",
+        "SSF-VER-001"] profile Ssf
         "as SSF transmitter, takes a management request with no or an unknown token as coming from receiver-a";
     SsfStreamsShared: Rule "ssf-streams-shared" breaks ["SSF-STRM-001"] profile Ssf
         "as SSF transmitter, lets any known receiver reach any stream";
-    SsfLenientBodies: Rule "ssf-lenient-bodies" breaks ["SSF-STRM-006", "SSF-STRM-011"] profile Ssf
-        "as SSF transmitter, takes a management body that is not JSON as `{}`, and a missing `stream_id` as the \
-         receiver's first stream";
+    SsfLenientBodies: Rule "ssf-lenient-bodies" breaks ["SSF-STRM-006", "SSF-STRM-011", "SSF-VER-001", "SSF-SUBJ-001"]
+        profile Ssf
+        "as SSF transmitter, takes a management body that is not JSON as `{}`, a missing `stream_id` as the \
+         receiver's first stream, and a subject request without a subject as done";
     SsfStatusActive: Rule "ssf-status-active" breaks ["SSF-STAT-002"] profile Ssf
         "as SSF transmitter, reports an enabled stream's status as \"active\"";
     SsfStatusNoStreamId: Rule "ssf-status-no-stream-id" breaks ["SSF-STAT-001"] profile Ssf
         "as SSF transmitter, answers the status endpoint without `stream_id`";
-    SsfStatusUpdateIgnored: Rule "ssf-status-update-ignored" breaks ["SSF-STAT-005"] profile Ssf
+    SsfStatusUpdateIgnored: Rule "ssf-status-update-ignored" breaks ["SSF-STAT-005"] also ["SSF-STAT-003"] profile Ssf
         "as SSF transmitter, answers a status update with 200 and the requested status, and changes nothing";
+    SsfStatusUpdate204: Rule "ssf-status-update-204" breaks ["SSF-STAT-005"] profile Ssf
+        "as SSF transmitter, answers a status update with 204 and no body instead of 200 and the status";
     SsfPausedDelivers: Rule "ssf-paused-delivers" breaks ["SSF-STAT-003"] profile Ssf
-        "as SSF transmitter, keeps delivering SETs on a paused stream";
-    SsfPausedDrops: Rule "ssf-paused-drops" breaks ["SSF-STAT-003"] profile Ssf
+        "as SSF transmitter, keeps delivering SETs on a paused or disabled stream";
+    SsfPausedDrops: Rule "ssf-paused-drops" breaks ["SSF-STAT-003"] ambiguity "AMB-36" profile Ssf
         "as SSF transmitter, drops the SETs of a paused stream instead of holding them";
     SsfDisabledHolds: Rule "ssf-disabled-holds" breaks ["SSF-STAT-003"] profile Ssf
         "as SSF transmitter, holds the SETs of a disabled stream and delivers them once it is enabled";
     SsfSilentSuspend: Rule "ssf-silent-suspend" breaks ["SSF-STAT-006"] profile Ssf
         "as SSF transmitter, pauses a stream whose verification was refused without sending a stream-updated event";
-    SsfStreamUpdatedNoStatus: Rule "ssf-stream-updated-no-status" breaks ["SSF-STAT-007"] profile Ssf
+    SsfStreamUpdatedNoStatus: Rule "ssf-stream-updated-no-status" breaks ["SSF-STAT-007"] also ["SSF-STAT-006"] profile Ssf
         "as SSF transmitter, leaves `status` out of its stream-updated events";
     SsfAddSubject201: Rule "ssf-add-subject-201" breaks ["SSF-SUBJ-001"] profile Ssf
         "as SSF transmitter, answers an added subject with 201 instead of 200";
@@ -566,9 +574,10 @@ faults! {
     SsfSharedPollEndpoint: Rule "ssf-shared-poll-endpoint" breaks ["SSF-DLV-006"] profile Ssf
         "as SSF transmitter, gives every poll stream of a receiver the one URL /ssf/poll, which serves its newest \
          stream";
-    SsfSetForeignIss: Rule "ssf-set-foreign-iss" breaks ["SSF-SET-004"] profile Ssf
+    SsfSetForeignIss: Rule "ssf-set-foreign-iss" breaks ["SSF-SET-004"] also ["SET-010"] profile Ssf
         "as SSF transmitter, gives `iss` as https://other.example/ in the SETs of its streams";
-    SsfLegacyDeliveryUris: Rule "ssf-legacy-delivery-uris" breaks ["SSF-DLV-001", "SSF-DLV-005"] profile Ssf
+    SsfLegacyDeliveryUris: Rule "ssf-legacy-delivery-uris" breaks ["SSF-DLV-001", "SSF-DLV-005"] also ["SSF-STRM-008"]
+        profile Ssf
         "as SSF transmitter, names the delivery methods with the RISC push and poll URIs in its stream configurations";
     HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";

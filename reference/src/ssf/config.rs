@@ -24,10 +24,14 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
     let issuer = app.ssf.issuer();
     let created = if fault == Some(Fault::SsfCreate200) { StatusCode::OK } else { StatusCode::CREATED };
     // SSF §8.1.1.1 (SSF-STRM-009): a second create makes a second stream.
-    if fault == Some(Fault::SsfCreateReusesStream) {
-        let first = app
-            .ssf
-            .with_streams(|streams| streams.iter().find(|s| s.owner == client).map(|s| s.config(&issuer, fault)));
+    if fault == Some(Fault::SsfCreateReusesStream)
+        && let Some(url) = body.get("delivery").and_then(|d| d.get("endpoint_url")).and_then(Value::as_str)
+    {
+        let pushes_there =
+            |s: &&Stream| matches!(&s.delivery, Delivery::Push { endpoint_url: Some(u), .. } if u == url);
+        let first = app.ssf.with_streams(|streams| {
+            streams.iter().filter(|s| s.owner == client).find(pushes_there).map(|s| s.config(&issuer, fault))
+        });
         if let Some(config) = first {
             return Ok(reply::json(created, &config));
         }
@@ -79,6 +83,8 @@ pub async fn read(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
     let (ssf, issuer) = (&app.ssf, app.ssf.issuer());
     if let Ok(id) = reply::query_stream_id(&uri) {
         let config = ssf.with_streams(|streams| find(streams, &id, &client, fault).map(|s| s.config(&issuer, fault)));
+        // The fault swaps the shapes: one stream comes in an array.
+        let config = config.map(|c| if fault == Some(Fault::SsfReadAllObject) { Value::Array(vec![c]) } else { c });
         return config.map(|c| reply::json(StatusCode::OK, &c)).ok_or(Refusal::UnknownStream { fault });
     }
     let mine: Vec<Value> = ssf.with_streams(|streams| {

@@ -19,7 +19,7 @@ enum Fate {
 fn fate(status: Status, fault: Option<Fault>) -> Fate {
     match (status, fault) {
         (Status::Enabled, _) => Fate::Deliver,
-        (Status::Paused, Some(Fault::SsfPausedDelivers)) => Fate::Deliver,
+        (Status::Paused | Status::Disabled, Some(Fault::SsfPausedDelivers)) => Fate::Deliver,
         (Status::Paused, Some(Fault::SsfPausedDrops)) => Fate::Drop,
         (Status::Paused, _) => Fate::Hold,
         (Status::Disabled, Some(Fault::SsfDisabledHolds)) => Fate::Hold,
@@ -101,5 +101,20 @@ pub fn change_status(app: &App, stream: &mut Stream, status: Status, reason: Opt
             stream.held.clear();
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_delivers_holds_or_drops_as_the_faults_say() {
+        assert_eq!(fate(Status::Enabled, None), Fate::Deliver);
+        assert_eq!(fate(Status::Paused, None), Fate::Hold);
+        assert_eq!(fate(Status::Disabled, None), Fate::Drop);
+        assert_eq!(fate(Status::Paused, Some(Fault::SsfPausedDelivers)), Fate::Deliver);
+        assert_eq!(fate(Status::Paused, Some(Fault::SsfPausedDrops)), Fate::Drop);
+        assert_eq!(fate(Status::Disabled, Some(Fault::SsfDisabledHolds)), Fate::Hold);
     }
 }

@@ -36,17 +36,19 @@ async fn serve(app: &App, stream_id: Option<String>, method: &Method, headers: &
     if let Some(refusal) = crate::poll::not_a_poll(method, fault) {
         return refusal;
     }
-    let open = fault == Some(Fault::SsfPollOpen);
-    let client = match receiver(app, headers, open) {
-        Ok(client) => client,
+    // Under `ssf-poll-open`, a poll without a known token reaches any stream.
+    let client = match receiver(app, headers, false) {
+        Ok(client) => Some(client),
+        Err(_) if fault == Some(Fault::SsfPollOpen) => None,
         Err(refusal) => return refusal.into_response(),
     };
     let shared = fault == Some(Fault::SsfStreamsShared);
     let token = app.ssf.with_streams(|streams| {
-        let mut reachable = streams.iter().filter(|s| !s.is_push() && (shared || open || s.owner == client));
+        let mine = |owner: &str| client.as_deref().is_none_or(|c| c == owner);
+        let mut reachable = streams.iter().filter(|s| !s.is_push() && (shared || mine(&s.owner)));
         match &stream_id {
             Some(id) => reachable.find(|s| s.id == *id).map(|s| s.peer_token.clone()),
-            None => reachable.rfind(|s| s.owner == client).map(|s| s.peer_token.clone()),
+            None => reachable.rfind(|s| mine(&s.owner)).map(|s| s.peer_token.clone()),
         }
     });
     match token {

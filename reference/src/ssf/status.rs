@@ -10,7 +10,7 @@ use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
@@ -52,6 +52,9 @@ pub async fn update(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
         .ok_or(Refusal::UnknownStream { fault })?;
     if let Some(release) = release {
         hand_over(&app, release);
+    }
+    if fault == Some(Fault::SsfStatusUpdate204) {
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
     Ok(reply::json(StatusCode::OK, &answer(&id, status, reason.as_deref(), fault)))
 }

@@ -124,7 +124,9 @@ impl Stream {
     pub fn config(&self, issuer: &str, fault: Option<Fault>) -> Value {
         let supported = supported();
         let delivered: Vec<&str> = match (&self.events_requested, fault) {
-            (_, Some(Fault::SsfEventsDeliveredUnfiltered)) => supported.clone(),
+            (Some(requested), Some(Fault::SsfEventsDeliveredUnfiltered)) => {
+                requested.iter().map(String::as_str).collect()
+            }
             // SSF §8.1.1 (SSF-STRM-004, SSF-STRM-005): what is both supported and requested.
             (Some(requested), _) => supported.iter().copied().filter(|e| requested.iter().any(|r| r == e)).collect(),
             (None, _) => Vec::new(),
@@ -244,4 +246,78 @@ pub fn changed_transmitter_member(body: &Map<String, Value>, config: &Value) -> 
 pub fn find<'a>(streams: &'a mut [Stream], id: &str, client: &str, fault: Option<Fault>) -> Option<&'a mut Stream> {
     let shared = fault == Some(Fault::SsfStreamsShared);
     streams.iter_mut().find(|s| s.id == id && (shared || s.owner == client))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream() -> Stream {
+        Stream {
+            id: "s1".into(),
+            owner: "receiver-a".into(),
+            peer: "p1".into(),
+            peer_token: "t".into(),
+            aud: "https://tx.example/ssf/receivers/receiver-a".into(),
+            events_requested: Some(vec![VERIFICATION_EVENT.into()]),
+            delivery: Delivery::Poll,
+            description: Some("first".into()),
+            status: Status::Enabled,
+            reason: None,
+            held: Vec::new(),
+            last_verification: None,
+            verifications: HashSet::new(),
+            subjects: Vec::new(),
+        }
+    }
+
+    fn body(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn events_delivered_are_the_supported_ones_requested() {
+        let mut s = stream();
+        s.events_requested = Some(vec!["urn:example:unknown".into(), STREAM_UPDATED_EVENT.into()]);
+        let config = s.config("https://tx.example/ssf", None);
+        assert_eq!(config["events_delivered"], json!([STREAM_UPDATED_EVENT]));
+        assert_eq!(config["delivery"]["endpoint_url"], "https://tx.example/ssf/poll/s1");
+        let unfiltered = s.config("https://tx.example/ssf", Some(Fault::SsfEventsDeliveredUnfiltered));
+        assert_eq!(unfiltered["events_delivered"], json!(supported()));
+    }
+
+    #[test]
+    fn patch_keeps_what_it_leaves_out_and_put_removes_it() {
+        let mut s = stream();
+        s.take(supplied(&body(json!({ "description": "second" })), None).unwrap(), false);
+        assert_eq!((s.description.as_deref(), s.events_requested.is_some()), (Some("second"), true));
+        s.take(supplied(&body(json!({ "description": "third" })), None).unwrap(), true);
+        assert_eq!((s.description.as_deref(), s.events_requested.is_none()), (Some("third"), true));
+    }
+
+    #[test]
+    fn bad_receiver_members_are_refused() {
+        for bad in [
+            json!({ "events_requested": "x" }),
+            json!({ "events_requested": [1] }),
+            json!({ "description": 1 }),
+            json!({ "delivery": { "method": "urn:ietf:rfc:8935" } }),
+            json!({ "delivery": { "method": "urn:ietf:rfc:8935", "endpoint_url": "http://rx.example/" } }),
+            json!({ "delivery": { "method": "urn:example:carrier-pigeon" } }),
+            json!({ "delivery": [] }),
+        ] {
+            assert!(supplied(&body(bad.clone()), None).is_err(), "{bad}");
+        }
+        let unknown = body(json!({ "events_requested": ["urn:example:unknown"] }));
+        assert!(supplied(&unknown, None).is_ok());
+        assert!(supplied(&unknown, Some(Fault::SsfUnknownEventRejected)).is_err());
+    }
+
+    #[test]
+    fn only_a_changed_transmitter_member_is_named() {
+        let config = stream().config("https://tx.example/ssf", None);
+        assert_eq!(changed_transmitter_member(&body(config.clone()), &config), None);
+        let changed = body(json!({ "stream_id": "s1", "min_verification_interval": 60 }));
+        assert_eq!(changed_transmitter_member(&changed, &config), Some("min_verification_interval"));
+    }
 }

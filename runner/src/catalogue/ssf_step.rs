@@ -234,6 +234,8 @@ pub enum VerificationCheck {
     SubId,
     /// No verification event the harness did not ask for carries a `state` (SSF-VER-005).
     StatelessUnsolicited,
+    /// An event answering the last request came at some point after it (SSF-STAT-003: held, then sent).
+    Delivered,
     /// The request before the last one was never answered: its event was dropped, not held (SSF-STAT-003).
     EarlierDropped,
 }

@@ -300,9 +300,9 @@ fn learn(ctx: &mut Context<'_>, spec: &SsfCallSpec, status: u16, stream_id: Opti
             let name = spec.name.clone().unwrap_or_else(|| MAIN_STREAM.to_owned());
             let delivery =
                 if is_poll(&config) { SsfDelivery::Poll } else { spec.delivery.unwrap_or(SsfDelivery::Push) };
-            if let Some(aud) = config.get("aud").and_then(|a| a.as_str().or_else(|| a.get(0)?.as_str())) {
-                ctx.session.sut_trust.audience = Some(aud.to_owned());
-            }
+            // The stream's `aud` is what its SETs name (SSF §8.1.1); none, and none is expected.
+            let aud = config.get("aud").and_then(|a| a.as_str().or_else(|| a.get(0)?.as_str()));
+            ctx.session.sut_trust.audience = aud.map(str::to_owned);
             if !ctx.ssf.issued.contains(&id) {
                 ctx.ssf.issued.push(id.clone());
             }

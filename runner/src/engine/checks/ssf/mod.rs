@@ -275,6 +275,7 @@ pub fn verification(ssf: &SsfState, ledger: &Ledger, check: VerificationCheck) -
             "verification events the harness did not ask for carry no `state`".into()
         }
         VerificationCheck::EarlierDropped => "the event asked for while the stream was disabled never arrives".into(),
+        VerificationCheck::Delivered => "the verification event asked for arrives, if later".into(),
     };
     let verifications: Vec<Map<String, Value>> =
         events_from(ledger, 0).into_iter().filter(|c| events_of(c).is_some_and(is_verification)).collect();
@@ -318,6 +319,19 @@ pub fn verification(ssf: &SsfState, ledger: &Ledger, check: VerificationCheck) -
                 (true, _) => Look::NotJudged("not judged: no verification event arrived".into()),
                 (false, true) => Look::Kept(format!("{} verification events", verifications.len())),
                 (false, false) => Look::Broken(list(bad.into_iter())),
+            }
+        }
+        VerificationCheck::Delivered => {
+            let Some(request) = last else {
+                return (expected, Look::NotJudged("not judged: no verification request was accepted".into()));
+            };
+            // Its `state` is SSF-VER-002's matter: any verification event after the request counts.
+            let came = events_from(ledger, request.after)
+                .iter()
+                .any(|c| events_of(c).is_some_and(|e| answers(e, state) || is_verification(e)));
+            match came {
+                true => Look::Kept("it arrived".into()),
+                false => Look::Broken("no verification event came after the request".into()),
             }
         }
         VerificationCheck::EarlierDropped => {
