@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args),
         Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),
-        Command::Reference { listen, fault } => cli::reference::serve(listen, fault),
+        Command::Reference { listen, fault, ssf_endpoint_ca } => cli::reference::serve(listen, fault, ssf_endpoint_ca),
     };
     let code = outcome.unwrap_or_else(|e| {
         report(&e);
@@ -57,6 +57,7 @@ fn exit_code(e: &Error) -> i32 {
         | Error::ReadRun { .. }
         | Error::Merge(_)
         | Error::NotLoopback
+        | Error::ReadCa { .. }
         | Error::UnknownFault(_)
         | Error::Listen { .. } => exit::USAGE,
         Error::WriteReports { .. } | Error::Runtime(_) => exit::INCOMPLETE,

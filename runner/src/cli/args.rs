@@ -94,6 +94,10 @@ pub enum Command {
         /// Break one rule on purpose (see `setconform faults`).
         #[arg(long)]
         fault: Option<String>,
+        /// A CA certificate (PEM) the endpoints of SSF push streams may chain to: the
+        /// harness's kept CA (`setconform keys --write-ca`, sut.yaml `harness.ca_file`).
+        #[arg(long, value_name = "FILE")]
+        ssf_endpoint_ca: Option<std::path::PathBuf>,
     },
 }
 

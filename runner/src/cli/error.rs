@@ -35,6 +35,9 @@ pub enum Error {
     /// The reference was asked to listen beyond this machine.
     #[error("the reference listens on loopback addresses only")]
     NotLoopback,
+    /// `--ssf-endpoint-ca` could not be read.
+    #[error("--ssf-endpoint-ca {}: {source}", path.display())]
+    ReadCa { path: PathBuf, source: io::Error },
     /// `--fault` named no fault the reference knows.
     #[error("unknown fault {0:?} (see `setconform faults`)")]
     UnknownFault(String),

@@ -5,15 +5,20 @@ use super::Error;
 use setconform::run::exit;
 use setconform_reference::{Fault, Reference, ReferenceConfig, SSF_RECEIVERS};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
-pub fn serve(listen: SocketAddr, fault: Option<String>) -> Result<i32, Error> {
+pub fn serve(listen: SocketAddr, fault: Option<String>, ssf_endpoint_ca: Option<PathBuf>) -> Result<i32, Error> {
     if !listen.ip().is_loopback() {
         return Err(Error::NotLoopback);
     }
+    // SSF push streams go to endpoints whose certificates chain to this CA (the harness's kept one).
+    let ssf_endpoint_ca = ssf_endpoint_ca
+        .map(|path| std::fs::read_to_string(&path).map_err(|source| Error::ReadCa { path, source }))
+        .transpose()?;
     let fault = fault.map(|name| Fault::from_name(&name).ok_or(Error::UnknownFault(name))).transpose()?;
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Runtime)?;
     runtime.block_on(async {
-        let config = ReferenceConfig { listen, fault, ..ReferenceConfig::default() };
+        let config = ReferenceConfig { listen, fault, ssf_endpoint_ca, ..ReferenceConfig::default() };
         let reference = Reference::start(config).await.map_err(|source| Error::Listen { listen, source })?;
         println!("pushpull endpoint: {}", reference.pushpull_url());
         println!("push endpoint (RFC 8935): {}", reference.push_url());

@@ -75,11 +75,21 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The SUT's endpoint the harness reaches on this scenario's binding, if sut.yaml names one.
+    /// The SUT's endpoint the harness reaches on this scenario's binding, if
+    /// the registration or sut.yaml names one.
     pub fn sut_endpoint_url(&self) -> Option<String> {
         match self.binding {
             crate::catalogue::Binding::Websocket => self.env.sut.websocket_url(),
-            binding => self.env.sut.endpoint_for(binding).0,
+            _ => self.sut_endpoint().0,
+        }
+    }
+
+    /// The SUT's endpoint for SETs on this scenario's binding, and the sut.yaml
+    /// field that names it; the poll URL the registration answered comes first.
+    pub fn sut_endpoint(&self) -> (Option<String>, &'static str) {
+        match (&self.session.poll_endpoint, self.binding) {
+            (Some(url), Binding::Poll) => (Some(url.clone()), "poll.endpoint"),
+            _ => self.env.sut.endpoint_for(self.binding),
         }
     }
 

@@ -97,7 +97,25 @@ impl Context<'_> {
         if once {
             self.keep_registration(reg).await;
         }
+        if matches!(self.env.sut.trigger, Some(TriggerConfig::Ssf(_))) && binding == Binding::Push {
+            self.answer_unsolicited().await;
+        }
         Ok(())
+    }
+
+    /// An SSF transmitter may send a verification event of its own right after
+    /// a push stream is created (SSF §8.1.4.2: one it initiates carries no
+    /// `state`). The harness answers the first request that comes within
+    /// [`UNSOLICITED_GRACE`] as it answers those that come during registration,
+    /// so that the scenario's steps wait for the SETs they asked for.
+    async fn answer_unsolicited(&mut self) {
+        let wait = UNSOLICITED_GRACE.min(self.remaining());
+        let Some(endpoint) = self.link.endpoint.as_mut() else { return };
+        match endpoint.next(wait).await {
+            Some(inbound) if inbound.request.upgrade => self.link.held = Some(inbound),
+            Some(inbound) => super::steps::answer_meanwhile(self, inbound).await,
+            None => {}
+        }
     }
 
     /// Takes in what the SUT answered to a registration.
@@ -128,6 +146,14 @@ impl Context<'_> {
         }
         if let Some(aud) = sut_audience.filter(|_| self.env.sut.sut_audience.is_none()) {
             self.session.minter.audience = aud;
+        }
+        // The harness's audience named in sut.yaml stays what the SUT's SETs are held to.
+        let audience_configured = self.env.sut.harness_audience != crate::sut::DEFAULT_HARNESS_AUDIENCE;
+        if let Some(aud) = reg.sets_audience.filter(|_| !audience_configured) {
+            self.session.sut_trust.audience = Some(aud);
+        }
+        if reg.poll_endpoint.is_some() {
+            self.session.poll_endpoint = reg.poll_endpoint;
         }
         Ok(())
     }
@@ -186,6 +212,11 @@ impl Context<'_> {
                 let target = format!("exec (persistent): {}", bridge.command.join(" "));
                 self.record_command(at_ms, began, target, &[], &line, &persistent::outcome(&result));
             }
+            TriggerConfig::Ssf(sut) => {
+                let limits = trigger::ssf::Limits { call: RELEASE_LIMIT, request: self.env.sut.timeouts.request };
+                let call = trigger::ssf::act(&sut, &self.env.wire, &action, limits).await;
+                self.record_legs(None, &call.legs);
+            }
             TriggerConfig::Manual => {}
         }
     }
@@ -233,6 +264,10 @@ impl Context<'_> {
         });
     }
 }
+
+/// How long the harness waits for an SSF transmitter's own verification
+/// event after creating a push stream.
+const UNSOLICITED_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// Longest the harness waits for a SUT to take a `release`.
 const RELEASE_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);

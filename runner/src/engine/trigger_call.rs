@@ -77,6 +77,11 @@ impl Context<'_> {
                     Called::Persistent { command: bridge.command.clone(), line, took_ms, result }
                 })
             }
+            TriggerConfig::Ssf(sut) => {
+                let limits = trigger::ssf::Limits { call: limit, request: self.env.sut.timeouts.request };
+                let wire = self.env.wire.clone();
+                tokio::spawn(async move { Called::Ssf(trigger::ssf::act(&sut, &wire, &action, limits).await) })
+            }
             TriggerConfig::Manual => {
                 let text = action.instructions(&self.scenario_id).unwrap_or_default();
                 eprintln!("setconform: {text}");
@@ -230,6 +235,10 @@ impl Context<'_> {
                 }
                 Ok(Some(obs.body))
             }
+            Called::Ssf(call) => {
+                self.record_legs(Some(&flight), &call.legs);
+                call.result.map(Some).map_err(|failure| ssf_failure(what, failure))
+            }
             Called::Persistent { command, line, took_ms, result } => {
                 let target = format!("exec (persistent): {}", command.join(" "));
                 self.fill_command(&flight, took_ms, target, &[], line.as_bytes(), &persistent::outcome(&result));
@@ -286,6 +295,46 @@ impl Context<'_> {
             outcome: Some(outcome),
         });
         self.transcript.fill(flight.slot, entry);
+    }
+}
+
+impl Context<'_> {
+    /// Records the exchanges of an `ssf` call on channel `trigger`: the first in
+    /// the place the call took (`flight`), the others after it.
+    pub(super) fn record_legs(&mut self, flight: Option<&InFlight>, legs: &[trigger::ssf::Leg]) {
+        let step = flight.map_or(self.clock.step, |f| f.step);
+        let mut slot = flight.map(|f| f.slot);
+        for leg in legs {
+            let (hop, at_ms) = (&leg.hop, self.clock.ms_at(leg.at));
+            match slot.take() {
+                Some(seq) => {
+                    let entry = wire::record(seq, "trigger", step, at_ms, hop.took_ms, &hop.req, &hop.result);
+                    self.transcript.fill(seq, entry);
+                }
+                None => self.transcript.exchange("trigger", step, at_ms, hop.took_ms, &hop.req, &hop.result),
+            }
+        }
+        if let (Some(seq), Some(f)) = (slot, flight) {
+            let req =
+                Outgoing { method: "TRIGGER".into(), url: f.what.to_owned(), headers: Vec::new(), body: Vec::new() };
+            let err = Err(WireError::Other(format!("the {} call made no exchange", f.what)));
+            self.transcript.fill(seq, wire::record(seq, "trigger", step, f.at_ms, 0, &req, &err));
+        }
+    }
+}
+
+/// What an `ssf` call that did not make the SUT act stops the scenario with.
+fn ssf_failure(what: &str, failure: trigger::ssf::SsfFailure) -> StepFailure {
+    use trigger::ssf::SsfFailure;
+    match failure {
+        SsfFailure::Refused(why) if what == "register" => {
+            StepFailure::registration_refused(format!("the SUT refused the registration: {why}"))
+        }
+        SsfFailure::Refused(why) | SsfFailure::Failed(why) => {
+            StepFailure::trigger_failed(format!("trigger (ssf): {what}: {why}"))
+        }
+        SsfFailure::Timeout(why) => StepFailure::timeout(format!("trigger (ssf): {what}: {why}")),
+        SsfFailure::Unreachable(why) => StepFailure::unreachable(format!("trigger (ssf): {what}: {why}")),
     }
 }
 

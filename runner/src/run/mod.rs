@@ -357,6 +357,7 @@ pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
             endpoints.push(("trigger".to_owned(), format!("exec (persistent): {}", bridge.command.join(" "))))
         }
         Some(TriggerConfig::Manual) => endpoints.push(("trigger".to_owned(), "manual".to_owned())),
+        Some(TriggerConfig::Ssf(ssf)) => endpoints.push(("trigger".to_owned(), format!("ssf: {}", ssf.issuer))),
         None => {}
     }
     endpoints

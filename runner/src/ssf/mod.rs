@@ -1,18 +1,29 @@
 //! The harness as an OpenID Shared Signals Framework 1.0 receiver of a SUT
-//! that is an SSF transmitter: where its metadata is ([`discovery`]), and how
-//! the harness authorizes itself at its management API ([`auth`]).
+//! that is an SSF transmitter: where its metadata is ([`discovery`]) and what
+//! of it the harness uses ([`metadata`]), how the harness authorizes itself at
+//! its management API ([`auth`], [`token`], [`assertion`]), and what it
+//! remembers of the streams it created ([`streams`]); which events it sees
+//! ([`events`]).
 //!
 //! What a run knows of the SUT as an SSF transmitter is an [`SsfSut`]: its
 //! issuer, the receiver identity the harness acts as, and optionally a second,
 //! unrelated receiver (to see that one receiver cannot reach another's streams,
 //! SSF-STRM-001).
 
+pub mod assertion;
 pub mod auth;
 pub mod discovery;
 pub mod events;
+pub mod metadata;
+pub mod streams;
+pub mod token;
 
-pub use auth::{Bearer, Receiver, SsfAuth, TokenError};
+#[cfg(test)]
+mod auth_tests;
+
+pub use auth::{Bearer, ClientAuth, ClientCredentials, Obtained, Receiver, SsfAuth, TokenError};
 pub use discovery::{IssuerError, metadata_url};
+pub use metadata::{Metadata, MetadataError};
 
 use crate::wire::{Observed, Outgoing, WireError};
 

@@ -2,6 +2,7 @@
 //! read from the environment or files, paths taken relative to the file,
 //! defaults filled in, every problem named by file and field.
 
+use super::secret::{SecretRef, read_secret};
 use super::setup::{self, SetupMode};
 use super::{DEFAULT_HARNESS_AUDIENCE, DEFAULT_HARNESS_ISSUER, MspRevision, SutSetup, Timeouts};
 use crate::catalogue::{LoadError, SourceFile};
@@ -75,13 +76,6 @@ struct AuthSection {
     bearer_token: Option<SecretRef>,
 }
 #[derive(Debug, Deserialize)]
-struct SecretRef {
-    #[serde(default)]
-    env: Option<String>,
-    #[serde(default)]
-    file: Option<String>,
-}
-#[derive(Debug, Deserialize)]
 struct TriggerSection {
     #[serde(default)]
     http: Option<HttpTriggerSection>,
@@ -89,6 +83,9 @@ struct TriggerSection {
     exec: Option<ExecTriggerSection>,
     #[serde(default)]
     manual: Option<serde_json::Value>,
+    /// The SUT is an SSF transmitter driven through its management API ([`crate::trigger::ssf`]).
+    #[serde(default)]
+    ssf: Option<super::ssf_section::SsfSection>,
     #[serde(default)]
     initiate: crate::trigger::Initiate,
 }
@@ -183,7 +180,7 @@ pub(super) fn load(path: &Path) -> Result<SutSetup, Vec<LoadError>> {
     resolve(raw, &file, &base)
 }
 
-fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec<LoadError>> {
+fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec<LoadError>> {
     let mut errors = Vec::new();
     let rel = |p: &str| -> PathBuf { base.join(p) };
     let bearer_token = raw
@@ -334,9 +331,36 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
             errors.push(file.error(pointer, format!("{url:?} is not a URL: {e}")));
         }
     }
+    let ssf = raw
+        .trigger
+        .as_mut()
+        .and_then(|t| t.ssf.take())
+        .and_then(|s| s.resolve(file, base, &mut errors))
+        .map(std::sync::Arc::new);
     if !errors.is_empty() {
         return Err(errors);
     }
+    let initiate = raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default();
+    let trigger = raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
+        (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
+        (_, Some(e), _) => {
+            // A relative program path is taken from sut.yaml's folder.
+            let (command, dir) = (resolve_program(e.command, base), base.to_path_buf());
+            let timeout = e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis);
+            Some(match e.persistent {
+                true => TriggerConfig::Persistent(std::sync::Arc::new(Bridge::new(command, dir, timeout))),
+                false => TriggerConfig::Exec { command, dir, timeout },
+            })
+        }
+        (_, _, Some(_)) => Some(TriggerConfig::Manual),
+        // Alone, `ssf` is also the adapter: the SUT's own management API.
+        _ => ssf.clone().map(TriggerConfig::Ssf),
+    });
+    // SSF has no "send now" switch: a transmitter sends on its own schedule.
+    let initiate = match trigger {
+        Some(TriggerConfig::Ssf(_)) => crate::trigger::Initiate::Unsupported,
+        _ => initiate,
+    };
     Ok(SutSetup {
         name: raw.name,
         kind: "external",
@@ -356,21 +380,8 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         set_profile,
         poll_endpoint,
         bearer_token,
-        initiate: raw.trigger.as_ref().map(|t| t.initiate).unwrap_or_default(),
-        trigger: raw.trigger.and_then(|t| match (t.http, t.exec, t.manual) {
-            (Some(h), _, _) => Some(TriggerConfig::Http { url: h.url }),
-            (_, Some(e), _) => {
-                // A relative program path is taken from sut.yaml's folder.
-                let (command, dir) = (resolve_program(e.command, base), base.to_path_buf());
-                let timeout = e.timeout_ms.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_millis);
-                Some(match e.persistent {
-                    true => TriggerConfig::Persistent(std::sync::Arc::new(Bridge::new(command, dir, timeout))),
-                    false => TriggerConfig::Exec { command, dir, timeout },
-                })
-            }
-            (_, _, Some(_)) => Some(TriggerConfig::Manual),
-            _ => None,
-        }),
+        initiate,
+        trigger,
         sut_sets: SetTrust {
             issuer: sets.issuer,
             audience: Some(harness_audience.clone()),
@@ -388,38 +399,8 @@ fn resolve(raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup, Vec
         harness_pki,
         ca_pem,
         timeouts,
-        ssf: None,
+        ssf,
     })
-}
-
-/// A secret from the environment or a file (relative to sut.yaml), trimmed;
-/// a problem is named at `pointer`.
-fn read_secret(
-    secret: SecretRef,
-    pointer: &str,
-    file: &SourceFile,
-    base: &Path,
-    errors: &mut Vec<LoadError>,
-) -> Option<String> {
-    if let Some(var) = secret.env {
-        match std::env::var(&var) {
-            Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
-            _ => {
-                errors.push(file.error(&format!("{pointer}/env"), format!("environment variable {var} is not set")));
-                None
-            }
-        }
-    } else if let Some(f) = secret.file {
-        match std::fs::read_to_string(base.join(&f)) {
-            Ok(v) => Some(v.trim().to_owned()),
-            Err(e) => {
-                errors.push(file.error(&format!("{pointer}/file"), format!("{f}: {e}")));
-                None
-            }
-        }
-    } else {
-        None
-    }
 }
 
 /// `./script.sh` in sut.yaml means the script beside sut.yaml.

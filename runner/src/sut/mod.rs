@@ -2,7 +2,9 @@
 
 mod file;
 pub mod hand;
+mod secret;
 pub mod setup;
+mod ssf_section;
 
 use crate::catalogue::LoadError;
 use crate::harness::pki::HarnessPki;
@@ -172,6 +174,7 @@ impl SutSetup {
             ("/push/endpoint", &self.push_endpoint),
             ("/multi_set_push/endpoint", &self.msp_endpoint),
             ("/poll/endpoint", &self.poll_endpoint),
+            ("/trigger/ssf/issuer", &self.ssf.as_ref().map(|s| s.issuer.clone())),
         ]
         .into_iter()
         .filter_map(|(field, url)| url.as_ref().filter(|u| is_cleartext(u)).map(|u| (field, u.clone())))

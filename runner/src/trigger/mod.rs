@@ -14,13 +14,15 @@
 //! - [`persistent`]: one command for the whole run that reads actions as JSON
 //!   lines on stdin and answers each with a JSON line on stdout;
 //! - [`manual`]: instructions printed for a person; the next step then waits
-//!   until its expectations are met or the deadline passes.
+//!   until its expectations are met or the deadline passes;
+//! - [`ssf`]: an SSF transmitter's own management API (streams, verification).
 
 pub mod actions;
 pub mod exec;
 pub mod http;
 pub mod manual;
 pub mod persistent;
+pub mod ssf;
 
 pub use actions::{HarnessEndpointGrant, TriggerAction};
 pub use exec::{ExecOutcome, run_exec};
@@ -45,6 +47,8 @@ pub enum TriggerConfig {
     /// One process for the run, shared by every scenario.
     Persistent(std::sync::Arc<Bridge>),
     Manual,
+    /// The SUT's own SSF management API, the harness a receiver ([`ssf`]).
+    Ssf(std::sync::Arc<crate::ssf::SsfSut>),
 }
 
 /// Whether the SUT can be asked to send a request now (`initiate`). Without
@@ -97,6 +101,14 @@ pub struct Registration {
     /// The certificate (PEM) the SUT presents as a TLS client (pushpull §8.2: mutual TLS).
     #[serde(default)]
     pub client_certificate: Option<String>,
+    /// The `aud` of the SETs the SUT sends the harness (an SSF stream's `aud`,
+    /// SSF §8.1.1); it replaces the audience expected, unless sut.yaml names one.
+    #[serde(default)]
+    pub sets_audience: Option<String>,
+    /// Where to poll in this scenario (an SSF stream's poll URL, SSF §6.1.2); it
+    /// replaces sut.yaml's `poll.endpoint`.
+    #[serde(default)]
+    pub poll_endpoint: Option<String>,
 }
 
 impl Registration {

@@ -15,8 +15,16 @@ const TRANSCRIPT_BODY_CAP: usize = 64 * 1024;
 const MAX_DECODED_SETS: usize = 200;
 const SECRET_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 /// JSON members of control-API bodies that carry credentials.
-const SECRET_MEMBERS: [&str; 6] =
-    ["token", "endpoint_token", "access_token", "refresh_token", "client_secret", "password"];
+const SECRET_MEMBERS: [&str; 7] = [
+    "token",
+    "endpoint_token",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "password",
+    // An SSF push stream's delivery (SSF §6.1.1): the credential the transmitter presents.
+    "authorization_header",
+];
 /// Environment variables of a trigger command that carry a control-API body.
 const BODY_VARIABLES: [&str; 1] = ["SETCONFORM_REQUEST"];
 

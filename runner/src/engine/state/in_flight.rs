@@ -44,4 +44,6 @@ pub enum Called {
     },
     /// A person was asked to act (`manual`): there is nothing to wait for.
     Manual,
+    /// The exchanges with an SSF transmitter's management API (`ssf` adapter).
+    Ssf(crate::trigger::ssf::SsfCall),
 }

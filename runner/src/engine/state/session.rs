@@ -11,6 +11,8 @@ pub struct Session {
     pub peer: Option<String>,
     /// Bearer token the harness presents to the SUT.
     pub token: Option<String>,
+    /// Where to poll in this scenario, when the registration named it (an SSF stream's poll URL).
+    pub poll_endpoint: Option<String>,
     /// Bearer token the SUT is told to present at the harness's endpoint.
     pub endpoint_token: String,
     /// The client the harness's authorization server knows the SUT as (pushpull §8.2).
@@ -36,6 +38,7 @@ impl Session {
         Session {
             peer: None,
             token,
+            poll_endpoint: None,
             endpoint_token: String::new(),
             oauth_client: None,
             sut_client_certificate: None,

@@ -66,7 +66,7 @@ pub async fn tls_probe(ctx: &mut Context<'_>, spec: &TlsProbeSpec) -> Result<(),
     let Some(offer) = Offer::parse(&spec.offer) else {
         return Err(StepFailure::error(format!("tls_probe: unknown offer {:?}", spec.offer)));
     };
-    let (endpoint, _) = ctx.env.sut.endpoint_for(ctx.binding);
+    let (endpoint, _) = ctx.sut_endpoint();
     let Some(url) = endpoint else {
         return Err(StepFailure::error("tls_probe: the SUT configuration names no endpoint for this profile".into()));
     };

@@ -29,7 +29,7 @@ pub(super) fn request(
     cleartext: bool,
 ) -> Result<Outgoing, StepFailure> {
     let msp = ctx.binding == Binding::Msp;
-    let (endpoint, field) = ctx.env.sut.endpoint_for(ctx.binding);
+    let (endpoint, field) = ctx.sut_endpoint();
     let Some(mut url) = endpoint else {
         return Err(StepFailure::error(format!("the SUT configuration has no {field}")));
     };
