@@ -36,32 +36,12 @@ fn verdicts(run: &Run, profile: &str) -> Vec<(String, Verdict, String)> {
         .collect()
 }
 
-/// A standalone reference whose SSF push streams trust a CA kept for the
-/// harness, and the sut.yaml lines that make the harness use that CA and
-/// trust the reference's certificate.
-fn reference_with_kept_ca() -> (u16, String) {
-    let dir = common::scratch("ssf-ca");
-    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
-    std::fs::write(dir.join("ca.pem"), &cert).unwrap();
-    std::fs::write(dir.join("ca-key.pem"), key).unwrap();
-    let config = setconform_reference::ReferenceConfig { ssf_endpoint_ca: Some(cert), ..Default::default() };
-    let port = common::standalone_reference_configured(config);
-    let reference_ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
-    let lines = format!(
-        "harness: {{ ca_file: '{}', ca_key_file: '{}' }}\ntls: {{ ca_file: '{}' }}\n",
-        dir.join("ca.pem").display(),
-        dir.join("ca-key.pem").display(),
-        reference_ca.display()
-    );
-    (port, lines)
-}
-
 /// Runs `profile` against the reference's SSF transmitter with only
 /// `trigger.ssf` (receiver-a by client credentials), its SETs judged under the
 /// SSF SET profile, and asserts every scenario PASS (or N/A for a rule of a
 /// SET profile not claimed); the run.
 fn ssf_profile_passes(profile: &str) -> Run {
-    let (port, lines) = reference_with_kept_ca();
+    let (port, lines) = common::ssf_reference_with_kept_ca(None);
     let [(client_id, secret, _), _] = setconform_reference::SSF_RECEIVERS;
     let dir = common::scratch("ssf-reference");
     std::fs::write(dir.join("client-secret"), secret).unwrap();

@@ -38,7 +38,9 @@ pub fn record(
     req: &Outgoing,
     result: &Result<Observed, WireError>,
 ) -> Exchange {
-    let scrub = |bytes: &[u8]| -> Vec<u8> { if channel == "trigger" { redact_members(bytes) } else { bytes.to_vec() } };
+    let scrub = |bytes: &[u8]| -> Vec<u8> {
+        if channel == "trigger" || channel == "sut" { redact_members(bytes) } else { bytes.to_vec() }
+    };
     let (response, error) = match result {
         Ok(obs) => (
             Some(HttpResponse {

@@ -75,10 +75,10 @@ pub fn findings(run: &Run) -> Vec<String> {
         .collect()
 }
 
-/// The findings that are neither INFO nor N/A for a SET profile the run does not
-/// claim (a reference minting rfc8417 SETs leaves the SSF and CAEP-interop rules N/A).
+/// The findings that are neither INFO nor N/A for a SET profile or a profile the run does
+/// not claim (a reference minting rfc8417 SETs leaves the SSF and CAEP-interop rules N/A).
 pub fn beyond_info(run: &Run) -> Vec<String> {
-    let set_aside = |f: &String| f.starts_with("N/A") && f.contains("SET profile");
+    let set_aside = |f: &String| f.starts_with("N/A") && (f.contains("SET profile") || f.contains("is not claimed"));
     findings(run).into_iter().filter(|f| !f.starts_with("INFO") && !set_aside(f)).collect()
 }
 
@@ -244,4 +244,24 @@ pub async fn pushpull_socket_to_harness(
         request.headers_mut().insert("Authorization", format!("Bearer {token}").parse().ok()?);
     }
     tokio_tungstenite::client_async(request, tls).await.ok().map(|(ws, _)| ws)
+}
+
+/// A standalone reference (in `variant`, if any) whose SSF push streams trust
+/// a CA kept for the harness, and the sut.yaml lines that make the harness use
+/// that CA and trust the reference's certificate.
+pub fn ssf_reference_with_kept_ca(variant: Option<setconform_reference::Variant>) -> (u16, String) {
+    let dir = scratch("ssf-ca");
+    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
+    std::fs::write(dir.join("ca.pem"), &cert).unwrap();
+    std::fs::write(dir.join("ca-key.pem"), key).unwrap();
+    let config = setconform_reference::ReferenceConfig { ssf_endpoint_ca: Some(cert), variant, ..Default::default() };
+    let port = standalone_reference_configured(config);
+    let reference_ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    let lines = format!(
+        "harness: {{ ca_file: '{}', ca_key_file: '{}' }}\ntls: {{ ca_file: '{}' }}\n",
+        dir.join("ca.pem").display(),
+        dir.join("ca-key.pem").display(),
+        reference_ca.display()
+    );
+    (port, lines)
 }

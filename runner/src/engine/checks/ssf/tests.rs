@@ -24,9 +24,8 @@ fn set(claims: Value) -> String {
 }
 
 fn ledger(sets: &[Value]) -> Ledger {
-    let mut ledger = Ledger::default();
-    ledger.emitted = sets.iter().enumerate().map(|(i, c)| (format!("j{i}"), set(c.clone()), 1)).collect();
-    ledger
+    let emitted = sets.iter().enumerate().map(|(i, c)| (format!("j{i}"), set(c.clone()), 1)).collect();
+    Ledger { emitted, ..Ledger::default() }
 }
 
 fn verification_set(state: Option<&str>, stream: &str) -> Value {
@@ -94,8 +93,10 @@ fn empty_members_of_the_metadata_are_named() {
 
 #[test]
 fn events_delivered_keeps_within_requested_and_supported() {
-    let mut ssf = SsfState::default();
-    ssf.last_sent = Some(json!({ "events_requested": ["a", "urn:setconform:unknown-event:x"] }));
+    let ssf = SsfState {
+        last_sent: Some(json!({ "events_requested": ["a", "urn:setconform:unknown-event:x"] })),
+        ..SsfState::default()
+    };
     let good = json!({ "events_supported": ["a", "b"], "events_delivered": ["a"] });
     assert_eq!(kept(&events_delivered(&ssf, &seen(good.clone()), EventsDeliveredCheck::Subset).1), Some(true));
     assert_eq!(kept(&events_delivered(&ssf, &seen(good), EventsDeliveredCheck::WithoutUnknown).1), Some(true));
@@ -140,7 +141,7 @@ fn a_status_changed_by_the_transmitter_needs_a_stream_updated_event() {
         "events": { STREAM_UPDATED_EVENT: { "status": "paused" } } });
     let paused = seen(json!({ "stream_id": "s1", "status": "paused" }));
     assert_eq!(
-        kept(&stream_updated(&ssf, &paused, &ledger(&[update.clone()]), StreamUpdatedCheck::Announced).1),
+        kept(&stream_updated(&ssf, &paused, &ledger(std::slice::from_ref(&update)), StreamUpdatedCheck::Announced).1),
         Some(true)
     );
     assert_eq!(kept(&stream_updated(&ssf, &paused, &ledger(&[]), StreamUpdatedCheck::Announced).1), Some(false));
