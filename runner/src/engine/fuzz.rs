@@ -30,6 +30,7 @@ fn harness() -> &'static Harness {
             poll: url("poll"),
             control: url("control"),
             ssf_issuer: url("ssf"),
+            ssf_token: url("ssf/token"),
         };
         let sut = SutSetup::embedded(urls, Vec::new(), None);
         let wire = Wire::new(WireLimits::default(), None, None).expect("a client without extra CAs builds");

@@ -113,6 +113,8 @@ pub struct ReferenceUrls {
     pub control: String,
     /// The issuer of its SSF transmitter (SSF §7.1).
     pub ssf_issuer: String,
+    /// The token endpoint of that transmitter's receivers (RFC 6749 §3.2).
+    pub ssf_token: String,
 }
 
 impl ReferenceUrls {
@@ -124,6 +126,7 @@ impl ReferenceUrls {
             poll: reference.poll_url(),
             control: reference.control_url(),
             ssf_issuer: reference.ssf_issuer(),
+            ssf_token: reference.ssf_token_url(),
         }
     }
 }
@@ -232,19 +235,26 @@ impl SutSetup {
             harness_pki: None,
             ca_pem: Some(setconform_reference::Reference::ca_pem().to_vec()),
             timeouts: Timeouts::default(),
-            ssf: Some(std::sync::Arc::new(embedded_ssf(urls.ssf_issuer))),
+            ssf: Some(std::sync::Arc::new(embedded_ssf(urls.ssf_issuer, urls.ssf_token))),
         }
     }
 }
 
 /// The reference's SSF transmitter, with the harness as its first known
-/// receiver and the second as the other receiver.
-fn embedded_ssf(issuer: String) -> crate::ssf::SsfSut {
-    use crate::ssf::{Receiver, SsfAuth};
-    let [(_, _, first), (_, _, second)] = setconform_reference::SSF_RECEIVERS;
+/// receiver (OAuth 2.0 client credentials, RFC 6749 §4.4) and the second as the
+/// other receiver (its static token).
+fn embedded_ssf(issuer: String, token_endpoint: String) -> crate::ssf::SsfSut {
+    use crate::ssf::{ClientAuth, ClientCredentials, Receiver, SsfAuth};
+    let [(client_id, secret, _), (_, _, second)] = setconform_reference::SSF_RECEIVERS;
+    let client = ClientCredentials {
+        token_endpoint,
+        client_id: client_id.to_owned(),
+        auth: ClientAuth::SecretBasic(secret.to_owned()),
+        scopes: vec!["ssf".to_owned()],
+    };
     crate::ssf::SsfSut {
         issuer,
-        receiver: Receiver::new(SsfAuth::Bearer(first.to_owned())),
+        receiver: Receiver::new(SsfAuth::ClientCredentials(client)),
         other_receiver: Some(Receiver::new(SsfAuth::Bearer(second.to_owned()))),
     }
 }

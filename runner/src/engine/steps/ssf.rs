@@ -277,11 +277,7 @@ async fn token(ctx: &mut Context<'_>, sut: &SsfSut, auth: SsfCredential) -> Resu
         })?,
     };
     let limit = ctx.remaining().min(ctx.env.sut.timeouts.request);
-    let result = receiver.bearer(&ctx.env.wire, limit).await;
-    let (hops, outcome) = match result {
-        Ok(bearer) => (bearer.hops, Ok(bearer.token)),
-        Err(e) => (Vec::new(), Err(e)),
-    };
+    let crate::ssf::Obtained { hops, token: outcome } = receiver.obtain(&ctx.env.wire, limit).await;
     for hop in hops {
         let at_ms = ctx.clock.elapsed_ms().saturating_sub(hop.took_ms);
         ctx.transcript.exchange("sut", ctx.clock.step, at_ms, hop.took_ms, &hop.req, &hop.result);
