@@ -35,13 +35,7 @@ fn sut_with_trigger(dir: &Path, port: u16, trigger: &str, extra: &str) -> PathBu
          push: {{ endpoint: 'https://127.0.0.1:{port}/push' }}\n\
          multi_set_push: {{ endpoint: 'https://127.0.0.1:{port}/msp' }}\n\
          poll: {{ endpoint: 'https://127.0.0.1:{port}/poll' }}\ntls: {{ ca_file: '{}' }}\n{trigger}\n{extra}",
-        // An SSF transmitter is driven through its own API (`tests/ssf_trigger.rs`), not a command.
-        setconform::run::REFERENCE_PROFILES
-            .iter()
-            .filter(|p| **p != "ssf-transmitter")
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", "),
+        common::control_api_profiles(),
         reference_ca().display()
     );
     std::fs::write(&path, text).unwrap();

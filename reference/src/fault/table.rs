@@ -469,7 +469,7 @@ faults! {
     SsfMetadataTextPlain: Rule "ssf-metadata-text-plain" breaks ["SSF-DISC-003"] profile Ssf
         "as SSF transmitter, labels its metadata text/plain";
     SsfMetadataNotObject: Rule "ssf-metadata-not-object" breaks ["SSF-DISC-003"]
-        also ["SSF-DISC-004", "SSF-DISC-006", "SSF-DISC-007", "SSF-DISC-008", "SSF-DISC-009"] profile Ssf
+        also ["SSF-DISC-004", "SSF-DISC-006", "SSF-DISC-007", "SSF-DISC-009"] profile Ssf
         "as SSF transmitter, serves its metadata object wrapped in a JSON array";
     SsfMetadataIssuerMismatch: Rule "ssf-metadata-issuer-mismatch" breaks ["SSF-DISC-004"]
         also ["SET-010", "SSF-SET-004", "SSF-STRM-003"] profile Ssf

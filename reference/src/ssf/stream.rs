@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(config["events_delivered"], json!([STREAM_UPDATED_EVENT]));
         assert_eq!(config["delivery"]["endpoint_url"], "https://tx.example/ssf/poll/s1");
         let unfiltered = s.config("https://tx.example/ssf", Some(Fault::SsfEventsDeliveredUnfiltered));
-        assert_eq!(unfiltered["events_delivered"], json!(supported()));
+        assert_eq!(unfiltered["events_delivered"], json!(["urn:example:unknown", STREAM_UPDATED_EVENT]));
     }
 
     #[test]

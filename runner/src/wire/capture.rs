@@ -25,6 +25,8 @@ const SECRET_MEMBERS: [&str; 7] = [
     // An SSF push stream's delivery (SSF §6.1.1): the credential the transmitter presents.
     "authorization_header",
 ];
+/// The member of an SSF stream's delivery that holds the push credential (SSF §6.1.1).
+const SSF_CREDENTIAL: &[u8] = b"\"authorization_header\"";
 /// Environment variables of a trigger command that carry a control-API body.
 const BODY_VARIABLES: [&str; 1] = ["SETCONFORM_REQUEST"];
 
@@ -38,8 +40,15 @@ pub fn record(
     req: &Outgoing,
     result: &Result<Observed, WireError>,
 ) -> Exchange {
+    // Bodies to the SUT carry a credential member only in SSF stream management
+    // (`authorization_header`); a protocol body is not parsed again for nothing.
     let scrub = |bytes: &[u8]| -> Vec<u8> {
-        if channel == "trigger" || channel == "sut" { redact_members(bytes) } else { bytes.to_vec() }
+        let ssf_credential = || bytes.windows(SSF_CREDENTIAL.len()).any(|w| w == SSF_CREDENTIAL);
+        if channel == "trigger" || (channel == "sut" && ssf_credential()) {
+            redact_members(bytes)
+        } else {
+            bytes.to_vec()
+        }
     };
     let (response, error) = match result {
         Ok(obs) => (

@@ -265,3 +265,10 @@ pub fn ssf_reference_with_kept_ca(variant: Option<setconform_reference::Variant>
     );
     (port, lines)
 }
+
+/// The reference's profiles a control API or command drives, comma-separated:
+/// all but `ssf-transmitter`, which is driven through the SSF API (`tests/ssf_trigger.rs`).
+pub fn control_api_profiles() -> String {
+    let driven = setconform::run::REFERENCE_PROFILES.iter().filter(|p| **p != "ssf-transmitter");
+    driven.copied().collect::<Vec<_>>().join(", ")
+}
