@@ -17,7 +17,7 @@ pub enum Variant {
     RefuseCleartext,
     /// As SSF transmitter, takes the other choices SSF 1.0 leaves open: one
     /// stream per receiver (a second create gets 409), no verification event of
-    /// its own, no `min_verification_interval` and no `default_subjects`, a
+    /// its own, a `min_verification_interval` of a minute, no `default_subjects`, a
     /// verification asked for on a paused or disabled stream refused (409,
     /// AMB-33), the verification event sent a second after the request, and no
     /// stream suspended when the receiver refuses a verification event.

@@ -4,7 +4,10 @@
 use super::outbox::enqueue_verification;
 use super::reply::{self, Refusal, bad_request};
 use super::set::{For, verification};
-use super::stream::{Delivery, Status, Stream, changed_transmitter_member, find, supplied};
+use super::stream::{
+    Delivery, LONG_VERIFICATION_INTERVAL, MIN_VERIFICATION_INTERVAL, Status, Stream, changed_transmitter_member, find,
+    supplied,
+};
 use super::token::manager;
 use super::unguessable;
 use crate::fault::Fault;
@@ -66,6 +69,7 @@ pub async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
         last_verification: None,
         verifications: Default::default(),
         subjects: Vec::new(),
+        min_verification_interval: if other_choices { LONG_VERIFICATION_INTERVAL } else { MIN_VERIFICATION_INTERVAL },
     };
     stream.take(supplied, false);
     let config = stream.config(&issuer, fault);

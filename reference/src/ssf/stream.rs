@@ -19,6 +19,8 @@ const CAEP_EVENTS: [&str; 2] = [
 ];
 /// SSF §8.1.1 `min_verification_interval`, in seconds.
 pub const MIN_VERIFICATION_INTERVAL: u64 = 1;
+/// The `min_verification_interval` of the `ssf-other-choices` variant: longer than a scenario.
+pub const LONG_VERIFICATION_INTERVAL: u64 = 60;
 /// The members of a configuration that only the transmitter sets (SSF §8.1.1).
 pub const TRANSMITTER_SUPPLIED: [&str; 7] = [
     "stream_id",
@@ -97,6 +99,8 @@ pub struct Stream {
     /// jtis of the verification SETs sent on it.
     pub verifications: HashSet<String>,
     pub subjects: Vec<Value>,
+    /// SSF §8.1.1 `min_verification_interval`, in seconds.
+    pub min_verification_interval: u64,
 }
 
 impl Stream {
@@ -147,7 +151,7 @@ impl Stream {
         if let Some(description) = &self.description {
             config.insert("description".into(), json!(description));
         }
-        config.insert("min_verification_interval".into(), json!(MIN_VERIFICATION_INTERVAL));
+        config.insert("min_verification_interval".into(), json!(self.min_verification_interval));
         Value::Object(config)
     }
 
@@ -268,6 +272,7 @@ mod tests {
             last_verification: None,
             verifications: HashSet::new(),
             subjects: Vec::new(),
+            min_verification_interval: MIN_VERIFICATION_INTERVAL,
         }
     }
 

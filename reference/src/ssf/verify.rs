@@ -5,7 +5,7 @@
 use super::outbox::enqueue_verification;
 use super::reply::{self, Refusal, bad_request};
 use super::set::{For, verification};
-use super::stream::{MIN_VERIFICATION_INTERVAL, Status, find};
+use super::stream::{Status, find};
 use super::token::manager;
 use crate::fault::Fault;
 use crate::state::App;
@@ -37,12 +37,13 @@ pub async fn request(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
     // SSF §8.1.1 (SSF-STRM-014): 429 only within the interval the configuration names.
     let interval = match fault {
         Some(Fault::SsfVerify429Early) => EARLY_WINDOW,
-        _ => Duration::from_secs(MIN_VERIFICATION_INTERVAL),
+        _ => Duration::ZERO,
     };
     let now = Instant::now();
     let other_choices = app.variant == Some(crate::Variant::SsfOtherChoices);
     let aud = app.ssf.with_streams(|streams| {
         let stream = find(streams, &id, &client, fault).ok_or(Refusal::UnknownStream { fault })?;
+        let interval = interval.max(Duration::from_secs(stream.min_verification_interval));
         if stream.last_verification.is_some_and(|last| now.duration_since(last) < interval) {
             return Err(Refusal::TooManyRequests { retry_after: interval.as_secs() });
         }

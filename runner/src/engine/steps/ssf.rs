@@ -37,7 +37,7 @@ pub async fn call(ctx: &mut Context<'_>, spec: &SsfCallSpec) -> Result<(), StepF
     ctx.ssf.before = stream_id.as_ref().and_then(|id| config_of(ctx, id));
     ctx.ssf.last_stream_id = stream_id.clone();
     if spec.call == SsfCall::Verify && !spec.hurry {
-        wait_for_interval(ctx, stream_id.as_deref()).await;
+        wait_for_interval(ctx, stream_id.as_deref()).await?;
     }
     let stream_id = stream_id.filter(|_| spec.call != SsfCall::Poll);
     let (method, body) = body(ctx, spec, stream_id.as_deref());
@@ -254,14 +254,24 @@ fn delivery(ctx: &mut Context<'_>, how: SsfDelivery) -> Option<Value> {
     }
 }
 
-/// SSF §8.1.1 `min_verification_interval`: a receiver asks again only once it has passed.
-async fn wait_for_interval(ctx: &mut Context<'_>, stream_id: Option<&str>) {
-    let Some(stream) = ctx.ssf.streams.values().find(|s| Some(s.id.as_str()) == stream_id) else { return };
-    let Some(seconds) = stream.config.get("min_verification_interval").and_then(Value::as_u64) else { return };
-    let Some(last) = ctx.ssf.last_verify_at else { return };
+/// SSF §8.1.1 `min_verification_interval`: a receiver asks again only once it
+/// has passed. An interval longer than the scenario has left is no failure of
+/// the SUT: the rest of the scenario is not judged.
+async fn wait_for_interval(ctx: &mut Context<'_>, stream_id: Option<&str>) -> Result<(), StepFailure> {
+    let Some(stream) = ctx.ssf.streams.values().find(|s| Some(s.id.as_str()) == stream_id) else { return Ok(()) };
+    let Some(seconds) = stream.config.get("min_verification_interval").and_then(Value::as_u64) else { return Ok(()) };
+    let Some(last) = ctx.ssf.last_verify_at else { return Ok(()) };
     let due = last + std::time::Duration::from_secs(seconds);
-    let wait = due.saturating_duration_since(std::time::Instant::now()).min(ctx.remaining());
+    let wait = due.saturating_duration_since(std::time::Instant::now());
+    // The request itself needs time too.
+    if wait + ctx.env.sut.timeouts.request.min(ctx.remaining() / 2) > ctx.remaining() {
+        return Err(StepFailure::not_offered(format!(
+            "the stream's min_verification_interval ({seconds} s) is longer than the scenario has left \
+             (timeouts.scenario_ms): the next verification request is not sent"
+        )));
+    }
     tokio::time::sleep(wait).await;
+    Ok(())
 }
 
 /// The bearer token the call presents, if any.
