@@ -385,7 +385,9 @@ pub fn stream_updated(ssf: &SsfState, seen: &Seen, ledger: &Ledger, check: Strea
         .into_iter()
         .filter(|c| events_of(c).is_some_and(|e| e.contains_key(STREAM_UPDATED_EVENT)))
         .collect();
-    let payload = |c: &Map<String, Value>| c["events"][STREAM_UPDATED_EVENT].clone();
+    let payload = |c: &Map<String, Value>| {
+        c.get("events").and_then(|e| e.get(STREAM_UPDATED_EVENT)).cloned().unwrap_or(Value::Null)
+    };
     match check {
         StreamUpdatedCheck::Announced => {
             let expected = "a status the SUT changed on its own was announced by a stream-updated event".to_owned();
