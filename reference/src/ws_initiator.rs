@@ -53,7 +53,9 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
         return initiator::exchange(app, peer_id, reason).await;
     }
     if let Some(kick) = app.socket_to(peer_id) {
-        if fault == Some(Fault::WsHttpOnLiveSocket) {
+        // The fault sends SETs by HTTP; a request for nothing new (acks only) still goes on
+        // the socket, after what the socket already carried, as it does without the fault.
+        if fault == Some(Fault::WsHttpOnLiveSocket) && (reason == Reason::Retry || has_new_sets(app, peer_id)) {
             return initiator::exchange(app, peer_id, reason).await;
         }
         if kick.send(reason).is_ok() {
@@ -136,6 +138,11 @@ async fn session(app: Arc<App>, peer_id: String, mut socket: Socket, mut kicks: 
     }
     drop(kicks);
     app.drop_socket(&peer_id);
+}
+
+/// Whether the peer has SETs queued that never went out.
+fn has_new_sets(app: &App, peer_id: &str) -> bool {
+    app.peers.with_id(peer_id, |p| p.outbox.iter().any(|o| o.last_sent.is_none())).unwrap_or(false)
 }
 
 /// Sends what the peer is due, if anything; false when the socket failed.
