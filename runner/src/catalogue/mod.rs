@@ -14,6 +14,7 @@ pub mod proof;
 mod requirement;
 mod scenario;
 mod source;
+pub mod ssf_receiver_step;
 pub mod ssf_step;
 
 pub use binding::OnlyBinding;

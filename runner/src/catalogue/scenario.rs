@@ -128,7 +128,7 @@ pub struct Step {
 pub enum Action {
     Trigger(TriggerSpec),
     Send(Box<SendSpec>),
-    Push(PushSpec),
+    Push(Box<PushSpec>),
     TlsProbe(TlsProbeSpec),
     Settle(SettleSpec),
     AwaitRequest(Box<AwaitSpec>),
@@ -140,6 +140,10 @@ pub enum Action {
     Ssf(Box<super::ssf_step::SsfCallSpec>),
     /// A wait for the events of the scenario's SSF stream.
     SsfEvents(super::ssf_step::SsfEventsSpec),
+    /// The harness becomes the SUT's SSF transmitter and tells the SUT so.
+    SsfTransmitter(super::ssf_receiver_step::SsfTransmitterSpec),
+    /// A wait for the SUT's next call of one kind to the harness's transmitter.
+    SsfAwait(super::ssf_receiver_step::SsfAwaitSpec),
 }
 
 /// Open a WebSocket to the SUT (pushpull §7.1): the opening handshake, offering `protocols`.
@@ -217,6 +221,9 @@ pub struct PushSpec {
     /// Content-Type instead of application/secevent+jwt.
     #[serde(default)]
     pub content_type: Option<String>,
+    /// The event the SET carries instead of the harness's usual one.
+    #[serde(default)]
+    pub event: Option<crate::set::EventSpec>,
     #[serde(flatten)]
     pub reach: Reach,
 }

@@ -3,7 +3,7 @@
 //! several parts at once: an exchange with the SUT, taking in what the SUT
 //! sent, minting a SET.
 
-use super::state::{Clock, Incoming, Ledger, Link, Seen, Session, SsfState, Transcript};
+use super::state::{Clock, Incoming, Ledger, Link, Seen, Session, SsfState, Transcript, TransmitterSide};
 pub use super::stop::{StepFailure, Stop};
 use crate::catalogue::{Binding, Catalogue, Scenario};
 use crate::seed::Rng;
@@ -45,6 +45,8 @@ pub struct Context<'a> {
     pub link: Link,
     /// The SSF transmitter's metadata and streams (profile `ssf-transmitter`).
     pub ssf: SsfState,
+    /// The harness as the SUT's SSF transmitter (profile `ssf-receiver`).
+    pub transmitter: TransmitterSide,
     /// The SET profile the SUT's SETs are judged under: the claimed one, raised
     /// to SSF for an SSF profile.
     pub set_profile: crate::set::SetProfile,
@@ -58,6 +60,7 @@ impl<'a> Context<'a> {
             audience: env.sut.sut_audience.clone().or_else(|| env.sut.pushpull_endpoint.clone()).unwrap_or_default(),
             alg: env.sut.harness_alg,
             profile: env.sut.set_profile,
+            stream: None,
         };
         Context {
             env,
@@ -70,6 +73,7 @@ impl<'a> Context<'a> {
             seen: Seen::default(),
             link: Link::default(),
             ssf: SsfState::default(),
+            transmitter: TransmitterSide::default(),
             set_profile: env.sut.set_profile,
             transcript: Transcript::default(),
         }
@@ -101,11 +105,16 @@ impl<'a> Context<'a> {
     /// Mints one SET for the SUT under a fresh jti and records it as sent in this step.
     /// A `rotated-key` SET first rotates the harness's key (SSF-SET-012).
     pub fn mint(&mut self, kind: SetKind, iat: u64) -> MintedSet {
+        self.mint_event(kind, iat, None)
+    }
+
+    /// [`Self::mint`], with `event` in place of the usual event when given.
+    pub fn mint_event(&mut self, kind: SetKind, iat: u64, event: Option<&crate::set::EventSpec>) -> MintedSet {
         if kind == SetKind::RotatedKey {
             self.session.rotate_key();
         }
         let jti = self.rng.uuid();
-        let set = self.session.minter.mint(&jti, kind, iat);
+        let set = self.session.minter.mint_event(&jti, kind, iat, event);
         self.ledger.record_sent(&set.key, &set.token, kind, self.clock.step);
         set
     }

@@ -245,8 +245,14 @@ async fn observe(
 async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Result<(), StepFailure> {
     // A step that waits for the SUT takes what comes during a trigger call
     // under way; any other lets the call end first ([`trigger_call`]).
-    let waits_for_sut =
-        matches!(action, Action::AwaitRequest(_) | Action::WsAccept(_) | Action::WsReceive(_) | Action::SsfEvents(_));
+    let waits_for_sut = matches!(
+        action,
+        Action::AwaitRequest(_)
+            | Action::WsAccept(_)
+            | Action::WsReceive(_)
+            | Action::SsfEvents(_)
+            | Action::SsfAwait(_)
+    );
     if !waits_for_sut && !matches!(action, Action::Trigger(_)) {
         ctx.conclude_trigger().await?;
     }
@@ -270,6 +276,8 @@ async fn act(ctx: &mut Context<'_>, action: &Action, over_socket: bool) -> Resul
         Action::WsReceive(spec) => steps::ws_receive(ctx, spec).await,
         Action::Ssf(spec) => steps::ssf_call(ctx, spec).await,
         Action::SsfEvents(spec) => steps::ssf_events(ctx, spec).await,
+        Action::SsfTransmitter(spec) => steps::ssf_transmitter::start(ctx, spec).await,
+        Action::SsfAwait(spec) => steps::ssf_transmitter::await_call(ctx, spec).await,
     }
 }
 

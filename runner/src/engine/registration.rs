@@ -68,14 +68,7 @@ impl Context<'_> {
                 .await
                 .map_err(|e| StepFailure::error(format!("cannot serve the harness's JWKS on {listen}: {e}")))?,
         };
-        let identity = HarnessIdentity {
-            issuer: self.env.sut.harness_issuer.clone(),
-            audience: self.env.sut.harness_audience.clone(),
-            jwks: HarnessKeys::get().jwks().clone(),
-            jwks_uri: Some(self.shared_jwks_uri().unwrap_or_else(|| key_server.url.clone())),
-            endpoint_ca: self.env.pki.ca_pem.clone(),
-            client_certificate: Some(self.env.pki.client.chain_pem.clone()),
-        };
+        let identity = self.identity(self.shared_jwks_uri().unwrap_or_else(|| key_server.url.clone()));
         self.session.key_server = Some(key_server);
         let endpoint = self.link.endpoint.as_ref().map(|e| crate::trigger::HarnessEndpointGrant {
             url: self.shared_endpoint_url().unwrap_or_else(|| e.url.clone()),
@@ -83,6 +76,29 @@ impl Context<'_> {
             oauth_client: self.session.oauth_client.clone(),
         });
         let register = TriggerAction::register(&identity, endpoint, binding.name());
+        self.register_with(register, once, binding).await
+    }
+
+    /// Who the harness is, its keys at `jwks_uri`.
+    pub(super) fn identity(&self, jwks_uri: String) -> HarnessIdentity {
+        HarnessIdentity {
+            issuer: self.env.sut.harness_issuer.clone(),
+            audience: self.env.sut.harness_audience.clone(),
+            jwks: HarnessKeys::get().jwks().clone(),
+            jwks_uri: Some(jwks_uri),
+            endpoint_ca: self.env.pki.ca_pem.clone(),
+            client_certificate: Some(self.env.pki.client.chain_pem.clone()),
+        }
+    }
+
+    /// Registers with `register` and takes in the answer; `once`: the registration
+    /// is kept for the run's other scenarios.
+    pub(super) async fn register_with(
+        &mut self,
+        register: TriggerAction,
+        once: bool,
+        binding: Binding,
+    ) -> Result<(), StepFailure> {
         let Some(answer) = self.register_serving(register).await? else {
             // A person configures the SUT; its identity comes from sut.yaml.
             self.session.peer = Some("manual".into());

@@ -215,7 +215,7 @@ impl IntoResponse for Refusal {
 
 /// The client id and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1:
 /// each form-encoded before the Basic encoding).
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

@@ -47,14 +47,7 @@ impl KeyServer {
         let shared =
             Arc::new(Shared { path: path.clone(), rotated: AtomicBool::new(false), fetches: AtomicUsize::new(0) });
         let router = Router::new().fallback(serve).with_state(shared.clone());
-        let listener = super::listener::tls_listener(listener, pki, super::listener::Transport::Tls)?;
-        let (stop, mut stopped) = watch::channel(false);
-        tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.changed().await;
-            };
-            axum::serve(listener, router).with_graceful_shutdown(shutdown).await
-        });
+        let stop = super::listener::serve_tls(listener, pki, router)?;
         let url = super::listener::public_url(public_base, "https", addr, &path);
         Ok(KeyServer { url, shared, _stop: Some(stop), _route: None })
     }

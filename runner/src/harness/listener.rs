@@ -39,6 +39,24 @@ pub fn tls_listener(
     setconform_tls::TlsListener::new(listener, config, false)
 }
 
+/// Serves `router` on `listener` over TLS with the harness's certificate until
+/// the returned sender drops.
+pub fn serve_tls(
+    listener: TcpListener,
+    pki: &HarnessPki,
+    router: axum::Router,
+) -> std::io::Result<tokio::sync::watch::Sender<bool>> {
+    let listener = tls_listener(listener, pki, Transport::Tls)?;
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.changed().await;
+        };
+        axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    });
+    Ok(stop)
+}
+
 /// A URL path segment no one can guess (128 random bits, hex), so that a URL
 /// is only known to whom the harness gave it.
 pub fn private_segment() -> String {

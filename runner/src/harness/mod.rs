@@ -8,6 +8,8 @@
 //!   authorization server on the endpoint's port (pushpull §8.2);
 //! - [`listener`]: what they share: the TLS listener, private URL paths,
 //!   public URLs;
+//! - [`ssf_transmitter`]: an SSF transmitter with its authorization server,
+//!   for an SSF receiver;
 //! - [`router`]: the stable listener a SUT configured once is pointed at,
 //!   routing each request to the scenario it belongs to.
 //!
@@ -19,3 +21,4 @@ pub mod key_server;
 pub mod listener;
 pub mod pki;
 pub mod router;
+pub mod ssf_transmitter;

@@ -9,6 +9,9 @@ const EVENT_TYPE: &str = "https://schemas.openid.net/secevent/caep/event-type/se
 /// An event type no specification defines: a recipient ignores what it does not understand.
 const UNKNOWN_EVENT_TYPE: &str = "https://setconform.invalid/event-type/unknown-to-everyone";
 const OTHER_AUDIENCE: &str = "https://someone-else.setconform.invalid/";
+/// SSF's own event types (SSF §8.1.4, §8.1.5).
+const VERIFICATION: &str = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+const STREAM_UPDATED: &str = "https://schemas.openid.net/secevent/ssf/event-type/stream-updated";
 const IMPOSTOR_ISSUER: &str = "https://impostor.setconform.invalid/";
 
 /// A SET ready to go into `sets`.
@@ -27,10 +30,41 @@ pub struct Minter {
     pub alg: Alg,
     /// The content profile the SETs are minted in (SSF adds `sub_id` and `txn`).
     pub profile: super::SetProfile,
+    /// The SSF stream the SETs go on, when the harness is the SUT's transmitter.
+    pub stream: Option<StreamMint>,
+}
+
+/// What SSF's own events on a stream name: the stream, and the `state` of the
+/// receiver's last verification request (SSF §8.1.4).
+#[derive(Debug, Clone, Default)]
+pub struct StreamMint {
+    pub stream_id: String,
+    pub state: Option<String>,
 }
 
 impl Minter {
     pub fn mint(&self, jti: &str, kind: SetKind, iat: u64) -> MintedSet {
+        self.mint_event(jti, kind, iat, None)
+    }
+
+    /// The event a kind carries: SSF's own, or the harness's usual one.
+    fn own_event(&self, kind: SetKind, jti: &str) -> Option<(String, Value, Value)> {
+        let stream = self.stream.clone().unwrap_or_default();
+        // SSF §8.1.4.1, §8.1.5: the stream itself is the subject.
+        let sub_id = json!({ "format": "opaque", "id": stream.stream_id });
+        let payload = match kind {
+            SetKind::Verification => json!({ "state": stream.state.unwrap_or_default() }),
+            SetKind::VerificationWrongState => json!({ "state": format!("not-asked-for-{jti}") }),
+            SetKind::VerificationNoState => json!({}),
+            SetKind::StreamUpdated => json!({ "status": "paused", "reason": "paused by the harness" }),
+            _ => return None,
+        };
+        let event_type = if kind == SetKind::StreamUpdated { STREAM_UPDATED } else { VERIFICATION };
+        Some((event_type.to_owned(), payload, sub_id))
+    }
+
+    /// Mints a SET of `kind`, carrying `event` instead of the usual event when given.
+    pub fn mint_event(&self, jti: &str, kind: SetKind, iat: u64, event: Option<&super::EventSpec>) -> MintedSet {
         let keys = HarnessKeys::get();
         let alg_name = match kind {
             SetKind::AlgNone => "none".to_owned(),
@@ -64,24 +98,32 @@ impl Minter {
         }
         let aud = if kind == SetKind::WrongAud { OTHER_AUDIENCE } else { &self.audience };
         claims.insert("aud".into(), json!(aud));
+        let chosen = match event {
+            Some(e) => Some((e.event_type.clone(), Value::Object(e.payload.clone()), e.sub_id.clone())),
+            None => self.own_event(kind, jti).map(|(t, p, s)| (t, p, Some(s))),
+        };
+        let mut sub_id = None;
         if kind != SetKind::MissingEvents {
-            let mut payload = json!({ "event_timestamp": iat, "initiating_entity": "policy" });
-            if !self.profile.is_ssf() {
-                // Under SSF the subject travels in `sub_id` only (SSF §3.1.2).
-                payload["subject"] = json!({ "format": "opaque", "id": format!("subject-{jti}") });
+            if let Some((event_type, payload, subject)) = chosen {
+                sub_id = subject;
+                claims.insert("events".into(), json!({ event_type: payload }));
+            } else {
+                let mut payload = json!({ "event_timestamp": iat, "initiating_entity": "policy" });
+                if !self.profile.is_ssf() {
+                    // Under SSF the subject travels in `sub_id` only (SSF §3.1.2).
+                    payload["subject"] = json!({ "format": "opaque", "id": format!("subject-{jti}") });
+                }
+                let event_type = if kind == SetKind::UnknownEventType { UNKNOWN_EVENT_TYPE } else { EVENT_TYPE };
+                if kind == SetKind::UnknownClaims {
+                    payload["x_setconform_detail"] = json!({ "note": "a member no spec defines" });
+                }
+                claims.insert("events".into(), json!({ event_type: payload }));
             }
-            let event_type = if kind == SetKind::UnknownEventType { UNKNOWN_EVENT_TYPE } else { EVENT_TYPE };
-            if kind == SetKind::UnknownClaims {
-                payload["x_setconform_detail"] = json!({ "note": "a member no spec defines" });
-            }
-            claims.insert("events".into(), json!({ event_type: payload }));
         }
         if self.profile.is_ssf() {
             // SSF §3.1, §4.1.9: the subject at the top level, and a transaction id.
-            claims.insert(
-                "sub_id".into(),
-                json!({ "format": "email", "email": format!("subject-{jti}@harness.setconform.invalid") }),
-            );
+            let email = || json!({ "format": "email", "email": format!("subject-{jti}@harness.setconform.invalid") });
+            claims.insert("sub_id".into(), sub_id.unwrap_or_else(email));
             claims.insert("txn".into(), json!(format!("txn-{jti}")));
         }
         if kind == SetKind::UnknownClaims {
@@ -175,6 +217,7 @@ mod tests {
             audience: "https://sut.test/".into(),
             alg,
             profile: crate::set::SetProfile::default(),
+            stream: None,
         }
     }
 

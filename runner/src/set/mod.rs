@@ -11,9 +11,9 @@ mod profile;
 
 pub use inspect::{SetFinding, SetTrust, decode_for_transcript, inspect};
 pub use keys::{Alg, HarnessKeys};
-pub use kind::SetKind;
+pub use kind::{EventSpec, SetKind};
 pub use ledger::JtiLedger;
-pub use mint::{AccessTokenGrant, AccessTokenKind, MintedSet, Minter, access_token};
+pub use mint::{AccessTokenGrant, AccessTokenKind, MintedSet, Minter, StreamMint, access_token};
 pub use profile::judge as judge_profile;
 pub use profile::{ProfileFinding, SetProfile};
 

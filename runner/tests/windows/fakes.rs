@@ -41,8 +41,13 @@ pub fn sut_yaml(profile: &str, port: u16, binding: &str, timeouts: &str) -> Path
 fn mint(audience: &str) -> (String, String) {
     static N: AtomicUsize = AtomicUsize::new(0);
     let jti = format!("fake-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-    let minter =
-        Minter { issuer: ISSUER.into(), audience: audience.into(), alg: Alg::ES256, profile: SetProfile::default() };
+    let minter = Minter {
+        issuer: ISSUER.into(),
+        audience: audience.into(),
+        alg: Alg::ES256,
+        profile: SetProfile::default(),
+        stream: None,
+    };
     let iat = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     (jti.clone(), minter.mint(&jti, SetKind::Valid, iat).token)
 }

@@ -5,7 +5,6 @@
 use super::{Look, Outcome, REGISTERED_ERR_CODES, list};
 use crate::catalogue::Selector;
 use crate::engine::state::{Clock, Ledger, Seen};
-use crate::set::SetKind;
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -32,8 +31,8 @@ pub fn answered(ledger: &Ledger, sel: Selector, want: Answer) -> (String, Outcom
         .iter()
         .filter(|s| match sel {
             Selector::All => true,
-            Selector::Valid => s.kind == SetKind::Valid,
-            Selector::Defective => s.kind != SetKind::Valid,
+            Selector::Valid => s.kind.acceptable(),
+            Selector::Defective => !s.kind.acceptable(),
             Selector::Step(n) => s.step == n,
         })
         .collect();

@@ -7,6 +7,7 @@
 //! - [`Link`]: the connections: the harness's endpoint, an open WebSocket, TLS pins,
 //!   a trigger call under way ([`InFlight`]);
 //! - [`SsfState`]: the SSF transmitter's metadata and streams, for the `ssf-transmitter` profile;
+//! - [`TransmitterSide`]: the harness as the SUT's SSF transmitter, for the `ssf-receiver` profile;
 //! - [`Transcript`]: every exchange, for the report.
 //!
 //! Checks read these parts, never the whole [`super::Context`].
@@ -19,6 +20,7 @@ mod seen;
 mod session;
 mod ssf;
 mod transcript;
+mod transmitter_side;
 
 pub use clock::{Awaited, Clock, Held};
 pub use in_flight::{Called, InFlight};
@@ -28,3 +30,4 @@ pub use seen::{LastMessage, Seen};
 pub use session::Session;
 pub use ssf::{SsfState, Stream, VerificationRequest};
 pub use transcript::Transcript;
+pub use transmitter_side::TransmitterSide;

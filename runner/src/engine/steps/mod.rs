@@ -13,6 +13,7 @@ mod send;
 pub mod socket;
 pub mod ssf;
 mod ssf_events;
+pub mod ssf_transmitter;
 mod websocket;
 
 pub use await_request::{answer_meanwhile, await_request};

@@ -13,7 +13,9 @@ const SET_MEDIA_TYPE: &str = "application/secevent+jwt";
 
 /// One SET POSTed to the SUT's push endpoint (RFC 8935 §2.1).
 pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFailure> {
-    let Some(mut url) = ctx.env.sut.push_endpoint.clone() else {
+    // On an SSF stream the SUT made, the endpoint and credentials are the ones it asked for (SSF §6.1.1).
+    let stream = ctx.transmitter.push_target();
+    let Some(mut url) = stream.as_ref().map(|(u, _)| u.clone()).or_else(|| ctx.env.sut.push_endpoint.clone()) else {
         return Err(StepFailure::error("the SUT configuration has no push endpoint (push.endpoint)".into()));
     };
     if spec.reach.cleartext
@@ -27,7 +29,7 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         (None, true, None) => return Err(StepFailure::error("`again`: nothing was pushed before".into())),
         (None, false, _) => {
             let iat = ctx.iat();
-            ctx.mint(spec.set.unwrap_or(SetKind::Valid), iat).token.into_bytes()
+            ctx.mint_event(spec.set.unwrap_or(SetKind::Valid), iat, spec.event.as_ref()).token.into_bytes()
         }
     };
     ctx.ledger.last_push = Some(body.clone());
@@ -36,13 +38,16 @@ pub async fn push(ctx: &mut Context<'_>, spec: &PushSpec) -> Result<(), StepFail
         ("Content-Type".to_owned(), spec.content_type.clone().unwrap_or_else(|| SET_MEDIA_TYPE.to_owned())),
         ("Accept".to_owned(), "application/json".to_owned()),
     ];
-    let token = match spec.reach.auth.unwrap_or(Auth::Valid) {
+    let authorization = match (spec.reach.auth.unwrap_or(Auth::Valid), stream) {
         // A push body has no query form of the token in this suite (the schema allows it on `send` only).
-        Auth::Query => None,
-        auth => bearer(ctx, auth, &url),
+        (Auth::Query, _) => None,
+        // SSF §6.1.1 (SSF-DLV-004): the `authorization_header` value, as the receiver gave it.
+        (Auth::Valid, Some((_, header))) => header,
+        (Auth::None, Some(_)) => None,
+        (auth, _) => bearer(ctx, auth, &url).map(|t| format!("Bearer {t}")),
     };
-    if let Some(t) = token {
-        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
+    if let Some(value) = authorization {
+        headers.push(("Authorization".to_owned(), value));
     }
     ctx.seen.refused = None;
     let probe = spec.reach.cleartext || spec.reach.tls.is_some();
