@@ -9,7 +9,9 @@
 //! comes from sut.yaml (`harness.peer`), like a person's configuration.
 
 use super::context::Context;
+use crate::catalogue::Binding;
 use crate::harness::router::StableRouter;
+use crate::harness::ssf_transmitter::{Choices, Setup, SsfTransmitter};
 use crate::sut::{SetupMode, SutSetup};
 use crate::trigger::Registration;
 use std::collections::HashMap;
@@ -26,6 +28,9 @@ pub struct RunSetup {
     fixed_keys: Option<crate::harness::key_server::KeyServer>,
     /// Per binding and direction, the registration the SUT answered once (`per-run`).
     registered: tokio::sync::Mutex<HashMap<PeerKind, Registration>>,
+    /// The harness's SSF transmitter on the stable listener, for an SSF receiver
+    /// configured by hand (`setup: static`, profile `ssf-receiver`).
+    pub ssf_transmitter: Option<Arc<SsfTransmitter>>,
 }
 
 impl RunSetup {
@@ -37,8 +42,35 @@ impl RunSetup {
             SetupMode::Static => Some(sut.fixed_endpoint_token()),
         };
         let fixed_keys = stable.as_deref().map(|s| crate::harness::key_server::KeyServer::routed_at(s, "/jwks.json"));
-        RunSetup { stable, endpoint_token, fixed_keys, registered: Default::default() }
+        let ssf_transmitter = match (stable.as_deref(), &fixed_keys) {
+            (Some(router), Some(keys))
+                if sut.setup == SetupMode::Static && sut.profiles.iter().any(|p| p == RECEIVER) =>
+            {
+                Some(Arc::new(fixed_transmitter(sut, router, &keys.url)))
+            }
+            _ => None,
+        };
+        RunSetup { stable, endpoint_token, fixed_keys, registered: Default::default(), ssf_transmitter }
     }
+}
+
+/// The profile whose SUT the harness's SSF transmitter serves.
+const RECEIVER: &str = "ssf-receiver";
+
+/// The SSF transmitter of a run whose receiver was configured by hand: its
+/// issuer is sut.yaml's `harness.issuer` when that is a URL of the stable
+/// listener, else `<base URL>/ssf`; its keys are the run's fixed `jwks_uri`, its
+/// poll endpoint the stable listener's shared one (SSF §6.1.2).
+fn fixed_transmitter(sut: &SutSetup, router: &StableRouter, jwks_uri: &str) -> SsfTransmitter {
+    let issuer_path = crate::sut::setup::ssf_issuer_path(&sut.harness_issuer, &router.base_url, router.base_path());
+    let setup = Setup {
+        jwks_uri: jwks_uri.to_owned(),
+        poll_endpoint: Some(format!("{}{}", router.base_url, crate::sut::setup::shared_endpoint_path(Binding::Poll))),
+        client: sut.ssf_client.clone(),
+        access_token: sut.fixed_endpoint_token(),
+        choices: Choices::default(),
+    };
+    SsfTransmitter::routed(router, &issuer_path, setup)
 }
 
 /// What a registration is for: the binding, and whether the SUT was given an

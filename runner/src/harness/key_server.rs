@@ -103,14 +103,6 @@ impl super::router::Route for KeyRoute {
         path == self.0.path
     }
 
-    fn takes_bare(&self, _rest: &str) -> bool {
-        false
-    }
-
-    fn is_endpoint(&self) -> bool {
-        false
-    }
-
     fn serve(
         &self,
         request: axum::extract::Request,
@@ -118,8 +110,6 @@ impl super::router::Route for KeyRoute {
     ) -> futures_util::future::BoxFuture<'static, Response> {
         Box::pin(serve(State(self.0.clone()), request.uri().clone()))
     }
-
-    fn stray(&self, _method: &axum::http::Method, _path: &str) {}
 }
 
 #[cfg(test)]

@@ -29,14 +29,19 @@ use tokio::sync::watch;
 pub(crate) trait Route: Send + Sync {
     /// Whether the route serves a request for `path`.
     fn claims(&self, path: &str) -> bool;
-    /// Whether a request for the bare base URL followed by `rest` may go to it.
-    fn takes_bare(&self, rest: &str) -> bool;
+    /// Whether a request for the bare base URL followed by `rest` may go to it
+    /// (an endpoint's; nothing else takes them).
+    fn takes_bare(&self, _rest: &str) -> bool {
+        false
+    }
     /// Whether it is a scenario's endpoint (which notes requests for no one).
-    fn is_endpoint(&self) -> bool;
+    fn is_endpoint(&self) -> bool {
+        false
+    }
     /// Answers a request; `bare`: it was for the base URL, not the route's own.
     fn serve(&self, request: axum::extract::Request, bare: bool) -> BoxFuture<'static, Response>;
     /// Notes a request no route claimed, when this is the only endpoint listening.
-    fn stray(&self, method: &axum::http::Method, path: &str);
+    fn stray(&self, _method: &axum::http::Method, _path: &str) {}
 }
 
 struct Inner {

@@ -3,8 +3,8 @@
 //! URL and one way to authenticate, so a scenario that needs any of those to
 //! be its own cannot run, and says why (N/A at planning, never a silent skip).
 
-use crate::catalogue::{Catalogue, EndpointAuthMode, EndpointCert, Scenario};
-use crate::sut::SutSetup;
+use crate::catalogue::{Catalogue, EndpointAuthMode, EndpointCert, Protocol, Role, Scenario};
+use crate::sut::{SetupMode, SutSetup};
 use serde_json::Value;
 
 /// Why `scenario` cannot run for `profile` when the SUT shares one peer, if it cannot.
@@ -18,6 +18,9 @@ pub fn not_with_shared_peer(
         return None;
     }
     let setup = sut.setup.name();
+    if let Some(why) = ssf_receiver_need(catalogue, sut, scenario, profile) {
+        return Some(format!("setup: {setup}: {why}"));
+    }
     let sut_sends = catalogue.profiles.get(profile).is_some_and(|p| p.sut_sends());
     if sut_sends && sut.harness_stable.is_none() {
         return Some(format!(
@@ -27,6 +30,28 @@ pub fn not_with_shared_peer(
     }
     own_need(scenario, sut_sends)
         .map(|need| format!("setup: {setup}: the scenario needs {need}, and the SUT holds one peer set up once"))
+}
+
+/// Why an `ssf-receiver` scenario cannot run against a receiver set up once:
+/// it talks to the run's one transmitter, on the stable listener, with the
+/// issuer it was configured with.
+fn ssf_receiver_need(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenario, profile: &str) -> Option<String> {
+    let receiver =
+        catalogue.profiles.get(profile).is_some_and(|p| p.protocol == Protocol::Ssf && p.role == Role::Receiver);
+    if !receiver {
+        return None;
+    }
+    if sut.setup != SetupMode::Static {
+        return Some(
+            "an SSF receiver is either told of a transmitter per scenario or configured by hand (setup: static)".into(),
+        );
+    }
+    if sut.harness_stable.is_none() {
+        return Some("the harness's SSF transmitter for a receiver configured by hand is on the stable listener: give harness.listen a port (e.g. 127.0.0.1:9443)".into());
+    }
+    mentions(&scenario.written_steps, "foreign").then(|| {
+        "the scenario needs a transmitter of its own that names another issuer than the one the receiver was configured with".into()
+    })
 }
 
 /// What the scenario needs for itself that one peer set up once cannot give.

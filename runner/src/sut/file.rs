@@ -136,6 +136,12 @@ struct HarnessSection {
     /// The endpoint token a SUT configured by hand presents.
     #[serde(default)]
     endpoint_token: Option<SecretRef>,
+    /// The client id an SSF receiver configured by hand authenticates with at
+    /// the harness's authorization server.
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    client_secret: Option<SecretRef>,
     /// Base URL the SUT reaches that endpoint at, `{port}` standing for its port.
     #[serde(default)]
     public_base: Option<String>,
@@ -226,6 +232,8 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
         path: None,
         peer: None,
         endpoint_token: None,
+        client_id: None,
+        client_secret: None,
         public_base: None,
         ca_file: None,
         ca_key_file: None,
@@ -285,6 +293,13 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
     let static_endpoint_token =
         harness.endpoint_token.and_then(|s| read_secret(s, "/harness/endpoint_token", file, base, &mut errors));
     let harness_audience = harness.audience.unwrap_or_else(|| DEFAULT_HARNESS_AUDIENCE.into());
+    let ssf_client = crate::harness::authorization::ClientCredentials {
+        client_id: harness.client_id.unwrap_or_else(|| setup::DEFAULT_SSF_CLIENT_ID.into()),
+        client_secret: harness
+            .client_secret
+            .and_then(|s| read_secret(s, "/harness/client_secret", file, base, &mut errors))
+            .unwrap_or_else(|| setup::DEFAULT_SSF_CLIENT_SECRET.into()),
+    };
     let mut timeouts = Timeouts::default();
     if let Some(t) = raw.timeouts {
         let ms = Duration::from_millis;
@@ -372,6 +387,7 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
         harness_stable,
         static_peer: harness.peer.unwrap_or_else(|| setup::DEFAULT_STATIC_PEER.into()),
         static_endpoint_token,
+        ssf_client,
         pushpull_endpoint,
         pushpull_websocket,
         push_endpoint,

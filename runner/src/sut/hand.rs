@@ -29,7 +29,7 @@ pub fn configuration(sut: &SutSetup, catalogue: &Catalogue) -> Value {
              harness.ca_file and harness.ca_key_file"
         ),
     };
-    json!({
+    let mut configuration = json!({
         "setup": sut.setup.name(),
         "issuer": sut.harness_issuer,
         "audience_of_harness_sets": sut.sut_audience,
@@ -41,9 +41,29 @@ pub fn configuration(sut: &SutSetup, catalogue: &Catalogue) -> Value {
         "endpoint_token_note": "a test token: it is fixed and printed here, so it protects nothing; use it for testing only",
         "peer": sut.static_peer,
         "ca": ca,
-        "stable_endpoint": base.map_or_else(
+        "stable_endpoint": base.clone().map_or_else(
             || json!("none: give harness.listen a port (e.g. 127.0.0.1:9443) for a fixed endpoint URL"),
             Value::String,
         ),
+    });
+    if let (Some(stable), Some(base)) = (&sut.harness_stable, &base)
+        && sut.profiles.iter().any(|p| p == "ssf-receiver")
+    {
+        configuration["ssf_receiver"] = ssf_transmitter(sut, base, &stable.path);
+    }
+    configuration
+}
+
+/// What an SSF receiver configured by hand is given: its transmitter's issuer
+/// and metadata URL (SSF §7.2), the token endpoint and its client credentials.
+fn ssf_transmitter(sut: &SutSetup, base_url: &str, base_path: &str) -> Value {
+    let path = super::setup::ssf_issuer_path(&sut.harness_issuer, base_url, base_path);
+    let origin = base_url.strip_suffix(base_path).unwrap_or(base_url);
+    json!({
+        "issuer": format!("{origin}{path}"),
+        "configuration_url": format!("{origin}/.well-known/ssf-configuration{path}"),
+        "token_endpoint": format!("{origin}{path}/token"),
+        "client_id": sut.ssf_client.client_id,
+        "client_secret": "harness.client_secret of sut.yaml (a fixed test secret when absent)",
     })
 }

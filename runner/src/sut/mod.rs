@@ -65,6 +65,9 @@ pub struct SutSetup {
     pub static_peer: String,
     /// `setup: static`: the endpoint token from sut.yaml, if it names one.
     pub static_endpoint_token: Option<String>,
+    /// The client an SSF receiver configured by hand authenticates as at the
+    /// harness's authorization server (`harness.client_id`, `harness.client_secret`).
+    pub ssf_client: crate::harness::authorization::ClientCredentials,
     pub pushpull_endpoint: Option<String>,
     /// Where the WebSocket binding is (AMB-01); `None`: the endpoint URL itself.
     pub pushpull_websocket: Option<String>,
@@ -213,6 +216,10 @@ impl SutSetup {
             harness_stable: None,
             static_peer: setup::DEFAULT_STATIC_PEER.into(),
             static_endpoint_token: None,
+            ssf_client: crate::harness::authorization::ClientCredentials {
+                client_id: setup::DEFAULT_SSF_CLIENT_ID.into(),
+                client_secret: setup::DEFAULT_SSF_CLIENT_SECRET.into(),
+            },
             pushpull_endpoint: Some(urls.pushpull),
             pushpull_websocket: None,
             push_endpoint: Some(urls.push),

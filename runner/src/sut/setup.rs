@@ -12,6 +12,10 @@ pub const DEFAULT_STATIC_PEER: &str = "static";
 /// The endpoint token of a SUT configured by hand, when sut.yaml names none: a
 /// test token, public by design, for it is printed by `setconform keys`.
 pub const DEFAULT_STATIC_ENDPOINT_TOKEN: &str = "setconform-static-endpoint-token";
+/// The client an SSF receiver configured by hand authenticates as when sut.yaml
+/// names none; like the token above, a fixed test value that protects nothing.
+pub const DEFAULT_SSF_CLIENT_ID: &str = "setconform-receiver";
+pub const DEFAULT_SSF_CLIENT_SECRET: &str = "setconform-static-client-secret";
 
 /// How the SUT is set up with the harness as its peer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,6 +66,18 @@ impl StableEndpoint {
     /// The base URL the SUT is given (`public_base` when it reaches the harness another way).
     pub fn base_url(&self, public_base: Option<&str>) -> String {
         crate::harness::listener::public_url(public_base, "https", self.addr, &self.path)
+    }
+}
+
+/// The path of the harness's SSF issuer on the stable listener whose base URL
+/// is `base_url` (with base path `base_path`), for a receiver configured by
+/// hand: the path of sut.yaml's `harness.issuer` when that names the listener,
+/// else `<base path>/ssf` (SSF §7.2: metadata at the well-known URL built from it).
+pub fn ssf_issuer_path(harness_issuer: &str, base_url: &str, base_path: &str) -> String {
+    let origin = base_url.strip_suffix(base_path).unwrap_or(base_url);
+    match harness_issuer.strip_prefix(origin) {
+        Some(path) if path.starts_with('/') => path.trim_end_matches('/').to_owned(),
+        _ => format!("{base_path}/ssf"),
     }
 }
 

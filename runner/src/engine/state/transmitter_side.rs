@@ -3,10 +3,12 @@
 //! calls, and the stream the SUT made.
 
 use crate::harness::ssf_transmitter::{SsfTransmitter, Stream};
+use std::sync::Arc;
 
 #[derive(Default)]
 pub struct TransmitterSide {
-    pub server: Option<SsfTransmitter>,
+    /// The scenario's own, or the run's when the SUT was configured by hand.
+    pub server: Option<Arc<SsfTransmitter>>,
     /// How many of the SUT's calls the steps have taken in.
     pub taken: usize,
     /// The stream the SUT made, once it made one.

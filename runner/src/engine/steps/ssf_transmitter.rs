@@ -21,6 +21,7 @@ use crate::set::StreamMint;
 use crate::trigger::TriggerAction;
 use crate::wire::{Observed, Outgoing};
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The subjects the SUT is told about at registration (SSF §8.1.3; the
@@ -34,6 +35,9 @@ fn subjects() -> Value {
 
 /// Starts the transmitter and registers it with the SUT.
 pub async fn start(ctx: &mut Context<'_>, spec: &SsfTransmitterSpec) -> Result<(), StepFailure> {
+    if let Some(fixed) = ctx.env.setup.ssf_transmitter.clone() {
+        return attach(ctx, spec, fixed).await;
+    }
     if ctx.env.sut.trigger.is_none() {
         return Err(StepFailure::error(
             "the SUT configuration has no trigger to tell the receiver where its transmitter is".into(),
@@ -48,10 +52,7 @@ pub async fn start(ctx: &mut Context<'_>, spec: &SsfTransmitterSpec) -> Result<(
         client_secret: private_segment(),
     };
     ctx.session.endpoint_token = format!("harness-{}", ctx.rng.uuid());
-    ctx.binding = match spec.delivery {
-        RxDelivery::Push => Binding::Push,
-        RxDelivery::Poll => Binding::Poll,
-    };
+    ctx.binding = delivery_binding(spec.delivery);
     let poll_endpoint = if spec.delivery == RxDelivery::Poll {
         let auth = EndpointAuth { publish_metadata: false, client: client.clone() };
         ctx.open_endpoint(Transport::Tls, Binding::Poll.endpoint_path(), auth).await?;
@@ -86,14 +87,41 @@ pub async fn start(ctx: &mut Context<'_>, spec: &SsfTransmitterSpec) -> Result<(
         "delivery": spec.delivery.name(),
         "subjects": subjects(),
     });
-    ctx.transmitter.server = Some(server);
+    ctx.transmitter.server = Some(Arc::new(server));
     ctx.register_with(TriggerAction::Register { body }, false, ctx.binding).await
+}
+
+/// For a receiver configured by hand: the run's transmitter, whose stream the
+/// SUT made once, whenever it did; the steps read the run's whole log.
+async fn attach(
+    ctx: &mut Context<'_>,
+    spec: &SsfTransmitterSpec,
+    fixed: Arc<SsfTransmitter>,
+) -> Result<(), StepFailure> {
+    ctx.binding = delivery_binding(spec.delivery);
+    ctx.session.endpoint_token = ctx.env.sut.fixed_endpoint_token();
+    if spec.delivery == RxDelivery::Poll {
+        let auth = EndpointAuth { publish_metadata: false, client: ctx.env.sut.ssf_client.clone() };
+        ctx.open_endpoint(Transport::Tls, Binding::Poll.endpoint_path(), auth).await?;
+    }
+    ctx.session.minter.issuer = fixed.issuer.clone();
+    ctx.session.minter.profile = ctx.set_profile;
+    ctx.transmitter.server = Some(fixed);
+    ctx.transmitter.taken = 0;
+    Ok(())
+}
+
+fn delivery_binding(delivery: RxDelivery) -> Binding {
+    match delivery {
+        RxDelivery::Push => Binding::Push,
+        RxDelivery::Poll => Binding::Poll,
+    }
 }
 
 /// Waits for the SUT's next call of `spec.call`; the calls before it are recorded.
 pub async fn await_call(ctx: &mut Context<'_>, spec: &SsfAwaitSpec) -> Result<(), StepFailure> {
     let wait = spec.within_ms.map_or(ctx.env.sut.timeouts.observation, Duration::from_millis).min(ctx.remaining());
-    let Some(server) = ctx.transmitter.server.as_ref() else {
+    let Some(server) = ctx.transmitter.server.clone() else {
         return Err(StepFailure::error(
             "ssf_await: no `ssf_transmitter` step started the harness's transmitter".into(),
         ));
@@ -133,7 +161,7 @@ fn take_in(ctx: &mut Context<'_>, call: &SutCall) {
             let id = serde_json::from_slice::<Value>(&call.answer)
                 .ok()
                 .and_then(|a| a["stream_id"].as_str().map(str::to_owned));
-            let streams = ctx.transmitter.server.as_ref().map(SsfTransmitter::streams).unwrap_or_default();
+            let streams = ctx.transmitter.server.as_ref().map(|s| s.streams()).unwrap_or_default();
             if let Some(stream) = streams.into_iter().find(|s| Some(&s.id) == id.as_ref()) {
                 ctx.session.minter.audience = stream.audience();
                 // SSF §8.1.1: the stream's `iss` is the `iss` of its SETs, whoever it names.

@@ -22,7 +22,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -121,6 +121,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    fn new(origin: String, base: String, setup: Setup) -> Arc<Shared> {
+        Arc::new(Shared { origin, base, setup, log: Mutex::new(Log::default()), changed: Notify::new() })
+    }
+
     fn issuer(&self) -> String {
         format!("{}{}", self.origin, self.base)
     }
@@ -134,32 +138,42 @@ pub struct SsfTransmitter {
     pub metadata_url: String,
     pub token_endpoint: String,
     shared: Arc<Shared>,
-    _stop: watch::Sender<bool>,
+    _stop: Option<watch::Sender<bool>>,
+    /// On the stable listener: the route, removed when the transmitter drops.
+    _route: Option<super::router::RouteGuard>,
 }
 
 impl SsfTransmitter {
     /// Listens on `listen` (port 0 for a free one).
     pub async fn start(listen: SocketAddr, pki: &HarnessPki, setup: Setup) -> std::io::Result<SsfTransmitter> {
         let listener = TcpListener::bind(listen).await?;
-        let addr = listener.local_addr()?;
-        let origin = format!("https://{addr}");
+        let origin = format!("https://{}", listener.local_addr()?);
         let base = format!("/ssf/{}", super::listener::private_segment());
-        let shared = Arc::new(Shared {
-            origin: origin.clone(),
-            base: base.clone(),
-            setup,
-            log: Mutex::new(Log::default()),
-            changed: Notify::new(),
-        });
+        let shared = Shared::new(origin, base, setup);
         let router = Router::new().fallback(serve).with_state(shared.clone());
         let stop = super::listener::serve_tls(listener, pki, router)?;
-        Ok(SsfTransmitter {
+        Ok(SsfTransmitter::of(shared, Some(stop), None))
+    }
+
+    /// A transmitter on the run's stable listener, for a receiver configured by
+    /// hand: its issuer is `https://<listener><issuer_path>`, fixed for the run.
+    pub fn routed(router: &super::router::StableRouter, issuer_path: &str, setup: Setup) -> SsfTransmitter {
+        let origin = router.base_url.strip_suffix(router.base_path()).unwrap_or(&router.base_url).to_owned();
+        let shared = Shared::new(origin, issuer_path.trim_end_matches('/').to_owned(), setup);
+        let route = router.add(Arc::new(TransmitterRoute(shared.clone())));
+        SsfTransmitter::of(shared, None, Some(route))
+    }
+
+    fn of(shared: Arc<Shared>, stop: Option<watch::Sender<bool>>, route: Option<super::router::RouteGuard>) -> Self {
+        let (origin, base) = (&shared.origin, &shared.base);
+        SsfTransmitter {
             issuer: format!("{origin}{base}"),
             metadata_url: format!("{origin}{WELL_KNOWN}{base}"),
             token_endpoint: format!("{origin}{base}/token"),
-            shared,
+            shared: shared.clone(),
             _stop: stop,
-        })
+            _route: route,
+        }
     }
 
     /// The calls from the `from`th (0-based) on.
@@ -194,6 +208,34 @@ impl SsfTransmitter {
                 return None;
             }
         }
+    }
+}
+
+/// Largest request body the transmitter reads on the stable listener.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// The transmitter's URLs on the stable listener.
+struct TransmitterRoute(Arc<Shared>);
+
+impl super::router::Route for TransmitterRoute {
+    fn claims(&self, path: &str) -> bool {
+        let base = &self.0.base;
+        path == format!("{WELL_KNOWN}{base}") || path.strip_prefix(base.as_str()).is_some_and(|r| r.starts_with('/'))
+    }
+
+    fn serve(
+        &self,
+        request: axum::extract::Request,
+        _bare: bool,
+    ) -> futures_util::future::BoxFuture<'static, Response> {
+        let shared = self.0.clone();
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+                return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+            };
+            serve(State(shared), parts.method, parts.uri, parts.headers, body).await
+        })
     }
 }
 
