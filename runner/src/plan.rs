@@ -71,11 +71,23 @@ fn outside_set_profile(catalogue: &Catalogue, sut: &SutSetup, scenario: &Scenari
     })
 }
 
-/// Why an SSF scenario cannot run: sut.yaml does not say where the SSF transmitter is.
+/// Why an SSF scenario cannot run: sut.yaml does not say where the SSF
+/// transmitter is, or how an SSF receiver learns where the harness's is.
 fn no_ssf_transmitter(catalogue: &Catalogue, sut: &SutSetup, profile: &str) -> Option<String> {
-    let ssf = catalogue.profiles.get(profile).is_some_and(|p| p.protocol == crate::catalogue::Protocol::Ssf);
-    (ssf && sut.ssf.is_none())
-        .then(|| "sut.yaml has no trigger.ssf: the issuer and credentials of the SSF transmitter".to_owned())
+    use crate::catalogue::{Protocol, Role};
+    let role = catalogue.profiles.get(profile).filter(|p| p.protocol == Protocol::Ssf).map(|p| p.role)?;
+    match role {
+        Role::Receiver if sut.trigger.is_none() && sut.setup != crate::sut::SetupMode::Static => Some(
+            "an SSF receiver learns where the harness's transmitter is at registration (a trigger) \
+             or is configured by hand (setup: static): sut.yaml has neither"
+                .to_owned(),
+        ),
+        Role::Receiver => None,
+        _ if sut.ssf.is_none() => {
+            Some("sut.yaml has no trigger.ssf: the issuer and credentials of the SSF transmitter".to_owned())
+        }
+        _ => None,
+    }
 }
 
 /// The embedded reference has every capability of the profiles it serves.
