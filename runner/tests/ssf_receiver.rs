@@ -77,23 +77,8 @@ async fn control(State(behaviour): State<Behaviour>, method: Method, body: axum:
     Json(json!({}))
 }
 
-/// Serves a fake receiver's control API; returns its port.
-fn fake_receiver(behaviour: Behaviour) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().port()).unwrap();
-            let app = axum::Router::new().fallback(control).with_state(behaviour);
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
-}
-
 fn run_against(behaviour: Behaviour) -> Run {
-    let port = fake_receiver(behaviour);
+    let port = common::serve_router_on_own_runtime(axum::Router::new().fallback(control).with_state(behaviour));
     let dir = common::scratch("ssf-receiver");
     let text = format!(
         "name: fake ssf receiver\nprofiles: [ssf-receiver]\ntrigger:\n  http:\n    url: 'http://127.0.0.1:{port}/control'\n\

@@ -122,16 +122,35 @@ where
     F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
+    listen_on_own_runtime(move |listener| async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else { continue };
+            tokio::spawn(serve(tcp));
+        }
+    })
+}
+
+/// Serves `app` over plain HTTP on a loopback port, on a runtime of its own; returns the port.
+pub fn serve_router_on_own_runtime(app: axum::Router) -> u16 {
+    listen_on_own_runtime(move |listener| async move {
+        let _ = axum::serve(listener, app).await;
+    })
+}
+
+/// Binds a loopback port and hands the listener to `serve` on a runtime of its
+/// own (a thread that lives as long as the test process); returns the port.
+fn listen_on_own_runtime<F, Fut>(serve: F) -> u16
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap().port()).unwrap();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                tokio::spawn(serve(tcp));
-            }
+            serve(listener).await;
         });
     });
     rx.recv().unwrap()
