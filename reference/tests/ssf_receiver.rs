@@ -377,6 +377,36 @@ async fn under_ignore_state_a_wrong_state_is_accepted() {
 }
 
 #[tokio::test]
+async fn under_metadata_by_post_the_metadata_is_read_with_post() {
+    let fault = Some(Fault::SsfRcvMetadataByPost);
+    let reference = Reference::start(ReferenceConfig { fault, ..ReferenceConfig::default() }).await.unwrap();
+    let (tx, mut rx) = transmitter(Twist::None).await;
+    register(&reference, &tx, "push").await;
+    assert_eq!(next(&mut rx).await.method, Method::POST);
+}
+
+#[tokio::test]
+async fn a_push_without_credentials_is_taken_only_under_no_authorization_header() {
+    for fault in [None, Some(Fault::SsfRcvNoAuthorizationHeader)] {
+        let reference = Reference::start(ReferenceConfig { fault, ..ReferenceConfig::default() }).await.unwrap();
+        let (tx, mut rx) = transmitter(Twist::None).await;
+        register(&reference, &tx, "push").await;
+        let create = next_to(&mut rx, "/streams").await.json();
+        assert_eq!(create["delivery"].get("authorization_header").is_none(), fault.is_some());
+        next_to(&mut rx, "/verify").await;
+        let answer = client()
+            .post(reference.push_url())
+            .header(header::CONTENT_TYPE, "application/secevent+jwt")
+            .body(set("n1", &tx.issuer(), verification(None)))
+            .send()
+            .await
+            .unwrap();
+        let expected = if fault.is_some() { StatusCode::ACCEPTED } else { StatusCode::UNAUTHORIZED };
+        assert_eq!(answer.status(), expected, "{fault:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_malformed_ssf_member_is_refused_by_its_name() {
     let reference = Reference::start(ReferenceConfig::default()).await.unwrap();
     let body = json!({

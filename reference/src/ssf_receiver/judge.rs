@@ -71,3 +71,83 @@ fn verification(ssf: &mut SsfPeer, state: Option<&Value>, fault: Option<Fault>) 
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssf_receiver::Registration;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use serde_json::json;
+
+    const CAEP: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+    const UNKNOWN: &str = "https://example.com/event-type/new";
+
+    fn ready() -> SsfPeer {
+        let registration = Registration::parse(&json!({
+            "configuration_url": "https://127.0.0.1:1/.well-known/ssf-configuration/ssf/a",
+            "issuer": "https://127.0.0.1:1/ssf/a",
+            "token_endpoint": "https://127.0.0.1:1/ssf/a/token",
+            "client_id": "c", "client_secret": "s", "delivery": "push",
+        }))
+        .unwrap();
+        let mut ssf = SsfPeer::new(registration, reqwest::Client::new());
+        ssf.phase = Phase::Ready;
+        ssf.asked_states.push("asked".into());
+        ssf
+    }
+
+    /// A SET carrying `events`; only its claims are read here (the signature was checked before).
+    fn set(events: Value) -> String {
+        format!("e30.{}.sig", B64.encode(json!({ "events": events }).to_string()))
+    }
+
+    fn verification(state: Option<&str>) -> String {
+        set(json!({ VERIFICATION_EVENT: state.map_or(json!({}), |s| json!({ "state": s })) }))
+    }
+
+    fn errs(fault: Option<Fault>, sets: &[String]) -> Vec<Option<&'static str>> {
+        let mut ssf = ready();
+        sets.iter().map(|s| judge(&mut ssf, s, fault).err().map(|r| r.err)).collect()
+    }
+
+    #[test]
+    fn verification_states_are_judged_as_ssf_says() {
+        let sets = [verification(Some("asked")), verification(Some("guess")), verification(None)];
+        assert_eq!(errs(None, &sets), [None, Some(INVALID_STATE), None]);
+        assert_eq!(errs(Some(Fault::SsfRcvIgnoreState), &sets), [None, None, None]);
+        let refused = Some("invalid_request");
+        assert_eq!(errs(Some(Fault::SsfRcvRefuseUnsolicitedVerification), &sets), [None, Some(INVALID_STATE), refused]);
+    }
+
+    #[test]
+    fn other_sets_need_no_verification_and_may_name_any_event_type() {
+        let sets = [
+            set(json!({ CAEP: {} })),
+            set(json!({ UNKNOWN: {} })),
+            verification(Some("asked")),
+            set(json!({ CAEP: {} })),
+        ];
+        assert_eq!(errs(None, &sets), [None; 4]);
+        let refused = Some("invalid_request");
+        assert_eq!(errs(Some(Fault::SsfRcvVerificationFirst), &sets), [refused, refused, None, None]);
+        assert_eq!(errs(Some(Fault::SsfRcvRefuseUnknownEvent), &sets), [None, refused, None, None]);
+    }
+
+    #[test]
+    fn stream_updated_makes_the_status_due_unless_ignored() {
+        let updated = set(json!({ STREAM_UPDATED_EVENT: { "status": "paused" } }));
+        for (fault, due) in [(None, true), (Some(Fault::SsfRcvIgnoreStreamUpdated), false)] {
+            let mut ssf = ready();
+            assert_eq!(judge(&mut ssf, &updated, fault), Ok(()));
+            assert_eq!(ssf.status_to_read, due, "{fault:?}");
+        }
+    }
+
+    #[test]
+    fn a_stream_not_in_use_carries_nothing() {
+        let mut ssf = ready();
+        ssf.phase = Phase::Refused;
+        assert!(judge(&mut ssf, &verification(None), None).is_err());
+    }
+}

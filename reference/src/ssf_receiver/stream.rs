@@ -125,3 +125,31 @@ pub async fn request_verification(
     let body = json!({ "stream_id": stream_id, "state": state });
     calls::status(Step::Verification, client.post(verification_endpoint).bearer_auth(token).json(&body)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> PushTarget {
+        PushTarget { endpoint_url: "https://127.0.0.1:1/push".into(), authorization_header: "Bearer t".into() }
+    }
+
+    #[test]
+    fn the_create_request_names_the_delivery_as_ssf_1_0_does() {
+        let push = create_body(DeliveryChoice::Push, &target(), None);
+        let expected = json!({ "method": PUSH_METHOD, "endpoint_url": "https://127.0.0.1:1/push", "authorization_header": "Bearer t" });
+        assert_eq!(push["delivery"], expected);
+        assert_eq!(push["events_requested"].as_array().map(Vec::len), Some(EVENTS_REQUESTED.len()));
+        assert_eq!(create_body(DeliveryChoice::Poll, &target(), None)["delivery"], json!({ "method": POLL_METHOD }));
+    }
+
+    #[test]
+    fn the_delivery_faults_change_one_member_each() {
+        let push = |fault| create_body(DeliveryChoice::Push, &target(), Some(fault))["delivery"].clone();
+        assert_eq!(push(Fault::SsfRcvLegacyDeliveryMethod)["method"], LEGACY_PUSH_METHOD);
+        assert!(push(Fault::SsfRcvNoEndpointUrl).get("endpoint_url").is_none());
+        assert!(push(Fault::SsfRcvNoAuthorizationHeader).get("authorization_header").is_none());
+        let poll = create_body(DeliveryChoice::Poll, &target(), Some(Fault::SsfRcvLegacyDeliveryMethod));
+        assert_eq!(poll["delivery"]["method"], LEGACY_POLL_METHOD);
+    }
+}
