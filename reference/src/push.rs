@@ -54,6 +54,7 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     };
     let set = token_text.trim();
     let jti = jose::jti_of(set).unwrap_or_default();
+    crate::ssf_receiver::until_configured(&app, &token).await;
     learn_keys(&app, Who::Token(&token), [set]).await;
     let verdict = app.peers.with_token(&token, |peer| {
         let seen = peer.received.contains_key(&jti);

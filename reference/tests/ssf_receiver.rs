@@ -15,6 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 use setconform_reference::{Fault, Reference, ReferenceConfig};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 mod ssf_common;
@@ -49,6 +50,7 @@ struct Transmitter {
     seen: mpsc::UnboundedSender<Seen>,
     /// SETs the next poll returns.
     to_poll: Mutex<Map<String, Value>>,
+    release_create: tokio::sync::Notify,
 }
 
 /// How the transmitter departs from a plain one.
@@ -61,6 +63,8 @@ enum Twist {
     StreamIss(&'static str),
     /// Its metadata is an HTML page.
     HtmlMetadata,
+    /// It answers the create request only once `release_create` is notified.
+    HoldCreate,
 }
 
 impl Transmitter {
@@ -108,6 +112,9 @@ async fn serve(
             Json(json!({ "access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 300 }))
         }
         (Method::POST, "/ssf/t/streams") => {
+            if tx.twist == Twist::HoldCreate {
+                tx.release_create.notified().await;
+            }
             let mut delivery = body["delivery"].clone();
             if delivery["method"] == "urn:ietf:rfc:8936" {
                 delivery["endpoint_url"] = json!(format!("{base}/poll"));
@@ -132,7 +139,13 @@ async fn transmitter(twist: Twist) -> (Arc<Transmitter>, mpsc::UnboundedReceiver
     let (seen, requests) = mpsc::unbounded_channel();
     let mut made = None;
     ssf_common::serve_tls(|origin| {
-        let tx = Arc::new(Transmitter { origin: origin.to_owned(), twist, seen, to_poll: Mutex::default() });
+        let tx = Arc::new(Transmitter {
+            origin: origin.to_owned(),
+            twist,
+            seen,
+            to_poll: Mutex::default(),
+            release_create: Default::default(),
+        });
         made = Some(tx.clone());
         Router::new().fallback(serve).with_state(tx)
     })
@@ -374,6 +387,25 @@ async fn under_ignore_state_a_wrong_state_is_accepted() {
     let PushStream { authorization, .. } = push_stream(&reference, &tx, &mut rx).await;
     let answer = push(&reference, &authorization, set("v2", &tx.issuer(), verification(Some("guess")))).await;
     assert_eq!(answer, (StatusCode::ACCEPTED, None));
+}
+
+#[tokio::test]
+async fn a_set_pushed_while_the_create_answer_is_on_its_way_is_judged_against_the_stream() {
+    let reference = Arc::new(Reference::start(ReferenceConfig::default()).await.unwrap());
+    let (tx, mut rx) = transmitter(Twist::HoldCreate).await;
+    register(&reference, &tx, "push").await;
+    // Pushed while the create answer is held: the stream's aud is not known to the receiver yet.
+    let create = next_to(&mut rx, "/streams").await.json();
+    let authorization = create["delivery"]["authorization_header"].as_str().unwrap().to_owned();
+    let early = set("early", &tx.issuer(), verification(None));
+    let pushing = tokio::spawn({
+        let reference = reference.clone();
+        async move { push(&reference, &authorization, early).await }
+    });
+    // Time for the push to reach the receiver before the answer does; its verdict waits for the answer.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    tx.release_create.notify_one();
+    assert_eq!(pushing.await.unwrap(), (StatusCode::ACCEPTED, None));
 }
 
 #[tokio::test]

@@ -25,9 +25,11 @@ use crate::fault::Fault;
 use crate::peers::{Binding, Endpoint, KeySource};
 use crate::state::App;
 use error::SetupError;
-use state::Phase;
+use state::{Phase, SsfPeer};
 use std::sync::Arc;
 
+/// Longest a push waits for the configuration of its stream to end.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Longest the release of a peer waits for its stream's deletion.
 const RELEASE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -39,7 +41,7 @@ pub fn start(app: Arc<App>, peer_id: String) {
                 SetupError::ForeignStreamIssuer(_) => Phase::Refused,
                 e => Phase::Stopped(e),
             };
-            app.peers.with_id(&peer_id, |p| p.ssf.as_mut().map(|ssf| ssf.phase = phase));
+            app.peers.with_id(&peer_id, |p| p.ssf.as_mut().map(|ssf| ssf.settle(phase)));
         }
     });
 }
@@ -102,7 +104,7 @@ async fn configure(app: &Arc<App>, peer_id: &str) -> Result<(), SetupError> {
             p.endpoint = Some(poll_endpoint_of(url, &access_token, &client));
         }
         if let Some(ssf) = p.ssf.as_mut() {
-            ssf.phase = Phase::Ready;
+            ssf.settle(Phase::Ready);
             ssf.asked_states.push(asked.clone());
         }
     });
@@ -144,6 +146,17 @@ pub async fn release(app: &App, peer_id: &str) {
     if let Some(Some((client, endpoint, token, stream_id))) = stream {
         let _ = tokio::time::timeout(RELEASE_TIMEOUT, stream::delete(&client, &endpoint, &token, &stream_id)).await;
     }
+}
+
+/// Waits, a bounded time, for the configuration of the stream of the peer
+/// holding `token` to end: a SET pushed right after the transmitter answered
+/// the create request is judged against the stream it created.
+pub async fn until_configured(app: &App, token: &str) {
+    let Some(Some(mut settled)) = app.peers.with_token(token, |p| p.ssf.as_ref().and_then(SsfPeer::until_settled))
+    else {
+        return;
+    };
+    let _ = tokio::time::timeout(SETTLE_WAIT, settled.wait_for(|done| *done)).await;
 }
 
 /// Under the `ssf-rcv-no-authorization-header` fault: the SSF peer whose

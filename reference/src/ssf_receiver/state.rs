@@ -4,6 +4,7 @@
 use super::discovery::Metadata;
 use super::error::SetupError;
 use super::registration::Registration;
+use tokio::sync::watch;
 
 /// How far the configuration of the stream got.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub struct SsfPeer {
     pub status_to_read: bool,
     /// The status last read (SSF §8.1.2.1).
     pub status: Option<String>,
+    /// Turns true when the phase leaves [`Phase::Configuring`].
+    settled: watch::Sender<bool>,
 }
 
 impl SsfPeer {
@@ -50,7 +53,19 @@ impl SsfPeer {
             verified: false,
             status_to_read: false,
             status: None,
+            settled: watch::Sender::new(false),
         }
+    }
+
+    /// Moves to `phase`, out of [`Phase::Configuring`] for good.
+    pub fn settle(&mut self, phase: Phase) {
+        self.phase = phase;
+        self.settled.send_replace(true);
+    }
+
+    /// While the configuration is under way: what turns true when it ends.
+    pub fn until_settled(&self) -> Option<watch::Receiver<bool>> {
+        (self.phase == Phase::Configuring).then(|| self.settled.subscribe())
     }
 
     /// What the control API shows of it.
