@@ -296,12 +296,16 @@ pub async fn state(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Res
                 (jti.clone(), v)
             })
             .collect();
-        json!({
+        let mut snapshot = json!({
             "outbox": p.outbox.iter().map(|o| &o.jti).collect::<Vec<_>>(),
             "retired": p.retired.iter().collect::<Vec<_>>(),
             "received": received,
-            "ssf": p.ssf.as_ref().map(SsfPeer::summary),
-        })
+        });
+        // An SSF peer: how far the configuration of its stream got.
+        if let Some(ssf) = &p.ssf {
+            snapshot["ssf"] = ssf.summary();
+        }
+        snapshot
     });
     match snapshot {
         Some(s) => Json(s).into_response(),
