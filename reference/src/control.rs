@@ -11,6 +11,9 @@
 //! `harness_audience` (or, as before, `issuer` and `audience`); the answer
 //! names the reference's as `sut_issuer` and `sut_audience` and repeats them
 //! under the old names.
+//! With `"binding": "ssf"` and an `ssf` member, the peer is an SSF transmitter:
+//! the reference configures a stream there as its receiver ([`crate::ssf_receiver`]),
+//! and deletes it when the peer is released.
 //! A vendor can copy this small API into a test build of their product.
 
 use crate::delivery;
@@ -19,6 +22,8 @@ use crate::keys;
 use crate::peers::{AuthorizationServer, Binding, Endpoint, KeySource, OAuthClient, Verdict};
 use crate::poll_receiver;
 use crate::pushpull;
+use crate::ssf_receiver::state::SsfPeer;
+use crate::ssf_receiver::{self, Registration};
 use crate::state::{App, Reason};
 use crate::variant::Variant;
 use axum::Json;
@@ -80,6 +85,9 @@ pub struct NewPeer {
     /// polls the endpoint for the peer's SETs.
     #[serde(default)]
     binding: Option<String>,
+    /// With `"binding": "ssf"`: the SSF transmitter the reference is to configure a stream at, as its receiver.
+    #[serde(default)]
+    ssf: Option<Value>,
 }
 
 /// The first certificate of a PEM text, DER-encoded.
@@ -97,6 +105,19 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         let body = json!({ "error": "the endpoint is not served over TLS" });
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     }
+    let ssf = match (req.binding.as_deref(), &req.ssf) {
+        (Some("ssf"), Some(member)) => match Registration::parse(member) {
+            Ok(registration) => Some(registration),
+            Err(e) => {
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": e.to_string() }))).into_response();
+            }
+        },
+        (Some("ssf"), None) => {
+            let body = json!({ "error": "ssf: is required with the ssf binding" });
+            return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+        }
+        _ => None,
+    };
     let (Some(peer_issuer), Some(audience)) =
         (req.harness_issuer.or(req.issuer), req.harness_audience.or(req.audience))
     else {
@@ -116,8 +137,11 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         Some("push") => Binding::Push,
         Some("msp") => Binding::MultiSetPush,
         Some("poll") => Binding::Poll,
+        // The stream's delivery decides; the peer registers no endpoint.
+        Some("ssf") => Binding::Push,
         Some(other) => {
-            let body = json!({ "error": format!("binding: {other:?} is none of http, websocket, push, msp, poll") });
+            let body =
+                json!({ "error": format!("binding: {other:?} is none of http, websocket, push, msp, poll, ssf") });
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
@@ -130,7 +154,15 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         }
     };
     let key_source = req.jwks_uri.map(|uri| KeySource::new(uri, client.clone()));
-    let endpoint = req.endpoint.map(|url| Endpoint {
+    let client_for_ssf = match ssf.as_ref().map(|_| ssf_receiver::client(req.endpoint_ca.as_deref(), app.fault)) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": format!("endpoint_ca: {e}") }))).into_response();
+        }
+    };
+    let has_ssf = ssf.is_some();
+    let endpoint = req.endpoint.filter(|_| ssf.is_none()).map(|url| Endpoint {
         url,
         token: req.endpoint_token,
         authorization: None,
@@ -146,7 +178,11 @@ pub async fn register(State(app): State<Arc<App>>, headers: HeaderMap, Json(req)
         p.key_source = key_source;
         p.authorization_server = req.authorization_server;
         p.client_certificate = client_certificate;
+        p.ssf = ssf.zip(client_for_ssf).map(|(registration, client)| SsfPeer::new(registration, client));
     });
+    if has_ssf {
+        ssf_receiver::start(app.clone(), peer.clone());
+    }
     match role {
         // RFC 8936: a recipient polls on its own, from the start.
         Some(Binding::Poll) => poll_receiver::start(app.clone(), peer.clone()),
@@ -208,6 +244,10 @@ pub async fn queue(State(app): State<Arc<App>>, Path(peer): Path<String>, Json(r
 /// deliver; for a peer it polls, restarts the poll loop if it has ended. The
 /// timer-driven variant has no such switch for a pushpull peer: 501.
 pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
+    if app.peers.with_id(&peer, |p| p.ssf.is_some() && p.endpoint.is_none()) == Some(true) {
+        // An SSF stream still being configured (or a push stream): a poll stream polls once it exists.
+        return (StatusCode::ACCEPTED, Json(json!({}))).into_response();
+    }
     match app.peers.with_id(&peer, |p| p.endpoint.as_ref().map(|e| e.binding == Binding::Poll)) {
         Some(Some(true)) => {
             poll_receiver::start(app.clone(), peer);
@@ -235,6 +275,8 @@ pub async fn initiate(State(app): State<Arc<App>>, Path(peer): Path<String>) -> 
 
 /// Forgets the peer: the scenario that registered it is over.
 pub async fn release(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Response {
+    // SSF §8.1.1.5: an SSF receiver deletes the stream it no longer needs.
+    ssf_receiver::release(&app, &peer).await;
     match app.forget(&peer) {
         true => StatusCode::NO_CONTENT.into_response(),
         false => unknown_peer(),
@@ -254,11 +296,16 @@ pub async fn state(State(app): State<Arc<App>>, Path(peer): Path<String>) -> Res
                 (jti.clone(), v)
             })
             .collect();
-        json!({
+        let mut snapshot = json!({
             "outbox": p.outbox.iter().map(|o| &o.jti).collect::<Vec<_>>(),
             "retired": p.retired.iter().collect::<Vec<_>>(),
             "received": received,
-        })
+        });
+        // An SSF peer: how far the configuration of its stream got.
+        if let Some(ssf) = &p.ssf {
+            snapshot["ssf"] = ssf.summary();
+        }
+        snapshot
     });
     match snapshot {
         Some(s) => Json(s).into_response(),

@@ -34,6 +34,7 @@ mod set_ids;
 mod set_profile;
 mod ssf;
 mod ssf_claims;
+mod ssf_receiver;
 mod state;
 mod variant;
 mod websocket;

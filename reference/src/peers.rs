@@ -81,6 +81,8 @@ pub struct Peer {
     /// The certificate (DER) the peer presents over mutual TLS, when it named one: then its
     /// requests must come with it as well as with its token.
     pub client_certificate: Option<Vec<u8>>,
+    /// When the peer is the reference's SSF transmitter: the stream the reference configures there.
+    pub ssf: Option<crate::ssf_receiver::state::SsfPeer>,
     minted: u64,
 }
 
@@ -138,6 +140,7 @@ impl Peers {
             key_source: None,
             authorization_server: None,
             client_certificate: None,
+            ssf: None,
             minted: 0,
         };
         self.lock().insert(token.clone(), peer);
@@ -152,6 +155,11 @@ impl Peers {
     /// The bearer token of the peer with id `id`: what identifies it here.
     pub fn token_of(&self, id: &str) -> Option<String> {
         self.lock().iter().find(|(_, p)| p.id == id).map(|(token, _)| token.clone())
+    }
+
+    /// The bearer token of the first peer for which `f` holds.
+    pub fn token_where(&self, f: impl Fn(&Peer) -> bool) -> Option<String> {
+        self.lock().iter().find(|(_, p)| f(p)).map(|(token, _)| token.clone())
     }
 
     /// Runs `f` on the peer with id `id`.

@@ -8,6 +8,7 @@ use crate::fault::Fault;
 use crate::jose;
 use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::{Endpoint, Peer, Verdict};
+use crate::ssf_receiver::judge::judge_if_ssf;
 use crate::state::App;
 use reqwest::header;
 use serde_json::{Map, Value, json};
@@ -107,6 +108,7 @@ async fn run(app: &Arc<App>, peer_id: &str) {
                 unreachable = 0;
                 learn_keys(app, Who::Id(peer_id), set_tokens(&object)).await;
                 let more = app.peers.with_id(peer_id, |p| absorb(p, &object, fault)).unwrap_or(false);
+                crate::ssf_receiver::status::follow_up(app, peer_id);
                 let owes = app.peers.with_id(peer_id, |p| !p.owed.is_empty()).unwrap_or(false);
                 // §2.3: moreAvailable, verdicts to hand over, or a long poll to follow
                 // an acknowledge-only one: poll again at once.
@@ -271,7 +273,10 @@ async fn read_body(mut response: reqwest::Response) -> Body {
 fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) -> bool {
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {
         for (jti, token) in sets {
-            let verdict = match token.as_str().map(|t| jose::validate(jti, t, &peer.trust)) {
+            // An SSF stream's SETs also meet the SSF rules (state, stream, event types).
+            let judge =
+                |t: &str| jose::validate(jti, t, &peer.trust).and_then(|()| judge_if_ssf(&mut peer.ssf, t, fault));
+            let verdict = match token.as_str().map(judge) {
                 Some(Ok(())) => Verdict::Acked,
                 Some(Err(_)) if fault == Some(Fault::AckInvalidSets) => Verdict::Acked,
                 Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },

@@ -5,6 +5,7 @@ use crate::fault::Fault;
 use crate::jose::{self, Rejection};
 use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::bearer;
+use crate::ssf_receiver::judge::judge_if_ssf;
 use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -32,6 +33,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
         token = app.anonymous_token.clone();
     }
+    if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::SsfRcvNoAuthorizationHeader) {
+        let set = std::str::from_utf8(&body).unwrap_or_default().trim();
+        token = crate::ssf_receiver::unauthenticated_push(&app, set).unwrap_or(token);
+    }
     if app.peers.with_token(&token, |_| ()).is_none() {
         let mut resp =
             error(fault, StatusCode::UNAUTHORIZED, "authentication_failed", "missing or unknown bearer token");
@@ -49,15 +54,21 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     };
     let set = token_text.trim();
     let jti = jose::jti_of(set).unwrap_or_default();
+    crate::ssf_receiver::until_configured(&app, &token).await;
     learn_keys(&app, Who::Token(&token), [set]).await;
     let verdict = app.peers.with_token(&token, |peer| {
         let seen = peer.received.contains_key(&jti);
-        let judged = jose::validate(&jti, set, &peer.trust);
+        // An SSF stream's SETs also meet the SSF rules (state, stream, event types).
+        let judged = jose::validate(&jti, set, &peer.trust).and_then(|()| judge_if_ssf(&mut peer.ssf, set, fault));
         if judged.is_ok() {
             peer.received.insert(jti.clone(), crate::peers::Verdict::Acked);
         }
-        (seen, judged)
+        (seen, judged, peer.id.clone())
     });
+    if let Some((_, _, id)) = &verdict {
+        crate::ssf_receiver::status::follow_up(&app, id);
+    }
+    let verdict = verdict.map(|(seen, judged, _)| (seen, judged));
     match verdict {
         Some((true, Ok(()))) if fault == Some(Fault::PushDuplicateError) => {
             error(fault, StatusCode::BAD_REQUEST, "invalid_request", "this SET was received before")

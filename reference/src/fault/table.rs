@@ -579,6 +579,33 @@ faults! {
     SsfLegacyDeliveryUris: Rule "ssf-legacy-delivery-uris" breaks ["SSF-DLV-001", "SSF-DLV-005"] also ["SSF-STRM-008"]
         profile Ssf
         "as SSF transmitter, names the delivery methods with the RISC push and poll URIs in its stream configurations";
+    SsfRcvSkipIssuerCheck: Rule "ssf-rcv-skip-issuer-check" breaks ["SSF-DISC-005"] profile Ssf
+        "as SSF receiver, uses transmitter metadata whose `issuer` is not the issuer it was given";
+    SsfRcvMetadataByPost: Rule "ssf-rcv-metadata-by-post" breaks ["SSF-DISC-002"] profile Ssf
+        "as SSF receiver, fetches the transmitter metadata with POST instead of GET";
+    SsfRcvAcceptForeignStream: Rule "ssf-rcv-accept-foreign-stream" breaks ["SSF-STRM-007"] profile Ssf
+        "as SSF receiver, keeps a stream whose configuration names a foreign `iss` and accepts SETs carrying it";
+    SsfRcvLegacyDeliveryMethod: Rule "ssf-rcv-legacy-delivery-method" breaks ["SSF-DLV-001", "SSF-DLV-005"]
+        profile Ssf
+        "as SSF receiver, asks for delivery with the RISC push or poll method URI";
+    SsfRcvNoEndpointUrl: Rule "ssf-rcv-no-endpoint-url" breaks ["SSF-DLV-002"] profile Ssf
+        "as SSF receiver, creates a push stream without `delivery.endpoint_url`";
+    SsfRcvNoAuthorizationHeader: Rule "ssf-rcv-no-authorization-header" breaks ["SSF-DLV-004"] profile Ssf
+        "as SSF receiver, creates a push stream without `authorization_header` and takes its pushes without \
+         credentials";
+    SsfRcvIgnoreState: Rule "ssf-rcv-ignore-state" breaks ["SSF-VER-006"] profile Ssf
+        "as SSF receiver, accepts a verification SET whatever its `state`";
+    SsfRcvVerificationFirst: Rule "ssf-rcv-verification-first" breaks ["SSF-VER-007"] profile Ssf
+        "as SSF receiver, refuses every other SET of a stream until the verification SET it asked for arrived";
+    SsfRcvRefuseUnsolicitedVerification: Rule "ssf-rcv-refuse-unsolicited-verification" breaks ["SSF-VER-008"]
+        profile Ssf
+        "as SSF receiver, refuses a verification SET without `state`";
+    SsfRcvRefuseUnknownEvent: Rule "ssf-rcv-refuse-unknown-event" breaks ["SSF-SET-009"] profile Ssf
+        "as SSF receiver, refuses SETs whose event type it does not know";
+    SsfRcvIgnoreStreamUpdated: Rule "ssf-rcv-ignore-stream-updated" breaks ["SSF-STAT-006"] profile Ssf
+        "as SSF receiver, accepts stream-updated SETs but never reads the stream status again";
+    SsfRcvNoVerification: Rule "ssf-rcv-no-verification" breaks ["SSF-VER-001"] profile Ssf
+        "as SSF receiver, never asks for a verification event";
     HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";
     HostileDrip: Hostile "hostile-drip" breaks []

@@ -143,9 +143,16 @@ pub async fn receiver(
 ) -> (String, mpsc::UnboundedReceiver<Push>) {
     let (seen, pushes) = mpsc::unbounded_channel();
     let state = Arc::new(Receiver { seen, answering: Arc::new(answering) });
-    let router = Router::new().route("/events", post(receive)).with_state(state);
+    let origin = serve_tls(|_| Router::new().route("/events", post(receive)).with_state(state)).await;
+    (format!("{origin}/events"), pushes)
+}
+
+/// Serves the router `make` builds for its origin over HTTPS on a loopback port, with
+/// the reference's own test certificate (which the reference trusts); the origin.
+pub async fn serve_tls(make: impl FnOnce(&str) -> Router) -> String {
     let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = tcp.local_addr().unwrap();
+    let origin = format!("https://{}", tcp.local_addr().unwrap());
+    let router = make(&origin);
     let tls = setconform_tls::server_config(
         include_bytes!("../../keys/tls/server.pem"),
         include_bytes!("../../keys/tls/server-key.pem"),
@@ -153,7 +160,7 @@ pub async fn receiver(
     .unwrap();
     let listener = setconform_tls::TlsListener::new(tcp, tls, false).unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
-    (format!("https://{addr}/events"), pushes)
+    origin
 }
 
 /// A receiver that accepts every SET.

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 /// Profiles the embedded reference serves.
-pub const REFERENCE_PROFILES: [&str; 11] = [
+pub const REFERENCE_PROFILES: [&str; 12] = [
     "pushpull-http-responder",
     "pushpull-http-initiator",
     "pushpull-ws-responder",
@@ -33,6 +33,7 @@ pub const REFERENCE_PROFILES: [&str; 11] = [
     "poll-transmitter",
     "poll-receiver",
     "ssf-transmitter",
+    "ssf-receiver",
 ];
 /// `iat` of every SET minted in a seeded run (2026-01-01T00:00:00Z), so that
 /// the same seed gives the same claims.
