@@ -22,7 +22,8 @@ faults! {
         "treats GET, PUT, PATCH and DELETE like POST";
     AckInvalidSets: Rule "ack-invalid-sets" breaks ["PP-HTTP-009", "POLL-047"]
         also ["MSP-007", "POLL-028", "POLL-070", "PP-CO-003", "PP-CO-006", "PP-CO-007", "PP-CO-008",
-            "PP-REL-007", "PP-WS-012", "SET-020", "SET-022"]
+            "PP-REL-007", "PP-WS-012", "SET-020", "SET-022", "SSF-DLV-008", "SSF-SET-004",
+            "SSF-VER-006"]
         "acknowledges SETs that fail validation instead of reporting them in setErrs (pushpull and poll)";
     RejectRequestOnBadSet: Rule "reject-request-on-bad-set" breaks ["PP-HTTP-009"]
         also ["MSP-006", "MSP-007", "MSP-012", "MSP-015", "PP-CO-003", "PP-CO-006", "PP-CO-007",
@@ -144,12 +145,13 @@ faults! {
     PushSuccessBody: Rule "push-success-body" breaks ["PUSH-021"]
         "as push receiver, puts a JSON body into its 202 responses";
     PushErrorNotJson: Rule "push-error-not-json" breaks ["PUSH-032", "PUSH-033"]
-        also ["PUSH-034", "PUSH-035", "PUSH-036", "PUSH-038"]
+        also ["PUSH-034", "PUSH-035", "PUSH-036", "PUSH-038", "SSF-VER-006"]
         "as push receiver, sends its 400 errors as text/plain, not a JSON object";
     PushUnregisteredErr: Rule "push-unregistered-err" breaks ["PUSH-034"]
-        also ["PUSH-035"]
+        also ["PUSH-035", "SSF-VER-006"]
         "as push receiver, uses an `err` code that is not registered";
-    PushGenericErr: Rule "push-generic-err" breaks ["PUSH-035"] ambiguity "AMB-20"
+    PushGenericErr: Rule "push-generic-err" breaks ["PUSH-035"]
+        also ["SSF-VER-006"] ambiguity "AMB-20"
         "as push receiver, reports every rejected SET as invalid_request, whatever the cause";
     PushOmitDescription: Rule "push-omit-description" breaks ["PUSH-033"]
         "as push receiver, leaves `description` out of its errors";
@@ -157,7 +159,7 @@ faults! {
         also ["PUSH-038"]
         "as push receiver, sends errors without Content-Language";
     PushAcceptBadSignature: Rule "push-accept-bad-signature" breaks ["PUSH-031"]
-        also ["PUSH-001"]
+        also ["PUSH-001", "SSF-SET-012"]
         "as push receiver, accepts SETs whose signature fails";
     PushAcceptAlgNone: Rule "push-accept-alg-none" breaks ["PUSH-031"]
         also ["PUSH-001"]
@@ -166,6 +168,7 @@ faults! {
         also ["PUSH-001"]
         "as push receiver, accepts SETs addressed to someone else";
     PushAcceptAnything: Rule "push-accept-anything" breaks ["PUSH-001", "PUSH-031"]
+        also ["SSF-SET-004", "SSF-SET-012", "SSF-STRM-007", "SSF-VER-006"]
         "as push receiver, accepts every SET whatever fails in it: parsing, claims, issuer, key, signature";
     PushRefuseWith500: Rule "push-refuse-with-500" breaks ["PUSH-031"]
         "as push receiver, refuses broken SETs with 500 instead of 400 (the refusal is right, the status is not)";
@@ -258,10 +261,12 @@ faults! {
         also ["POLL-040"]
         "as poll transmitter, answers 400 to any poll that reports setErrs";
     PollRcvNeverAcks: Rule "poll-rcv-never-acks" breaks ["POLL-002"]
-        also ["POLL-041", "POLL-062", "SET-024", "SSF-IOP-004", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
+        also ["POLL-041", "POLL-062", "SET-024", "SSF-DLV-008", "SSF-IOP-004", "SSF-SET-009",
+            "SSF-SET-012", "SSF-VER-006"] profile CaepInterop
         "as poll recipient, never acknowledges the valid SETs it receives (still reports setErrs)";
     PollRcvAckObject: Rule "poll-rcv-ack-object" breaks ["POLL-026"]
-        also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024"]
+        also ["POLL-002", "POLL-028", "POLL-041", "POLL-062", "SET-024", "SSF-DLV-008", "SSF-SET-009",
+            "SSF-SET-012", "SSF-VER-006"]
         "as poll recipient, sends `ack` as an object keyed by jti instead of an array";
     PollRcvMaxEventsString: Rule "poll-rcv-max-events-string" breaks ["POLL-020"]
         also ["POLL-026", "POLL-028"]
@@ -317,12 +322,12 @@ faults! {
         "as multi-SET push recipient, answers a body it cannot parse with 202 and an empty `ack`, as if it were an \
          empty batch";
     HostileMarkup: Rule "hostile-markup" breaks ["PUSH-034"]
-        also ["PUSH-035"]
+        also ["PUSH-035", "SSF-VER-006"]
         "as push receiver, answers a broken SET with markup and script in `err` and `description`";
     JtiReusedNewContent: Rule "jti-reused-new-content" breaks ["SET-012"]
         "numbers its jtis afresh for every peer, so one jti names SETs with different claims";
     RejectUnknownClaims: Rule "reject-unknown-claims" breaks ["SET-024"]
-        also ["SSF-SET-009"] profile Ssf
+        also ["PUSH-020", "SSF-DLV-008", "SSF-SET-009", "SSF-VER-006", "SSF-VER-007", "SSF-VER-008"] profile Ssf
         "as receiver on any binding, refuses SETs with a claim, event type or event member it does not know";
     RejectLongTyp: Rule "reject-long-typ" breaks ["SET-021"] ambiguity "AMB-25"
         "as receiver on any binding, refuses SETs typed application/secevent+jwt, the long form";
@@ -398,11 +403,12 @@ faults! {
     SetsForeignIss: Rule "sets-foreign-iss" breaks ["SET-010", "SSF-SET-004"] profile Ssf
         "puts another issuer than its own in the `iss` of its SETs";
     AcceptForeignIssuer: Rule "accept-foreign-issuer" breaks ["SSF-SET-004"]
-        also ["POLL-047", "PP-CO-006", "PP-HTTP-009", "PUSH-001", "PUSH-031"] profile Ssf
+        also ["POLL-047", "PP-CO-006", "PP-HTTP-009", "PUSH-001", "PUSH-031", "SSF-DLV-008"] profile Ssf
         "as receiver on any binding, accepts SETs whose `iss` is not the peer's issuer";
     NoPushReceiver: Rule "no-push-receiver" breaks ["SSF-IOP-004"]
         also ["PUSH-001", "PUSH-005", "PUSH-008", "PUSH-020", "PUSH-021", "PUSH-031", "PUSH-041",
-            "PUSH-051", "SET-021", "SET-024", "SSF-SET-009", "SSF-SET-012"] profile CaepInterop
+            "PUSH-051", "SET-021", "SET-024", "SSF-DLV-008", "SSF-IOP-005", "SSF-SET-009",
+            "SSF-SET-012", "SSF-VER-006", "SSF-VER-007", "SSF-VER-008"] profile CaepInterop
         "takes SETs by poll only: its push endpoint answers 404";
     PollQueryToken: Rule "poll-query-token" breaks ["SSF-IOP-008"] profile CaepInterop
         "as poll transmitter, also takes the bearer token as an access_token query parameter";
@@ -586,26 +592,25 @@ faults! {
     SsfRcvAcceptForeignStream: Rule "ssf-rcv-accept-foreign-stream" breaks ["SSF-STRM-007"] profile Ssf
         "as SSF receiver, keeps a stream whose configuration names a foreign `iss` and accepts SETs carrying it";
     SsfRcvLegacyDeliveryMethod: Rule "ssf-rcv-legacy-delivery-method" breaks ["SSF-DLV-001", "SSF-DLV-005"]
+        also ["SSF-DLV-008", "SSF-SET-004", "SSF-SET-009", "SSF-SET-012"]
         profile Ssf
         "as SSF receiver, asks for delivery with the RISC push or poll method URI";
     SsfRcvNoEndpointUrl: Rule "ssf-rcv-no-endpoint-url" breaks ["SSF-DLV-002"] profile Ssf
         "as SSF receiver, creates a push stream without `delivery.endpoint_url`";
-    SsfRcvNoAuthorizationHeader: Rule "ssf-rcv-no-authorization-header" breaks ["SSF-DLV-004"] profile Ssf
+    SsfRcvNoAuthorizationHeader: Rule "ssf-rcv-no-authorization-header" breaks ["SSF-DLV-004"]
+        also ["PUSH-031"] profile Ssf
         "as SSF receiver, creates a push stream without `authorization_header` and takes its pushes without \
          credentials";
     SsfRcvIgnoreState: Rule "ssf-rcv-ignore-state" breaks ["SSF-VER-006"] profile Ssf
         "as SSF receiver, accepts a verification SET whatever its `state`";
-    SsfRcvVerificationFirst: Rule "ssf-rcv-verification-first" breaks ["SSF-VER-007"] profile Ssf
+    SsfRcvVerificationFirst: Rule "ssf-rcv-verification-first" breaks ["SSF-VER-007"]
+        also ["PUSH-005", "PUSH-020", "PUSH-021", "SSF-DLV-008", "SSF-SET-009", "SSF-SET-012"] profile Ssf
         "as SSF receiver, refuses every other SET of a stream until the verification SET it asked for arrived";
     SsfRcvRefuseUnsolicitedVerification: Rule "ssf-rcv-refuse-unsolicited-verification" breaks ["SSF-VER-008"]
         profile Ssf
         "as SSF receiver, refuses a verification SET without `state`";
     SsfRcvRefuseUnknownEvent: Rule "ssf-rcv-refuse-unknown-event" breaks ["SSF-SET-009"] profile Ssf
         "as SSF receiver, refuses SETs whose event type it does not know";
-    SsfRcvIgnoreStreamUpdated: Rule "ssf-rcv-ignore-stream-updated" breaks ["SSF-STAT-006"] profile Ssf
-        "as SSF receiver, accepts stream-updated SETs but never reads the stream status again";
-    SsfRcvNoVerification: Rule "ssf-rcv-no-verification" breaks ["SSF-VER-001"] profile Ssf
-        "as SSF receiver, never asks for a verification event";
     HostileSilent: Hostile "hostile-silent" breaks []
         "as pushpull responder, accepts each request and never answers";
     HostileDrip: Hostile "hostile-drip" breaks []

@@ -47,8 +47,8 @@ pub fn judge(ssf: &mut SsfPeer, set: &str, fault: Option<Fault>) -> Result<(), R
     if fault == Some(Fault::SsfRcvRefuseUnknownEvent) && !events.keys().all(known) {
         return Err(refuse("invalid_request", "an event type is not known here"));
     }
-    // SSF §8.1.5 (SSF-STAT-006): the receiver reads the status again.
-    if events.contains_key(STREAM_UPDATED_EVENT) && fault != Some(Fault::SsfRcvIgnoreStreamUpdated) {
+    // SSF §8.1.5: told the status changed, the receiver reads it again (its choice; no rule asks).
+    if events.contains_key(STREAM_UPDATED_EVENT) {
         ssf.status_to_read = true;
     }
     Ok(())
@@ -135,13 +135,11 @@ mod tests {
     }
 
     #[test]
-    fn stream_updated_makes_the_status_due_unless_ignored() {
+    fn stream_updated_makes_the_status_due() {
         let updated = set(json!({ STREAM_UPDATED_EVENT: { "status": "paused" } }));
-        for (fault, due) in [(None, true), (Some(Fault::SsfRcvIgnoreStreamUpdated), false)] {
-            let mut ssf = ready();
-            assert_eq!(judge(&mut ssf, &updated, fault), Ok(()));
-            assert_eq!(ssf.status_to_read, due, "{fault:?}");
-        }
+        let mut ssf = ready();
+        assert_eq!(judge(&mut ssf, &updated, None), Ok(()));
+        assert!(ssf.status_to_read);
     }
 
     #[test]

@@ -111,10 +111,8 @@ async fn configure(app: &Arc<App>, peer_id: &str) -> Result<(), SetupError> {
     if poll_endpoint.is_some() {
         crate::poll_receiver::start(app.clone(), peer_id.to_owned());
     }
-    // SSF §8.1.4.2 (SSF-VER-001): once created, the receiver asks for a verification event.
-    if let Some(endpoint) = metadata.verification_endpoint.as_deref()
-        && fault != Some(Fault::SsfRcvNoVerification)
-    {
+    // SSF §8.1.4.2: once created, the receiver asks for a verification event (its choice).
+    if let Some(endpoint) = metadata.verification_endpoint.as_deref() {
         // Not verified is no reason to give the stream up: the SETs still count.
         let _ = stream::request_verification(&client, endpoint, &access_token, &created.stream_id, &asked).await;
     }
