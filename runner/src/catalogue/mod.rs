@@ -172,7 +172,7 @@ impl Catalogue {
             errors.push(LoadError::Missing("suite/requirements.yaml".into()));
         }
         if let Some((file, map)) = &parity {
-            errors.extend(map.problems(&requirements).into_iter().map(|(at, message)| file.error(&at, message)));
+            errors.extend(map.problems(&profiles).into_iter().map(|(at, message)| file.error(&at, message)));
         }
         let catalogue = Catalogue { requirements, profiles, scenarios, oidf: parity.map(|(_, map)| map) };
         catalogue.cross_check(schemas, &mut errors);

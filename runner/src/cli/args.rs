@@ -29,8 +29,8 @@ pub enum Command {
         /// Read suite/ and profiles/ from this folder instead of the embedded copy.
         #[arg(long)]
         suite: Option<PathBuf>,
-        /// Instead: the OpenID Foundation conformance suite's SSF test modules and the
-        /// scenarios that cover each (suite/oidf-parity.yaml).
+        /// Instead: the OpenID Foundation conformance suite's SSF transmitter and receiver
+        /// test modules and the scenarios that cover each (suite/oidf-parity.yaml).
         #[arg(long)]
         oidf: bool,
         /// With --oidf: print the map as the Markdown page docs/oidf-parity.md.

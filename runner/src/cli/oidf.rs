@@ -1,13 +1,15 @@
 //! `setconform coverage --oidf`: the OpenID Foundation conformance suite's SSF
-//! test modules (`suite/oidf-parity.yaml`), each with what it checks and the
-//! scenarios of the catalogue that cover it; a scenario the map names that the
-//! catalogue lacks is marked. With `--markdown`, the page docs/oidf-parity.md.
+//! test modules (`suite/oidf-parity.yaml`), transmitter and receiver, each with
+//! what it checks and the scenarios of the catalogue that cover it; a scenario
+//! the map names that the catalogue lacks (or, for a receiver module, that is
+//! not for the receiver profile) is marked. With `--markdown`, the page
+//! docs/oidf-parity.md.
 
 use super::Error;
 use setconform::catalogue::Catalogue;
-use setconform::catalogue::oidf::{FILE_NAME, OidfParity};
+use setconform::catalogue::oidf::{FILE_NAME, Module, OidfParity, Unmatched, covered};
 use setconform::run::{self, exit};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The scenarios of the SSF transmitter profile share this id prefix.
@@ -27,16 +29,36 @@ pub fn parity(suite: Option<&Path>, markdown: bool) -> Result<i32, Error> {
 }
 
 fn print_map(map: &OidfParity, catalogue: &Catalogue) {
-    let unknown: BTreeSet<&str> = map.unknown_scenarios(catalogue).iter().map(|u| u.scenario).collect();
-    let uncovered = map.uncovered().count();
+    let unmatched: BTreeMap<(&str, &str), Unmatched> =
+        map.unmatched_scenarios(catalogue).into_iter().map(|u| ((u.module, u.scenario), u.why)).collect();
+    let named = map.scenario_ids();
+    let beyond = |in_profile: &dyn Fn(&setconform::catalogue::Scenario) -> bool| -> String {
+        let ids: Vec<&str> = catalogue
+            .scenarios
+            .iter()
+            .filter(|s| in_profile(s) && !named.contains(s.id.as_str()))
+            .map(|s| s.id.as_str())
+            .collect();
+        if ids.is_empty() { "none".to_owned() } else { ids.join(", ") }
+    };
+    print_modules(&format!("OIDF SSF transmitter modules ({})", map.source), &map.transmitter, &unmatched);
+    println!();
     println!(
-        "{} OIDF SSF transmitter modules ({}): {} covered by scenarios, {} not",
-        map.transmitter.len(),
-        map.source,
-        map.transmitter.len() - uncovered,
-        uncovered
+        "SSF transmitter scenarios no OIDF module has: {}",
+        beyond(&|s| s.id.starts_with(SSF_TRANSMITTER_SCENARIOS))
     );
-    for m in &map.transmitter {
+    println!();
+    let profile = map.receiver.profile.as_str();
+    print_modules(&format!("OIDF SSF receiver modules, for the {profile} profile"), &map.receiver.modules, &unmatched);
+    println!();
+    println!("{profile} scenarios no OIDF module has: {}", beyond(&|s| s.applies_to.iter().any(|p| p == profile)));
+}
+
+/// A heading with the counts, then each module with its checks, scenarios and gap.
+fn print_modules(heading: &str, modules: &[Module], unmatched: &BTreeMap<(&str, &str), Unmatched>) {
+    let covered = covered(modules);
+    println!("{} {heading}: {covered} covered by scenarios, {} not", modules.len(), modules.len() - covered);
+    for m in modules {
         println!();
         match &m.test {
             Some(test) => println!("{} ({test})", m.module),
@@ -46,29 +68,14 @@ fn print_map(map: &OidfParity, catalogue: &Catalogue) {
         let scenarios: Vec<String> = m
             .scenarios
             .iter()
-            .map(|s| if unknown.contains(s.as_str()) { format!("{s} (not in the catalogue)") } else { s.clone() })
+            .map(|s| match unmatched.get(&(m.module.as_str(), s.as_str())) {
+                Some(why) => format!("{s} ({why})"),
+                None => s.clone(),
+            })
             .collect();
         println!("  covered: {}", if scenarios.is_empty() { "no scenario".to_owned() } else { scenarios.join(", ") });
         if let Some(gap) = &m.gap {
             println!("  gap:     {gap}");
         }
-    }
-    let named = map.scenario_ids();
-    let beyond: Vec<&str> = catalogue
-        .scenarios
-        .iter()
-        .map(|s| s.id.as_str())
-        .filter(|id| id.starts_with(SSF_TRANSMITTER_SCENARIOS) && !named.contains(id))
-        .collect();
-    println!();
-    println!(
-        "SSF transmitter scenarios no OIDF module has: {}",
-        if beyond.is_empty() { "none".to_owned() } else { beyond.join(", ") }
-    );
-    println!();
-    println!("{} OIDF SSF receiver modules, for the {} profile:", map.receiver.modules.len(), map.receiver.profile);
-    for m in &map.receiver.modules {
-        let about = if m.requirements.is_empty() { String::new() } else { format!(" ({})", m.requirements.join(", ")) };
-        println!("  {}: {}{about}", m.module, m.checks);
     }
 }
