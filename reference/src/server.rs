@@ -67,6 +67,11 @@ pub struct ReferenceConfig {
     /// PEM CA certificate(s) that the endpoints of SSF push streams may chain
     /// to, besides the usual roots and the reference's own test CA.
     pub ssf_endpoint_ca: Option<String>,
+    /// An SSF transmitter the reference configures a stream at from its start,
+    /// as a receiver configured by hand: the `ssf` member of a registration
+    /// (`configuration_url`, `issuer`, `token_endpoint`, `client_id`,
+    /// `client_secret`, `delivery`), trusting `ssf_endpoint_ca`.
+    pub ssf_transmitter: Option<serde_json::Value>,
 }
 
 impl Default for ReferenceConfig {
@@ -79,6 +84,7 @@ impl Default for ReferenceConfig {
             set_profile: SetProfile::Rfc8417,
             variant: None,
             ssf_endpoint_ca: None,
+            ssf_transmitter: None,
         }
     }
 }
@@ -113,6 +119,13 @@ impl Reference {
         let trusted = [TLS_CA, config.ssf_endpoint_ca.as_deref().unwrap_or_default().as_bytes()];
         let ssf = Ssf::new(format!("https://{addr}"), &trusted);
         let app = Arc::new(App::new(peers, anonymous_token, conduct, ssf, stopped.clone()));
+        if let Some(member) = &config.ssf_transmitter {
+            let registration =
+                crate::ssf_receiver::Registration::parse(member).map_err(|e| std::io::Error::other(e.to_string()))?;
+            let client = crate::ssf_receiver::client(config.ssf_endpoint_ca.as_deref(), config.fault)
+                .map_err(std::io::Error::other)?;
+            crate::ssf_receiver::add_by_hand(&app, registration, client);
+        }
         let router = Router::new()
             .route("/pushpull", any(websocket::entry))
             .route("/push", any(crate::push::receive))

@@ -27,7 +27,9 @@ fn main() -> ExitCode {
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args),
         Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),
-        Command::Reference { listen, fault, ssf_endpoint_ca } => cli::reference::serve(listen, fault, ssf_endpoint_ca),
+        Command::Reference { listen, fault, ssf_endpoint_ca, ssf_receiver } => {
+            cli::reference::serve(listen, fault, ssf_endpoint_ca, ssf_receiver)
+        }
     };
     let code = outcome.unwrap_or_else(|e| {
         report(&e);

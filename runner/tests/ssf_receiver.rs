@@ -119,3 +119,52 @@ fn a_receiver_that_takes_a_foreign_issuer_and_a_legacy_method_fails_those_rules(
     assert!(results.contains(&("SSF-DLV-001".into(), Verdict::Fail)), "{results:?}");
     assert!(results.contains(&("SSF-DLV-002".into(), Verdict::Pass)), "{results:?}");
 }
+
+fn repo(path: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path).display().to_string()
+}
+
+/// `examples/ssf-receiver.yaml` as it is, but for its port: the reference
+/// configured by hand with the harness's issuer alone (no control API) makes
+/// its stream at the run's transmitter, and the scenarios that need nothing
+/// of their own are judged against it.
+#[test]
+fn a_receiver_configured_by_hand_with_only_an_issuer_and_a_client_is_tested() {
+    let dir = common::scratch("ssf-receiver-by-hand");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let text = std::fs::read_to_string(repo("examples/ssf-receiver.yaml")).unwrap();
+    let text = text
+        .replace("127.0.0.1:9443", &format!("127.0.0.1:{port}"))
+        .replace("../reference/keys/tls/ca.pem", &repo("reference/keys/tls/ca.pem"));
+    std::fs::write(dir.join("sut.yaml"), format!("{text}timeouts: {{ observation_ms: 2000 }}\n")).unwrap();
+    let (cert, key) = setconform::harness::pki::HarnessPki::generate_kept_ca().unwrap();
+    std::fs::write(dir.join("harness-ca.pem"), &cert).unwrap();
+    std::fs::write(dir.join("harness-ca-key.pem"), key).unwrap();
+    let issuer = format!("https://127.0.0.1:{port}/setconform/ssf");
+    let config = setconform_reference::ReferenceConfig {
+        ssf_endpoint_ca: Some(cert),
+        ssf_transmitter: Some(json!({
+            "configuration_url": format!("https://127.0.0.1:{port}/.well-known/ssf-configuration/setconform/ssf"),
+            "issuer": issuer,
+            "token_endpoint": format!("{issuer}/token"),
+            "client_id": "setconform-receiver",
+            "client_secret": setconform::sut::setup::DEFAULT_SSF_CLIENT_SECRET,
+            "delivery": "push",
+        })),
+        ..Default::default()
+    };
+    common::standalone_reference_configured(config);
+    let mut req = common::request(Some(dir.join("sut.yaml")), None, Some(1));
+    req.profiles = vec!["ssf-receiver".into()];
+    let (run, code) = common::execute(req);
+    let count = |v: Verdict| run.scenarios.iter().filter(|s| s.verdict == v).count();
+    assert_eq!(code, 0, "{:#?}", common::findings(&run));
+    assert!(count(Verdict::Pass) >= 20, "{:#?}", common::findings(&run));
+    assert_eq!(count(Verdict::Fail) + count(Verdict::Error) + count(Verdict::Timeout), 0);
+    // A transmitter naming another issuer cannot be the one it was configured with.
+    let foreign = run.scenarios.iter().find(|s| s.id == "ssf.receiver.discovery.issuer-mismatch").unwrap();
+    assert_eq!(foreign.verdict, Verdict::NotApplicable);
+    // Its stream pushes: the poll scenarios are INFO, not judged.
+    let poll = run.scenarios.iter().find(|s| s.id == "ssf.receiver.poll.set-errs").unwrap();
+    assert_eq!(poll.verdict, Verdict::Info, "{:?}", poll.reason);
+}

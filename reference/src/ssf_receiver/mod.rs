@@ -36,14 +36,57 @@ const RELEASE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Starts configuring the peer's stream, in the background.
 pub fn start(app: Arc<App>, peer_id: String) {
     tokio::spawn(async move {
-        if let Err(e) = configure(&app, &peer_id).await {
-            let phase = match e {
-                SetupError::ForeignStreamIssuer(_) => Phase::Refused,
-                e => Phase::Stopped(e),
-            };
-            app.peers.with_id(&peer_id, |p| p.ssf.as_mut().map(|ssf| ssf.settle(phase)));
+        let result = configure(&app, &peer_id).await;
+        settle(&app, &peer_id, result);
+    });
+}
+
+/// How long a reference configured by hand keeps trying a transmitter that
+/// does not answer yet, and how often.
+const BY_HAND_PATIENCE: std::time::Duration = std::time::Duration::from_secs(600);
+const BY_HAND_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// For a reference configured by hand: its transmitter (a harness whose run
+/// starts later) may not listen yet, so a metadata request that gets no answer
+/// is made again every second, for ten minutes at most.
+pub fn start_by_hand(app: Arc<App>, peer_id: String) {
+    tokio::spawn(async move {
+        let until = std::time::Instant::now() + BY_HAND_PATIENCE;
+        loop {
+            match configure(&app, &peer_id).await {
+                Err(SetupError::NoAnswer(error::Step::Metadata)) if std::time::Instant::now() < until => {
+                    tokio::time::sleep(BY_HAND_RETRY).await;
+                }
+                result => return settle(&app, &peer_id, result),
+            }
         }
     });
+}
+
+fn settle(app: &App, peer_id: &str, result: Result<(), SetupError>) {
+    if let Err(e) = result {
+        let phase = match e {
+            SetupError::ForeignStreamIssuer(_) => Phase::Refused,
+            e => Phase::Stopped(e),
+        };
+        app.peers.with_id(peer_id, |p| p.ssf.as_mut().map(|ssf| ssf.settle(phase)));
+    }
+}
+
+/// A peer for the transmitter the reference was configured with by hand
+/// (`ssf` as in a registration); its trust comes from the metadata and the
+/// stream, as for a registered one. Returns the peer id.
+pub fn add_by_hand(app: &Arc<App>, registration: Registration, client: reqwest::Client) -> String {
+    let trust = crate::jose::Trust {
+        peer_issuer: registration.issuer.clone(),
+        own_audience: String::new(),
+        peer_jwks: jsonwebtoken::jwk::JwkSet { keys: Vec::new() },
+        fault: app.fault,
+    };
+    let (peer, _) = app.peers.register(trust, String::new(), None);
+    app.peers.with_id(&peer, |p| p.ssf = Some(SsfPeer::new(registration, client)));
+    start_by_hand(app.clone(), peer.clone());
+    peer
 }
 
 /// The flow of "what a legal receiver does": discovery, token, stream, verification.

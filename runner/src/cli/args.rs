@@ -98,7 +98,31 @@ pub enum Command {
         /// harness's kept CA (`setconform keys --write-ca`, sut.yaml `harness.ca_file`).
         #[arg(long, value_name = "FILE")]
         ssf_endpoint_ca: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        ssf_receiver: SsfReceiverArgs,
     },
+}
+
+/// The reference as an SSF receiver configured by hand: from its start it
+/// configures a stream at the transmitter of this issuer (SSF §7.2: metadata at
+/// the well-known URL built from it), trying until it answers.
+#[derive(Debug, clap::Args)]
+pub struct SsfReceiverArgs {
+    /// The SSF transmitter's issuer (e.g. the harness's, from `setconform keys --sut`).
+    #[arg(long, value_name = "URL")]
+    pub ssf_issuer: Option<String>,
+    /// Its token endpoint for client credentials; `<issuer>/token` unless given.
+    #[arg(long, value_name = "URL", requires = "ssf_issuer")]
+    pub ssf_token_endpoint: Option<String>,
+    /// The client id at that token endpoint.
+    #[arg(long, default_value = "setconform-receiver", requires = "ssf_issuer")]
+    pub ssf_client_id: String,
+    /// A file holding the client secret; the harness's fixed test secret unless given.
+    #[arg(long, value_name = "FILE", requires = "ssf_issuer")]
+    pub ssf_client_secret_file: Option<PathBuf>,
+    /// How the stream delivers: `push` or `poll`.
+    #[arg(long, default_value = "push", value_parser = ["push", "poll"], requires = "ssf_issuer")]
+    pub ssf_delivery: String,
 }
 
 impl Command {

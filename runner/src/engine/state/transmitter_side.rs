@@ -13,6 +13,10 @@ pub struct TransmitterSide {
     pub taken: usize,
     /// The stream the SUT made, once it made one.
     pub stream: Option<Stream>,
+    /// The transmitter is the run's: the SUT was configured with it by hand.
+    pub by_hand: bool,
+    /// How the scenario wants SETs to travel on the stream.
+    pub delivery: Option<crate::catalogue::ssf_receiver_step::RxDelivery>,
 }
 
 impl TransmitterSide {

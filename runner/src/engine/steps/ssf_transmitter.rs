@@ -108,6 +108,8 @@ async fn attach(
     ctx.session.minter.profile = ctx.set_profile;
     ctx.transmitter.server = Some(fixed);
     ctx.transmitter.taken = 0;
+    ctx.transmitter.by_hand = true;
+    ctx.transmitter.delivery = Some(spec.delivery);
     Ok(())
 }
 
@@ -151,7 +153,25 @@ pub async fn await_call(ctx: &mut Context<'_>, spec: &SsfAwaitSpec) -> Result<()
     };
     ctx.absorb_message(None, Some(call.method.clone()), call.headers.clone(), call.body.clone(), false);
     take_in(ctx, &call);
-    Ok(())
+    other_delivery(ctx).map_or(Ok(()), |why| Err(StepFailure::not_offered(why)))
+}
+
+/// Why the rest of a scenario is not judged: the stream a receiver configured
+/// by hand made delivers the other way (SSF §6.1: its choice, made once).
+fn other_delivery(ctx: &Context<'_>) -> Option<String> {
+    let (true, Some(wanted), Some(stream)) =
+        (ctx.transmitter.by_hand, ctx.transmitter.delivery, &ctx.transmitter.stream)
+    else {
+        return None;
+    };
+    let method = stream.config.pointer("/delivery/method").and_then(Value::as_str).unwrap_or_default();
+    let polled = method == "urn:ietf:rfc:8936";
+    (polled != (wanted == RxDelivery::Poll)).then(|| {
+        format!(
+            "not judged: the receiver configured by hand made a stream delivering by {method:?}, and this scenario is about {} delivery",
+            wanted.name()
+        )
+    })
 }
 
 /// What a call tells the harness about the SUT's stream.
