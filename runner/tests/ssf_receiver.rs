@@ -106,6 +106,11 @@ fn a_receiver_that_configures_itself_another_legal_way_passes_and_its_silence_is
     // It never asks for verification, which SSF leaves to it: nothing is judged, nothing fails.
     let (verdict, _) = outcome(&run, "verification.push");
     assert_eq!(verdict, Verdict::Info, "{:#?}", common::findings(&run));
+    // Its calls are in the transcript, the client secret of its form and its token blanked.
+    let record = serde_json::to_string(&run).unwrap();
+    assert!(record.contains("client_secret=[redacted]"), "the token request is recorded");
+    assert!(!record.contains("\"access_token\":\"harness-"), "the issued token is blanked");
+    assert!(!record.contains("Bearer fake-receiver-secret"), "the stream's authorization_header is blanked");
 }
 
 #[test]

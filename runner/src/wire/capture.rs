@@ -27,6 +27,8 @@ const SECRET_MEMBERS: [&str; 7] = [
 ];
 /// The member of an SSF stream's delivery that holds the push credential (SSF §6.1.1).
 const SSF_CREDENTIAL: &[u8] = b"\"authorization_header\"";
+/// The transcript channel of the SUT's calls to the harness's SSF transmitter.
+pub const TRANSMITTER_CHANNEL: &str = "transmitter";
 /// Environment variables of a trigger command that carry a control-API body.
 const BODY_VARIABLES: [&str; 1] = ["SETCONFORM_REQUEST"];
 
@@ -44,10 +46,13 @@ pub fn record(
     // (`authorization_header`); a protocol body is not parsed again for nothing.
     let scrub = |bytes: &[u8]| -> Vec<u8> {
         let ssf_credential = || bytes.windows(SSF_CREDENTIAL.len()).any(|w| w == SSF_CREDENTIAL);
-        if channel == "trigger" || (channel == "sut" && ssf_credential()) {
-            redact_members(bytes)
-        } else {
-            bytes.to_vec()
+        match channel {
+            // The SUT's calls to the harness's SSF transmitter: token requests
+            // (forms), stream configurations and token answers (JSON).
+            TRANSMITTER_CHANNEL => redact_form(&redact_members(bytes)),
+            "trigger" => redact_members(bytes),
+            "sut" if ssf_credential() => redact_members(bytes),
+            _ => bytes.to_vec(),
         }
     };
     let (response, error) = match result {
@@ -174,6 +179,21 @@ pub fn redact_url(url: &str) -> String {
         Some((q, f)) => (q, Some(f)),
         None => (query, None),
     };
+    let mut out = format!("{base}?{}", redact_params(query));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Whether a JSON member or form parameter of this name carries a credential.
+pub fn is_secret_member(name: &str) -> bool {
+    SECRET_MEMBERS.contains(&name)
+}
+
+/// `a=b&c=d` with the value of every credential parameter blanked.
+fn redact_params(query: &str) -> String {
     let params: Vec<String> = query
         .split('&')
         .map(|param| match param.split_once('=') {
@@ -181,12 +201,16 @@ pub fn redact_url(url: &str) -> String {
             _ => param.to_owned(),
         })
         .collect();
-    let mut out = format!("{base}?{}", params.join("&"));
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
+    params.join("&")
+}
+
+/// A form body (RFC 6749 §2.3.1: `client_secret` may travel in one) with its
+/// credential parameters blanked; any other body as it is.
+fn redact_form(bytes: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.starts_with('{') && text.contains('=') => redact_params(text).into_bytes(),
+        _ => bytes.to_vec(),
     }
-    out
 }
 
 /// Keeps the auth scheme (useful when debugging) and drops the credential.
@@ -314,6 +338,8 @@ mod tests {
     #[test]
     fn nested_credentials_are_blanked_too() {
         let body = br#"{"issuer":"i","oauth_client":{"client_id":"c1","client_secret":"s3cr3t"},"list":[{"password":"s3cr3t"}]}"#;
+        let form = redact_form(b"grant_type=client_credentials&client_id=rx&client_secret=s3cr3t");
+        assert_eq!(form, b"grant_type=client_credentials&client_id=rx&client_secret=[redacted]");
         let text = String::from_utf8(redact_members(body)).unwrap();
         assert!(!text.contains("s3cr3t") && text.contains("c1") && text.contains("issuer"), "{text}");
     }

@@ -4,6 +4,8 @@ mod capture;
 mod client;
 pub mod websocket;
 
-pub use capture::{NonHttpTrigger, REDACTED, record, record_frame, record_non_http, redact_url};
+pub use capture::{
+    NonHttpTrigger, REDACTED, TRANSMITTER_CHANNEL, is_secret_member, record, record_frame, record_non_http, redact_url,
+};
 pub mod tls_probe;
 pub use client::{ClientCertificates, Observed, Outgoing, TlsPin, Wire, WireError, WireLimits};

@@ -222,5 +222,5 @@ fn record(ctx: &mut Context<'_>, call: &SutCall) {
         body: call.body.clone(),
     };
     let answered = Observed { status: call.status, headers: Vec::new(), body: call.answer.clone(), truncated: false };
-    ctx.record_inbound(&req, call.at, &answered);
+    ctx.record_exchange(crate::wire::TRANSMITTER_CHANNEL, &req, call.at, &Ok(answered));
 }

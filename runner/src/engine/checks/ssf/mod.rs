@@ -71,7 +71,10 @@ pub fn member(ssf: &SsfState, seen: &Seen, issuer: Option<&str>, spec: &MemberSp
     if got.is_none() && spec.optional {
         return (expected, Look::NotJudged(format!("not judged: `{at}` is absent (optional)")));
     }
-    let actual = got.map_or_else(|| format!("`{at}` is absent"), |v| format!("`{at}` is {}", show(v)));
+    // A credential (SSF §6.1.1 `authorization_header`) is judged, never shown.
+    let secret = at.rsplit('/').next().is_some_and(crate::wire::is_secret_member);
+    let shown = |v: &Value| if secret { crate::wire::REDACTED.to_owned() } else { show(v) };
+    let actual = got.map_or_else(|| format!("`{at}` is absent"), |v| format!("`{at}` is {}", shown(v)));
     let kept = match (&spec.is, &spec.equals, &spec.one_of) {
         _ if spec.contains.is_some() => {
             got.and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| Some(v) == spec.contains.as_ref()))
