@@ -31,7 +31,8 @@ fn channel_class(channel: &str) -> &'static str {
     match channel {
         "sut" => "ch-sut",
         "trigger" => "ch-trigger",
-        "harness" => "ch-harness",
+        // The SUT's requests to the harness: its endpoint, or its SSF transmitter.
+        "harness" | "transmitter" => "ch-harness",
         _ => "ch-other",
     }
 }
