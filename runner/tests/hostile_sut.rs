@@ -152,7 +152,7 @@ fn a_sut_that_answers_nonsense_gets_verdicts_for_it() {
         // As SSF metadata it is a 201 JSON array: discovery fails it, the rest cannot go on.
         if s.id.starts_with("ssf.transmitter.discovery.") {
             assert!(matches!(s.verdict, Verdict::Fail | Verdict::Info), "{}: {:?}", s.id, s.verdict);
-        } else if s.id.starts_with("ssf.") {
+        } else if s.id.starts_with("ssf.transmitter.") {
             assert_eq!(s.verdict, Verdict::Error, "{}", s.id);
             assert!(reason.contains("metadata cannot be used"), "{}: {reason}", s.id);
         } else {

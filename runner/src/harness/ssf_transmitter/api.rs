@@ -21,6 +21,8 @@ const EVENTS_SUPPORTED: &[&str] = &[
     "https://schemas.openid.net/secevent/ssf/event-type/stream-updated",
 ];
 const PUSH: &str = "urn:ietf:rfc:8935";
+/// Most streams one transmitter keeps.
+const MAX_STREAMS: usize = 32;
 const POLL: &str = "urn:ietf:rfc:8936";
 
 /// Which endpoint `uri` names, and the answer.
@@ -77,6 +79,10 @@ pub(super) fn answer(
     let id = named(&body);
     let found = id.as_deref().and_then(|id| streams.iter().position(|s| s.id == id));
     let response = match (kind, body, found) {
+        // SSF §8.1.1.1 (SSF-STRM-009): a transmitter may refuse more streams with 409.
+        (CallKind::Create, Some(_), _) if streams.len() >= MAX_STREAMS => {
+            error(StatusCode::CONFLICT, "conflict", "no more streams for this receiver")
+        }
         (CallKind::Create, Some(request), _) => {
             let stream = create(shared, request);
             let answer = (StatusCode::CREATED, axum::Json(stream.config.clone())).into_response();

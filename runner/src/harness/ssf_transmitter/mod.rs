@@ -211,6 +211,10 @@ impl SsfTransmitter {
     }
 }
 
+/// Most calls of the SUT kept in the log, and most bytes of each body.
+const MAX_LOGGED_CALLS: usize = 512;
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+
 /// Largest request body the transmitter reads on the stable listener.
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -258,12 +262,17 @@ async fn serve(
             .iter()
             .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
-        body: body.to_vec(),
+        body: body[..body.len().min(MAX_LOGGED_BODY)].to_vec(),
         at,
         status: parts.status.as_u16(),
         answer: answer.to_vec(),
     };
-    shared.log.lock().unwrap_or_else(|e| e.into_inner()).calls.push(call);
+    let mut log = shared.log.lock().unwrap_or_else(|e| e.into_inner());
+    // A SUT that floods the transmitter is answered, and only its first calls are kept.
+    if log.calls.len() < MAX_LOGGED_CALLS {
+        log.calls.push(call);
+    }
+    drop(log);
     shared.changed.notify_waiters();
     Response::from_parts(parts, axum::body::Body::from(answer))
 }

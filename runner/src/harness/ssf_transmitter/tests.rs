@@ -88,3 +88,22 @@ async fn a_scenario_can_make_the_metadata_and_the_stream_name_another_issuer() {
     assert_eq!(stream["iss"], FOREIGN_ISSUER);
     assert_eq!(stream["delivery"]["method"], "urn:ietf:rfc:8936", "SSF §8.1.1.1: no delivery is poll");
 }
+
+#[tokio::test]
+async fn a_flooding_receiver_is_answered_and_only_its_first_calls_and_streams_are_kept() {
+    let (pki, server) = started(Choices::default()).await;
+    let http = client(&pki);
+    let metadata: Value = http.get(&server.metadata_url).send().await.unwrap().json().await.unwrap();
+    let config = metadata["configuration_endpoint"].as_str().unwrap().to_owned();
+    let big = json!({ "description": "x".repeat(200_000) });
+    let mut statuses = Vec::new();
+    for _ in 0..(MAX_LOGGED_CALLS + 8) {
+        statuses.push(http.post(&config).bearer_auth("tok").json(&big).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 32, "SSF-STRM-009: then 409");
+    assert_eq!(*statuses.last().unwrap(), 409);
+    assert_eq!(server.streams().len(), 32);
+    let calls = server.calls_from(0);
+    assert_eq!(calls.len(), MAX_LOGGED_CALLS);
+    assert!(calls.iter().all(|c| c.body.len() <= MAX_LOGGED_BODY));
+}
