@@ -5,7 +5,7 @@ use crate::fault::Fault;
 use crate::jose::{self, Rejection};
 use crate::key_refresh::{Who, learn_keys};
 use crate::pushpull::bearer;
-use crate::ssf_receiver::judge::judge_if_ssf;
+use crate::ssf_receiver::judge::{judge_if_ssf, stream_in_use};
 use crate::state::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -63,23 +63,24 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
         if judged.is_ok() {
             peer.received.insert(jti.clone(), crate::peers::Verdict::Acked);
         }
-        (seen, judged, peer.id.clone())
+        (seen, judged, stream_in_use(&peer.ssf), peer.id.clone())
     });
-    if let Some((_, _, id)) = &verdict {
+    if let Some((_, _, _, id)) = &verdict {
         crate::ssf_receiver::status::follow_up(&app, id);
     }
-    let verdict = verdict.map(|(seen, judged, _)| (seen, judged));
+    // A fault that overlooks one flaw of a SET still takes none on a stream it refused.
+    let verdict = verdict.map(|(seen, judged, in_use, _)| (seen, judged, in_use));
     match verdict {
-        Some((true, Ok(()))) if fault == Some(Fault::PushDuplicateError) => {
+        Some((true, Ok(()), _)) if fault == Some(Fault::PushDuplicateError) => {
             error(fault, StatusCode::BAD_REQUEST, "invalid_request", "this SET was received before")
         }
-        Some((_, Ok(()))) if fault == Some(Fault::PushSlowAnswer) => {
+        Some((_, Ok(()), _)) if fault == Some(Fault::PushSlowAnswer) => {
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             accepted(fault)
         }
-        Some((_, Ok(()))) => accepted(fault),
-        Some((_, Err(rejection))) if overlooked(&rejection, fault) => accepted(fault),
-        Some((_, Err(Rejection { err, description }))) => {
+        Some((_, Ok(()), _)) => accepted(fault),
+        Some((_, Err(rejection), true)) if overlooked(&rejection, fault) => accepted(fault),
+        Some((_, Err(Rejection { err, description }), _)) => {
             let err = if fault == Some(Fault::PushGenericErr) { "invalid_request" } else { err };
             let status = match fault {
                 Some(Fault::PushRefuseWith500) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -168,7 +168,7 @@ faults! {
         also ["PUSH-001"]
         "as push receiver, accepts SETs addressed to someone else";
     PushAcceptAnything: Rule "push-accept-anything" breaks ["PUSH-001", "PUSH-031"]
-        also ["SSF-SET-004", "SSF-SET-012", "SSF-STRM-007", "SSF-VER-006"]
+        also ["SSF-SET-004", "SSF-SET-012", "SSF-VER-006"]
         "as push receiver, accepts every SET whatever fails in it: parsing, claims, issuer, key, signature";
     PushRefuseWith500: Rule "push-refuse-with-500" breaks ["PUSH-031"]
         "as push receiver, refuses broken SETs with 500 instead of 400 (the refusal is right, the status is not)";

@@ -25,6 +25,12 @@ pub fn judge_if_ssf(ssf: &mut Option<SsfPeer>, set: &str, fault: Option<Fault>) 
     }
 }
 
+/// Whether the peer may have SETs taken at all: it is no SSF transmitter, or
+/// its stream is in use (not still configuring, stopped or refused).
+pub fn stream_in_use(ssf: &Option<SsfPeer>) -> bool {
+    ssf.as_ref().is_none_or(|ssf| ssf.phase == Phase::Ready)
+}
+
 /// Judges `set`, a valid SET of the peer's stream; marks the status to be
 /// read again after a stream-updated event.
 pub fn judge(ssf: &mut SsfPeer, set: &str, fault: Option<Fault>) -> Result<(), Rejection> {
@@ -147,5 +153,16 @@ mod tests {
         let mut ssf = ready();
         ssf.phase = Phase::Refused;
         assert!(judge(&mut ssf, &verification(None), None).is_err());
+    }
+
+    #[test]
+    fn only_a_stream_in_use_takes_sets() {
+        assert!(stream_in_use(&None));
+        assert!(stream_in_use(&Some(ready())));
+        for phase in [Phase::Configuring, Phase::Refused] {
+            let mut ssf = ready();
+            ssf.phase = phase;
+            assert!(!stream_in_use(&Some(ssf)));
+        }
     }
 }

@@ -29,7 +29,7 @@ use state::{Phase, SsfPeer};
 use std::sync::Arc;
 
 /// Longest a push waits for the configuration of its stream to end.
-const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Longest the release of a peer waits for its stream's deletion.
 const RELEASE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
