@@ -8,17 +8,18 @@
 //! |----------|-----------------------------------------------------------------|
 //! | PASS     | passes                                                          |
 //! | FAIL     | `<failure type="FAIL">`, every FAIL and WARN expectation listed |
-//! | WARN     | passes; the warnings in `<system-out>`                          |
+//! | WARN     | passes; the warnings in `<system-out>` (under `--fail-on warn`: `<failure type="WARN">`, the warnings listed) |
 //! | INFO     | passes; the recorded behaviour in `<system-out>`                |
 //! | N/A      | `<skipped message=reason>`                                      |
 //! | ERROR    | `<error type="ERROR" message=reason>`                           |
 //! | TIMEOUT  | `<error type="TIMEOUT" message=reason>`                         |
 //! | WAIVED   | passes; the waived finding and the waiver's reason in `<system-out>` |
 //!
-//! A WARN is a pass here even when the run was started with `--fail-on warn`:
-//! the report shows what was found, the exit code says whether the run gates on
-//! it. A CI job that fails on warnings does so through the exit code.
+//! The file follows the gate the run was made under (the record's `fail_on`):
+//! a CI test view counts as failures exactly the scenarios that made the exit
+//! code 1, and `setconform report` renders the same file again.
 
+use crate::verdict::Outcome;
 use crate::{ExpectationResult, Run, ScenarioResult, Verdict, WaiverStatus};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 use std::fmt::Write;
@@ -80,24 +81,8 @@ fn suite(run: &Run, profile: &str, scenarios: &[&ScenarioResult]) -> TestSuite {
 fn case(run: &Run, sc: &ScenarioResult) -> TestCase {
     let reason = sc.reason.as_deref().unwrap_or("");
     let status = match sc.verdict {
-        Verdict::Fail => {
-            let findings: Vec<String> = sc
-                .expectations
-                .iter()
-                .filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn))
-                .map(finding)
-                .collect();
-            let message = match findings.len() {
-                0 => "FAIL".to_owned(),
-                1 => findings[0].clone(),
-                n => format!("{} (and {} more)", findings[0], n - 1),
-            };
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(xml(&clip(&message, MAX_MESSAGE)));
-            status.set_type(xml("FAIL"));
-            status.set_description(xml(&bounded_lines(&findings)));
-            status
-        }
+        Verdict::Fail => failure(sc),
+        Verdict::Warn if fails_the_run(run, sc) => failure(sc),
         Verdict::Error | Verdict::Timeout => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status.set_message(xml(&clip(reason, MAX_MESSAGE)));
@@ -122,12 +107,34 @@ fn case(run: &Run, sc: &ScenarioResult) -> TestCase {
     case
 }
 
+/// A `<failure>` typed by the scenario's verdict, its FAIL and WARN findings listed.
+fn failure(sc: &ScenarioResult) -> TestCaseStatus {
+    let findings: Vec<String> =
+        sc.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)).map(finding).collect();
+    let message = match findings.len() {
+        0 => sc.verdict.as_str().to_owned(),
+        1 => findings[0].clone(),
+        n => format!("{} (and {} more)", findings[0], n - 1),
+    };
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    status.set_message(xml(&clip(&message, MAX_MESSAGE)));
+    status.set_type(xml(sc.verdict.as_str()));
+    status.set_description(xml(&bounded_lines(&findings)));
+    status
+}
+
+/// Whether the scenario fails the run under the gate it was made under.
+fn fails_the_run(run: &Run, sc: &ScenarioResult) -> bool {
+    sc.verdict.outcome(run.fail_on) == Outcome::Failed
+}
+
 /// What a reader of a passing (or failing) case should still know: warnings
 /// outside a failure, INFO records, waived findings and the waivers behind them.
 fn notes(run: &Run, sc: &ScenarioResult) -> Vec<String> {
     let mut lines = Vec::new();
+    let failed = fails_the_run(run, sc);
     match sc.verdict {
-        Verdict::Warn => {
+        Verdict::Warn if !failed => {
             lines.push("WARN: a SHOULD-level rule is broken; the run fails on it only with --fail-on warn".into())
         }
         Verdict::Info => lines.push("INFO: behaviour recorded where the spec allows more than one reading".into()),
@@ -136,7 +143,7 @@ fn notes(run: &Run, sc: &ScenarioResult) -> Vec<String> {
     }
     for e in &sc.expectations {
         match e.verdict {
-            Verdict::Warn if sc.verdict != Verdict::Fail => lines.push(finding(e)),
+            Verdict::Warn if !failed => lines.push(finding(e)),
             Verdict::Info => lines.push(finding(e)),
             Verdict::Waived => lines.push(finding(e)),
             _ => {}
@@ -221,6 +228,35 @@ mod tests {
         assert_eq!(xml(hostile).as_str(), "a<b>&\"c'\nd😀");
         // A stray ESC takes nothing with it.
         assert_eq!(xml("red\u{1b}[31m !\"#0 text").as_str(), "red[31m !\"#0 text");
+    }
+
+    /// A run with one WARN scenario, made under `fail_on`.
+    fn warned(fail_on: &str) -> Run {
+        let warn = serde_json::json!({
+            "step": 1, "requirement": "SET-001", "verdict": "WARN", "expected": "e", "actual": "a"
+        });
+        serde_json::from_value(serde_json::json!({
+            "schema_version": "1", "tool": { "name": "setconform", "version": "0" }, "started_at": "x",
+            "duration_ms": 0, "seed": 1, "sut": { "name": "s", "kind": "external" }, "profiles": ["p"],
+            "fail_on": fail_on,
+            "summary": { "total": 1, "pass": 0, "fail": 0, "warn": 1, "info": 0, "not_applicable": 0,
+                         "error": 0, "timeout": 0, "exit_code": if fail_on == "warn" { 1 } else { 0 } },
+            "requirements": [],
+            "scenarios": [{ "id": "w", "title": "w", "profile": "p", "requirements": ["SET-001"], "verdict": "WARN",
+                            "duration_ms": 0, "expectations": [warn], "transcript": [] }]
+        }))
+        .unwrap()
+    }
+
+    /// The file counts as failures what the exit code failed on.
+    #[test]
+    fn a_warning_is_a_failure_only_under_fail_on_warn() {
+        let gated = render(&warned("warn"));
+        assert!(gated.contains("failures=\"1\"") && gated.contains("type=\"WARN\""), "{gated}");
+        assert!(gated.contains("WARN SET-001 (step 1)"), "{gated}");
+        let default = render(&warned("fail"));
+        assert!(default.contains("failures=\"0\"") && !default.contains("<failure"), "{default}");
+        assert!(default.contains("the run fails on it only with --fail-on warn"), "{default}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod console;
 pub mod diff;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod junit;

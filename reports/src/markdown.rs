@@ -53,18 +53,14 @@ pub fn summary(run: &Run) -> String {
     out
 }
 
-/// The verdict line, from the exit code the run ended with.
+/// The verdict line, from the exit code the run ended with and the gate it was made under.
 fn outcome(run: &Run) -> String {
-    let s = &run.summary;
-    match s.exit_code {
-        0 => "**Conformant** (exit code 0): no MUST-level rule broken, every applicable scenario judged.".into(),
-        1 if s.fail == 0 && s.warn > 0 => {
-            "**Failed** (exit code 1): SHOULD-level warnings, and the run fails on them (`--fail-on warn`).".into()
-        }
-        1 => format!("**Failed** (exit code 1): {} scenario(s) break a MUST-level rule.", s.fail),
-        3 => format!("**Incomplete** (exit code 3): {} scenario(s) could not be judged.", s.error + s.timeout),
-        code => format!("**Exit code {code}**"),
+    let h = crate::headline::Headline::of(run);
+    let mut line = format!("**{}** (exit code {}): {}.", h.word(), run.summary.exit_code, h.reason());
+    if run.fail_on == crate::verdict::FailOn::Warn {
+        let _ = write!(line, " The run fails on {}.", crate::headline::gate(run.fail_on));
     }
+    line
 }
 
 /// The summary's counts in [`Verdict::ALL`] order.

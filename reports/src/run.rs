@@ -20,6 +20,9 @@ pub struct Run {
     pub sut: SutInfo,
     /// Profiles the run was planned for.
     pub profiles: Vec<String>,
+    /// The gate the run was made under (`--fail-on`); records without it were made under `fail`.
+    #[serde(default)]
+    pub fail_on: crate::verdict::FailOn,
     pub summary: Summary,
     pub requirements: Vec<RequirementResult>,
     pub scenarios: Vec<ScenarioResult>,

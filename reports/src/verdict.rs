@@ -104,8 +104,10 @@ impl Verdict {
     }
 }
 
-/// `--fail-on`: the lowest verdict that fails a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// `--fail-on`: the lowest verdict that fails a run. The Run record keeps it
+/// (`fail_on`), so that every rendering shows the run under the same gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// Only a broken MUST (FAIL) fails the run.
     #[default]

@@ -89,6 +89,7 @@ fn record(text: &str, link: &str) -> Run {
             cleartext_endpoints: vec![t()],
         },
         profiles: vec![t()],
+        fail_on: crate::verdict::FailOn::Fail,
         summary: Summary { total: 2, pass: 1, fail: 1, exit_code: 1, ..Summary::default() },
         requirements: vec![RequirementResult {
             id: t(),

@@ -329,6 +329,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         seed: head.seed,
         sut: head.sut,
         profiles: head.profiles,
+        fail_on,
         summary,
         requirements,
         scenarios,

@@ -5,6 +5,7 @@ use super::super::page::{badge, millis, needs_attention, section, verdict_class}
 use super::super::text::{Text, clip};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::code_link;
+use crate::headline::{Headline, gate};
 use crate::{Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
 
@@ -15,12 +16,13 @@ pub(super) fn summary(run: &Run) -> Markup {
     let sut = &run.sut;
     let s = &run.summary;
     let code = s.exit_code;
-    let (class, meaning) = match code {
-        0 => ("ok", "conformant: nothing failed"),
-        1 => ("bad", "the SUT failed at least one scenario"),
-        3 => ("inc", "incomplete: ERROR or TIMEOUT, and nothing failed"),
-        _ => ("inc", "the run did not complete"),
+    let headline = Headline::of(run);
+    let class = match headline {
+        Headline::Conformant => "ok",
+        Headline::Failed { .. } => "bad",
+        _ => "inc",
     };
+    let meaning = format!("{}: {}", headline.word().to_lowercase(), headline.reason());
     let counts = [
         (Verdict::Pass, s.pass),
         (Verdict::Fail, s.fail),
@@ -59,6 +61,7 @@ pub(super) fn summary(run: &Run) -> Markup {
                 code { (run.seed) } " "
                 span class="muted" { "(repeat with " code { "--seed " (run.seed) } ")" }
             }))
+            (fact("Fails on", html! { (gate(run.fail_on)) }))
             (fact("Exit status", html! {
                 span class={ "exit " (class) } { "exit code " (code) } " " (meaning)
             }))
