@@ -138,7 +138,8 @@ impl FailOn {
 pub enum Outcome {
     /// Nothing failed and everything applicable was judged.
     Conformant,
-    /// Nothing failed, but something could not be judged (ERROR, TIMEOUT).
+    /// Nothing failed, but something could not be judged (ERROR, TIMEOUT), or
+    /// nothing was judged at all (every scenario N/A).
     Incomplete,
     /// Something failed (FAIL; WARN with `--fail-on warn`).
     Failed,
@@ -146,9 +147,17 @@ pub enum Outcome {
 
 impl Outcome {
     /// The outcome of a run with these verdicts: failed if any fails it,
-    /// else incomplete if any could not be judged, else conformant.
+    /// else incomplete if any could not be judged, else conformant. A run that
+    /// judged nothing (no verdict but N/A) is incomplete: it shows no conformance.
     pub fn of(verdicts: impl IntoIterator<Item = Verdict>, fail_on: FailOn) -> Outcome {
-        verdicts.into_iter().map(|v| v.outcome(fail_on)).max().unwrap_or(Outcome::Conformant)
+        let mut judged = false;
+        let worst = verdicts
+            .into_iter()
+            .inspect(|v| judged |= *v != Verdict::NotApplicable)
+            .map(|v| v.outcome(fail_on))
+            .max()
+            .unwrap_or(Outcome::Conformant);
+        if judged { worst } else { Outcome::Incomplete }
     }
 
     /// The process exit code for this outcome (DESIGN.md, README).
@@ -212,7 +221,7 @@ mod tests {
     #[test]
     fn a_run_is_incomplete_only_when_nothing_failed() {
         let code = |verdicts: &[Verdict], fail_on| Outcome::of(verdicts.iter().copied(), fail_on).exit_code();
-        assert_eq!(code(&[], FailOn::Fail), exit::CONFORMANT);
+        assert_eq!(code(&[Verdict::Pass, Verdict::NotApplicable], FailOn::Fail), exit::CONFORMANT);
         assert_eq!(
             code(&[Verdict::Pass, Verdict::Info, Verdict::Waived, Verdict::Warn], FailOn::Fail),
             exit::CONFORMANT
@@ -224,12 +233,23 @@ mod tests {
         assert_eq!(code(&[Verdict::Error, Verdict::Warn], FailOn::Warn), exit::FAILED);
     }
 
+    /// Nothing judged is no evidence of conformance.
+    #[test]
+    fn a_run_that_judged_nothing_is_incomplete() {
+        let code = |verdicts: &[Verdict]| Outcome::of(verdicts.iter().copied(), FailOn::Fail).exit_code();
+        assert_eq!(code(&[]), exit::INCOMPLETE);
+        assert_eq!(code(&[Verdict::NotApplicable, Verdict::NotApplicable]), exit::INCOMPLETE);
+        assert_eq!(code(&[Verdict::NotApplicable, Verdict::Info]), exit::CONFORMANT);
+        assert_eq!(code(&[Verdict::NotApplicable, Verdict::Waived]), exit::CONFORMANT);
+    }
+
     #[test]
     fn fail_on_names_read_back() {
         for f in FailOn::ALL {
             assert_eq!(FailOn::from_name(f.as_str()), Some(f));
         }
         assert_eq!(FailOn::from_name("info"), None);
+        assert_eq!(serde_json::to_string(&FailOn::Warn).unwrap(), "\"warn\"");
     }
 
     #[test]

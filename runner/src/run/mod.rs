@@ -2,6 +2,7 @@
 //! Run record, write reports, choose the exit code.
 
 mod jobs;
+mod selection;
 
 use crate::catalogue::{Catalogue, Origin};
 use crate::engine::RunEnv;
@@ -207,6 +208,10 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     if req.args.list {
         let _listed = libtest_mimic::run(&req.args, jobs.into_iter().map(jobs::Job::into_trial).collect());
         return Ok(Finished { run: None, exit_code: exit::CONFORMANT });
+    }
+    // A run of nothing would read as conformant.
+    if jobs.iter().all(|j| j.filtered_out(&req.args)) {
+        return Err(selection::nothing_selected(&req));
     }
 
     // Written before any scenario, for a SUT that is told to trust it from a file.
