@@ -7,6 +7,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, Command, Error};
 use setconform::run::exit;
+use setconform_reports::diff::Narrowing;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,7 +24,10 @@ fn main() -> ExitCode {
         },
         Command::Report { run, out, format } => cli::report::report(&run, out, &format),
         Command::Merge { runs, html } => cli::merge::merge(&runs, &html),
-        Command::Diff { old, new } => cli::diff::diff(&old, &new),
+        Command::Diff { old, new, accept_narrowing } => {
+            let narrowing = if accept_narrowing { Narrowing::Accepted } else { Narrowing::Regression };
+            cli::diff::diff(&old, &new, narrowing)
+        }
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args),
         Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),

@@ -58,12 +58,17 @@ pub enum Command {
         html: PathBuf,
     },
     /// Compare two saved runs: regressions and fixes, by scenario and requirement.
-    /// Exit 1 when something got worse.
+    /// Exit 1 when something got worse, or is no longer tested (judged before,
+    /// N/A or gone now; a requirement no longer covered).
     Diff {
         /// The earlier run.json.
         old: PathBuf,
         /// The later run.json.
         new: PathBuf,
+        /// Accept testing less: scenarios no longer judged (now N/A or gone) and
+        /// requirements no longer covered are other changes, not regressions.
+        #[arg(long)]
+        accept_narrowing: bool,
     },
     /// Check the catalogue (and a SUT configuration) without running anything.
     Check {
