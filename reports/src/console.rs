@@ -8,6 +8,7 @@ const MAX_FIELD: usize = 300;
 
 /// Renders the closing summary: verdict counts, then every non-passing
 /// expectation as Expected / Actual, then scenarios that could not be judged.
+/// The exit code follows once the reports are written ([`closing`]).
 pub fn summary(run: &Run) -> String {
     let mut out = String::new();
     let s = &run.summary;
@@ -24,6 +25,9 @@ pub fn summary(run: &Run) -> String {
         s.total, s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout
     );
     let _ = if s.waived > 0 { writeln!(out, " | {} WAIVED", s.waived) } else { writeln!(out) };
+    if run.fail_on == crate::verdict::FailOn::Warn {
+        let _ = writeln!(out, "fails on: {}", crate::headline::gate(run.fail_on));
+    }
     for sc in &run.scenarios {
         let findings: Vec<_> =
             sc.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)).collect();
@@ -47,7 +51,19 @@ pub fn summary(run: &Run) -> String {
         };
         let _ = writeln!(out, "\nwaiver {} {why}", clip(&w.target));
     }
-    let _ = writeln!(out, "\nexit code {}", s.exit_code);
+    out
+}
+
+/// The last lines, printed once the reports are written: the run's headline
+/// and the exit code the command ends with, which is the run's unless a report
+/// could not be written.
+pub fn closing(run: &Run, exit_code: i32) -> String {
+    let h = crate::headline::Headline::of(run);
+    let mut out = format!("\n{}: {}\nexit code {exit_code}", h.word(), h.reason());
+    if exit_code != run.summary.exit_code {
+        out.push_str(" (not every report could be written)");
+    }
+    out.push('\n');
     out
 }
 

@@ -66,7 +66,7 @@ fn exit_code(e: &Error) -> i32 {
         | Error::ReadCa { .. }
         | Error::UnknownFault(_)
         | Error::Listen { .. } => exit::USAGE,
-        Error::WriteReports { .. } | Error::Runtime(_) => exit::INCOMPLETE,
+        Error::NotWritten(_) | Error::Runtime(_) => exit::INCOMPLETE,
         Error::Several(errors) => errors.iter().map(exit_code).max().unwrap_or(exit::USAGE),
     }
 }

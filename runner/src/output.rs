@@ -32,21 +32,85 @@ impl Format {
     }
 }
 
-/// Writes `run` into `dir` in each of `formats`; returns the files written.
-pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
+/// The harness's public keys, written beside the reports of a run.
+pub const HARNESS_JWKS: &str = "harness-jwks.json";
+
+/// Every file a run writes into its output folder and owns: a run removes
+/// them before it starts, so that no earlier run's report is taken for its own.
+/// (`harness-ca.pem` is written anew before any scenario runs.)
+pub const OWNED: [&str; 5] = ["run.json", "report.html", "junit.xml", "summary.md", HARNESS_JWKS];
+
+/// A report that could not be written, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum NotWritten {
+    /// The folder could not be made: no report was written.
+    #[error("cannot write reports to {}: {source}", dir.display())]
+    Folder { dir: PathBuf, source: io::Error },
+    #[error("cannot write {}: {source}", path.display())]
+    File { path: PathBuf, source: io::Error },
+}
+
+/// What writing a run's reports came to: each file is tried, whatever became of the others.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub failed: Vec<NotWritten>,
+}
+
+impl Written {
+    /// Writes `contents` to `path`, and notes how that went.
+    pub fn write(&mut self, path: PathBuf, contents: impl AsRef<[u8]>) {
+        let result = std::fs::write(&path, contents);
+        self.note(path, result);
+    }
+
+    fn note(&mut self, path: PathBuf, result: io::Result<()>) {
+        match result {
+            Ok(()) => self.files.push(path),
+            Err(source) => self.failed.push(NotWritten::File { path, source }),
+        }
+    }
+}
+
+/// Writes `run` into `dir` in each of `formats`: every one that can be written.
+pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> Written {
+    let mut written = Written::default();
+    if let Err(source) = std::fs::create_dir_all(dir) {
+        written.failed.push(NotWritten::Folder { dir: dir.to_owned(), source });
+        return written;
+    }
     for format in formats {
         let path = dir.join(format.file_name());
         match format {
-            Format::Json => json::write(run, &path)?,
-            Format::Html => std::fs::write(&path, html::run_report(run))?,
-            Format::Junit => std::fs::write(&path, junit::render(run))?,
-            Format::Md => std::fs::write(&path, markdown::summary(run))?,
+            Format::Json => {
+                let result = json::write(run, &path);
+                written.note(path, result);
+            }
+            Format::Html => written.write(path, html::run_report(run)),
+            Format::Junit => written.write(path, junit::render(run)),
+            Format::Md => written.write(path, markdown::summary(run)),
         }
-        written.push(path);
     }
-    Ok(written)
+    written
+}
+
+/// Removes from `dir` the files a run owns ([`OWNED`]) that an earlier run
+/// left: only files (or links) of those names, nothing else. Returns the names
+/// removed, and the files that are there and could not be removed.
+pub fn remove_earlier(dir: &Path) -> (Vec<&'static str>, Vec<(PathBuf, io::Error)>) {
+    let (mut removed, mut failed) = (Vec::new(), Vec::new());
+    for name in OWNED {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if meta.is_dir() {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed.push(name),
+            Err(e) => failed.push((path, e)),
+        }
+    }
+    (removed, failed)
 }
 
 /// The interop matrix of several saved runs, written to `out`. Each run's
@@ -93,6 +157,24 @@ fn relative_to(base: &Path, target: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only the files a run owns go; a folder of the same name, and any other file, stay.
+    #[test]
+    fn an_earlier_run_s_files_are_removed_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("setconform-output-stale-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("report.html")).unwrap();
+        for name in ["junit.xml", "run.json", "harness-jwks.json", "notes.txt", "junit.xml.bak"] {
+            std::fs::write(dir.join(name), "old").unwrap();
+        }
+        let (removed, failed) = remove_earlier(&dir);
+        assert_eq!(removed, ["run.json", "junit.xml", "harness-jwks.json"]);
+        assert!(failed.is_empty());
+        assert!(
+            dir.join("report.html").is_dir() && dir.join("notes.txt").exists() && dir.join("junit.xml.bak").exists()
+        );
+        assert_eq!(remove_earlier(&dir.join("absent")).0, Vec::<&str>::new());
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn links_between_folders_are_relative() {

@@ -26,9 +26,9 @@ pub enum Error {
     /// A saved run.json could not be read.
     #[error("{}: {source}", path.display())]
     ReadRun { path: PathBuf, source: io::Error },
-    /// The reports could not be written.
-    #[error("cannot write reports to {}: {source}", dir.display())]
-    WriteReports { dir: PathBuf, source: io::Error },
+    /// A report (or the reports' folder) could not be written.
+    #[error(transparent)]
+    NotWritten(setconform::output::NotWritten),
     /// The matrix page could not be made.
     #[error("merge: {0}")]
     Merge(#[source] io::Error),

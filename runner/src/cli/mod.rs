@@ -22,6 +22,7 @@ pub use args::{Cli, Command};
 pub use error::Error;
 
 use setconform::output::{self, Format};
+use setconform::run::exit;
 use setconform_reports::Run;
 use std::path::Path;
 
@@ -49,11 +50,45 @@ fn read_run(path: &Path) -> Result<Run, Error> {
     setconform_reports::json::read(path).map_err(|source| Error::ReadRun { path: path.to_owned(), source })
 }
 
-/// Writes the run's reports in `formats` into `dir` and names them.
-fn write_reports(record: &Run, dir: &Path, formats: &[Format]) -> Result<(), Error> {
-    let files = output::write_reports(record, dir, formats)
-        .map_err(|source| Error::WriteReports { dir: dir.to_owned(), source })?;
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    say(&format!("reports: {}\n", names.join(", ")));
-    Ok(())
+/// Writes the run's reports in `formats` into `dir`, and beside them the
+/// `extra` files (name, contents); names those written. Every file is tried:
+/// the ones that could not be written are returned, for the caller to name.
+fn write_reports(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)]) -> Vec<output::NotWritten> {
+    let mut written = output::write_reports(record, dir, formats);
+    if written.failed.iter().all(|f| !matches!(f, output::NotWritten::Folder { .. })) {
+        for (name, contents) in extra {
+            written.write(dir.join(name), contents);
+        }
+    }
+    if !written.files.is_empty() {
+        let names: Vec<String> = written.files.iter().map(|f| f.display().to_string()).collect();
+        say(&format!("reports: {}\n", names.join(", ")));
+    }
+    written.failed
+}
+
+/// Writes a finished run's reports (see [`write_reports`]), names on stderr
+/// those that could not be written, then prints the run's closing lines with
+/// the exit code the command ends with, and returns it: the run's, or, when a
+/// report is missing, incomplete (3) unless the run failed (a broken rule
+/// outranks an incomplete run, as in `Outcome`).
+fn finish(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)]) -> i32 {
+    let failed = write_reports(record, dir, formats, extra);
+    let code = match (failed.is_empty(), record.summary.exit_code) {
+        (true, code) | (false, code @ exit::FAILED) => code,
+        (false, _) => exit::INCOMPLETE,
+    };
+    for f in &failed {
+        eprintln!("setconform: {f}");
+    }
+    say(&setconform_reports::console::closing(record, code));
+    code
+}
+
+/// The reports that could not be written, as the error a command ends with.
+fn not_written(failed: Vec<output::NotWritten>) -> Result<(), Error> {
+    match failed.len() {
+        0 => Ok(()),
+        _ => Err(Error::Several(failed.into_iter().map(Error::NotWritten).collect())),
+    }
 }

@@ -2,7 +2,7 @@
 //! and write the reports.
 
 use super::args::PairArgs;
-use super::{Error, say, write_reports};
+use super::{Error, finish, say};
 use setconform::output::Format;
 use setconform::run::{self, PairRequest};
 
@@ -15,6 +15,5 @@ pub fn pair(args: PairArgs) -> Result<i32, Error> {
     };
     let record = run::pair(request).map_err(Error::Pairing)?;
     say(&setconform_reports::console::summary(&record));
-    write_reports(&record, &args.out, &Format::ALL)?;
-    Ok(record.summary.exit_code)
+    Ok(finish(&record, &args.out, &Format::ALL, &[]))
 }

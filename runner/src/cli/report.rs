@@ -1,6 +1,6 @@
 //! `setconform report`: the reports again, from a saved record.
 
-use super::{Error, read_run, write_reports};
+use super::{Error, not_written, read_run, write_reports};
 use setconform::output::Format;
 use setconform::run::exit;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,6 @@ pub fn report(run: &Path, out: Option<PathBuf>, formats: &[Format]) -> Result<i3
     // The record is re-read, not re-judged: no need to write it over itself.
     let formats: Vec<Format> =
         formats.iter().copied().filter(|f| *f != Format::Json || dir.join("run.json") != run).collect();
-    write_reports(&record, &dir, &formats)?;
+    not_written(write_reports(&record, &dir, &formats, &[]))?;
     Ok(exit::CONFORMANT)
 }

@@ -1,8 +1,11 @@
 //! `setconform run`: the catalogue against a SUT, then the summary and the
-//! reports. The exit code is the run's (see `Outcome` in the reports crate).
+//! reports. The exit code is the run's (see `Outcome` in the reports crate),
+//! or incomplete when a report could not be written. The output folder is
+//! cleared of an earlier run's reports first (`output::OWNED`).
 
 use super::args::RunArgs;
-use super::{Error, keys, say, write_reports};
+use super::{Error, finish, keys, say};
+use setconform::output;
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reports::verdict::Outcome;
 use std::collections::BTreeSet;
@@ -20,6 +23,9 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
             Some(ids)
         }
     };
+    if !args.select.list {
+        remove_earlier(&args.out);
+    }
     let (out, formats) = (args.out.clone(), args.format.clone());
     let request = RunRequest {
         sut_file: args.sut,
@@ -39,11 +45,19 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
     let finished = run::execute(request).map_err(Error::Configuration)?;
     let Some(record) = finished.run else { return Ok(finished.exit_code) };
     say(&setconform_reports::console::summary(&record));
-    write_reports(&record, &out, &formats)?;
-    if std::fs::write(out.join("harness-jwks.json"), keys::jwks() + "\n").is_err() {
-        return Ok(exit::INCOMPLETE);
+    Ok(finish(&record, &out, &formats, &[(output::HARNESS_JWKS, keys::jwks() + "\n")]))
+}
+
+/// Removes what an earlier run left in the output folder, so that a CI job
+/// reads no report this run did not write; says what went.
+fn remove_earlier(out: &Path) {
+    let (removed, failed) = output::remove_earlier(out);
+    if !removed.is_empty() {
+        say(&format!("removed the reports of an earlier run from {}: {}\n", out.display(), removed.join(", ")));
     }
-    Ok(finished.exit_code)
+    for (path, e) in failed {
+        eprintln!("setconform: cannot remove the earlier {}: {e}", path.display());
+    }
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that
