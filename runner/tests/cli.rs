@@ -132,6 +132,170 @@ fn diff_exits_1_on_a_regression() {
     assert!(stdout.contains("regressions: 0") && stdout.contains("FAIL -> PASS"), "{stdout}");
 }
 
+/// A filter, or a profile and skip, that selects no scenario runs nothing,
+/// writes no report and exits 2 naming what was asked; listing such a selection
+/// is no error.
+#[test]
+fn an_empty_selection_exits_2_naming_the_filter_and_writes_no_report() {
+    let dir = common::scratch("cli-empty");
+    let out = dir.to_str().unwrap();
+    let (code, stdout, stderr) = setconform(&["run", "--exact", "no.such.id", "--out", out]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stderr.contains("no scenario selected by filter \"no.such.id\" (--exact"), "{stderr}");
+    assert!(!stdout.contains("Conformant") && !stdout.contains("exit code 0"), "{stdout}");
+    for file in ["run.json", "summary.md", "junit.xml", "report.html"] {
+        assert!(!dir.join(file).exists(), "{file} written");
+    }
+    let (code, _, stderr) = setconform(&["run", "--profile", "push-receiver", "--skip", ".", "--out", out]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--skip \".\", --profile push-receiver"), "{stderr}");
+    let (code, stdout, _) = setconform(&["run", "--exact", "no.such.id", "--list"]);
+    assert_eq!(code, 0, "{stdout}");
+}
+
+/// A run whose every selected scenario is N/A judged nothing: it is no evidence
+/// of conformance, so it is incomplete (exit 3) and every report says why.
+#[test]
+fn a_run_whose_every_scenario_is_n_a_judged_nothing_and_exits_3() {
+    let dir = common::scratch("cli-all-na");
+    // push.transmitter.* are N/A when only push-receiver is claimed.
+    let args = ["run", "--profile", "push-receiver", "push.transmitter.", "--quiet", "--out", dir.to_str().unwrap()];
+    let (code, stdout, _) = setconform(&args);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("Nothing judged: all ") && !stdout.contains("Conformant"), "{stdout}");
+    let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(summary.contains("**Nothing judged** (exit code 3)") && !summary.contains("Conformant"), "{summary}");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("nothing judged: all "), "the HTML's exit status says it too");
+}
+
+/// A later run that tests less is a regression for a gate: a scenario judged
+/// before and N/A or gone now, and a requirement no longer covered, unless the
+/// narrowing is accepted.
+#[test]
+fn diff_counts_what_is_no_longer_tested_as_a_regression_unless_accepted() {
+    let dir = common::scratch("cli-diff-narrow");
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.join(name);
+        let mut args = vec!["run", "--profile", "push-receiver", "--seed", "3", "--quiet"];
+        args.extend_from_slice(extra);
+        args.extend(["--out", out.to_str().unwrap()]);
+        assert_eq!(setconform(&args).0, 0, "{name}");
+        out.join("run.json").to_str().unwrap().to_owned()
+    };
+    // Under the ssf SET profile push.receiver.accept.rotated-key applies (SSF-SET-012); under rfc8417 it is N/A.
+    let wide = run("wide", &["--set-profile", "ssf"]);
+    let narrow = run("narrow", &["--skip", "push.receiver.reject.content-type"]);
+    let (code, stdout, _) = setconform(&["diff", &wide, &narrow]);
+    assert_eq!(code, 1, "{stdout}");
+    let regressions = stdout.split("fixes:").next().unwrap();
+    for line in [
+        "push.receiver.accept.rotated-key",
+        "PASS -> N/A (no longer judged)",
+        "push.receiver.reject.content-type",
+        "PASS -> (absent) (scenario gone)",
+        "SSF-SET-012",
+        "(no longer covered)",
+    ] {
+        assert!(regressions.contains(line), "{line} among the regressions:\n{stdout}");
+    }
+    let (code, stdout, _) = setconform(&["diff", &wide, &narrow, "--accept-narrowing"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("regressions: 0") && stdout.contains("(scenario gone)"), "{stdout}");
+}
+
+/// Under `--fail-on warn` the JUnit file fails the WARN scenarios that made
+/// the exit code 1, the headlines say the run failed on warnings, and the
+/// record keeps the gate so that `report` renders the same file; under the
+/// default gate a WARN passes.
+#[test]
+fn junit_and_headlines_follow_the_gate_the_run_was_made_under() {
+    let dir = common::scratch("cli-fail-on-warn");
+    let run = |name: &str, fail_on: &str| {
+        let out = dir.join(name);
+        let args = ["run", "--profile", "push-transmitter", "--fault", "typ-jwt", "--seed", "2", "--quiet"];
+        let (code, stdout, _) =
+            setconform(&[&args[..], &["--fail-on", fail_on, "--out", out.to_str().unwrap()]].concat());
+        (code, stdout, out)
+    };
+    let (code, stdout, gated) = run("gated", "warn");
+    assert_eq!(code, 1, "{stdout}");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(gated.join("run.json")).unwrap()).unwrap();
+    assert_eq!(record["fail_on"], "warn");
+    let warned = record["summary"]["warn"].as_u64().unwrap();
+    assert!(warned > 0 && record["summary"]["fail"] == 0);
+    let junit = std::fs::read_to_string(gated.join("junit.xml")).unwrap();
+    assert!(junit.contains(&format!("failures=\"{warned}\"")) && junit.contains("type=\"WARN\""), "{junit}");
+    let summary = std::fs::read_to_string(gated.join("summary.md")).unwrap();
+    assert!(summary.contains("**Failed** (exit code 1)") && summary.contains("the run fails on them"), "{summary}");
+    let html = std::fs::read_to_string(gated.join("report.html")).unwrap();
+    assert!(html.contains("FAIL or WARN (--fail-on warn)"), "the HTML names the gate");
+    let again = dir.join("again");
+    let (code, _, _) =
+        setconform(&["report", gated.join("run.json").to_str().unwrap(), "--out", again.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read_to_string(again.join("junit.xml")).unwrap(), junit, "the same JUnit again");
+
+    let (code, stdout, default) = run("default", "fail");
+    assert_eq!(code, 0, "{stdout}");
+    let junit = std::fs::read_to_string(default.join("junit.xml")).unwrap();
+    assert!(!junit.contains("<failure"), "{junit}");
+    // A record from before the gate was kept reads as made under the default.
+    let mut old = record.clone();
+    old.as_object_mut().unwrap().remove("fail_on");
+    let (old_file, old_out) = (dir.join("old.json"), dir.join("old"));
+    std::fs::write(&old_file, old.to_string()).unwrap();
+    let (code, _, stderr) = setconform(&["report", old_file.to_str().unwrap(), "--out", old_out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!std::fs::read_to_string(old_out.join("junit.xml")).unwrap().contains("<failure"));
+}
+
+/// A report that cannot be written is named on stderr, every other one is
+/// written, and the exit code printed last is the one the command ends with:
+/// incomplete (3), or still 1 when a rule was broken.
+#[test]
+fn a_report_that_cannot_be_written_is_named_and_the_others_are_written() {
+    let dir = common::scratch("cli-unwritable");
+    std::fs::create_dir_all(dir.join("report.html")).unwrap();
+    let args = ["run", "--profile", "push-receiver", "--exact", "push.receiver.accept.valid", "--quiet"];
+    let (code, stdout, stderr) = setconform(&[&args[..], &["--out", dir.to_str().unwrap()]].concat());
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stderr.contains(&format!("setconform: cannot write {}: ", dir.join("report.html").display())), "{stderr}");
+    for file in ["run.json", "junit.xml", "summary.md", "harness-jwks.json"] {
+        assert!(dir.join(file).is_file(), "{file} written");
+    }
+    assert!(dir.join("report.html").is_dir(), "the folder in the way is left alone");
+    assert_eq!(stdout.trim_end().lines().last(), Some("exit code 3 (not every report could be written)"), "{stdout}");
+    assert!(!stdout.contains("exit code 0"), "{stdout}");
+
+    let faulted = ["--fault", "push-success-200", "--out", dir.to_str().unwrap()];
+    let (code, stdout, _) = setconform(&[&args[..], &faulted[..]].concat());
+    assert_eq!(code, 1, "a broken rule outranks a missing report: {stdout}");
+}
+
+/// A run removes the reports an earlier run left in its folder (only the
+/// files it owns) and says so, so that CI reads no stale report.
+#[test]
+fn a_run_removes_an_earlier_run_s_reports_and_nothing_else() {
+    let dir = common::scratch("cli-stale");
+    let stale = "<testsuites tests=\"12\" failures=\"12\"></testsuites>";
+    for (name, text) in [("junit.xml", stale), ("summary.md", "old"), ("report.html", "old"), ("notes.txt", "mine")] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let listing = ["run", "--profile", "push-receiver", "--list", "--out", dir.to_str().unwrap()];
+    assert_eq!(setconform(&listing).0, 0);
+    assert!(dir.join("junit.xml").exists(), "a listing runs nothing and removes nothing");
+    let args = ["run", "--profile", "push-receiver", "--exact", "push.receiver.accept.valid", "--format", "json"];
+    let (code, stdout, _) = setconform(&[&args[..], &["--quiet", "--out", dir.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("removed the reports of an earlier run from ") && stdout.contains("junit.xml"), "{stdout}");
+    for gone in ["junit.xml", "summary.md", "report.html"] {
+        assert!(!dir.join(gone).exists(), "{gone} removed");
+    }
+    assert!(dir.join("run.json").is_file() && dir.join("notes.txt").is_file());
+}
+
 /// Inputs that cannot be read are usage errors (exit 2), each named on stderr;
 /// reports that cannot be written leave the command incomplete (exit 3).
 #[test]
