@@ -167,6 +167,13 @@ fn a_run_whose_every_scenario_is_n_a_judged_nothing_and_exits_3() {
     assert!(summary.contains("**Nothing judged** (exit code 3)") && !summary.contains("Conformant"), "{summary}");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("nothing judged: all "), "the HTML's exit status says it too");
+    // Nothing failed there, and nothing showed conformance either.
+    let from = dir.join("run.json");
+    let again = dir.join("again");
+    let (code, stdout, _) =
+        setconform(&["run", "--rerun-failed", from.to_str().unwrap(), "--out", again.to_str().unwrap()]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("nothing was judged (every scenario N/A)"), "{stdout}");
 }
 
 /// A later run that tests less is a regression for a gate: a scenario judged

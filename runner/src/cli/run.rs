@@ -7,6 +7,7 @@ use super::args::RunArgs;
 use super::{Error, finish, keys, say};
 use setconform::output;
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
+use setconform_reports::Verdict;
 use setconform_reports::verdict::Outcome;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,10 +16,15 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
     let only = match &args.rerun_failed {
         None => None,
         Some(from) => {
-            let ids = failed_in(from, args.fail_on)?;
+            let (ids, judged) = failed_in(from, args.fail_on)?;
             if ids.is_empty() {
-                say(&format!("nothing failed in {}: nothing to run again\n", from.display()));
-                return Ok(exit::CONFORMANT);
+                // A run that judged nothing failed nothing, and showed no conformance either.
+                let (why, code) = match judged {
+                    true => ("nothing failed", exit::CONFORMANT),
+                    false => ("nothing failed, and nothing was judged (every scenario N/A)", exit::INCOMPLETE),
+                };
+                say(&format!("{why} in {}: nothing to run again\n", from.display()));
+                return Ok(code);
             }
             Some(ids)
         }
@@ -61,10 +67,11 @@ fn remove_earlier(out: &Path) {
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that
-/// failed it, and those that could not be judged.
-fn failed_in(from: &Path, fail_on: FailOn) -> Result<BTreeSet<String>, Error> {
+/// failed it, and those that could not be judged; and whether it judged any scenario.
+fn failed_in(from: &Path, fail_on: FailOn) -> Result<(BTreeSet<String>, bool), Error> {
     let previous =
         setconform_reports::json::read(from).map_err(|source| Error::RerunFrom { from: from.to_owned(), source })?;
     let ids = previous.scenarios.iter().filter(|s| s.verdict.outcome(fail_on) != Outcome::Conformant);
-    Ok(ids.map(|s| s.id.clone()).collect())
+    let judged = previous.scenarios.iter().any(|s| s.verdict != Verdict::NotApplicable);
+    Ok((ids.map(|s| s.id.clone()).collect(), judged))
 }
