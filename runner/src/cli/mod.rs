@@ -85,6 +85,18 @@ fn finish(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)]
     code
 }
 
+/// Removes what an earlier run left in the output folder, so that a CI job
+/// reads no report this run did not write; says what went.
+fn remove_earlier(out: &Path) {
+    let (removed, failed) = output::remove_earlier(out);
+    if !removed.is_empty() {
+        say(&format!("removed the reports of an earlier run from {}: {}\n", out.display(), removed.join(", ")));
+    }
+    for (path, e) in failed {
+        eprintln!("setconform: cannot remove the earlier {}: {e}", path.display());
+    }
+}
+
 /// The reports that could not be written, as the error a command ends with.
 fn not_written(failed: Vec<output::NotWritten>) -> Result<(), Error> {
     match failed.len() {

@@ -2,11 +2,12 @@
 //! and write the reports.
 
 use super::args::PairArgs;
-use super::{Error, finish, say};
+use super::{Error, finish, remove_earlier, say};
 use setconform::output::Format;
 use setconform::run::{self, PairRequest};
 
 pub fn pair(args: PairArgs) -> Result<i32, Error> {
+    remove_earlier(&args.out);
     let request = PairRequest {
         initiator: args.initiator,
         responder: args.responder,

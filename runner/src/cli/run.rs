@@ -4,7 +4,7 @@
 //! cleared of an earlier run's reports first (`output::OWNED`).
 
 use super::args::RunArgs;
-use super::{Error, finish, keys, say};
+use super::{Error, finish, keys, remove_earlier, say};
 use setconform::output;
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reports::Verdict;
@@ -52,18 +52,6 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
     let Some(record) = finished.run else { return Ok(finished.exit_code) };
     say(&setconform_reports::console::summary(&record));
     Ok(finish(&record, &out, &formats, &[(output::HARNESS_JWKS, keys::jwks() + "\n")]))
-}
-
-/// Removes what an earlier run left in the output folder, so that a CI job
-/// reads no report this run did not write; says what went.
-fn remove_earlier(out: &Path) {
-    let (removed, failed) = output::remove_earlier(out);
-    if !removed.is_empty() {
-        say(&format!("removed the reports of an earlier run from {}: {}\n", out.display(), removed.join(", ")));
-    }
-    for (path, e) in failed {
-        eprintln!("setconform: cannot remove the earlier {}: {e}", path.display());
-    }
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that
