@@ -1,6 +1,7 @@
 //! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
 
 mod file;
+mod files;
 pub mod hand;
 mod secret;
 pub mod setup;
