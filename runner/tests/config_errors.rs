@@ -75,6 +75,12 @@ fn a_claimed_profile_without_its_endpoint_is_refused_before_any_scenario() {
     both_refuse(&sut, &["sut.yaml: /push/endpoint: profile push-receiver is claimed", "(push.endpoint) is not given"]);
     let sut = sut_file("no-ssf", "name: x\nprofiles: [ssf-transmitter]\n");
     both_refuse(&sut, &["sut.yaml: /trigger/ssf: profile ssf-transmitter is claimed"]);
+    let sut = sut_file("no-trigger", "name: x\nprofiles: [ssf-receiver]\n");
+    both_refuse(&sut, &["sut.yaml: /trigger: profile ssf-receiver is claimed"]);
+    // An SSF receiver configured by hand needs no trigger.
+    let sut = sut_file("by-hand", "name: x\nsetup: static\nprofiles: [ssf-receiver]\n");
+    let (code, text) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
     // A sender needs no endpoint of its own; a poll transmitter may name its endpoint at registration.
     let sut = sut_file(
         "senders",
@@ -187,6 +193,10 @@ fn an_inline_secret_is_refused_without_being_shown() {
             "name: x\nprofiles: [push-receiver]\npush: {{ endpoint: 'https://127.0.0.1:9/push' }}\nharness: {{ endpoint_token: {secret} }}\n"
         ),
         format!("name: x\nprofiles: [ssf-transmitter]\n{ssf}"),
+        // Pasted where the variable's name goes.
+        format!(
+            "name: x\nprofiles: [push-receiver]\npush: {{ endpoint: 'https://127.0.0.1:9/push' }}\nauth: {{ bearer_token: {{ env: {secret} }} }}\n"
+        ),
         format!(
             "name: x\nprofiles: [ssf-transmitter]\ntrigger: {{ ssf: {{ issuer: 'https://127.0.0.1:9/', auth: {{ bearer_token: {secret} }} }} }}\n"
         ),

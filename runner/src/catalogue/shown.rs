@@ -27,12 +27,12 @@ pub fn json(value: &Value) -> String {
     }
 }
 
-/// What an error shows of the value at `pointer`: nothing of a secret's.
+/// What an error shows of the value at `pointer`: nothing of a value in a
+/// secret's field, nor below it (a secret pasted where `env:` names a variable).
 pub fn at(pointer: &str, value: &Value) -> String {
-    let last = pointer.rsplit('/').next().unwrap_or_default();
     match value {
         Value::Object(_) | Value::Array(_) => json(value),
-        _ if holds_secret(last) => WITHHELD.to_owned(),
+        _ if pointer.split('/').any(holds_secret) => WITHHELD.to_owned(),
         Value::String(s) => text(s),
         _ => json(value),
     }
@@ -84,6 +84,8 @@ mod tests {
     #[test]
     fn a_secret_is_never_shown() {
         assert_eq!(at("/auth/bearer_token", &json!("s3cr3t")), WITHHELD);
+        assert_eq!(at("/auth/bearer_token/env", &json!("s3cr3t value")), WITHHELD);
+        assert_eq!(at("/name", &json!("x")), "\"x\"");
         let nested = json(&json!({"client_secret": "s3cr3t", "client_id": "me"}));
         assert!(!nested.contains("s3cr3t") && nested.contains("me"), "{nested}");
         assert!(!holds_secret("token_endpoint") && holds_secret("endpoint_token"));
