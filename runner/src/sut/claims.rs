@@ -26,7 +26,7 @@ pub fn problems(sut: &SutSetup, catalogue: &Catalogue, file: &str) -> Vec<LoadEr
                 format!("/profiles/{i}"),
                 format!("unknown profile {}: {}", shown(name), names::suggestion(name, profiles())),
             )),
-            Some(profile) => errors.extend(missing(sut, profile).map(|(field, why)| error(field.to_owned(), why))),
+            Some(profile) => errors.extend(missing(sut, profile).map(|(field, why)| error(field, why))),
         }
     }
     let capabilities = || catalogue.profiles.values().flat_map(|p| p.capabilities.keys().map(String::as_str));
@@ -52,16 +52,16 @@ fn shown(name: &str) -> String {
 /// The sut.yaml field a claimed profile needs and lacks, with why: the
 /// endpoint the harness sends to when the SUT answers (a responder, a push
 /// receiver, a poll transmitter), or how an SSF SUT is reached.
-fn missing(sut: &SutSetup, profile: &Profile) -> Option<(&'static str, String)> {
+fn missing(sut: &SutSetup, profile: &Profile) -> Option<(String, String)> {
     let id = &profile.id;
     match profile.protocol {
         Protocol::Ssf => match profile.role {
             Role::Transmitter if sut.ssf.is_none() => Some((
-                "/trigger/ssf",
+                "/trigger/ssf".to_owned(),
                 format!("profile {id} is claimed, and the SSF transmitter's issuer and credentials are not given"),
             )),
             Role::Receiver if sut.trigger.is_none() && sut.setup != super::SetupMode::Static => Some((
-                "/trigger",
+                "/trigger".to_owned(),
                 format!(
                     "profile {id} is claimed, and the SUT neither has a trigger (to be told where the harness's \
                      transmitter is) nor is configured by hand (setup: static)"
@@ -76,13 +76,8 @@ fn missing(sut: &SutSetup, profile: &Profile) -> Option<(&'static str, String)> 
         _ => {
             let (endpoint, field) = sut.endpoint_for(profile.delivery());
             endpoint.is_none().then(|| {
-                let pointer = match field {
-                    "push.endpoint" => "/push/endpoint",
-                    "multi_set_push.endpoint" => "/multi_set_push/endpoint",
-                    "poll.endpoint" => "/poll/endpoint",
-                    _ => "/pushpull/endpoint",
-                };
-                (pointer, format!("profile {id} is claimed, and the SUT's endpoint for it ({field}) is not given"))
+                let why = format!("profile {id} is claimed, and the SUT's endpoint for it ({field}) is not given");
+                (format!("/{}", field.replace('.', "/")), why)
             })
         }
     }
