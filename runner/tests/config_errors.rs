@@ -115,6 +115,13 @@ fn every_file_sut_yaml_names_is_parsed_by_check() {
     let (code, text) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(text.contains("/tls/ca_file: \"ca.pem\": no certificate in it (PEM blocks: PRIVATE KEY)"), "{text}");
+    // The harness's own CA, when it is the user's: a certificate and a key, each PEM.
+    let harness = sut.with_file_name("harness.yaml");
+    let text = "name: x\nprofiles: [push-transmitter]\nharness: { ca_file: ca.pem, ca_key_file: token }\n";
+    std::fs::write(&harness, text).unwrap();
+    let (code, text) = setconform(&["check", "--sut", harness.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(text.contains("harness.yaml: /harness/ca_file: \"ca.pem\": no certificate in it"), "{text}");
     // The reference's CA passes.
     let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
     std::fs::copy(ca, dir.join("ca.pem")).unwrap();

@@ -8,7 +8,6 @@ use super::setup::{self, SetupMode};
 use super::{DEFAULT_HARNESS_AUDIENCE, DEFAULT_HARNESS_ISSUER, MspRevision, SutSetup, Timeouts};
 use crate::catalogue::shown::text as shown;
 use crate::catalogue::{LoadError, SourceFile};
-use crate::harness::pki::{HarnessPki, PkiError};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
 use crate::trigger::{Bridge, TriggerConfig};
@@ -242,24 +241,16 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
             errors.push(file.error("/harness/ca_file", "ca_key_file is given, and the CA certificate is not"));
             None
         }
-        (Some(cert), Some(key)) => match (std::fs::read_to_string(rel(cert)), std::fs::read_to_string(rel(key))) {
-            (Err(e), _) => {
-                errors.push(file.error("/harness/ca_file", format!("{}: {e}", shown(cert))));
+        (Some(cert), Some(key)) => match files::harness_ca(&rel(cert), &rel(key)) {
+            Ok(pki) => Some(std::sync::Arc::new(pki)),
+            Err((part, e)) => {
+                let (at, name) = match part {
+                    files::CaPart::Certificate => ("/harness/ca_file", cert),
+                    files::CaPart::Key => ("/harness/ca_key_file", key),
+                };
+                errors.push(file.error(at, format!("{}: {e}", shown(name))));
                 None
             }
-            (_, Err(e)) => {
-                errors.push(file.error("/harness/ca_key_file", format!("{}: {e}", shown(key))));
-                None
-            }
-            (Ok(cert_pem), Ok(key_pem)) => match HarnessPki::from_ca(&cert_pem, &key_pem) {
-                Ok(pki) => Some(std::sync::Arc::new(pki)),
-                Err(e) => {
-                    let at =
-                        if matches!(e, PkiError::Certificate(_)) { "/harness/ca_file" } else { "/harness/ca_key_file" };
-                    errors.push(file.error(at, e.to_string()));
-                    None
-                }
-            },
         },
     };
     let (harness_listen, stable_port) = match harness.listen.as_deref().map(|l| (l, setup::parse_listen(l))) {
