@@ -179,6 +179,19 @@ fn a_long_value_is_quoted_by_a_short_prefix_only() {
     for text in both_refuse(&sut, &["sut.yaml: /name: \"AAAA", "… (300000 bytes) is longer than 200 characters"]) {
         assert!(text.len() < 2_000, "{} bytes of error", text.len());
     }
+    let issuer = format!("https://127.0.0.1:9/{}?q", "a".repeat(300_000));
+    let sut = sut_file(
+        "long-issuer",
+        &format!(
+            "name: x\nprofiles: [ssf-transmitter]\ntrigger: {{ ssf: {{ issuer: '{issuer}', auth: {{ bearer_token: {{ env: HOME }} }} }} }}\n"
+        ),
+    );
+    for text in both_refuse(
+        &sut,
+        &["sut.yaml: /trigger/ssf/issuer: the issuer \"https://127.0.0.1:9/aaa", "… (300022 bytes) has a query"],
+    ) {
+        assert!(text.len() < 2_000, "{} bytes of error", text.len());
+    }
     let sut = sut_file("long-profile", &format!("name: x\nprofiles: [{long}]\n"));
     for text in both_refuse(&sut, &["sut.yaml: /profiles/0: unknown profile \"AAAA", "… (300000 bytes)"]) {
         assert!(text.len() < 2_000, "{} bytes of error", text.len());

@@ -62,7 +62,9 @@ impl SsfSection {
         let before = errors.len();
         let mut at = Reading { file, base, errors };
         if let Err(e) = crate::ssf::discovery::check_issuer(&self.issuer) {
-            at.errors.push(file.error("/trigger/ssf/issuer", e.to_string()));
+            // The issuer is quoted as every value in an error is: cut short.
+            let why = e.to_string().replace(&format!("{:?}", self.issuer), &shown::text(&self.issuer));
+            at.errors.push(file.error("/trigger/ssf/issuer", why));
         }
         let receiver = self.auth.resolve("/trigger/ssf/auth", &mut at);
         let other = self.other_receiver.map(|r| r.resolve("/trigger/ssf/other_receiver", &mut at));
