@@ -88,13 +88,35 @@ impl Schemas {
 
     /// Every violation of schema `name` by `instance`; empty when valid.
     pub fn validate(&self, name: &str, instance: &Value) -> Result<Vec<SchemaViolation>, SchemaError> {
-        let validator = self
-            .validators
-            .get(name)
-            .ok_or_else(|| SchemaError::Unknown(name.to_owned(), self.names().collect::<Vec<_>>().join(", ")))?;
+        let validator = self.validator(name)?;
         Ok(validator
             .iter_errors(instance)
             .map(|e| SchemaViolation { pointer: e.instance_path().to_string(), message: e.to_string() })
             .collect())
+    }
+
+    /// The same, each message showing the offending value as `show` renders
+    /// it from its pointer and value (an input file's error: cut short, secrets withheld).
+    pub fn validate_shown(
+        &self,
+        name: &str,
+        instance: &Value,
+        show: impl Fn(&str, &Value) -> String,
+    ) -> Result<Vec<SchemaViolation>, SchemaError> {
+        let validator = self.validator(name)?;
+        Ok(validator
+            .iter_errors(instance)
+            .map(|e| {
+                let pointer = e.instance_path().to_string();
+                let message = e.masked_with(show(&pointer, e.instance())).to_string();
+                SchemaViolation { pointer, message }
+            })
+            .collect())
+    }
+
+    fn validator(&self, name: &str) -> Result<&jsonschema::Validator, SchemaError> {
+        self.validators
+            .get(name)
+            .ok_or_else(|| SchemaError::Unknown(name.to_owned(), self.names().collect::<Vec<_>>().join(", ")))
     }
 }

@@ -208,7 +208,10 @@ fn setconform(args: &[&str]) -> (i32, String, String) {
 fn keys_and_check_tell_a_user_what_a_static_setup_needs() {
     let dir = common::scratch("keys");
     let sut = dir.join("sut.yaml");
-    std::fs::write(&sut, "name: by hand\nsetup: static\nprofiles: [push-transmitter, push-receiver]\n").unwrap();
+    // A push receiver names the endpoint the harness sends to (claimed without it, check refuses it).
+    let text = "name: by hand\nsetup: static\nprofiles: [push-transmitter, push-receiver]\n\
+                push: { endpoint: 'https://127.0.0.1:9/push' }\n";
+    std::fs::write(&sut, text).unwrap();
     let (code, stdout, _) = setconform(&["check", "--sut", sut.to_str().unwrap()]);
     assert_eq!(code, 0, "warnings only");
     assert!(stdout.contains("warning: /harness/listen") && stdout.contains("push-transmitter"), "{stdout}");

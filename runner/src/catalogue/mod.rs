@@ -8,14 +8,17 @@
 
 pub mod binding;
 mod expectation;
+pub mod names;
 pub mod oidf;
 mod profile;
 pub mod proof;
 mod requirement;
 mod scenario;
+pub mod shown;
 mod source;
 pub mod ssf_receiver_step;
 pub mod ssf_step;
+mod yaml;
 
 pub use binding::OnlyBinding;
 pub use expectation::{

@@ -63,7 +63,7 @@ impl SourceFile {
         if self.name.ends_with(".json") {
             serde_json::from_str(&self.text).map_err(|e| syntax(e.to_string()))
         } else {
-            serde_saphyr::from_str::<Value>(&self.text).map_err(|e| syntax(e.to_string()))
+            super::yaml::parse(&self.text).map_err(syntax)
         }
     }
 
@@ -76,7 +76,7 @@ impl SourceFile {
                 return None;
             }
         };
-        match schemas.validate(schema, &value) {
+        match schemas.validate_shown(schema, &value, super::shown::at) {
             Ok(violations) if violations.is_empty() => Some(value),
             Ok(violations) => {
                 errors.extend(violations.into_iter().map(|v| {

@@ -163,7 +163,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Folder for reports.
-    #[arg(long, default_value = "setconform-report")]
+    #[arg(long, default_value = "setconform-report", value_parser = parse_out_folder)]
     pub out: PathBuf,
     /// Which reports to write (comma-separated): run.json, report.html, junit.xml, summary.md.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::ALL)]
@@ -207,7 +207,7 @@ pub struct Selection {
     #[arg(long)]
     pub list: bool,
     /// Scenarios at once (default 16; 1 with a manual trigger).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_test_threads)]
     test_threads: Option<usize>,
     /// No line per scenario: only the summary.
     #[arg(long, short)]
@@ -255,4 +255,22 @@ fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
 /// `--set-profile`: one of the SET content profiles' names.
 fn parse_set_profile(name: &str) -> Result<SetProfile, String> {
     SetProfile::from_name(name).ok_or_else(|| format!("{name:?} is none of rfc8417, ssf, caep-interop"))
+}
+
+/// `--out`: a folder, or a path where one can be made; an existing file is neither.
+fn parse_out_folder(path: &str) -> Result<PathBuf, String> {
+    let folder = PathBuf::from(path);
+    match std::fs::metadata(&folder) {
+        Ok(meta) if !meta.is_dir() => Err(format!("--out {path} is a file, not a folder")),
+        _ => Ok(folder),
+    }
+}
+
+/// `--test-threads`: how many scenarios at once, one at the least.
+fn parse_test_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("at least 1 scenario must run at a time (0 would run none)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a number of scenarios (1 or more)")),
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::Error;
 use setconform::run::{self, exit};
-use setconform::sut::{SetupMode, SutSetup};
+use setconform::sut::{SetupMode, SutSetup, claims};
 use std::path::Path;
 
 pub fn check(suite: Option<&Path>, sut: Option<&Path>) -> Result<i32, Error> {
@@ -25,7 +25,11 @@ pub fn check(suite: Option<&Path>, sut: Option<&Path>) -> Result<i32, Error> {
     };
     let mut setup = None;
     if let Some(path) = sut {
-        match SutSetup::load(path) {
+        let loaded = match &catalogue {
+            Some(c) => claims::load(path, c),
+            None => SutSetup::load(path),
+        };
+        match loaded {
             Ok(s) => {
                 println!("{}: SUT {:?}, profiles {}", path.display(), s.name, s.profiles.join(", "));
                 for warning in setup_warnings(&s) {

@@ -99,8 +99,9 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let catalogue = load_catalogue(req.suite_dir.as_deref())?;
     for p in &req.profiles {
         if !catalogue.profiles.contains_key(p) {
-            let known: Vec<_> = catalogue.profiles.keys().cloned().collect();
-            return Err(ConfigError::one(format!("--profile {p}: unknown profile (known: {})", known.join(", "))));
+            let known = catalogue.profiles.keys().map(String::as_str);
+            let hint = crate::catalogue::names::suggestion(p, known);
+            return Err(ConfigError::one(format!("--profile {p}: unknown profile: {hint}")));
         }
     }
     let waivers = match &req.waivers {
@@ -123,8 +124,8 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
             if fault.is_some() {
                 return Err(ConfigError::one("--fault applies to the embedded reference only, not with --sut"));
             }
-            let sut =
-                SutSetup::load(path).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))?;
+            let sut = crate::sut::claims::load(path, &catalogue)
+                .map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()))?;
             (sut, None)
         }
         None => {

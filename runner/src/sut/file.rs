@@ -2,15 +2,15 @@
 //! read from the environment or files, paths taken relative to the file,
 //! defaults filled in, every problem named by file and field.
 
+use super::files;
 use super::secret::{SecretRef, read_secret};
 use super::setup::{self, SetupMode};
 use super::{DEFAULT_HARNESS_AUDIENCE, DEFAULT_HARNESS_ISSUER, MspRevision, SutSetup, Timeouts};
+use crate::catalogue::shown::text as shown;
 use crate::catalogue::{LoadError, SourceFile};
-use crate::harness::pki::{HarnessPki, PkiError};
 use crate::schema::Schemas;
 use crate::set::{Alg, SetTrust};
 use crate::trigger::{Bridge, TriggerConfig};
-use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -203,26 +203,19 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
     let set_profile = match sets.profile.as_deref() {
         None => crate::set::SetProfile::default(),
         Some(name) => crate::set::SetProfile::from_name(name).unwrap_or_else(|| {
-            errors.push(file.error("/sets/profile", format!("{name:?} is none of rfc8417, ssf, caep-interop")));
+            errors.push(file.error("/sets/profile", format!("{} is none of rfc8417, ssf, caep-interop", shown(name))));
             crate::set::SetProfile::default()
         }),
     };
     let jwks = sets.jwks_file.and_then(|f| {
-        let text = std::fs::read_to_string(rel(&f)).map_err(|e| e.to_string());
-        match text.and_then(|t| serde_json::from_str::<JwkSet>(&t).map_err(|e| e.to_string())) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                errors.push(file.error("/sets/jwks_file", format!("{f}: {e}")));
-                None
-            }
-        }
+        files::jwks(&rel(&f))
+            .map_err(|e| errors.push(file.error("/sets/jwks_file", format!("{}: {e}", shown(&f)))))
+            .ok()
     });
-    let ca_pem = raw.tls.and_then(|t| t.ca_file).and_then(|f| match std::fs::read(rel(&f)) {
-        Ok(pem) => Some(pem),
-        Err(e) => {
-            errors.push(file.error("/tls/ca_file", format!("{f}: {e}")));
-            None
-        }
+    let ca_pem = raw.tls.and_then(|t| t.ca_file).and_then(|f| {
+        files::ca_bundle(&rel(&f))
+            .map_err(|e| errors.push(file.error("/tls/ca_file", format!("{}: {e}", shown(&f)))))
+            .ok()
     });
     let harness = raw.harness.unwrap_or(HarnessSection {
         issuer: None,
@@ -248,31 +241,23 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
             errors.push(file.error("/harness/ca_file", "ca_key_file is given, and the CA certificate is not"));
             None
         }
-        (Some(cert), Some(key)) => match (std::fs::read_to_string(rel(cert)), std::fs::read_to_string(rel(key))) {
-            (Err(e), _) => {
-                errors.push(file.error("/harness/ca_file", format!("{cert}: {e}")));
+        (Some(cert), Some(key)) => match files::harness_ca(&rel(cert), &rel(key)) {
+            Ok(pki) => Some(std::sync::Arc::new(pki)),
+            Err((part, e)) => {
+                let (at, name) = match part {
+                    files::CaPart::Certificate => ("/harness/ca_file", cert),
+                    files::CaPart::Key => ("/harness/ca_key_file", key),
+                };
+                errors.push(file.error(at, format!("{}: {e}", shown(name))));
                 None
             }
-            (_, Err(e)) => {
-                errors.push(file.error("/harness/ca_key_file", format!("{key}: {e}")));
-                None
-            }
-            (Ok(cert_pem), Ok(key_pem)) => match HarnessPki::from_ca(&cert_pem, &key_pem) {
-                Ok(pki) => Some(std::sync::Arc::new(pki)),
-                Err(e) => {
-                    let at =
-                        if matches!(e, PkiError::Certificate(_)) { "/harness/ca_file" } else { "/harness/ca_key_file" };
-                    errors.push(file.error(at, e.to_string()));
-                    None
-                }
-            },
         },
     };
     let (harness_listen, stable_port) = match harness.listen.as_deref().map(|l| (l, setup::parse_listen(l))) {
         None => (std::net::Ipv4Addr::LOCALHOST.into(), None),
         Some((_, Some(parsed))) => parsed,
         Some((text, None)) => {
-            errors.push(file.error("/harness/listen", format!("{text:?} is neither an IP address nor IP:port")));
+            errors.push(file.error("/harness/listen", format!("{} is neither an IP address nor IP:port", shown(text))));
             (std::net::Ipv4Addr::LOCALHOST.into(), None)
         }
     };
@@ -286,7 +271,7 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
     let setup_mode = match raw.setup.as_deref() {
         None => SetupMode::default(),
         Some(name) => SetupMode::from_name(name).unwrap_or_else(|| {
-            errors.push(file.error("/setup", format!("{name:?} is none of per-scenario, per-run, static")));
+            errors.push(file.error("/setup", format!("{} is none of per-scenario, per-run, static", shown(name))));
             SetupMode::default()
         }),
     };
@@ -326,7 +311,9 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
                 None | Some("post-03") => MspRevision::Post03,
                 Some("02") => MspRevision::Draft02,
                 Some(other) => {
-                    errors.push(file.error("/multi_set_push/revision", format!("{other:?} is neither post-03 nor 02")));
+                    errors.push(
+                        file.error("/multi_set_push/revision", format!("{} is neither post-03 nor 02", shown(other))),
+                    );
                     MspRevision::Post03
                 }
             };
@@ -343,7 +330,7 @@ fn resolve(mut raw: SutFile, file: &SourceFile, base: &Path) -> Result<SutSetup,
         if let Some(url) = url
             && let Err(e) = reqwest::Url::parse(url)
         {
-            errors.push(file.error(pointer, format!("{url:?} is not a URL: {e}")));
+            errors.push(file.error(pointer, format!("{} is not a URL: {e}", shown(url))));
         }
     }
     let ssf = raw

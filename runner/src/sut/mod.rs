@@ -1,6 +1,8 @@
 //! The SUT contract: `sut.yaml`, checked and resolved into what a run needs.
 
+pub mod claims;
 mod file;
+mod files;
 pub mod hand;
 mod secret;
 pub mod setup;

@@ -1,7 +1,7 @@
 //! A secret in sut.yaml: named, never written there, and read from the
 //! environment (`env:`) or a file beside sut.yaml (`file:`).
 
-use crate::catalogue::{LoadError, SourceFile};
+use crate::catalogue::{LoadError, SourceFile, shown};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -26,15 +26,18 @@ pub(super) fn read_secret(
         match std::env::var(&var) {
             Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
             _ => {
-                errors.push(file.error(&format!("{pointer}/env"), format!("environment variable {var} is not set")));
+                errors.push(file.error(
+                    &format!("{pointer}/env"),
+                    format!("environment variable {} is not set", shown::text(&var)),
+                ));
                 None
             }
         }
     } else if let Some(f) = secret.file {
-        match std::fs::read_to_string(base.join(&f)) {
-            Ok(v) => Some(v.trim().to_owned()),
+        match super::files::secret(&base.join(&f)) {
+            Ok(v) => Some(v),
             Err(e) => {
-                errors.push(file.error(&format!("{pointer}/file"), format!("{f}: {e}")));
+                errors.push(file.error(&format!("{pointer}/file"), format!("{}: {e}", shown::text(&f))));
                 None
             }
         }

@@ -4,7 +4,7 @@
 //! or files, as everywhere in sut.yaml.
 
 use super::secret::{SecretRef, read_secret};
-use crate::catalogue::{LoadError, SourceFile};
+use crate::catalogue::{LoadError, SourceFile, shown};
 use crate::ssf::assertion::SigningKey;
 use crate::ssf::{ClientAuth, ClientCredentials, Receiver, SsfAuth, SsfSut};
 use serde::Deserialize;
@@ -62,7 +62,9 @@ impl SsfSection {
         let before = errors.len();
         let mut at = Reading { file, base, errors };
         if let Err(e) = crate::ssf::discovery::check_issuer(&self.issuer) {
-            at.errors.push(file.error("/trigger/ssf/issuer", e.to_string()));
+            // The issuer is quoted as every value in an error is: cut short.
+            let why = e.to_string().replace(&format!("{:?}", self.issuer), &shown::text(&self.issuer));
+            at.errors.push(file.error("/trigger/ssf/issuer", why));
         }
         let receiver = self.auth.resolve("/trigger/ssf/auth", &mut at);
         let other = self.other_receiver.map(|r| r.resolve("/trigger/ssf/other_receiver", &mut at));
@@ -96,7 +98,7 @@ impl ClientCredentialsSection {
         let endpoint_ok = url::Url::parse(&self.token_endpoint)
             .is_ok_and(|u| u.scheme() == "https" || crate::ssf::metadata::is_loopback_cleartext(&u));
         if !endpoint_ok {
-            let why = format!("{:?} is neither https nor http on a loopback address", self.token_endpoint);
+            let why = format!("{} is neither https nor http on a loopback address", shown::text(&self.token_endpoint));
             at.errors.push(at.file.error(&format!("{pointer}/token_endpoint"), why));
         }
         let method = self.method.unwrap_or(match self.private_key_file {
@@ -142,6 +144,6 @@ impl Reading<'_> {
         };
         let parsed = std::fs::read(self.base.join(&path)).map_err(|e| e.to_string());
         let parsed = parsed.and_then(|pem| SigningKey::from_pem(&pem));
-        parsed.map_err(|e| self.errors.push(self.file.error(&pointer, format!("{path}: {e}")))).ok()
+        parsed.map_err(|e| self.errors.push(self.file.error(&pointer, format!("{}: {e}", shown::text(&path))))).ok()
     }
 }
