@@ -20,6 +20,9 @@ pub fn summary(run: &Run) -> String {
     let mut out = String::new();
     let s = &run.summary;
     let _ = writeln!(out, "## {} against {}\n", md(&run.tool.name), md(&run.sut.name));
+    if let Some(cut) = &run.interrupted {
+        let _ = writeln!(out, "**{}**\n", md(&cut.headline()));
+    }
     let _ = writeln!(out, "{}\n", outcome(run));
     if let Some(why) = run.sut.not_certifiable() {
         let _ = writeln!(out, "**{}**\n", md(&why));
@@ -63,6 +66,9 @@ fn outcome(run: &Run) -> String {
         }
         1 => format!("**Failed** (exit code 1): {} scenario(s) break a MUST-level rule.", s.fail),
         3 => format!("**Incomplete** (exit code 3): {} scenario(s) could not be judged.", s.error + s.timeout),
+        crate::verdict::exit::INTERRUPTED_SIGINT | crate::verdict::exit::INTERRUPTED_SIGTERM => {
+            format!("**Interrupted** (exit code {}): the run was stopped before it ended.", s.exit_code)
+        }
         code => format!("**Exit code {code}**"),
     }
 }

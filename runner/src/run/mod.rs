@@ -333,6 +333,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         requirements,
         scenarios,
         waivers: Vec::new(),
+        interrupted: None,
     }
 }
 

@@ -19,6 +19,7 @@ pub(super) fn summary(run: &Run) -> Markup {
         0 => ("ok", "conformant: nothing failed"),
         1 => ("bad", "the SUT failed at least one scenario"),
         3 => ("inc", "incomplete: ERROR or TIMEOUT, and nothing failed"),
+        _ if run.interrupted.is_some() => ("inc", "interrupted: the run was stopped before it ended"),
         _ => ("inc", "the run did not complete"),
     };
     let counts = [
@@ -37,6 +38,9 @@ pub(super) fn summary(run: &Run) -> Markup {
             (fact("System under test", html! {
                 strong { (Text(&sut.name)) } " " span class="muted" { "(" (Text(&sut.kind)) ")" }
             }))
+            @if let Some(cut) = &run.interrupted {
+                (fact("Interrupted", html! { strong { (Text(&cut.headline())) } }))
+            }
             @if let Some(why) = sut.not_certifiable() {
                 (fact("Certifiable", html! { strong { (Text(&why)) } }))
             }
