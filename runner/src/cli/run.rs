@@ -36,7 +36,7 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
         args: args.select.into_arguments(),
         console: Console::Lines,
     };
-    let finished = run::execute(request).map_err(Error::Configuration)?;
+    let finished = run::execute_until_signalled(request).map_err(Error::Configuration)?;
     let Some(record) = finished.run else { return Ok(finished.exit_code) };
     say(&setconform_reports::console::summary(&record));
     write_reports(&record, &out, &formats)?;

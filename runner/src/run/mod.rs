@@ -1,6 +1,8 @@
 //! A whole run: plan, execute scenarios as libtest-mimic trials, assemble the
-//! Run record, write reports, choose the exit code.
+//! Run record, write reports, choose the exit code. A run on the command line
+//! stops early on SIGINT or SIGTERM ([`interrupt`]) and its record says so.
 
+mod interrupt;
 mod jobs;
 
 use crate::catalogue::{Catalogue, Origin};
@@ -89,12 +91,34 @@ pub struct Finished {
     pub exit_code: i32,
 }
 
-pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
+/// Runs the scenarios `req` selects to the end.
+pub fn execute(req: RunRequest) -> Result<Finished, ConfigError> {
+    execute_with(req, Signals::Ignored)
+}
+
+/// Runs the scenarios `req` selects until they end or SIGINT or SIGTERM
+/// comes; an interrupted run's record says so and its exit code is 130 or 143.
+pub fn execute_until_signalled(req: RunRequest) -> Result<Finished, ConfigError> {
+    execute_with(req, Signals::Stop)
+}
+
+/// Whether SIGINT and SIGTERM stop the run (the command line) or are left to the process.
+enum Signals {
+    Ignored,
+    Stop,
+}
+
+fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let stop = match signals {
+        Signals::Ignored => interrupt::Stop::never(),
+        Signals::Stop => interrupt::on_signals()
+            .map_err(|e| ConfigError::one(format!("cannot listen for SIGINT and SIGTERM: {e}")))?,
+    };
     let catalogue = load_catalogue(req.suite_dir.as_deref())?;
     for p in &req.profiles {
         if !catalogue.profiles.contains_key(p) {
@@ -190,10 +214,9 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
     let (progress_tx, progress_rx) = std::sync::mpsc::channel();
     let progress = matches!(req.console, Console::Lines).then_some(progress_tx);
-    let jobs: Vec<jobs::Job> = planned
-        .iter()
-        .map(|p| jobs::job(p, &env, runtime.handle(), &results, fail_on, &waived, progress.clone()))
-        .collect();
+    let executor = jobs::Executor { handle: runtime.handle().clone(), stop };
+    let jobs: Vec<jobs::Job> =
+        planned.iter().map(|p| jobs::job(p, &env, &executor, &results, fail_on, &waived, progress.clone())).collect();
     drop(progress);
     if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
         // A person follows one scenario at a time.
@@ -217,16 +240,17 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
 
     let started_at = SystemTime::now();
     let clock = Instant::now();
+    let selected: Vec<String> =
+        jobs.iter().filter(|j| !j.filtered_out(&req.args)).map(|j| j.name().to_owned()).collect();
     match req.console {
         Console::Lines => {
-            let total = jobs.iter().filter(|j| !j.filtered_out(&req.args)).count();
-            let quiet = req.args.quiet;
+            let (total, quiet) = (selected.len(), req.args.quiet);
             std::thread::scope(|scope| {
                 scope.spawn(|| crate::progress::print(progress_rx, total, quiet));
-                jobs::run_silently(&req.args, jobs);
+                jobs::run_silently(&req.args, jobs, &executor.stop);
             });
         }
-        Console::Silent => jobs::run_silently(&req.args, jobs),
+        Console::Silent => jobs::run_silently(&req.args, jobs, &executor.stop),
     }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
@@ -239,7 +263,14 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
     let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
     run.waivers = waiver_records;
-    drop(runtime);
+    match executor.stop.signal() {
+        Some(signal) => {
+            interrupt::mark(&mut run, signal, selected);
+            // What a scenario left running (a blocking read, a trigger command) does not hold up the end.
+            runtime.shutdown_timeout(interrupt::SHUTDOWN_GRACE);
+        }
+        None => drop(runtime),
+    }
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
 }
 

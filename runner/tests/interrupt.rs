@@ -1,0 +1,147 @@
+//! A run cut short by SIGINT or SIGTERM: within 2 s it ends the running
+//! scenarios as ERROR "interrupted", writes every report marked INTERRUPTED
+//! and exits 130 (SIGINT) or 143 (SIGTERM); a second signal ends it at once.
+#![cfg(unix)]
+
+mod common;
+
+use setconform_reports::{StopSignal, Verdict};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long a signalled run may take to end.
+const WITHIN: Duration = Duration::from_secs(2);
+
+/// A push endpoint that takes every connection and never answers: each scenario
+/// that pushes waits for its 30 s request timeout. Tells `started` of the first connection.
+fn silent_endpoint(started: mpsc::Sender<()>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            let _ = started.send(());
+            held.push(stream);
+        }
+    });
+    port
+}
+
+/// Starts `setconform run` against the silent endpoint (with `extra` flags),
+/// and returns once a scenario has started.
+fn start_run(name: &str, extra: &[&str]) -> (Child, PathBuf) {
+    let (started, first) = mpsc::channel();
+    let port = silent_endpoint(started);
+    let dir = common::scratch(name);
+    let sut = dir.join("sut.yaml");
+    let text = format!(
+        "name: silent\nprofiles: [push-receiver]\npush: {{ endpoint: 'http://127.0.0.1:{port}/push' }}\n\
+         timeouts: {{ connect_ms: 1000, request_ms: 30000, scenario_ms: 60000 }}\n"
+    );
+    std::fs::write(&sut, text).unwrap();
+    let out = dir.join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["run", "--seed", "1", "--sut"])
+        .arg(&sut)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    first.recv_timeout(Duration::from_secs(60)).expect("a scenario pushed to the endpoint");
+    // Let the other scenarios of the first batch start too.
+    std::thread::sleep(Duration::from_millis(300));
+    (child, out)
+}
+
+fn signal(child: &Child, signal: StopSignal) {
+    let number = match signal {
+        StopSignal::Interrupt => libc::SIGINT,
+        StopSignal::Terminate => libc::SIGTERM,
+    };
+    // SAFETY: kill(2) on the id of a child this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, number) }, 0);
+}
+
+/// Waits for the child to end, at most [`WITHIN`] after `since`; its exit code and stdout.
+fn ends_within(mut child: Child, since: Instant) -> (i32, String) {
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stdout = String::new();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+            return (status.code().expect("exited, not killed"), stdout);
+        }
+        if since.elapsed() > WITHIN {
+            let _ = child.kill();
+            panic!("still running {WITHIN:?} after the signal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every report exists and is marked; the record holds the interrupted scenarios.
+fn reports_are_marked(out: &Path, signal: StopSignal) {
+    let run = setconform_reports::json::read(&out.join("run.json")).expect("run.json parses");
+    let value: serde_json::Value = serde_json::to_value(&run).unwrap();
+    let violations = setconform::schema::Schemas::embedded().validate("run", &value).unwrap();
+    assert!(violations.is_empty(), "the interrupted record keeps the run schema: {violations:?}");
+    let cut = run.interrupted.as_ref().expect("the record is marked interrupted");
+    assert_eq!(cut.signal, signal);
+    assert_eq!(run.summary.exit_code, signal.exit_code());
+    let interrupted: Vec<_> =
+        run.scenarios.iter().filter(|s| s.reason.as_deref().is_some_and(|r| r.starts_with("interrupted"))).collect();
+    assert!(!interrupted.is_empty(), "the running scenarios are in the record");
+    assert!(interrupted.iter().all(|s| s.verdict == Verdict::Error));
+    let others = run.scenarios.iter().filter(|s| !s.reason.as_deref().is_some_and(|r| r.starts_with("interrupted")));
+    assert!(others.into_iter().all(|s| !cut.not_started.contains(&s.id)), "a finished scenario is not 'not started'");
+    let headline = format!("INTERRUPTED by {}", signal.name());
+    for file in ["report.html", "summary.md"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(text.contains(&headline), "{file} carries the marker");
+    }
+    let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert!(junit.contains(&format!(r#"name="interrupted" value="{}""#, signal.name())), "{junit}");
+}
+
+#[test]
+fn sigint_ends_the_run_with_its_reports_and_exit_code_130() {
+    let (child, out) = start_run("sigint", &[]);
+    signal(&child, StopSignal::Interrupt);
+    let (code, stdout) = ends_within(child, Instant::now());
+    assert_eq!(code, 130);
+    assert!(stdout.contains("INTERRUPTED by SIGINT"), "the console summary carries the marker:\n{stdout}");
+    reports_are_marked(&out, StopSignal::Interrupt);
+}
+
+/// One scenario at a time: the first that pushes blocks, and those after it are never started.
+#[test]
+fn sigterm_ends_the_run_with_its_reports_and_exit_code_143() {
+    let (child, out) = start_run("sigterm", &["--test-threads", "1"]);
+    signal(&child, StopSignal::Terminate);
+    let (code, _) = ends_within(child, Instant::now());
+    assert_eq!(code, 143);
+    reports_are_marked(&out, StopSignal::Terminate);
+    let run = setconform_reports::json::read(&out.join("run.json")).unwrap();
+    let not_started = &run.interrupted.as_ref().unwrap().not_started;
+    assert!(!not_started.is_empty(), "scenarios after the blocked one were not started");
+    assert!(run.scenarios.iter().all(|s| !not_started.contains(&s.id)), "a scenario with a result was started");
+    let finished = run.scenarios.iter().filter(|s| !s.reason.as_deref().is_some_and(|r| r.starts_with("interrupted")));
+    assert!(finished.count() > 0, "the scenarios that ended before the signal keep their verdicts");
+}
+
+/// Two signals at once: the run hears one first (either), then ends on the
+/// other at once, with the exit code of the first.
+#[test]
+fn a_second_signal_ends_the_run_at_once() {
+    let (child, _) = start_run("twice", &[]);
+    let since = Instant::now();
+    signal(&child, StopSignal::Terminate);
+    signal(&child, StopSignal::Interrupt);
+    let (code, _) = ends_within(child, since);
+    assert!([130, 143].contains(&code), "exit code {code}");
+}
