@@ -32,7 +32,8 @@ impl Format {
     }
 }
 
-/// Writes `run` into `dir` in each of `formats`; returns the files written.
+/// Writes `run` into `dir` in each of `formats`, each file whole or not at
+/// all; returns the files written.
 pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
@@ -40,9 +41,9 @@ pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> io::Result<Ve
         let path = dir.join(format.file_name());
         match format {
             Format::Json => json::write(run, &path)?,
-            Format::Html => std::fs::write(&path, html::run_report(run))?,
-            Format::Junit => std::fs::write(&path, junit::render(run))?,
-            Format::Md => std::fs::write(&path, markdown::summary(run))?,
+            Format::Html => json::write_whole(&path, html::run_report(run).as_bytes())?,
+            Format::Junit => json::write_whole(&path, junit::render(run).as_bytes())?,
+            Format::Md => json::write_whole(&path, markdown::summary(run).as_bytes())?,
         }
         written.push(path);
     }
