@@ -42,21 +42,33 @@ fn start_run(name: &str, extra: &[&str]) -> (Child, PathBuf) {
          timeouts: {{ connect_ms: 1000, request_ms: 30000, scenario_ms: 60000 }}\n"
     );
     std::fs::write(&sut, text).unwrap();
-    let out = dir.join("out");
-    let child = Command::new(env!("CARGO_BIN_EXE_setconform"))
-        .args(["run", "--seed", "1", "--sut"])
-        .arg(&sut)
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (child, out) = spawn_run(&sut, extra);
     first.recv_timeout(Duration::from_secs(60)).expect("a scenario pushed to the endpoint");
     // Let the other scenarios of the first batch start too.
     std::thread::sleep(Duration::from_millis(300));
     (child, out)
+}
+
+/// `setconform run --sut sut` with reports into `out` beside it.
+fn spawn_run(sut: &Path, extra: &[&str]) -> (Child, PathBuf) {
+    let out = sut.with_file_name("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["run", "--seed", "1", "--sut"])
+        .arg(sut)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, out)
+}
+
+/// Whether process `pid` still runs (a zombie nobody reaped has ended).
+fn runs(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
 }
 
 fn signal(child: &Child, signal: StopSignal) {
@@ -144,4 +156,29 @@ fn a_second_signal_ends_the_run_at_once() {
     signal(&child, StopSignal::Interrupt);
     let (code, _) = ends_within(child, since);
     assert!([130, 143].contains(&code), "exit code {code}");
+}
+
+/// A trigger command that hangs (it would be killed only after 60 s) is
+/// killed with its scenario: nothing the run started outlives it.
+#[test]
+fn a_hanging_trigger_command_is_killed_with_the_run() {
+    let dir = common::scratch("exec");
+    let sut = dir.join("sut.yaml");
+    let trigger = "trigger: { exec: { command: [sh, -c, 'echo $$ >> pids; exec sleep 60'], timeout_ms: 60000 } }";
+    std::fs::write(&sut, format!("name: hanging trigger\nprofiles: [push-transmitter]\n{trigger}\n")).unwrap();
+    let (child, out) = spawn_run(&sut, &[]);
+    let pids = dir.join("pids");
+    let waited = Instant::now();
+    while !std::fs::read_to_string(&pids).is_ok_and(|p| p.ends_with('\n')) {
+        assert!(waited.elapsed() < Duration::from_secs(60), "no trigger command started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&child, StopSignal::Interrupt);
+    let (code, _) = ends_within(child, Instant::now());
+    assert_eq!(code, 130);
+    let pids = std::fs::read_to_string(&pids).unwrap();
+    let left: Vec<&str> = pids.lines().filter(|pid| runs(pid)).collect();
+    assert!(left.is_empty(), "trigger commands still running: {left:?}");
+    reports_are_marked(&out, StopSignal::Interrupt);
 }
