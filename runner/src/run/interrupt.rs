@@ -124,6 +124,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_marked_run_lists_what_never_started_and_exits_as_the_signal_says() {
+        let text = r#"{"schema_version": "1", "tool": {"name": "setconform", "version": "0"}, "started_at": "x",
+            "duration_ms": 0, "seed": 1, "sut": {"name": "s", "kind": "external"}, "profiles": [],
+            "summary": {"total": 1, "pass": 1, "fail": 0, "warn": 0, "info": 0, "not_applicable": 0,
+                        "error": 0, "timeout": 0, "exit_code": 0},
+            "requirements": [], "scenarios": [{"id": "ran", "title": "t", "profile": "p", "requirements": [],
+                "verdict": "PASS", "duration_ms": 0, "expectations": [], "transcript": []}]}"#;
+        let mut run: Run = serde_json::from_str(text).unwrap();
+        assert_eq!(run.interrupted, None, "an older record reads as a run that ended by itself");
+        mark(&mut run, StopSignal::Terminate, vec!["ran".into(), "never".into()]);
+        let expected = Interruption { signal: StopSignal::Terminate, not_started: vec!["never".into()] };
+        assert_eq!(run.interrupted, Some(expected));
+        assert_eq!(run.summary.exit_code, 143);
+    }
+
+    #[test]
     fn a_run_no_signal_stops_is_never_asked() {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         let stop = Stop::never();
