@@ -128,6 +128,14 @@ fn sigint_ends_the_run_with_its_reports_and_exit_code_130() {
     assert_eq!(code, 130);
     assert!(stdout.contains("INTERRUPTED by SIGINT"), "the console summary carries the marker:\n{stdout}");
     reports_are_marked(&out, StopSignal::Interrupt);
+    // The push the endpoint never answered is in the transcript, ended by the signal.
+    let run = setconform_reports::json::read(&out.join("run.json")).unwrap();
+    let cut_short = run
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.transcript)
+        .filter(|e| e.response.is_none() && e.error.as_deref().is_some_and(|r| r.starts_with("interrupted")));
+    assert!(cut_short.count() > 0, "the interrupted scenarios keep their transcript so far");
 }
 
 /// One scenario at a time: the first that pushes blocks, and those after it are never started.

@@ -108,16 +108,11 @@ pub(super) fn job(
             let (handle, stop) = (executor.handle.clone(), executor.stop.clone());
             let waived = waived.clone();
             Box::new(move || {
-                let started = std::time::Instant::now();
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle.block_on(async {
-                        tokio::select! {
-                            // On the heap: a scenario's state machine is large, and worker threads have small stacks.
-                            result = Box::pin(engine::run_scenario(&env, &scenario, &profile)) => result,
-                            // Dropping the scenario ends its waits and kills its trigger commands (kill_on_drop).
-                            signal = stop.asked() => interrupted(&scenario, &profile, signal, started),
-                        }
-                    })
+                    // Stopped, the scenario drops its waits and kills its trigger commands (kill_on_drop).
+                    let stopped = async { setconform_reports::interruption::scenario_reason(stop.asked().await) };
+                    // On the heap: a scenario's state machine is large, and worker threads have small stacks.
+                    handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile, stopped)))
                 }));
                 let mut result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
                 crate::waivers::apply(&waived.0, &mut result, &waived.1);
@@ -146,33 +141,7 @@ fn failure_message(r: &ScenarioResult) -> String {
 }
 
 fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: &str) -> ScenarioResult {
-    ScenarioResult {
-        id: scenario.id.clone(),
-        title: scenario.title.clone(),
-        description: scenario.description.clone(),
-        profile: profile.to_owned(),
-        requirements: scenario.requirements.clone(),
-        tags: scenario.tags.clone(),
-        steps: scenario.step_records(),
-        verdict: Verdict::NotApplicable,
-        reason: Some(reason.to_owned()),
-        duration_ms: 0,
-        expectations: Vec::new(),
-        transcript: Vec::new(),
-    }
-}
-
-/// A scenario the run's stop ended before its verdict: ERROR, nothing judged.
-fn interrupted(
-    scenario: &crate::catalogue::Scenario,
-    profile: &str,
-    signal: setconform_reports::StopSignal,
-    started: std::time::Instant,
-) -> ScenarioResult {
-    let mut r = not_applicable(scenario, profile, &setconform_reports::interruption::scenario_reason(signal));
-    r.verdict = Verdict::Error;
-    r.duration_ms = started.elapsed().as_millis() as u64;
-    r
+    engine::unjudged(scenario, profile, Verdict::NotApplicable, reason.to_owned())
 }
 
 fn harness_bug(
@@ -185,7 +154,5 @@ fn harness_bug(
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default();
-    let mut r = not_applicable(scenario, profile, &format!("harness bug, please report: panic: {msg}"));
-    r.verdict = Verdict::Error;
-    r
+    engine::unjudged(scenario, profile, Verdict::Error, format!("harness bug, please report: panic: {msg}"))
 }
