@@ -152,6 +152,20 @@ fn sigterm_ends_the_run_with_its_reports_and_exit_code_143() {
     assert!(run.scenarios.iter().all(|s| !not_started.contains(&s.id)), "a scenario with a result was started");
     let finished = run.scenarios.iter().filter(|s| !s.reason.as_deref().is_some_and(|r| r.starts_with("interrupted")));
     assert!(finished.count() > 0, "the scenarios that ended before the signal keep their verdicts");
+    // Running again what failed there takes up what was never started, and what the signal ended.
+    let again = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["run", "--list", "--rerun-failed"])
+        .arg(out.join("run.json"))
+        .arg("--sut")
+        .arg(out.with_file_name("sut.yaml"))
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&again.stdout);
+    let interrupted =
+        run.scenarios.iter().filter(|s| s.reason.as_deref().is_some_and(|r| r.starts_with("interrupted")));
+    for id in not_started.iter().chain(interrupted.map(|s| &s.id)) {
+        assert!(listed.contains(id.as_str()), "{id} is run again:\n{listed}");
+    }
 }
 
 /// Two signals at once: the run hears one first (either), then ends on the

@@ -47,10 +47,11 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that
-/// failed it, and those that could not be judged.
+/// failed it, those that could not be judged, and those an interruption left unstarted.
 fn failed_in(from: &Path, fail_on: FailOn) -> Result<BTreeSet<String>, Error> {
     let previous =
         setconform_reports::json::read(from).map_err(|source| Error::RerunFrom { from: from.to_owned(), source })?;
     let ids = previous.scenarios.iter().filter(|s| s.verdict.outcome(fail_on) != Outcome::Conformant);
-    Ok(ids.map(|s| s.id.clone()).collect())
+    let not_started = previous.interrupted.iter().flat_map(|cut| cut.not_started.iter().cloned());
+    Ok(ids.map(|s| s.id.clone()).chain(not_started).collect())
 }
