@@ -204,3 +204,42 @@ fn a_hanging_trigger_command_is_killed_with_the_run() {
     assert!(left.is_empty(), "trigger commands still running: {left:?}");
     reports_are_marked(&out, StopSignal::Interrupt);
 }
+
+/// A pairing whose SUTs' control APIs never answer, interrupted: both sides
+/// are ERROR "interrupted" and the reports are marked.
+#[test]
+fn sigint_ends_a_pairing_with_its_reports() {
+    let (started, first) = mpsc::channel();
+    let port = silent_endpoint(started);
+    let dir = common::scratch("pair");
+    let sut = |side: &str, profile: &str| {
+        let path = dir.join(format!("{side}.yaml"));
+        let text = format!(
+            "name: silent {side}\nprofiles: [{profile}]\npushpull: {{ endpoint: 'http://127.0.0.1:{port}/pushpull' }}\n\
+             trigger: {{ http: {{ url: 'http://127.0.0.1:{port}/control' }} }}\n\
+             timeouts: {{ connect_ms: 1000, request_ms: 30000, scenario_ms: 60000 }}\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let (initiator, responder) =
+        (sut("initiator", "pushpull-http-initiator"), sut("responder", "pushpull-http-responder"));
+    let out = dir.join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .arg("pair")
+        .arg("--initiator")
+        .arg(&initiator)
+        .arg("--responder")
+        .arg(&responder)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    first.recv_timeout(Duration::from_secs(60)).expect("the pairing called a control API");
+    signal(&child, StopSignal::Interrupt);
+    let (code, _) = ends_within(child, Instant::now());
+    assert_eq!(code, 130);
+    reports_are_marked(&out, StopSignal::Interrupt);
+}

@@ -46,6 +46,46 @@ pub(super) fn mark(run: &mut Run, signal: StopSignal, selected: Vec<String>) {
     run.summary.exit_code = signal.exit_code();
 }
 
+/// The two sides of a pairing the signal ended: ERROR, nothing judged.
+pub(super) fn unfinished_pairing(signal: StopSignal) -> Vec<setconform_reports::ScenarioResult> {
+    let reason = setconform_reports::interruption::scenario_reason(signal);
+    let side = |id: &str, profile: &str| setconform_reports::ScenarioResult {
+        id: id.to_owned(),
+        title: format!("The {profile} side of a pair"),
+        description: None,
+        profile: profile.to_owned(),
+        requirements: Vec::new(),
+        tags: vec!["pairing".to_owned()],
+        steps: Vec::new(),
+        verdict: setconform_reports::Verdict::Error,
+        reason: Some(reason.clone()),
+        duration_ms: 0,
+        expectations: Vec::new(),
+        transcript: Vec::new(),
+    };
+    vec![
+        side(crate::pair::INITIATOR_ID, "pushpull-http-initiator"),
+        side(crate::pair::RESPONDER_ID, "pushpull-http-responder"),
+    ]
+}
+
+/// Whether SIGINT and SIGTERM stop the run (the command line) or are left to the process.
+pub(super) enum Signals {
+    Ignored,
+    Stop,
+}
+
+impl Signals {
+    pub(super) fn stop(self) -> Result<Stop, super::ConfigError> {
+        match self {
+            Signals::Ignored => Ok(Stop::never()),
+            Signals::Stop => {
+                on_signals().map_err(|e| super::ConfigError(vec![format!("cannot listen for SIGINT and SIGTERM: {e}")]))
+            }
+        }
+    }
+}
+
 /// Listens for SIGINT and SIGTERM until the process ends, on a thread of its
 /// own: a second signal still ends the process while the reports are written.
 pub(super) fn on_signals() -> std::io::Result<Stop> {
@@ -53,7 +93,7 @@ pub(super) fn on_signals() -> std::io::Result<Stop> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut signals = {
         let _entered = runtime.enter();
-        Signals::listen()?
+        Listeners::listen()?
     };
     let listen = async move {
         let first = signals.next().await;
@@ -81,16 +121,16 @@ fn clear_status_line() {
 }
 
 #[cfg(unix)]
-struct Signals {
+struct Listeners {
     interrupt: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
 }
 
 #[cfg(unix)]
-impl Signals {
-    fn listen() -> std::io::Result<Signals> {
+impl Listeners {
+    fn listen() -> std::io::Result<Listeners> {
         use tokio::signal::unix::{SignalKind, signal};
-        Ok(Signals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        Ok(Listeners { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
     }
 
     async fn next(&mut self) -> StopSignal {
@@ -103,12 +143,12 @@ impl Signals {
 
 /// Elsewhere only Ctrl-C is heard.
 #[cfg(not(unix))]
-struct Signals;
+struct Listeners;
 
 #[cfg(not(unix))]
-impl Signals {
-    fn listen() -> std::io::Result<Signals> {
-        Ok(Signals)
+impl Listeners {
+    fn listen() -> std::io::Result<Listeners> {
+        Ok(Listeners)
     }
 
     async fn next(&mut self) -> StopSignal {

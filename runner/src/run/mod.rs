@@ -5,6 +5,8 @@
 mod interrupt;
 mod jobs;
 
+use interrupt::Signals;
+
 use crate::catalogue::{Catalogue, Origin};
 use crate::engine::RunEnv;
 use crate::harness::pki::HarnessPki;
@@ -102,23 +104,13 @@ pub fn execute_until_signalled(req: RunRequest) -> Result<Finished, ConfigError>
     execute_with(req, Signals::Stop)
 }
 
-/// Whether SIGINT and SIGTERM stop the run (the command line) or are left to the process.
-enum Signals {
-    Ignored,
-    Stop,
-}
-
 fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
-    let stop = match signals {
-        Signals::Ignored => interrupt::Stop::never(),
-        Signals::Stop => interrupt::on_signals()
-            .map_err(|e| ConfigError::one(format!("cannot listen for SIGINT and SIGTERM: {e}")))?,
-    };
+    let stop = signals.stop()?;
     let catalogue = load_catalogue(req.suite_dir.as_deref())?;
     for p in &req.profiles {
         if !catalogue.profiles.contains_key(p) {
@@ -406,11 +398,22 @@ pub struct PairRequest {
 
 /// Runs a pairing: configured SUTs, or two embedded references (each with its own fault).
 pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
+    pair_with(req, Signals::Ignored)
+}
+
+/// [`pair`] until SIGINT or SIGTERM: an interrupted pairing's two sides are
+/// ERROR "interrupted", and its exit code is 130 or 143.
+pub fn pair_until_signalled(req: PairRequest) -> Result<Run, ConfigError> {
+    pair_with(req, Signals::Stop)
+}
+
+fn pair_with(req: PairRequest, signals: Signals) -> Result<Run, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let stop = signals.stop()?;
     let catalogue = load_catalogue(None)?;
     let fault = |name: &Option<String>| -> Result<Option<Fault>, ConfigError> {
         name.as_deref()
@@ -448,8 +451,17 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let pki = harness_pki(&initiator)?;
-    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki));
-    let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
+    let pairing = crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki);
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = pairing => Some(outcome),
+            _ = stop.asked() => None,
+        }
+    });
+    let scenarios = match (outcome, stop.signal()) {
+        (Some(outcome), _) => outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?,
+        (None, signal) => interrupt::unfinished_pairing(signal.unwrap_or(setconform_reports::StopSignal::Interrupt)),
+    };
     let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
     let sut = SutInfo {
         name: format!("{} -> {}", initiator.name, responder.name),
@@ -461,5 +473,10 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
-    Ok(record(&catalogue, head, scenarios, FailOn::Fail))
+    let mut run = record(&catalogue, head, scenarios, FailOn::Fail);
+    if let Some(signal) = stop.signal() {
+        interrupt::mark(&mut run, signal, Vec::new());
+        runtime.shutdown_timeout(interrupt::SHUTDOWN_GRACE);
+    }
+    Ok(run)
 }
