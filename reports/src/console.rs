@@ -13,6 +13,9 @@ pub fn summary(run: &Run) -> String {
     let mut out = String::new();
     let s = &run.summary;
     let _ = writeln!(out, "\nsetconform {} against {}", run.tool.version, run.sut.name);
+    if let Some(cut) = &run.interrupted {
+        let _ = writeln!(out, "{}", cut.headline());
+    }
     if let Some(why) = run.sut.not_certifiable() {
         let _ = writeln!(out, "{why}");
     }

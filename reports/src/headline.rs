@@ -17,6 +17,8 @@ pub enum Headline {
     Incomplete { unjudged: usize },
     /// Exit 3: every one of the run's `total` scenarios is N/A.
     NothingJudged { total: usize },
+    /// Exit 130 or 143: a signal stopped the run before it ended.
+    Interrupted { signal: crate::StopSignal },
     /// An exit code a run does not end with.
     Other(i32),
 }
@@ -24,6 +26,9 @@ pub enum Headline {
 impl Headline {
     pub fn of(run: &Run) -> Headline {
         let s = &run.summary;
+        if let Some(cut) = &run.interrupted {
+            return Headline::Interrupted { signal: cut.signal };
+        }
         match s.exit_code {
             exit::CONFORMANT => Headline::Conformant,
             exit::FAILED => {
@@ -45,6 +50,7 @@ impl Headline {
             Headline::Failed { .. } => "Failed".into(),
             Headline::Incomplete { .. } => "Incomplete".into(),
             Headline::NothingJudged { .. } => "Nothing judged".into(),
+            Headline::Interrupted { .. } => "Interrupted".into(),
             Headline::Other(code) => format!("Exit code {code}"),
         }
     }
@@ -63,6 +69,9 @@ impl Headline {
             Headline::Incomplete { unjudged } => format!("{unjudged} scenario(s) could not be judged"),
             Headline::NothingJudged { total } => {
                 format!("all {total} scenario(s) are N/A: no rule was judged, so nothing shows conformance")
+            }
+            Headline::Interrupted { signal } => {
+                format!("{} stopped the run before it ended; it cannot certify the SUT", signal.name())
             }
             Headline::Other(_) => "the run did not complete".into(),
         }
@@ -108,5 +117,15 @@ mod tests {
         assert_eq!(Headline::of(&run(3, FailOn::Fail, [0, 0, 5, 0])), Headline::NothingJudged { total: 5 });
         assert_eq!(Headline::of(&run(3, FailOn::Fail, [0, 0, 5, 1])), Headline::Incomplete { unjudged: 1 });
         assert_eq!(Headline::of(&run(0, FailOn::Fail, [0, 0, 5, 0])).word(), "Conformant", "as the record says");
+    }
+
+    #[test]
+    fn a_signal_outranks_every_verdict() {
+        let mut cut = run(143, FailOn::Fail, [1, 0, 2, 1]);
+        cut.interrupted = Some(crate::Interruption { signal: crate::StopSignal::Terminate, not_started: vec![] });
+        let h = Headline::of(&cut);
+        assert_eq!(h, Headline::Interrupted { signal: crate::StopSignal::Terminate });
+        assert_eq!(h.word(), "Interrupted");
+        assert!(h.reason().contains("SIGTERM"));
     }
 }

@@ -1,4 +1,5 @@
-//! The JSON report: the Run record itself, for machines and for re-rendering.
+//! The JSON report: the Run record itself, for machines and for re-rendering,
+//! written whole or not at all ([`write_whole`]).
 
 use crate::Run;
 use std::io;
@@ -10,7 +11,26 @@ pub fn write(run: &Run, path: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let text = serde_json::to_string_pretty(run).map_err(io::Error::other)?;
-    std::fs::write(path, text + "\n")
+    write_whole(path, (text + "\n").as_bytes())
+}
+
+/// Writes `contents` to `path` whole or not at all: into a temporary file in
+/// the same folder, then renamed over `path` (a rename within one file system
+/// replaces the file in one step). A run that dies while writing leaves the
+/// previous file, never half of the new one.
+pub fn write_whole(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let temporary = path.with_file_name(format!(".{}.{}.partial", name.to_string_lossy(), std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| {
+            io::Write::write_all(&mut file, contents)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Reads a Run record written by [`write`], of this version of its shape.
@@ -29,4 +49,35 @@ pub fn read(path: &Path) -> io::Result<Run> {
         None => return Err(invalid("not a setconform run record: no schema_version".into())),
     }
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_replaced_whole_and_no_temporary_file_is_left() {
+        let dir = std::env::temp_dir().join(format!("setconform-json-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("run.json");
+        std::fs::write(&path, "an older and much longer record than the next one").unwrap();
+        write_whole(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["run.json"], "only the file itself");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_write_that_fails_leaves_the_previous_file_and_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("setconform-json-fail-{}", std::process::id()));
+        let path = dir.join("run.json");
+        // The target is a folder: the rename fails after the temporary file was written.
+        std::fs::create_dir_all(path.join("inside")).unwrap();
+        assert!(write_whole(&path, b"new").is_err());
+        assert!(path.join("inside").is_dir(), "what was there is untouched");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["run.json"], "the temporary file is removed");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

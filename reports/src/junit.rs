@@ -67,8 +67,11 @@ fn suite(run: &Run, profile: &str, scenarios: &[&ScenarioResult]) -> TestSuite {
         ("sut.kind", run.sut.kind.clone()),
         ("seed", run.seed.to_string()),
     ];
-    if run.sut.not_certifiable().is_some() {
+    if run.sut.not_certifiable().is_some() || run.interrupted.is_some() {
         props.push(("certifiable", "false".to_owned()));
+    }
+    if let Some(cut) = &run.interrupted {
+        props.push(("interrupted", cut.signal.name().to_owned()));
     }
     if let Some(fault) = &run.sut.fault {
         props.push(("fault", fault.clone()));

@@ -7,6 +7,7 @@ pub mod console;
 pub mod diff;
 pub mod headline;
 pub mod html;
+pub mod interruption;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -14,6 +15,7 @@ pub mod run;
 mod time;
 pub mod verdict;
 
+pub use interruption::{Interruption, StopSignal};
 pub use run::{
     Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord,
     RequirementResult, Run, SCHEMA_VERSION, ScenarioResult, StepRecord, Summary, SutInfo, Tool, WaiverRecord,

@@ -20,6 +20,9 @@ pub fn summary(run: &Run) -> String {
     let mut out = String::new();
     let s = &run.summary;
     let _ = writeln!(out, "## {} against {}\n", md(&run.tool.name), md(&run.sut.name));
+    if let Some(cut) = &run.interrupted {
+        let _ = writeln!(out, "**{}**\n", md(&cut.headline()));
+    }
     let _ = writeln!(out, "{}\n", outcome(run));
     if let Some(why) = run.sut.not_certifiable() {
         let _ = writeln!(out, "**{}**\n", md(&why));

@@ -29,6 +29,9 @@ pub struct Run {
     /// The waivers the run was given, and what became of each.
     #[serde(default)]
     pub waivers: Vec<WaiverRecord>,
+    /// Set when a signal cut the run short: the record holds what ended before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<crate::Interruption>,
 }
 
 /// An expected deviation the user declared, and whether it still applies.

@@ -176,6 +176,10 @@ pub mod exit {
     pub const FAILED: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const INCOMPLETE: i32 = 3;
+    /// A run stopped by SIGINT (128 + 2, as shells report it).
+    pub const INTERRUPTED_SIGINT: i32 = 130;
+    /// A run stopped by SIGTERM (128 + 15).
+    pub const INTERRUPTED_SIGTERM: i32 = 143;
 }
 
 impl fmt::Display for Verdict {

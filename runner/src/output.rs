@@ -60,7 +60,7 @@ pub struct Written {
 impl Written {
     /// Writes `contents` to `path`, and notes how that went.
     pub fn write(&mut self, path: PathBuf, contents: impl AsRef<[u8]>) {
-        let result = std::fs::write(&path, contents);
+        let result = json::write_whole(&path, contents.as_ref());
         self.note(path, result);
     }
 
@@ -72,7 +72,8 @@ impl Written {
     }
 }
 
-/// Writes `run` into `dir` in each of `formats`: every one that can be written.
+/// Writes `run` into `dir` in each of `formats`: every one that can be
+/// written, each file whole or not at all.
 pub fn write_reports(run: &Run, dir: &Path, formats: &[Format]) -> Written {
     let mut written = Written::default();
     if let Err(source) = std::fs::create_dir_all(dir) {

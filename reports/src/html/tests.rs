@@ -109,6 +109,7 @@ fn record(text: &str, link: &str) -> Run {
             .into_iter()
             .map(|status| WaiverRecord { target: t(), reason: t(), expires: Some(t()), status })
             .collect(),
+        interrupted: Some(crate::Interruption { signal: crate::StopSignal::Terminate, not_started: vec![t()] }),
     }
 }
 

@@ -14,7 +14,7 @@ pub fn pair(args: PairArgs) -> Result<i32, Error> {
         fault_initiator: args.fault_initiator,
         fault_responder: args.fault_responder,
     };
-    let record = run::pair(request).map_err(Error::Pairing)?;
+    let record = run::pair_until_signalled(request).map_err(Error::Pairing)?;
     say(&setconform_reports::console::summary(&record));
     Ok(finish(&record, &args.out, &Format::ALL, &[]))
 }

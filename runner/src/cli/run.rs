@@ -48,18 +48,20 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
         args: args.select.into_arguments(),
         console: Console::Lines,
     };
-    let finished = run::execute(request).map_err(Error::Configuration)?;
+    let finished = run::execute_until_signalled(request).map_err(Error::Configuration)?;
     let Some(record) = finished.run else { return Ok(finished.exit_code) };
     say(&setconform_reports::console::summary(&record));
     Ok(finish(&record, &out, &formats, &[(output::HARNESS_JWKS, keys::jwks() + "\n")]))
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that
-/// failed it, and those that could not be judged; and whether it judged any scenario.
+/// failed it, those that could not be judged, and those an interruption left
+/// unstarted; and whether it judged any scenario.
 fn failed_in(from: &Path, fail_on: FailOn) -> Result<(BTreeSet<String>, bool), Error> {
     let previous =
         setconform_reports::json::read(from).map_err(|source| Error::RerunFrom { from: from.to_owned(), source })?;
     let ids = previous.scenarios.iter().filter(|s| s.verdict.outcome(fail_on) != Outcome::Conformant);
+    let not_started = previous.interrupted.iter().flat_map(|cut| cut.not_started.iter().cloned());
     let judged = previous.scenarios.iter().any(|s| s.verdict != Verdict::NotApplicable);
-    Ok((ids.map(|s| s.id.clone()).collect(), judged))
+    Ok((ids.map(|s| s.id.clone()).chain(not_started).collect(), judged))
 }

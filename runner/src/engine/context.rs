@@ -152,10 +152,14 @@ impl<'a> Context<'a> {
 
     /// Records the exchange that the scenario deadline cut short.
     pub fn abandon_in_flight(&mut self, deadline: Duration) {
+        self.end_in_flight(WireError::Timeout(deadline.as_millis()));
+    }
+
+    /// Records the request in flight, if one is, as ended by `why` without an answer.
+    pub fn end_in_flight(&mut self, why: WireError) {
         if let Some((channel, req, at_ms)) = self.link.in_flight.take() {
             let took = self.clock.elapsed_ms().saturating_sub(at_ms);
-            let err = Err(WireError::Timeout(deadline.as_millis()));
-            self.transcript.exchange(channel, self.clock.step, at_ms, took, &req, &err);
+            self.transcript.exchange(channel, self.clock.step, at_ms, took, &req, &Err(why));
         }
     }
 

@@ -45,8 +45,15 @@ use stop::Stop;
 const MANUAL_FIRST_PAUSE: Duration = Duration::from_millis(250);
 const MANUAL_MAX_PAUSE: Duration = Duration::from_secs(2);
 
-/// Runs `scenario` for `profile` and returns its judged result.
-pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> ScenarioResult {
+/// Runs `scenario` for `profile` and returns its judged result. If `stop`
+/// ends first (the run was interrupted), the scenario ends at once: ERROR
+/// with the reason `stop` gives and the exchanges recorded so far, nothing judged.
+pub async fn run_scenario(
+    env: &RunEnv,
+    scenario: &Scenario,
+    profile: &str,
+    stop: impl std::future::Future<Output = String>,
+) -> ScenarioResult {
     let started = Instant::now();
     let deadline = scenario.deadline_ms.map_or(env.sut.timeouts.scenario, Duration::from_millis);
     let mut ctx = Context::new(env, scenario, started + deadline);
@@ -54,9 +61,16 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
     let mut expectations = Vec::new();
     let mut skipped = 0;
 
-    let outcome =
-        tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, judge, &mut expectations, &mut skipped))
-            .await;
+    let steps =
+        tokio::time::timeout(deadline, run_steps(&mut ctx, scenario, profile, judge, &mut expectations, &mut skipped));
+    let outcome = tokio::select! {
+        outcome = steps => Ok(outcome),
+        reason = stop => Err(reason),
+    };
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(reason) => return stopped_from_outside(scenario, profile, started, reason, ctx),
+    };
     // Whatever happened to the steps, the SETs that did arrive are judged.
     let content = content::judge(&ctx);
     let content_rules: Vec<String> = content.iter().map(|j| j.req.clone()).collect();
@@ -121,6 +135,40 @@ pub async fn run_scenario(env: &RunEnv, scenario: &Scenario, profile: &str) -> S
         duration_ms: started.elapsed().as_millis() as u64,
         expectations,
         transcript: ctx.into_transcript(),
+    }
+}
+
+/// A scenario ended by the run's stop: ERROR with `reason`, the exchanges so
+/// far and no expectation (what it would have judged was not seen to the end).
+fn stopped_from_outside(
+    scenario: &Scenario,
+    profile: &str,
+    started: Instant,
+    reason: String,
+    mut ctx: Context<'_>,
+) -> ScenarioResult {
+    ctx.end_in_flight(crate::wire::WireError::Other(reason.clone()));
+    let mut result = unjudged(scenario, profile, Verdict::Error, reason);
+    result.duration_ms = started.elapsed().as_millis() as u64;
+    result.transcript = ctx.into_transcript();
+    result
+}
+
+/// The result of a scenario that judged nothing: its verdict, and why.
+pub fn unjudged(scenario: &Scenario, profile: &str, verdict: Verdict, reason: String) -> ScenarioResult {
+    ScenarioResult {
+        id: scenario.id.clone(),
+        title: scenario.title.clone(),
+        description: scenario.description.clone(),
+        profile: profile.to_owned(),
+        requirements: scenario.requirements.clone(),
+        tags: scenario.tags.clone(),
+        steps: scenario.step_records(),
+        verdict,
+        reason: Some(reason),
+        duration_ms: 0,
+        expectations: Vec::new(),
+        transcript: Vec::new(),
     }
 }
 

@@ -1,7 +1,10 @@
 //! Scenarios as jobs: each planned scenario becomes one libtest trial (for
 //! `--list` and the filters) and one job that runs it on the shared runtime,
 //! applies the waivers and reports its result; workers take jobs in turn.
+//! A run asked to stop ([`Stop`]) starts no more jobs and ends the running
+//! ones as ERROR "interrupted".
 
+use super::interrupt::Stop;
 use crate::engine::{self, RunEnv};
 use crate::plan::{Applicability, Planned};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -26,6 +29,11 @@ impl Job {
         Trial::ignorable_test(self.name, self.body).with_kind(self.profile)
     }
 
+    /// The scenario's id.
+    pub(super) fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Whether the command line's filters leave this job out.
     pub(super) fn filtered_out(&self, args: &Arguments) -> bool {
         let probe = Trial::test(self.name.clone(), || Ok(())).with_kind(self.profile.clone());
@@ -33,14 +41,21 @@ impl Job {
     }
 }
 
-/// Runs the jobs the filters select on a few worker threads, printing nothing.
-pub(super) fn run_silently(args: &Arguments, jobs: Vec<Job>) {
+/// Where scenarios run: the run's async runtime, and whether the run was asked to stop.
+pub(super) struct Executor {
+    pub(super) handle: tokio::runtime::Handle,
+    pub(super) stop: Stop,
+}
+
+/// Runs the jobs the filters select on a few worker threads, printing
+/// nothing, until they are done or the run is asked to stop.
+pub(super) fn run_silently(args: &Arguments, jobs: Vec<Job>, stop: &Stop) {
     let queue = Mutex::new(jobs.into_iter().filter(|j| !j.filtered_out(args)).collect::<Vec<_>>());
     let workers = args.test_threads.unwrap_or(DEFAULT_PARALLEL_SCENARIOS).max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let worker = std::thread::Builder::new().spawn_scoped(scope, || {
-                loop {
+                while stop.signal().is_none() {
                     // Take the job in its own statement so the lock is released before it runs.
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
                     let Some(job) = next else { break };
@@ -58,7 +73,7 @@ pub(super) fn run_silently(args: &Arguments, jobs: Vec<Job>) {
 pub(super) fn job(
     planned: &Planned<'_>,
     env: &Arc<RunEnv>,
-    handle: &tokio::runtime::Handle,
+    executor: &Executor,
     results: &Arc<Mutex<Vec<ScenarioResult>>>,
     fail_on: FailOn,
     waived: &Arc<(Vec<crate::waivers::Waiver>, String)>,
@@ -90,12 +105,14 @@ pub(super) fn job(
         }
         Applicability::Applies => {
             let env = env.clone();
-            let handle = handle.clone();
+            let (handle, stop) = (executor.handle.clone(), executor.stop.clone());
             let waived = waived.clone();
             Box::new(move || {
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    // Stopped, the scenario drops its waits and kills its trigger commands (kill_on_drop).
+                    let stopped = async { setconform_reports::interruption::scenario_reason(stop.asked().await) };
                     // On the heap: a scenario's state machine is large, and worker threads have small stacks.
-                    handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile)))
+                    handle.block_on(Box::pin(engine::run_scenario(&env, &scenario, &profile, stopped)))
                 }));
                 let mut result = outcome.unwrap_or_else(|panic| harness_bug(&scenario, &profile, panic));
                 crate::waivers::apply(&waived.0, &mut result, &waived.1);
@@ -124,20 +141,7 @@ fn failure_message(r: &ScenarioResult) -> String {
 }
 
 fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: &str) -> ScenarioResult {
-    ScenarioResult {
-        id: scenario.id.clone(),
-        title: scenario.title.clone(),
-        description: scenario.description.clone(),
-        profile: profile.to_owned(),
-        requirements: scenario.requirements.clone(),
-        tags: scenario.tags.clone(),
-        steps: scenario.step_records(),
-        verdict: Verdict::NotApplicable,
-        reason: Some(reason.to_owned()),
-        duration_ms: 0,
-        expectations: Vec::new(),
-        transcript: Vec::new(),
-    }
+    engine::unjudged(scenario, profile, Verdict::NotApplicable, reason.to_owned())
 }
 
 fn harness_bug(
@@ -150,7 +154,5 @@ fn harness_bug(
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default();
-    let mut r = not_applicable(scenario, profile, &format!("harness bug, please report: panic: {msg}"));
-    r.verdict = Verdict::Error;
-    r
+    engine::unjudged(scenario, profile, Verdict::Error, format!("harness bug, please report: panic: {msg}"))
 }

@@ -1,8 +1,12 @@
 //! A whole run: plan, execute scenarios as libtest-mimic trials, assemble the
-//! Run record, write reports, choose the exit code.
+//! Run record, write reports, choose the exit code. A run on the command line
+//! stops early on SIGINT or SIGTERM ([`interrupt`]) and its record says so.
 
+mod interrupt;
 mod jobs;
 mod selection;
+
+use interrupt::Signals;
 
 use crate::catalogue::{Catalogue, Origin};
 use crate::engine::RunEnv;
@@ -90,12 +94,24 @@ pub struct Finished {
     pub exit_code: i32,
 }
 
-pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
+/// Runs the scenarios `req` selects to the end.
+pub fn execute(req: RunRequest) -> Result<Finished, ConfigError> {
+    execute_with(req, Signals::Ignored)
+}
+
+/// Runs the scenarios `req` selects until they end or SIGINT or SIGTERM
+/// comes; an interrupted run's record says so and its exit code is 130 or 143.
+pub fn execute_until_signalled(req: RunRequest) -> Result<Finished, ConfigError> {
+    execute_with(req, Signals::Stop)
+}
+
+fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let stop = signals.stop()?;
     let catalogue = load_catalogue(req.suite_dir.as_deref())?;
     for p in &req.profiles {
         if !catalogue.profiles.contains_key(p) {
@@ -192,10 +208,9 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
     let (progress_tx, progress_rx) = std::sync::mpsc::channel();
     let progress = matches!(req.console, Console::Lines).then_some(progress_tx);
-    let jobs: Vec<jobs::Job> = planned
-        .iter()
-        .map(|p| jobs::job(p, &env, runtime.handle(), &results, fail_on, &waived, progress.clone()))
-        .collect();
+    let executor = jobs::Executor { handle: runtime.handle().clone(), stop };
+    let jobs: Vec<jobs::Job> =
+        planned.iter().map(|p| jobs::job(p, &env, &executor, &results, fail_on, &waived, progress.clone())).collect();
     drop(progress);
     if matches!(env.sut.trigger, Some(TriggerConfig::Manual)) {
         // A person follows one scenario at a time.
@@ -223,16 +238,17 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
 
     let started_at = SystemTime::now();
     let clock = Instant::now();
+    let selected: Vec<String> =
+        jobs.iter().filter(|j| !j.filtered_out(&req.args)).map(|j| j.name().to_owned()).collect();
     match req.console {
         Console::Lines => {
-            let total = jobs.iter().filter(|j| !j.filtered_out(&req.args)).count();
-            let quiet = req.args.quiet;
+            let (total, quiet) = (selected.len(), req.args.quiet);
             std::thread::scope(|scope| {
                 scope.spawn(|| crate::progress::print(progress_rx, total, quiet));
-                jobs::run_silently(&req.args, jobs);
+                jobs::run_silently(&req.args, jobs, &executor.stop);
             });
         }
-        Console::Silent => jobs::run_silently(&req.args, jobs),
+        Console::Silent => jobs::run_silently(&req.args, jobs, &executor.stop),
     }
 
     let mut scenarios = std::mem::take(&mut *results.lock().unwrap_or_else(|e| e.into_inner()));
@@ -245,7 +261,14 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
     let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
     run.waivers = waiver_records;
-    drop(runtime);
+    match executor.stop.signal() {
+        Some(signal) => {
+            interrupt::mark(&mut run, signal, selected);
+            // What a scenario left running (a blocking read, a trigger command) does not hold up the end.
+            runtime.shutdown_timeout(interrupt::SHUTDOWN_GRACE);
+        }
+        None => drop(runtime),
+    }
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
 }
 
@@ -340,6 +363,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         requirements,
         scenarios,
         waivers: Vec::new(),
+        interrupted: None,
     }
 }
 
@@ -381,11 +405,22 @@ pub struct PairRequest {
 
 /// Runs a pairing: configured SUTs, or two embedded references (each with its own fault).
 pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
+    pair_with(req, Signals::Ignored)
+}
+
+/// [`pair`] until SIGINT or SIGTERM: an interrupted pairing's two sides are
+/// ERROR "interrupted", and its exit code is 130 or 143.
+pub fn pair_until_signalled(req: PairRequest) -> Result<Run, ConfigError> {
+    pair_with(req, Signals::Stop)
+}
+
+fn pair_with(req: PairRequest, signals: Signals) -> Result<Run, ConfigError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let stop = signals.stop()?;
     let catalogue = load_catalogue(None)?;
     let fault = |name: &Option<String>| -> Result<Option<Fault>, ConfigError> {
         name.as_deref()
@@ -423,8 +458,17 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let pki = harness_pki(&initiator)?;
-    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki));
-    let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
+    let pairing = crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki);
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = pairing => Some(outcome),
+            _ = stop.asked() => None,
+        }
+    });
+    let scenarios = match (outcome, stop.signal()) {
+        (Some(outcome), _) => outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?,
+        (None, signal) => interrupt::unfinished_pairing(signal.unwrap_or(setconform_reports::StopSignal::Interrupt)),
+    };
     let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
     let sut = SutInfo {
         name: format!("{} -> {}", initiator.name, responder.name),
@@ -436,5 +480,10 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
-    Ok(record(&catalogue, head, scenarios, FailOn::Fail))
+    let mut run = record(&catalogue, head, scenarios, FailOn::Fail);
+    if let Some(signal) = stop.signal() {
+        interrupt::mark(&mut run, signal, Vec::new());
+        runtime.shutdown_timeout(interrupt::SHUTDOWN_GRACE);
+    }
+    Ok(run)
 }

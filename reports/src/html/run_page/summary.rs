@@ -39,6 +39,9 @@ pub(super) fn summary(run: &Run) -> Markup {
             (fact("System under test", html! {
                 strong { (Text(&sut.name)) } " " span class="muted" { "(" (Text(&sut.kind)) ")" }
             }))
+            @if let Some(cut) = &run.interrupted {
+                (fact("Interrupted", html! { strong { (Text(&cut.headline())) } }))
+            }
             @if let Some(why) = sut.not_certifiable() {
                 (fact("Certifiable", html! { strong { (Text(&why)) } }))
             }
