@@ -11,14 +11,27 @@ use std::process::Command;
 
 const PLANTED_BEARER: &str = "planted-bearer-5b1f0c9e";
 const PLANTED_CLIENT_SECRET: &str = "planted-client-secret-77d2";
+/// A token the SUT issues at registration (`access_token`), echoed elsewhere in its answer.
+const PLANTED_SUT_TOKEN: &str = "planted-sut-issued-3a9c";
+/// A token the SUT puts, percent-encoded, in a URL of its answer.
+const PLANTED_URL_TOKEN: &str = "planted/url+token=e41b";
 
 /// Forwards each trigger action to the reference's control API. The
 /// registration answer loses the reference's token (so the harness presents
-/// the planted bearer token from sut.yaml) and gains a client secret.
+/// the planted bearer token from sut.yaml) and gains a client secret, a token
+/// the SUT issued (echoed in another member) and a URL carrying a token. Like
+/// a command under `set -x`, it prints the bearer token from the environment
+/// on stderr and echoes it in its answer; it fails `initiate` with the token
+/// in its error message.
 const FORWARDER: &str = r#"
-import json, os, ssl, sys, urllib.request
+import json, os, ssl, sys, urllib.parse, urllib.request
 base, ca, secret = sys.argv[1], sys.argv[2], os.environ["PLANTED_CLIENT_SECRET"]
 action, peer = os.environ["SETCONFORM_ACTION"], os.environ.get("SETCONFORM_PEER", "")
+bearer = os.environ["SETCONFORM_PLANTED_TOKEN"]
+print(f"+ curl -H 'Authorization: Bearer {bearer}' {base}", file=sys.stderr)
+if action == "initiate":
+    print(f"curl: (22) The requested URL returned error: 500 for token={bearer}", file=sys.stderr)
+    sys.exit(22)
 path = {"register": "/peers", "queue": f"/peers/{peer}/queue", "initiate": f"/peers/{peer}/initiate"}[action]
 req = urllib.request.Request(base + path, data=os.environ["SETCONFORM_REQUEST"].encode(),
                              headers={"Content-Type": "application/json"}, method="POST")
@@ -27,6 +40,11 @@ with urllib.request.urlopen(req, timeout=5, context=ssl.create_default_context(c
 if action == "register":
     answer.pop("token", None)
     answer["client_secret"] = secret
+    answer["access_token"] = os.environ["PLANTED_SUT_TOKEN"]
+    answer["note"] = "issued " + os.environ["PLANTED_SUT_TOKEN"]
+    answer["peer_url"] = "https://127.0.0.1/peers?token=" + urllib.parse.quote(os.environ["PLANTED_URL_TOKEN"], safe="")
+    answer["refresh_token"] = os.environ["PLANTED_URL_TOKEN"]
+answer["echo"] = f"Authorization: Bearer {bearer}"
 print(json.dumps(answer))
 "#;
 
@@ -61,6 +79,8 @@ fn no_planted_secret_appears_in_any_output() {
         .args(["run", "--sut", sut.to_str().unwrap(), "--seed", "3", "--out", out_dir.to_str().unwrap()])
         .env("SETCONFORM_PLANTED_TOKEN", PLANTED_BEARER)
         .env("PLANTED_CLIENT_SECRET", PLANTED_CLIENT_SECRET)
+        .env("PLANTED_SUT_TOKEN", PLANTED_SUT_TOKEN)
+        .env("PLANTED_URL_TOKEN", PLANTED_URL_TOKEN)
         .output()
         .unwrap();
     let mut outputs = vec![
@@ -79,8 +99,14 @@ fn no_planted_secret_appears_in_any_output() {
     assert!(record.contains("Bearer [redacted]"), "the planted token went out, redacted in the transcript");
     let hs256 = include_str!("../keys/hs256.secret").trim().to_owned();
     let secrets: Vec<(&str, String)> = vec![
-        ("the bearer token from sut.yaml", PLANTED_BEARER.to_owned()),
+        (
+            "the bearer token from sut.yaml (request headers, the trigger's stderr and answer, its error)",
+            PLANTED_BEARER.to_owned(),
+        ),
         ("the trigger's client secret", PLANTED_CLIENT_SECRET.to_owned()),
+        ("a token the SUT issued, echoed in its answer", PLANTED_SUT_TOKEN.to_owned()),
+        ("a token the SUT issued", PLANTED_URL_TOKEN.to_owned()),
+        ("a token percent-encoded in a URL", "planted%2Furl%2Btoken%3De41b".to_owned()),
         ("a token the reference issued", "ref-token-".to_owned()),
         ("a private key", "PRIVATE KEY".to_owned()),
         ("the harness's HS256 secret", hs256),
@@ -107,6 +133,10 @@ fn no_planted_secret_appears_in_any_output() {
         );
     }
     assert!(leaks.is_empty(), "{leaks:#?}");
+    // Each placement was made, and redacted where it was echoed.
+    for echoed in ["Bearer [redacted]' ", "for token=[redacted]", "issued [redacted]", "peers?token=[redacted]"] {
+        assert!(record.contains(echoed), "{echoed} in run.json");
+    }
 }
 
 /// Whether `text` holds a token the harness hands the SUT for its endpoint:

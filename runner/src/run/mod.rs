@@ -167,6 +167,8 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let catalogue = Arc::new(catalogue);
     let stable = stable_router(&runtime, &sut, &pki)?;
     let setup = crate::engine::RunSetup::new(&sut, stable);
+    let secrets = Arc::new(crate::secrets::Secrets::default());
+    crate::engine::learn_sut(&secrets, &sut, setup.endpoint_token.as_deref());
     let env = Arc::new(RunEnv {
         sut,
         pki,
@@ -177,6 +179,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
         jtis: crate::set::JtiLedger::default(),
         late: Default::default(),
         setup,
+        secrets,
     });
 
     let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
@@ -239,6 +242,7 @@ pub fn execute(mut req: RunRequest) -> Result<Finished, ConfigError> {
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
     let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
     run.waivers = waiver_records;
+    env.secrets.redact_run(&mut run);
     drop(runtime);
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
 }
@@ -429,5 +433,9 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     };
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
-    Ok(record(&catalogue, head, scenarios, FailOn::Fail))
+    let mut run = record(&catalogue, head, scenarios, FailOn::Fail);
+    let secrets = crate::secrets::Secrets::default();
+    [&initiator, &responder].into_iter().for_each(|sut| crate::engine::learn_sut(&secrets, sut, None));
+    secrets.redact_run(&mut run);
+    Ok(run)
 }
