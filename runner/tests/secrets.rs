@@ -83,15 +83,7 @@ fn no_planted_secret_appears_in_any_output() {
         .env("PLANTED_URL_TOKEN", PLANTED_URL_TOKEN)
         .output()
         .unwrap();
-    let mut outputs = vec![
-        ("stdout".to_owned(), String::from_utf8_lossy(&out.stdout).into_owned()),
-        ("stderr".to_owned(), String::from_utf8_lossy(&out.stderr).into_owned()),
-    ];
-    for entry in std::fs::read_dir(&out_dir).unwrap() {
-        let path = entry.unwrap().path();
-        outputs
-            .push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
-    }
+    let outputs = outputs_of(&out, &out_dir);
     let run: serde_json::Value =
         serde_json::from_str(&outputs.iter().find(|(n, _)| n.ends_with("run.json")).unwrap().1).unwrap();
     assert_eq!(run["summary"]["total"], run["scenarios"].as_array().unwrap().len(), "the run completed");
@@ -137,6 +129,82 @@ fn no_planted_secret_appears_in_any_output() {
     for echoed in ["Bearer [redacted]' ", "for token=[redacted]", "issued [redacted]", "peers?token=[redacted]"] {
         assert!(record.contains(echoed), "{echoed} in run.json");
     }
+}
+
+const ECHOED_BEARER: &str = "echoed-bearer-0c4f9a1d";
+const ECHOED_SUT_TOKEN: &str = "echoed-sut-token-62b8e7";
+
+/// A fake push receiver that echoes the harness's bearer token in its answers'
+/// bodies and in a header, and a registration whose token it echoes in another
+/// member: no output of the run shows either.
+#[test]
+fn a_sut_echoing_tokens_in_bodies_and_headers_leaks_none() {
+    use wiremock::matchers::{method, path, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    let registered =
+        serde_json::json!({ "peer": "p0", "token": ECHOED_SUT_TOKEN, "note": format!("use {ECHOED_SUT_TOKEN}") });
+    let echo = ResponseTemplate::new(400)
+        .insert_header("x-debug-echo", format!("Bearer {ECHOED_BEARER}").as_str())
+        .set_body_json(serde_json::json!({ "err": "invalid_request", "description": format!("{ECHOED_BEARER} / {ECHOED_SUT_TOKEN}") }));
+    for mock in [
+        Mock::given(method("POST"))
+            .and(path("/control/peers"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(registered)),
+        Mock::given(method("POST")).and(path_regex("^/control/peers/[^/]+/")).respond_with(ResponseTemplate::new(204)),
+        Mock::given(method("POST")).and(path("/push")).respond_with(echo),
+    ] {
+        runtime.block_on(mock.mount(&server));
+    }
+    let dir = common::scratch("secrets-echo");
+    let port = server.address().port();
+    let sut = dir.join("sut.yaml");
+    std::fs::write(
+        &sut,
+        format!(
+            "name: an echoing push receiver\nprofiles: [push-receiver]\ncapabilities: []\n\
+             push: {{ endpoint: 'http://127.0.0.1:{port}/push' }}\n\
+             auth: {{ bearer_token: {{ env: SETCONFORM_ECHOED_TOKEN }} }}\n\
+             trigger: {{ http: {{ url: 'http://127.0.0.1:{port}/control' }} }}\n\
+             timeouts: {{ connect_ms: 1000, request_ms: 3000, scenario_ms: 8000, retry_window_ms: 500, \
+             observation_ms: 500 }}\n"
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_setconform"))
+        .args(["run", "--sut", sut.to_str().unwrap(), "--seed", "3", "--out", out_dir.to_str().unwrap()])
+        .env("SETCONFORM_ECHOED_TOKEN", ECHOED_BEARER)
+        .output()
+        .unwrap();
+    let outputs = outputs_of(&out, &out_dir);
+    let record = &outputs.iter().find(|(n, _)| n.ends_with("run.json")).unwrap().1;
+    assert!(record.contains("x-debug-echo"), "the echoing answers were recorded");
+    let leaks: Vec<String> = outputs
+        .iter()
+        .flat_map(|(name, text)| {
+            [ECHOED_BEARER, ECHOED_SUT_TOKEN]
+                .into_iter()
+                .filter(|s| text.contains(s))
+                .map(move |s| format!("{s} in {name}"))
+        })
+        .collect();
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}
+
+/// What a run printed (stdout, stderr) and every file it wrote, by name.
+fn outputs_of(out: &std::process::Output, out_dir: &Path) -> Vec<(String, String)> {
+    let mut outputs = vec![
+        ("stdout".to_owned(), String::from_utf8_lossy(&out.stdout).into_owned()),
+        ("stderr".to_owned(), String::from_utf8_lossy(&out.stderr).into_owned()),
+    ];
+    for entry in std::fs::read_dir(out_dir).unwrap() {
+        let path = entry.unwrap().path();
+        outputs
+            .push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+    }
+    outputs
 }
 
 /// Whether `text` holds a token the harness hands the SUT for its endpoint:
