@@ -420,8 +420,10 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let pki = harness_pki(&initiator)?;
-    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki));
-    let scenarios = outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?;
+    let secrets = crate::secrets::Secrets::default();
+    [&initiator, &responder].into_iter().for_each(|sut| crate::engine::learn_sut(&secrets, sut, None));
+    let outcome = runtime.block_on(crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki, &secrets));
+    let scenarios = outcome.map_err(|e| ConfigError::one(secrets.redact(&format!("pairing could not start: {e}"))))?;
     let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
     let sut = SutInfo {
         name: format!("{} -> {}", initiator.name, responder.name),
@@ -434,8 +436,6 @@ pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
     let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
     let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
     let mut run = record(&catalogue, head, scenarios, FailOn::Fail);
-    let secrets = crate::secrets::Secrets::default();
-    [&initiator, &responder].into_iter().for_each(|sut| crate::engine::learn_sut(&secrets, sut, None));
     secrets.redact_run(&mut run);
     Ok(run)
 }
