@@ -1,8 +1,10 @@
 //! Credentials never reach an output: known secrets are planted in every place
-//! a credential enters the harness (sut.yaml's bearer token from the
-//! environment, a trigger answer's token and client secret, the harness's
-//! endpoint tokens, its signing keys), a whole run is made, and every file it
-//! writes and everything it prints is searched for them.
+//! a credential enters the harness (sut.yaml's bearer token and SSF client
+//! secret from the environment, a trigger answer's token and client secret, the
+//! harness's endpoint tokens and OAuth clients, its signing keys) and echoed
+//! where no field redaction looks (a trigger's stderr, answer and error
+//! message, a URL, a SUT's error body and response header), a whole run is
+//! made, and every file it writes and everything it prints is searched for them.
 
 mod common;
 
@@ -15,6 +17,8 @@ const PLANTED_CLIENT_SECRET: &str = "planted-client-secret-77d2";
 const PLANTED_SUT_TOKEN: &str = "planted-sut-issued-3a9c";
 /// A token the SUT puts, percent-encoded, in a URL of its answer.
 const PLANTED_URL_TOKEN: &str = "planted/url+token=e41b";
+/// sut.yaml's `harness.client_secret` (the SUT's client at the harness's SSF transmitter).
+const PLANTED_SSF_CLIENT_SECRET: &str = "planted-ssf-client-secret-d05e";
 
 /// Forwards each trigger action to the reference's control API. The
 /// registration answer loses the reference's token (so the harness presents
@@ -29,6 +33,7 @@ base, ca, secret = sys.argv[1], sys.argv[2], os.environ["PLANTED_CLIENT_SECRET"]
 action, peer = os.environ["SETCONFORM_ACTION"], os.environ.get("SETCONFORM_PEER", "")
 bearer = os.environ["SETCONFORM_PLANTED_TOKEN"]
 print(f"+ curl -H 'Authorization: Bearer {bearer}' {base}", file=sys.stderr)
+print("+ export SSF_CLIENT_SECRET=" + os.environ["PLANTED_SSF_CLIENT_SECRET"], file=sys.stderr)
 if action == "initiate":
     print(f"curl: (22) The requested URL returned error: 500 for token={bearer}", file=sys.stderr)
     sys.exit(22)
@@ -67,6 +72,7 @@ fn no_planted_secret_appears_in_any_output() {
              poll: {{ endpoint: 'https://127.0.0.1:{port}/poll' }}\n\
              tls: {{ ca_file: '{ca}' }}\n\
              auth: {{ bearer_token: {{ env: SETCONFORM_PLANTED_TOKEN }} }}\n\
+             harness: {{ client_secret: {{ env: PLANTED_SSF_CLIENT_SECRET }} }}\n\
              trigger: {{ exec: {{ command: [python3, ./forward.py, 'https://127.0.0.1:{port}/control', '{ca}'], \
              timeout_ms: 5000 }} }}\n",
             profiles = setconform::run::REFERENCE_PROFILES.join(", "),
@@ -81,6 +87,7 @@ fn no_planted_secret_appears_in_any_output() {
         .env("PLANTED_CLIENT_SECRET", PLANTED_CLIENT_SECRET)
         .env("PLANTED_SUT_TOKEN", PLANTED_SUT_TOKEN)
         .env("PLANTED_URL_TOKEN", PLANTED_URL_TOKEN)
+        .env("PLANTED_SSF_CLIENT_SECRET", PLANTED_SSF_CLIENT_SECRET)
         .output()
         .unwrap();
     let outputs = outputs_of(&out, &out_dir);
@@ -99,6 +106,7 @@ fn no_planted_secret_appears_in_any_output() {
         ("a token the SUT issued, echoed in its answer", PLANTED_SUT_TOKEN.to_owned()),
         ("a token the SUT issued", PLANTED_URL_TOKEN.to_owned()),
         ("a token percent-encoded in a URL", "planted%2Furl%2Btoken%3De41b".to_owned()),
+        ("sut.yaml's SSF client secret, printed by the trigger", PLANTED_SSF_CLIENT_SECRET.to_owned()),
         ("a token the reference issued", "ref-token-".to_owned()),
         ("a private key", "PRIVATE KEY".to_owned()),
         ("the harness's HS256 secret", hs256),
@@ -126,7 +134,13 @@ fn no_planted_secret_appears_in_any_output() {
     }
     assert!(leaks.is_empty(), "{leaks:#?}");
     // Each placement was made, and redacted where it was echoed.
-    for echoed in ["Bearer [redacted]' ", "for token=[redacted]", "issued [redacted]", "peers?token=[redacted]"] {
+    for echoed in [
+        "Bearer [redacted]' ",
+        "for token=[redacted]",
+        "issued [redacted]",
+        "peers?token=[redacted]",
+        "SSF_CLIENT_SECRET=[redacted]",
+    ] {
         assert!(record.contains(echoed), "{echoed} in run.json");
     }
 }
