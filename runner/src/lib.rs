@@ -21,6 +21,7 @@ pub mod plan;
 pub mod progress;
 pub mod run;
 pub mod schema;
+pub mod secrets;
 pub mod seed;
 pub mod set;
 pub mod ssf;

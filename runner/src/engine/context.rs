@@ -30,6 +30,8 @@ pub struct RunEnv {
     pub late: super::late::LateWatch,
     /// What the scenarios share: the stable listener, a registration made once.
     pub setup: super::RunSetup,
+    /// Every secret value the run knows, blanked in its outputs.
+    pub secrets: std::sync::Arc<crate::secrets::Secrets>,
 }
 
 pub struct Context<'a> {

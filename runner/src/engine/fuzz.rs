@@ -45,6 +45,7 @@ fn harness() -> &'static Harness {
             jtis: Default::default(),
             late: Default::default(),
             setup: Default::default(),
+            secrets: Default::default(),
         };
         Harness { env, expectations }
     })

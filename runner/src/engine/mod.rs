@@ -18,6 +18,7 @@ pub(crate) mod checks;
 mod content;
 mod context;
 mod fuzz;
+mod known_secrets;
 pub mod late;
 mod refusal;
 mod registration;
@@ -31,6 +32,7 @@ mod watch;
 pub use context::RunEnv;
 #[doc(hidden)]
 pub use fuzz::sut_message as fuzz_sut_message;
+pub use known_secrets::learn_sut;
 pub use run_setup::RunSetup;
 
 use crate::catalogue::{Action, EndpointAuthMode, EndpointCert, Expectation, Scenario};
@@ -69,8 +71,12 @@ pub async fn run_scenario(
     };
     let outcome = match outcome {
         Ok(outcome) => outcome,
-        Err(reason) => return stopped_from_outside(scenario, profile, started, reason, ctx),
+        Err(reason) => {
+            ctx.learn_secrets();
+            return stopped_from_outside(scenario, profile, started, reason, ctx);
+        }
     };
+    ctx.learn_secrets();
     // Whatever happened to the steps, the SETs that did arrive are judged.
     let content = content::judge(&ctx);
     let content_rules: Vec<String> = content.iter().map(|j| j.req.clone()).collect();

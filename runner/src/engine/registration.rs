@@ -22,6 +22,8 @@ impl Context<'_> {
         path: &str,
         auth: crate::harness::endpoint::EndpointAuth,
     ) -> Result<(), StepFailure> {
+        self.env.secrets.add(&self.session.endpoint_token);
+        self.env.secrets.add_client(&auth.client.client_id, &auth.client.client_secret);
         let listen = std::net::SocketAddr::new(self.env.sut.harness_listen, 0);
         let patience = self.clock.remaining();
         // The stable listener serves every endpoint with the harness's own certificate.
@@ -106,6 +108,9 @@ impl Context<'_> {
         };
         if let Some(why) = refusal(&answer) {
             return Err(StepFailure::registration_refused(format!("the SUT refused the registration: {why}")));
+        }
+        if let Ok(doc) = serde_json::from_slice::<Value>(&answer) {
+            self.env.secrets.add_members(&doc, crate::wire::is_secret_member);
         }
         let reg: Registration = serde_json::from_slice(&answer)
             .map_err(|e| StepFailure::error(format!("trigger: peer registration answer is not understood: {e}")))?;

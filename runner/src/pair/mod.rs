@@ -79,6 +79,7 @@ pub async fn run(
     catalogue: &Catalogue,
     wire: &Wire,
     pki: &HarnessPki,
+    secrets: &crate::secrets::Secrets,
 ) -> Result<Vec<ScenarioResult>, PairError> {
     let started = Instant::now();
     let mut conv =
@@ -128,6 +129,8 @@ pub async fn run(
         client_certificate: None,
     };
     let b = register(&mut conv, wire, responder, "responder", &as_initiator, None).await?;
+    // The tokens the two sides issued are secrets the outputs must not show.
+    [&scout.token, &a.token, &b.token].into_iter().flatten().for_each(|t| secrets.add(t));
     let Some(responder_url) = responder.pushpull_endpoint.clone() else {
         return Err(setup_error("responder", "its configuration names no pushpull endpoint"));
     };

@@ -82,6 +82,7 @@ pub(super) fn job(
     let scenario = planned.scenario.clone();
     let profile = planned.profile.clone();
     let results = results.clone();
+    let secrets = env.secrets.clone();
     let push = move |r: ScenarioResult| {
         if let Some(tx) = &progress {
             let done = crate::progress::Done {
@@ -89,7 +90,7 @@ pub(super) fn job(
                 profile: r.profile.clone(),
                 verdict: r.verdict,
                 duration_ms: r.duration_ms,
-                reason: r.reason.clone(),
+                reason: r.reason.as_deref().map(|reason| secrets.redact(reason)),
             };
             let _ = tx.send(done);
         }

@@ -4,7 +4,10 @@
 
 mod interrupt;
 mod jobs;
+mod pairing;
 mod selection;
+
+pub use pairing::{PairRequest, pair, pair_until_signalled};
 
 use interrupt::Signals;
 
@@ -106,11 +109,7 @@ pub fn execute_until_signalled(req: RunRequest) -> Result<Finished, ConfigError>
 }
 
 fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, ConfigError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
+    let runtime = runtime()?;
     let stop = signals.stop()?;
     let catalogue = load_catalogue(req.suite_dir.as_deref())?;
     for p in &req.profiles {
@@ -185,6 +184,8 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
     let catalogue = Arc::new(catalogue);
     let stable = stable_router(&runtime, &sut, &pki)?;
     let setup = crate::engine::RunSetup::new(&sut, stable);
+    let secrets = Arc::new(crate::secrets::Secrets::default());
+    crate::engine::learn_sut(&secrets, &sut, setup.endpoint_token.as_deref());
     let env = Arc::new(RunEnv {
         sut,
         pki,
@@ -195,6 +196,7 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
         jtis: crate::set::JtiLedger::default(),
         late: Default::default(),
         setup,
+        secrets,
     });
 
     let mut planned = plan::plan(&catalogue, &env.sut, &req.profiles);
@@ -261,6 +263,7 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
     let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
     run.waivers = waiver_records;
+    env.secrets.redact_run(&mut run);
     match executor.stop.signal() {
         Some(signal) => {
             interrupt::mark(&mut run, signal, selected);
@@ -270,6 +273,15 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
         None => drop(runtime),
     }
     Ok(Finished { exit_code: run.summary.exit_code, run: Some(run) })
+}
+
+/// The async runtime a run or a pairing drives its peers on.
+fn runtime() -> Result<tokio::runtime::Runtime, ConfigError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))
 }
 
 /// The stable listener of the run, when sut.yaml gives `harness.listen` a port.
@@ -393,97 +405,4 @@ pub fn endpoints(sut: &SutSetup) -> Vec<(String, String)> {
         None => {}
     }
     endpoints
-}
-
-/// A pairing of two implementations (see [`crate::pair`]).
-pub struct PairRequest {
-    pub initiator: Option<PathBuf>,
-    pub responder: Option<PathBuf>,
-    pub fault_initiator: Option<String>,
-    pub fault_responder: Option<String>,
-}
-
-/// Runs a pairing: configured SUTs, or two embedded references (each with its own fault).
-pub fn pair(req: PairRequest) -> Result<Run, ConfigError> {
-    pair_with(req, Signals::Ignored)
-}
-
-/// [`pair`] until SIGINT or SIGTERM: an interrupted pairing's two sides are
-/// ERROR "interrupted", and its exit code is 130 or 143.
-pub fn pair_until_signalled(req: PairRequest) -> Result<Run, ConfigError> {
-    pair_with(req, Signals::Stop)
-}
-
-fn pair_with(req: PairRequest, signals: Signals) -> Result<Run, ConfigError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| ConfigError::one(format!("cannot start the async runtime: {e}")))?;
-    let stop = signals.stop()?;
-    let catalogue = load_catalogue(None)?;
-    let fault = |name: &Option<String>| -> Result<Option<Fault>, ConfigError> {
-        name.as_deref()
-            .map(|n| {
-                Fault::from_name(n)
-                    .ok_or_else(|| ConfigError::one(format!("unknown fault {n:?} (see `setconform faults`)")))
-            })
-            .transpose()
-    };
-    let (fi, fr) = (fault(&req.fault_initiator)?, fault(&req.fault_responder)?);
-    let load =
-        |p: &PathBuf| SutSetup::load(p).map_err(|errs| ConfigError(errs.iter().map(ToString::to_string).collect()));
-    let mut references = Vec::new();
-    let (initiator, responder) = match (&req.initiator, &req.responder) {
-        (Some(i), Some(r)) => (load(i)?, load(r)?),
-        _ => {
-            let mut start = |f: Option<Fault>, profile: &str| -> Result<SutSetup, ConfigError> {
-                let reference = runtime
-                    .block_on(Reference::start(ReferenceConfig { fault: f, ..ReferenceConfig::default() }))
-                    .map_err(|e| ConfigError::one(format!("cannot start a reference: {e}")))?;
-                let sut = SutSetup::embedded(
-                    ReferenceUrls::of(&reference),
-                    vec![profile.to_owned()],
-                    f.map(|f| f.name().to_owned()),
-                );
-                references.push(reference);
-                Ok(sut)
-            };
-            (start(fi, "pushpull-http-initiator")?, start(fr, "pushpull-http-responder")?)
-        }
-    };
-    let roots: Vec<u8> = [&initiator.ca_pem, &responder.ca_pem].into_iter().flatten().flatten().copied().collect();
-    let roots = (!roots.is_empty()).then_some(roots);
-    let wire = Wire::new(WireLimits::default(), roots.as_deref(), None).map_err(|e| ConfigError::one(e.to_string()))?;
-    let started_at = SystemTime::now();
-    let clock = Instant::now();
-    let pki = harness_pki(&initiator)?;
-    let pairing = crate::pair::run(&initiator, &responder, &catalogue, &wire, &pki);
-    let outcome = runtime.block_on(async {
-        tokio::select! {
-            outcome = pairing => Some(outcome),
-            _ = stop.asked() => None,
-        }
-    });
-    let scenarios = match (outcome, stop.signal()) {
-        (Some(outcome), _) => outcome.map_err(|e| ConfigError::one(format!("pairing could not start: {e}")))?,
-        (None, signal) => interrupt::unfinished_pairing(signal.unwrap_or(setconform_reports::StopSignal::Interrupt)),
-    };
-    let faults: Vec<String> = [&initiator.fault, &responder.fault].into_iter().flatten().cloned().collect();
-    let sut = SutInfo {
-        name: format!("{} -> {}", initiator.name, responder.name),
-        kind: initiator.kind.into(),
-        fault: (!faults.is_empty()).then(|| faults.join(", ")),
-        endpoints: [endpoints(&initiator), endpoints(&responder)].concat(),
-        insecure: initiator.insecure || responder.insecure,
-        cleartext_endpoints: [initiator.cleartext_endpoints(), responder.cleartext_endpoints()].concat(),
-    };
-    let profiles = vec!["pushpull-http-initiator".to_owned(), "pushpull-http-responder".to_owned()];
-    let head = RunHead { sut, profiles, set_profile: None, started_at, clock, seed: 0 };
-    let mut run = record(&catalogue, head, scenarios, FailOn::Fail);
-    if let Some(signal) = stop.signal() {
-        interrupt::mark(&mut run, signal, Vec::new());
-        runtime.shutdown_timeout(interrupt::SHUTDOWN_GRACE);
-    }
-    Ok(run)
 }

@@ -107,6 +107,11 @@ impl Receiver {
         }
     }
 
+    /// The token obtained last, if one was: a secret the outputs must not show.
+    pub fn kept_token(&self) -> Option<String> {
+        self.cached.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|c| c.token.clone())
+    }
+
     /// The kept token, while it is not due for renewal.
     fn fresh(&self) -> Option<String> {
         let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
