@@ -180,4 +180,25 @@ td.cell.v-na { background: #f1f3f5; color: var(--na); } td.cell.v-error { backgr
 td.cell.v-timeout { background: #fbe3d6; color: var(--timeout); } td.cell.v-waived { background: #d7eeeb; color: var(--waived); }
 td.cell.none { color: #b0b7bf; }
 .legend { margin: 8px 0; font-size: 12.5px; }
+table.bars { width: auto; margin: 2px 0 10px; }
+table.bars td { vertical-align: middle; padding: 2px 8px; }
+table.bars td.counts { font-size: 12.5px; }
+svg.bar { display: block; background: var(--soft); border-radius: 2px; }
+svg .v-pass { fill: var(--pass); } svg .v-fail { fill: var(--fail); } svg .v-warn { fill: var(--warn); }
+svg .v-info { fill: var(--info); } svg .v-na { fill: var(--na); } svg .v-error { fill: var(--error); }
+svg .v-timeout { fill: var(--timeout); } svg .v-waived { fill: var(--waived); }
+.cnt.v-pass { color: var(--pass); } .cnt.v-fail { color: var(--fail); } .cnt.v-warn { color: var(--warn); }
+.cnt.v-info { color: var(--info); } .cnt.v-na { color: var(--na); } .cnt.v-error { color: var(--error); }
+.cnt.v-timeout { color: var(--timeout); } .cnt.v-waived { color: var(--waived); }
+.cnt { font-weight: 600; } .cnt.zero { color: var(--muted); font-weight: 400; opacity: .6; }
+svg.timeline { display: block; max-width: 100%; height: auto; margin: 4px 0 2px; font: 10px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+svg.timeline .lane { fill: var(--soft); } svg.timeline .ll { fill: var(--ink); }
+svg.timeline .ax, svg.timeline .tk { stroke: #94a3b8; } svg.timeline .tl { fill: var(--muted); }
+svg.timeline .ml { fill: var(--ink); font-size: 9px; }
+svg.timeline .m { stroke: #fff; stroke-width: .5; }
+.e-2 { fill: var(--pass); background: var(--pass); } .e-3 { fill: var(--info); background: var(--info); }
+.e-4 { fill: var(--warn); background: var(--warn); } .e-5 { fill: var(--fail); background: var(--fail); }
+.e-err { fill: var(--error); background: var(--error); } .e-frame { fill: #64748b; background: #64748b; }
+.e-open { fill: var(--na); background: var(--na); opacity: .6; }
+.sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 3px 0 6px; vertical-align: -1px; }
 "#;

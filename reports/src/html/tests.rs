@@ -9,7 +9,8 @@ use crate::{
 use serde_json::json;
 
 /// Markup a SUT or a user's catalogue could put into any field of a record.
-const HOSTILE: &str = "<script>document.title='pwned'</script><img src=x onerror=\"alert('pwned')\">\"'><b>pwned</b>";
+pub(super) const HOSTILE: &str =
+    "<script>document.title='pwned'</script><img src=x onerror=\"alert('pwned')\">\"'><b>pwned</b>";
 
 fn body(text: &str) -> Body {
     Body {
@@ -30,7 +31,7 @@ fn headers(text: &str) -> Vec<Header> {
 }
 
 /// A run with `text` in every string field and `link` as the requirement's link.
-fn record(text: &str, link: &str) -> Run {
+pub(super) fn record(text: &str, link: &str) -> Run {
     let t = || text.to_owned();
     let exchange = |seq, frame: bool| Exchange {
         seq,
@@ -158,7 +159,7 @@ fn tags(html: &str) -> Vec<Tag> {
 const TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "div", "nav", "a", "input",
     "label", "main", "section", "dl", "dt", "dd", "strong", "span", "code", "ul", "ol", "li", "table", "thead",
-    "tbody", "tr", "th", "td", "br", "p", "details", "summary", "pre",
+    "tbody", "tr", "th", "td", "br", "p", "details", "summary", "pre", "svg", "rect", "text", "line",
 ];
 const ATTRS: &[&str] = &[
     "lang",
@@ -176,11 +177,22 @@ const ATTRS: &[&str] = &[
     "for",
     "open",
     "value",
+    "role",
+    "width",
+    "height",
+    "viewBox",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "text-anchor",
 ];
 
 /// No element or attribute but ours, no href but fragments, plain web links
 /// and `allowed`, and nothing of the hostile text inside any tag.
-fn assert_inert(html: &str, allowed_href: &[&str]) {
+pub(super) fn assert_inert(html: &str, allowed_href: &[&str]) {
     for tag in tags(html) {
         assert!(TAGS.contains(&tag.name.as_str()), "element <{}> in the page", tag.name);
         for (attr, value) in &tag.attrs {

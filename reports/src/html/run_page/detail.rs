@@ -32,6 +32,7 @@ fn scenario(s: &ScenarioResult, tags: &[&str]) -> Markup {
                 (facts(s))
                 (steps(s))
                 (expectations(s))
+                (super::timeline::timeline(s))
                 (wire::transcript(s, attention))
             }
             "\n"

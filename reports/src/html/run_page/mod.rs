@@ -2,9 +2,13 @@
 //! scenario in detail with its expectations and wire transcript. This module
 //! puts the page together and holds its filters; each part has its own module.
 
+mod charts;
 mod detail;
 mod summary;
 mod tables;
+#[cfg(test)]
+mod tests;
+mod timeline;
 mod wire;
 
 use super::page::{document, verdict_class};

@@ -81,6 +81,7 @@ pub(super) fn summary(run: &Run) -> Markup {
             }
         }
         "\n"
+        (super::charts::bars(run))
         @for w in run.waivers.iter().filter(|w| w.status != WaiverStatus::Applied) {
             @let (class, what) = match w.status {
                 WaiverStatus::Expired => ("alert expired", "Expired waiver: not applied, the findings stand"),
