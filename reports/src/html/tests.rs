@@ -146,6 +146,9 @@ fn tags(html: &str) -> Vec<Tag> {
                 let close = v.find('"').expect("quoted value is closed");
                 attrs_text = &v[close + 1..];
                 v[..close].to_owned()
+            } else if attrs_text.starts_with('=') {
+                // maud always quotes: an unquoted value is markup the page did not mean to make.
+                panic!("unquoted attribute value in <{name}>: {attrs_text}")
             } else {
                 String::new()
             };
