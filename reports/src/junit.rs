@@ -84,8 +84,8 @@ fn suite(run: &Run, profile: &str, scenarios: &[&ScenarioResult]) -> TestSuite {
 fn case(run: &Run, sc: &ScenarioResult) -> TestCase {
     let reason = sc.reason.as_deref().unwrap_or("");
     let status = match sc.verdict {
-        Verdict::Fail => failure(sc),
-        Verdict::Warn if fails_the_run(run, sc) => failure(sc),
+        Verdict::Fail => failure(run, sc),
+        Verdict::Warn if fails_the_run(run, sc) => failure(run, sc),
         Verdict::Error | Verdict::Timeout => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status.set_message(xml(&clip(reason, MAX_MESSAGE)));
@@ -111,9 +111,13 @@ fn case(run: &Run, sc: &ScenarioResult) -> TestCase {
 }
 
 /// A `<failure>` typed by the scenario's verdict, its FAIL and WARN findings listed.
-fn failure(sc: &ScenarioResult) -> TestCaseStatus {
-    let findings: Vec<String> =
-        sc.expectations.iter().filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn)).map(finding).collect();
+fn failure(run: &Run, sc: &ScenarioResult) -> TestCaseStatus {
+    let findings: Vec<String> = sc
+        .expectations
+        .iter()
+        .filter(|e| matches!(e.verdict, Verdict::Fail | Verdict::Warn))
+        .map(|e| finding(run, e))
+        .collect();
     let message = match findings.len() {
         0 => sc.verdict.as_str().to_owned(),
         1 => findings[0].clone(),
@@ -146,9 +150,9 @@ fn notes(run: &Run, sc: &ScenarioResult) -> Vec<String> {
     }
     for e in &sc.expectations {
         match e.verdict {
-            Verdict::Warn if !failed => lines.push(finding(e)),
-            Verdict::Info => lines.push(finding(e)),
-            Verdict::Waived => lines.push(finding(e)),
+            Verdict::Warn if !failed => lines.push(finding(run, e)),
+            Verdict::Info => lines.push(finding(run, e)),
+            Verdict::Waived => lines.push(finding(run, e)),
             _ => {}
         }
     }
@@ -166,8 +170,9 @@ fn notes(run: &Run, sc: &ScenarioResult) -> Vec<String> {
     lines
 }
 
-/// One expectation as `VERDICT REQ (step N): expected: ... / actual: ...`.
-fn finding(e: &ExpectationResult) -> String {
+/// One expectation as `VERDICT REQ (step N): expected: ... / actual: ...`,
+/// with the ambiguity it cites and the suite's reading of it.
+fn finding(run: &Run, e: &ExpectationResult) -> String {
     let mut line = format!(
         "{} {} (step {}): expected: {} / actual: {}",
         e.verdict,
@@ -177,7 +182,15 @@ fn finding(e: &ExpectationResult) -> String {
         clip(&e.actual, MAX_FIELD)
     );
     if let Some(amb) = &e.ambiguity {
-        let _ = write!(line, " [ambiguity {}]", flat(amb));
+        match run.ambiguity(amb) {
+            Some(a) => {
+                let _ =
+                    write!(line, " [ambiguity {}; suite's reading: {}]", flat(amb), clip(&a.suite_reading, MAX_FIELD));
+            }
+            None => {
+                let _ = write!(line, " [ambiguity {}]", flat(amb));
+            }
+        }
     }
     if let Some(reason) = &e.waiver {
         let _ = write!(line, " [waived: {}]", clip(reason, MAX_FIELD));

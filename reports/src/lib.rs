@@ -17,9 +17,9 @@ pub mod verdict;
 
 pub use interruption::{Interruption, StopSignal};
 pub use run::{
-    Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord,
-    RequirementResult, Run, SCHEMA_VERSION, ScenarioResult, StepRecord, Summary, SutInfo, Tool, WaiverRecord,
-    WaiverStatus,
+    Ambiguity, Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse,
+    ProcessRecord, RequirementResult, Run, SCHEMA_VERSION, ScenarioResult, StepRecord, Summary, SutInfo, Tool,
+    WaiverRecord, WaiverStatus,
 };
 pub use time::rfc3339_utc;
 pub use verdict::Verdict;

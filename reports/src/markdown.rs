@@ -12,6 +12,8 @@ use std::fmt::Write;
 const MAX_ROWS: usize = 50;
 /// Longest piece of SUT-controlled text in one table cell.
 const MAX_CELL: usize = 300;
+/// Longest piece of text in an ambiguity's footnote.
+const MAX_NOTE: usize = 1000;
 /// Most distinct N/A reasons listed.
 const MAX_REASONS: usize = 10;
 
@@ -53,6 +55,7 @@ pub fn summary(run: &Run) -> String {
         run.duration_ms / 1000,
         run.duration_ms % 1000
     );
+    ambiguity_notes(&mut out, run);
     out
 }
 
@@ -113,17 +116,18 @@ fn rank(v: Verdict) -> u8 {
 struct Row<'a> {
     verdict: Verdict,
     scenario: &'a str,
+    /// Markdown already: escaped ids, and footnote references to ambiguities.
     requirement: String,
     expected: String,
     actual: String,
 }
 
-fn rows(sc: &ScenarioResult) -> Vec<Row<'_>> {
+fn rows<'a>(run: &Run, sc: &'a ScenarioResult) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = sc
         .expectations
         .iter()
         .filter(|e| !matches!(e.verdict, Verdict::Pass | Verdict::NotApplicable))
-        .map(|e| expectation_row(sc, e))
+        .map(|e| expectation_row(run, sc, e))
         .collect();
     if sc.verdict.is_incomplete() {
         rows.insert(
@@ -131,7 +135,7 @@ fn rows(sc: &ScenarioResult) -> Vec<Row<'_>> {
             Row {
                 verdict: sc.verdict,
                 scenario: &sc.id,
-                requirement: sc.requirements.join(", "),
+                requirement: cell(&sc.requirements.join(", ")),
                 expected: "the scenario runs to the end".into(),
                 actual: sc.reason.clone().unwrap_or_default(),
             },
@@ -140,10 +144,10 @@ fn rows(sc: &ScenarioResult) -> Vec<Row<'_>> {
     rows
 }
 
-fn expectation_row<'a>(sc: &'a ScenarioResult, e: &ExpectationResult) -> Row<'a> {
-    let mut requirement = format!("{} (step {})", e.requirement, e.step);
+fn expectation_row<'a>(run: &Run, sc: &'a ScenarioResult, e: &ExpectationResult) -> Row<'a> {
+    let mut requirement = cell(&format!("{} (step {})", e.requirement, e.step));
     if let Some(amb) = &e.ambiguity {
-        let _ = write!(requirement, ", {amb}");
+        let _ = write!(requirement, ", {}", cite(run, amb));
     }
     let mut actual = e.actual.clone();
     if let Some(reason) = &e.waiver {
@@ -159,7 +163,7 @@ fn findings(out: &mut String, run: &Run) {
         return;
     }
     open.sort_by_key(|sc| rank(sc.verdict));
-    let all: Vec<Row> = open.iter().flat_map(|sc| rows(sc)).collect();
+    let all: Vec<Row> = open.iter().flat_map(|sc| rows(run, sc)).collect();
     out.push_str("### Findings\n\n| Verdict | Scenario | Requirement | Expected | Actual |\n|:--|:--|:--|:--|:--|\n");
     for r in all.iter().take(MAX_ROWS) {
         let _ = writeln!(
@@ -167,7 +171,7 @@ fn findings(out: &mut String, run: &Run) {
             "| {} | {} | {} | {} | {} |",
             r.verdict,
             md(r.scenario),
-            cell(&r.requirement),
+            r.requirement,
             cell(&r.expected),
             cell(&r.actual)
         );
@@ -233,10 +237,54 @@ fn waivers(out: &mut String, run: &Run) {
     out.push('\n');
 }
 
+/// The ambiguity `id` as a finding cites it: a reference to its footnote,
+/// or the id alone when the record has no entry for it.
+fn cite(run: &Run, id: &str) -> String {
+    match run.ambiguity(id) {
+        Some(_) => format!("{}[^{}]", md(id), footnote_label(id)),
+        None => md(id),
+    }
+}
+
+/// `id` as a footnote label: only ASCII letters, digits and `-`.
+fn footnote_label(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// The footnotes of the ambiguities the run cites, one paragraph each.
+fn ambiguity_notes(out: &mut String, run: &Run) {
+    if run.ambiguities.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for a in &run.ambiguities {
+        let note = |s: &str| bounded(s, MAX_NOTE);
+        let readings: Vec<String> =
+            a.readings.iter().enumerate().map(|(i, r)| format!("({}) {}", i + 1, note(r))).collect();
+        let sources: Vec<String> = a.sources.iter().map(|s| note(s)).collect();
+        let _ = writeln!(
+            out,
+            "[^{}]: **{}** ({}): {} Readings: {} **Suite's reading:** {} Why: {}\n",
+            footnote_label(&a.id),
+            md(&a.id),
+            sources.join("; "),
+            note(&a.question),
+            readings.join(" "),
+            note(&a.suite_reading),
+            note(&a.why)
+        );
+    }
+}
+
 /// [`md`] of SUT text bounded to [`MAX_CELL`] characters.
 fn cell(s: &str) -> String {
-    if s.chars().count() > MAX_CELL {
-        let cut: String = s.chars().take(MAX_CELL).collect();
+    bounded(s, MAX_CELL)
+}
+
+/// [`md`] of text bounded to `max` characters.
+fn bounded(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        let cut: String = s.chars().take(max).collect();
         format!("{}…", md(&cut))
     } else {
         md(s)
@@ -277,6 +325,34 @@ mod tests {
         assert!(!e.replace("\\`", "").contains('`'));
         assert_eq!(md("a&b"), "a&amp;b");
         assert_eq!(md("[x](y)"), "\\[x\\](y)");
+    }
+
+    fn fixture() -> Run {
+        serde_json::from_str(include_str!("../tests/fixtures/run-mixed.json")).unwrap()
+    }
+
+    /// A finding citing an ambiguity the record explains refers to its
+    /// footnote; the footnotes, escaped, close the summary.
+    #[test]
+    fn a_cited_ambiguity_is_a_footnote_defined_at_the_end() {
+        let run = fixture();
+        let text = summary(&run);
+        let row = text.lines().find(|l| l.contains("max-response-events.fraction")).unwrap();
+        assert!(row.contains("| PP-HTTP-006 (step 2), AMB-06[^AMB-06] |"), "{row}");
+        let last = text.trim_end().lines().last().unwrap();
+        assert!(last.starts_with("[^AMB-06]: **AMB-06** (pushpull §6.1): \\`maxResponseEvents\\` is"), "{last}");
+        for part in
+            ["Readings: (1) Zero asks", " (4) A fraction", "**Suite's reading:** Only a positive", "Why: A positive"]
+        {
+            assert!(last.contains(part), "{part} in {last}");
+        }
+        assert!(last.contains("&lt;b&gt;Not&lt;/b&gt; a \\| cell &amp; \\[link\\](x) ."), "escaped: {last}");
+
+        // Without the record's entry the id stays, with no reference to a missing footnote.
+        let mut old = run;
+        old.ambiguities.clear();
+        let text = summary(&old);
+        assert!(text.contains("| PP-HTTP-006 (step 2), AMB-06 |") && !text.contains("[^"), "{text}");
     }
 
     #[test]

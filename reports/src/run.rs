@@ -1,6 +1,6 @@
 //! The Run record: one serialisable account of a whole run.
 //!
-//! Its shape is fixed by `schemas/run.schema.json`; a change here is a change there.
+//! Its shape is fixed by `schemas/run.json`; a change here is a change there.
 
 use crate::Verdict;
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,35 @@ pub struct Run {
     /// Set when a signal cut the run short: the record holds what ended before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<crate::Interruption>,
+    /// The ambiguities the run's expectations cite, as the suite's catalogue
+    /// describes them, in id order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguities: Vec<Ambiguity>,
+}
+
+impl Run {
+    /// The record's entry for the ambiguity `id`, if the run cites it.
+    pub fn ambiguity(&self, id: &str) -> Option<&Ambiguity> {
+        self.ambiguities.iter().find(|a| a.id == id)
+    }
+}
+
+/// A place where the specifications let two conforming implementations
+/// differ (`suite/ambiguities.yaml`), and how the suite reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ambiguity {
+    /// `AMB-nn`.
+    pub id: String,
+    /// What the specifications leave open.
+    pub question: String,
+    /// Where: a spec and its section, such as `pushpull §6.1`.
+    pub sources: Vec<String>,
+    /// The readings an implementer could plausibly take.
+    pub readings: Vec<String>,
+    /// The reading the suite takes and the verdict it gives.
+    pub suite_reading: String,
+    /// Why the suite reads it so.
+    pub why: String,
 }
 
 /// An expected deviation the user declared, and whether it still applies.

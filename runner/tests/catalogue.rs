@@ -244,10 +244,11 @@ fn every_poll_requirement_is_covered_or_explained() {
     assert!(gaps.is_empty(), "neither covered nor explained: {gaps:?}");
 }
 
-/// Each ambiguity a requirement cites is defined: in the matrix's §9 table, or
-/// as one of the suite's own entries in docs/decisions.md.
+/// Each entry of the ambiguity catalogue (which every citation must name) is
+/// defined: in the matrix's §9 table, or as one of the suite's own entries in
+/// docs/decisions.md.
 #[test]
-fn every_ambiguity_a_requirement_cites_is_defined() {
+fn every_catalogued_ambiguity_is_defined_in_the_matrix_or_the_decisions() {
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let Ok(matrix) = std::fs::read_to_string(checkout.join("../shared/specs/REQUIREMENTS.md")) else {
         eprintln!("skipped: the requirements matrix is not beside this checkout");
@@ -255,8 +256,94 @@ fn every_ambiguity_a_requirement_cites_is_defined() {
     };
     let decisions = std::fs::read_to_string(checkout.join("docs/decisions.md")).unwrap();
     let c = Catalogue::load(Origin::Embedded).unwrap();
-    let cited: BTreeSet<&str> = c.requirements.values().flat_map(|r| r.amb.iter().map(String::as_str)).collect();
-    let undefined: Vec<&str> =
-        cited.into_iter().filter(|amb| !matrix.contains(&format!("| {amb} |")) && !decisions.contains(amb)).collect();
+    let undefined: Vec<&str> = c
+        .ambiguities
+        .keys()
+        .map(String::as_str)
+        .filter(|amb| !matrix.contains(&format!("| {amb} |")) && !decisions.contains(amb))
+        .collect();
     assert!(undefined.is_empty(), "cited but defined nowhere: {undefined:?}");
+}
+
+/// Every `amb` citation, of a requirement or of a scenario's expectation,
+/// names an entry of suite/ambiguities.yaml: an unknown one is refused with
+/// the file and the field that cites it.
+#[test]
+fn an_unknown_ambiguity_is_refused_naming_file_and_field() {
+    let text =
+        GOOD_SCENARIO.replace("{ req: PP-HTTP-008, status: 200 }", "{ req: PP-HTTP-008, amb: AMB-99, status: 200 }");
+    let err = messages(embedded_with(SourceFile::new("suite/extra.yaml", &text)).unwrap_err());
+    assert!(
+        err.contains("suite/extra.yaml: /steps/0/expect/0/amb: unknown ambiguity \"AMB-99\": suite/ambiguities.yaml has no such entry"),
+        "{err}"
+    );
+
+    let mut files = embedded_catalogue_files();
+    let requirements = files.iter_mut().find(|f| f.name() == "suite/requirements.yaml").unwrap();
+    let yaml = setconform::embedded_files().iter().find(|(p, _)| *p == "suite/requirements.yaml").unwrap().1;
+    let at = yaml.find("amb: [AMB-17]").unwrap();
+    let index = yaml[..at].matches("\n  - id: ").count() - 1;
+    *requirements =
+        SourceFile::new("suite/requirements.yaml", yaml.replacen("amb: [AMB-17]", "amb: [AMB-17, AMB-98]", 1));
+    let err = messages(Catalogue::from_files(files).unwrap_err());
+    assert_eq!(
+        err,
+        format!(
+            "suite/requirements.yaml: /requirements/{index}/amb/1: unknown ambiguity \"AMB-98\": \
+             suite/ambiguities.yaml has no such entry"
+        )
+    );
+}
+
+#[test]
+fn the_ambiguity_catalogue_is_required_and_holds_each_id_once() {
+    let without: Vec<SourceFile> =
+        embedded_catalogue_files().into_iter().filter(|f| f.name() != "suite/ambiguities.yaml").collect();
+    assert_eq!(messages(Catalogue::from_files(without).unwrap_err()), "suite/ambiguities.yaml: missing");
+
+    let mut files = embedded_catalogue_files();
+    let catalogue = files.iter_mut().find(|f| f.name() == "suite/ambiguities.yaml").unwrap();
+    let yaml = setconform::embedded_files().iter().find(|(p, _)| *p == "suite/ambiguities.yaml").unwrap().1;
+    *catalogue = SourceFile::new("suite/ambiguities.yaml", yaml.replacen("id: AMB-02", "id: AMB-01", 1));
+    let err = messages(Catalogue::from_files(files).unwrap_err());
+    assert!(err.contains("suite/ambiguities.yaml: /ambiguities/1/id: duplicate ambiguity id \"AMB-01\""), "{err}");
+}
+
+/// The catalogue numbers its entries AMB-01 on without a gap, and every
+/// `AMB-nn` written anywhere in the suite's files or docs/decisions.md (in
+/// descriptions and comments as much as in `amb` fields) is one of them.
+#[test]
+fn every_ambiguity_named_in_a_text_is_in_the_catalogue() {
+    let c = Catalogue::load(Origin::Embedded).unwrap();
+    let ids: Vec<&str> = c.ambiguities.keys().map(String::as_str).collect();
+    let expected: Vec<String> = (1..=ids.len()).map(|n| format!("AMB-{n:02}")).collect();
+    assert_eq!(ids, expected);
+
+    let decisions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/decisions.md");
+    let mut texts: Vec<(String, String)> =
+        vec![("docs/decisions.md".to_owned(), std::fs::read_to_string(decisions).unwrap())];
+    texts.extend(embedded_catalogue_files().iter().filter(|f| f.is_under("suite")).map(|f| {
+        let text = setconform::embedded_files().iter().find(|(p, _)| *p == f.name()).unwrap().1;
+        (f.name().to_owned(), text.to_owned())
+    }));
+    assert!(texts.len() > 50, "the suite's files are read");
+    let unknown: Vec<String> = texts
+        .iter()
+        .flat_map(|(name, text)| named_ambiguities(text).into_iter().map(move |id| (name, id)))
+        .filter(|(_, id)| !c.ambiguities.contains_key(id))
+        .map(|(name, id)| format!("{name}: {id}"))
+        .collect();
+    assert!(unknown.is_empty(), "ambiguities not in suite/ambiguities.yaml:\n{}", unknown.join("\n"));
+    assert_eq!(named_ambiguities("AMB-06, AMB-33 to AMB-40 (AMB-nn)"), ["AMB-06", "AMB-33", "AMB-40"]);
+}
+
+/// Every `AMB-` followed by digits in `text`.
+fn named_ambiguities(text: &str) -> Vec<String> {
+    text.split("AMB-")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            (!digits.is_empty()).then(|| format!("AMB-{digits}"))
+        })
+        .collect()
 }

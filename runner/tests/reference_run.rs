@@ -134,6 +134,33 @@ fn filters_select_scenarios_and_the_rest_are_not_in_the_record() {
     assert!(run.scenarios.iter().all(|s| s.id.contains("max-response-events")));
 }
 
+/// A finding read under an ambiguity brings the catalogue's entry into the
+/// record, and only the entries the run's findings cite.
+#[test]
+fn a_run_carries_the_ambiguities_its_findings_cite() {
+    let mut req = common::request(None, None, Some(5));
+    req.args = common::args(Some("max-response-events"));
+    let path = req.out_dir.join("run.json");
+    let (run, _) = common::execute(req);
+    write_valid(&run, &path);
+    let cited: std::collections::BTreeSet<&str> =
+        run.scenarios.iter().flat_map(|s| s.expectations.iter().filter_map(|e| e.ambiguity.as_deref())).collect();
+    let info = run.scenarios.iter().flat_map(|s| &s.expectations);
+    assert!(
+        info.clone().any(|e| e.verdict == Verdict::Info && e.ambiguity.as_deref() == Some("AMB-06")),
+        "the reference takes another reading of AMB-06 somewhere: {cited:?}"
+    );
+    let carried: Vec<&str> = run.ambiguities.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(carried, cited.into_iter().collect::<Vec<_>>());
+    let amb = run.ambiguity("AMB-06").unwrap();
+    assert_eq!(amb.sources, ["pushpull §6.1"]);
+    assert!(
+        !amb.question.is_empty() && !amb.readings.is_empty() && !amb.suite_reading.is_empty() && !amb.why.is_empty()
+    );
+    let back = setconform_reports::json::read(&path).unwrap();
+    assert_eq!(back.ambiguities, run.ambiguities, "run.json holds them");
+}
+
 #[test]
 fn secrets_never_reach_the_report() {
     let (run, _) = common::execute(common::request(None, None, Some(4)));

@@ -49,6 +49,11 @@ pub fn requirement_anchor(id: &str) -> String {
     anchor("r-", id)
 }
 
+/// The fragment an ambiguity's entry has on its run's page (`amb-AMB-06`).
+pub fn ambiguity_anchor(id: &str) -> String {
+    anchor("amb-", id)
+}
+
 /// `prefix` and `id`, with everything but `[A-Za-z0-9._-]` turned into `_`:
 /// safe in an attribute, a fragment and a CSS selector alike.
 fn anchor(prefix: &str, id: &str) -> String {

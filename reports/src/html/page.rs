@@ -148,6 +148,9 @@ details.scn > summary h3 { display: inline; }
 details.scn > .inner { padding: 4px 14px 12px; }
 details.scn:target { box-shadow: 0 0 0 3px #93c5fd; }
 tr:target { background: #e0ecff; }
+.amb { border-left: 4px solid var(--info); padding: 2px 12px; margin: 10px 0; }
+.amb:target { box-shadow: 0 0 0 3px #93c5fd; }
+.amb ol { margin: 0; padding-left: 20px; }
 ol.steps { margin: 0; padding-left: 22px; }
 ol.steps li { margin: 2px 0; }
 ol.steps code { background: var(--soft); padding: 0 4px; border-radius: 3px; word-break: break-all; }

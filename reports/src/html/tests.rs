@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::{
-    Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse, ProcessRecord,
-    RequirementResult, ScenarioResult, StepRecord, Summary, SutInfo, Tool, Verdict, WaiverRecord, WaiverStatus,
+    Ambiguity, Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse,
+    ProcessRecord, RequirementResult, ScenarioResult, StepRecord, Summary, SutInfo, Tool, Verdict, WaiverRecord,
+    WaiverStatus,
 };
 use serde_json::json;
 
@@ -111,6 +112,14 @@ pub(super) fn record(text: &str, link: &str) -> Run {
             .map(|status| WaiverRecord { target: t(), reason: t(), expires: Some(t()), status })
             .collect(),
         interrupted: Some(crate::Interruption { signal: crate::StopSignal::Terminate, not_started: vec![t()] }),
+        ambiguities: vec![Ambiguity {
+            id: t(),
+            question: t(),
+            sources: vec![t()],
+            readings: vec![t(), t()],
+            suite_reading: t(),
+            why: t(),
+        }],
     }
 }
 
@@ -191,6 +200,7 @@ const ATTRS: &[&str] = &[
     "x2",
     "y2",
     "text-anchor",
+    "title",
 ];
 
 /// No element or attribute but ours, no href but fragments, plain web links
@@ -200,11 +210,13 @@ pub(super) fn assert_inert(html: &str, allowed_href: &[&str]) {
         assert!(TAGS.contains(&tag.name.as_str()), "element <{}> in the page", tag.name);
         for (attr, value) in &tag.attrs {
             assert!(ATTRS.contains(&attr.as_str()), "attribute {attr} on <{}>", tag.name);
-            // Anchors may carry an id, made safe; other attributes carry no record text at all.
+            // Anchors may carry an id, made safe, and a tooltip, escaped like any text;
+            // other attributes carry no record text at all.
             let safe = |f: &str| f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
             match attr.as_str() {
                 "id" => assert!(safe(value), "{attr}={value:?}"),
                 "href" => assert!(value.rsplit_once('#').is_none_or(|(_, f)| safe(f)), "{attr}={value:?}"),
+                "title" => assert!(!value.contains(['<', '>', '\'']), "{attr}={value:?}"),
                 _ => assert!(!value.contains("pwned"), "record text in attribute {attr}={value:?}"),
             }
             if attr == "href" {
@@ -257,7 +269,7 @@ fn a_hostile_matrix_renders_with_nothing_live() {
 fn a_run_page_has_its_sections_and_fetches_nothing() {
     let run = record("plain", "https://www.rfc-editor.org/rfc/rfc8935#section-2.3");
     let html = run_report(&run);
-    for id in ["summary", "requirements", "scenarios", "waivers", "details", "s-plain", "s-plain.2", "r-plain"] {
+    for id in ["summary", "requirements", "scenarios", "waivers", "details", "ambiguities", "s-plain", "r-plain"] {
         assert!(html.contains(&format!(" id=\"{id}\"")), "section {id}");
     }
     assert!(html.contains("href=\"https://www.rfc-editor.org/rfc/rfc8935#section-2.3\""), "spec link");
@@ -323,4 +335,51 @@ fn pairing_runs_get_an_initiator_by_responder_view() {
     assert!(view.contains("<th>ref B</th>") && view.contains("<strong>ref A</strong>"));
     assert!(view.contains("<td class=\"cell v-fail\">FAIL"));
     assert!(view.contains("href=\"pair.html#s-pair.responder\""));
+}
+
+/// A finding that cites an ambiguity links to its entry, with the question and
+/// the suite's reading as tooltip; the entry says all the catalogue says.
+#[test]
+fn a_cited_ambiguity_is_linked_with_a_tooltip_and_explained_in_its_section() {
+    let mut run = record("plain", "https://example.com/");
+    run.ambiguities = vec![Ambiguity {
+        id: "AMB-06".to_owned(),
+        question: "What does maxResponseEvents 0 mean?".to_owned(),
+        sources: vec!["pushpull §6.1".to_owned(), "pushpull §5".to_owned()],
+        readings: vec!["no SETs".to_owned(), "an error".to_owned()],
+        suite_reading: "0 is INFO whatever the SUT does".to_owned(),
+        why: "no meaning is defined".to_owned(),
+    }];
+    for s in &mut run.scenarios {
+        s.expectations[0].ambiguity = Some("AMB-06".to_owned());
+    }
+    let html = run_report(&run);
+    assert!(html.contains("<a href=\"#ambiguities\">Ambiguities</a>"), "in the page's nav");
+    let link = "<a href=\"#amb-AMB-06\" title=\"What does maxResponseEvents 0 mean?\nSuite&#39;s reading: \
+                0 is INFO whatever the SUT does\">AMB-06</a>";
+    assert_eq!(html.matches(link).count(), 2, "each citing finding links to the entry:\n{html}");
+    let section = &html[html.find("<section id=\"ambiguities\">").expect("the section")..];
+    let entry = &section[section.find("<div class=\"amb\" id=\"amb-AMB-06\">").expect("the entry")..];
+    for text in [
+        "What does maxResponseEvents 0 mean?",
+        "pushpull §6.1; pushpull §5",
+        "<li>no SETs</li><li>an error</li>",
+        "0 is INFO whatever the SUT does",
+        "no meaning is defined",
+    ] {
+        assert!(entry.contains(text), "{text} in {entry}");
+    }
+    assert_eq!(ambiguity_anchor("AMB-06"), "amb-AMB-06");
+}
+
+/// A record that names an ambiguity it has no entry for (made before records
+/// carried them) shows the id without a link, and the page has no section.
+#[test]
+fn an_ambiguity_without_an_entry_is_shown_unlinked() {
+    let mut run = record("plain", "https://example.com/");
+    run.ambiguities.clear();
+    run.scenarios[0].expectations[0].ambiguity = Some("AMB-06".to_owned());
+    let html = run_report(&run);
+    assert!(html.contains("Ambiguity: AMB-06"), "{html}");
+    assert!(!html.contains("amb-AMB-06") && !html.contains("id=\"ambiguities\""));
 }

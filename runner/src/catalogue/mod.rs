@@ -4,8 +4,10 @@
 //! cross-checked (requirement IDs, profiles, step references). All problems
 //! are collected, each naming its file and JSON pointer, before anything runs.
 //! `suite/oidf-parity.yaml`, the map of the OIDF conformance suite's SSF test
-//! modules to scenarios ([`oidf`]), is loaded and checked beside them.
+//! modules to scenarios ([`oidf`]), is loaded and checked beside them, and so
+//! is `suite/ambiguities.yaml` ([`ambiguity`]), which every `amb` citation must name.
 
+pub mod ambiguity;
 pub mod binding;
 mod expectation;
 pub mod names;
@@ -35,6 +37,7 @@ pub use scenario::{
 pub use source::{LoadError, SourceFile};
 
 use crate::set::INSPECTED_REQUIREMENTS;
+use setconform_reports::Ambiguity;
 
 use crate::embedded;
 use crate::schema::Schemas;
@@ -46,6 +49,8 @@ pub struct Catalogue {
     pub requirements: BTreeMap<String, Requirement>,
     pub profiles: BTreeMap<String, Profile>,
     pub scenarios: Vec<Scenario>,
+    /// The ambiguity catalogue (`suite/ambiguities.yaml`), by id.
+    pub ambiguities: BTreeMap<String, Ambiguity>,
     /// The OIDF parity map (`suite/oidf-parity.yaml`), when the suite has one.
     pub oidf: Option<oidf::OidfParity>,
 }
@@ -110,7 +115,18 @@ impl Catalogue {
         let mut scenarios = Vec::new();
         let mut saw_requirements = false;
         let mut parity = None;
+        let mut ambiguities = None;
+        let mut citations = Vec::new();
         for file in &files {
+            if ambiguity::is_ambiguity_file(file) {
+                if let Some(value) = file.parse_checked(schemas, "ambiguities", &mut errors) {
+                    match file.typed::<ambiguity::AmbiguitiesFile>(value) {
+                        Ok(doc) => ambiguities = Some(by_id(file, doc.ambiguities, &mut errors)),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                continue;
+            }
             if oidf::is_parity_file(file) {
                 if let Some(value) = file.parse_checked(schemas, "oidf-parity", &mut errors) {
                     match file.typed::<oidf::OidfParity>(value) {
@@ -134,6 +150,7 @@ impl Catalogue {
                     saw_requirements = true;
                     match file.typed::<requirement::RequirementsFile>(value) {
                         Ok(doc) => {
+                            citations.extend(requirement::citations(file, &doc));
                             for r in doc.requirements {
                                 if requirements.insert(r.id.clone(), r).is_some() {
                                     errors.push(file.error("/requirements", "duplicate requirement id"));
@@ -174,10 +191,18 @@ impl Catalogue {
         if !saw_requirements {
             errors.push(LoadError::Missing("suite/requirements.yaml".into()));
         }
+        let ambiguities = ambiguities.unwrap_or_else(|| {
+            errors.push(LoadError::Missing(format!("suite/{}", ambiguity::FILE_NAME)));
+            BTreeMap::new()
+        });
         if let Some((file, map)) = &parity {
             errors.extend(map.problems(&profiles).into_iter().map(|(at, message)| file.error(&at, message)));
         }
-        let catalogue = Catalogue { requirements, profiles, scenarios, oidf: parity.map(|(_, map)| map) };
+        let catalogue = Catalogue { requirements, profiles, scenarios, ambiguities, oidf: parity.map(|(_, map)| map) };
+        if !catalogue.ambiguities.is_empty() {
+            citations.extend(catalogue.scenario_citations());
+            errors.extend(catalogue.unknown_ambiguities(citations));
+        }
         catalogue.cross_check(schemas, &mut errors);
         if errors.is_empty() { Ok(catalogue) } else { Err(errors) }
     }
@@ -259,6 +284,37 @@ impl Catalogue {
         }
     }
 
+    /// Where the scenarios' expectations cite an ambiguity (`amb`).
+    fn scenario_citations(&self) -> Vec<ambiguity::Citation> {
+        let mut citations = Vec::new();
+        for s in &self.scenarios {
+            for (n, step) in s.steps.iter().enumerate() {
+                for (k, e) in step.expect.iter().enumerate() {
+                    if let Some(id) = &e.amb {
+                        let pointer = format!("/steps/{n}/expect/{k}/amb");
+                        citations.push(ambiguity::Citation { file: s.source.clone(), pointer, id: id.clone() });
+                    }
+                }
+            }
+        }
+        citations
+    }
+
+    /// A catalogue error for each citation of an ambiguity the catalogue lacks.
+    fn unknown_ambiguities(&self, citations: Vec<ambiguity::Citation>) -> impl Iterator<Item = LoadError> + '_ {
+        citations.into_iter().filter(|c| !self.ambiguities.contains_key(&c.id)).map(|c| LoadError::Invalid {
+            file: c.file,
+            pointer: c.pointer,
+            message: format!("unknown ambiguity {:?}: suite/{} has no such entry", c.id, ambiguity::FILE_NAME),
+        })
+    }
+
+    /// The catalogue's entries for the ambiguities `scenarios` cite, in id order.
+    pub fn cited_ambiguities(&self, scenarios: &[setconform_reports::ScenarioResult]) -> Vec<Ambiguity> {
+        let ids = scenarios.iter().flat_map(|s| s.expectations.iter().filter_map(|e| e.ambiguity.as_deref()));
+        ambiguity::cited(&self.ambiguities, ids)
+    }
+
     /// Requirements a scenario tests (cited by one, or judged on every SET a SUT
     /// sends), and those none does.
     pub fn coverage(&self) -> (Vec<&Requirement>, Vec<&Requirement>) {
@@ -268,4 +324,16 @@ impl Catalogue {
             .values()
             .partition(|r| cited.contains(r.id.as_str()) || crate::set::judged_on_every_set(&r.id))
     }
+}
+
+/// The ambiguity entries of `file` by id; an id given twice is an error.
+fn by_id(file: &SourceFile, entries: Vec<Ambiguity>, errors: &mut Vec<LoadError>) -> BTreeMap<String, Ambiguity> {
+    let mut known = BTreeMap::new();
+    for (i, a) in entries.into_iter().enumerate() {
+        if known.contains_key(&a.id) {
+            errors.push(file.error(&format!("/ambiguities/{i}/id"), format!("duplicate ambiguity id {:?}", a.id)));
+        }
+        known.insert(a.id.clone(), a);
+    }
+    known
 }

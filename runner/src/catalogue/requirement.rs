@@ -1,5 +1,7 @@
 //! Requirement entries of `suite/requirements.yaml`.
 
+use super::SourceFile;
+use super::ambiguity::Citation;
 use crate::set::SetProfile;
 use serde::Deserialize;
 use setconform_reports::Verdict;
@@ -7,6 +9,18 @@ use setconform_reports::Verdict;
 #[derive(Debug, Deserialize)]
 pub(super) struct RequirementsFile {
     pub requirements: Vec<Requirement>,
+}
+
+/// Where the requirements of `file` cite an ambiguity (`amb`).
+pub(super) fn citations(file: &SourceFile, doc: &RequirementsFile) -> Vec<Citation> {
+    let mut citations = Vec::new();
+    for (i, r) in doc.requirements.iter().enumerate() {
+        for (j, id) in r.amb.iter().enumerate() {
+            let pointer = format!("/requirements/{i}/amb/{j}");
+            citations.push(Citation { file: file.name().to_owned(), pointer, id: id.clone() });
+        }
+    }
+    citations
 }
 
 #[derive(Debug, Clone, Deserialize)]

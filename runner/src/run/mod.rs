@@ -356,12 +356,14 @@ pub struct RunHead {
     pub seed: u64,
 }
 
-/// Builds the Run record: summary, exit code and requirement roll-up from the scenarios.
+/// Builds the Run record: summary, exit code, requirement roll-up and the
+/// ambiguities cited, from the scenarios.
 pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResult>, fail_on: FailOn) -> Run {
     let verdicts: Vec<Verdict> = scenarios.iter().map(|s| s.verdict).collect();
     let mut summary = Summary::count(verdicts.iter().copied());
     summary.exit_code = Outcome::of(verdicts.iter().copied(), fail_on).exit_code();
     let requirements = crate::judge::requirements::roll_up(catalogue, &scenarios, &head.profiles, head.set_profile);
+    let ambiguities = catalogue.cited_ambiguities(&scenarios);
     Run {
         schema_version: setconform_reports::SCHEMA_VERSION.into(),
         tool: Tool { name: "setconform".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -376,6 +378,7 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         scenarios,
         waivers: Vec::new(),
         interrupted: None,
+        ambiguities,
     }
 }
 

@@ -4,16 +4,16 @@
 use super::super::page::{badge, millis, needs_attention, section, table, verdict_class};
 use super::super::text::Text;
 use super::super::{requirement_anchor, scenario_anchor};
-use super::{code_link, filter_classes, tag_list, wire};
+use super::{ambiguities, code_link, filter_classes, tag_list, wire};
 use crate::{Run, ScenarioResult};
 use maud::{Markup, html};
 
 pub(super) fn details(run: &Run, tags: &[&str]) -> Markup {
-    let scenarios = html! { @for s in &run.scenarios { (scenario(s, tags)) } };
+    let scenarios = html! { @for s in &run.scenarios { (scenario(run, s, tags)) } };
     section("details", html! { "Scenario details" }, scenarios)
 }
 
-fn scenario(s: &ScenarioResult, tags: &[&str]) -> Markup {
+fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str]) -> Markup {
     let attention = needs_attention(s.verdict);
     html! {
         details class={ "scn " (filter_classes(s, tags)) } id=(scenario_anchor(&s.id)) open[attention] {
@@ -31,7 +31,7 @@ fn scenario(s: &ScenarioResult, tags: &[&str]) -> Markup {
                 }
                 (facts(s))
                 (steps(s))
-                (expectations(s))
+                (expectations(run, s))
                 (super::timeline::timeline(s))
                 (wire::transcript(s, attention))
             }
@@ -91,7 +91,7 @@ fn steps(s: &ScenarioResult) -> Markup {
     }
 }
 
-fn expectations(s: &ScenarioResult) -> Markup {
+fn expectations(run: &Run, s: &ScenarioResult) -> Markup {
     if s.expectations.is_empty() {
         return html! {};
     }
@@ -107,7 +107,7 @@ fn expectations(s: &ScenarioResult) -> Markup {
                 td class="ev" { (Text(&e.expected)) }
                 td class="ev" {
                     (Text(&e.actual))
-                    @if let Some(a) = &e.ambiguity { div class="note" { "Ambiguity: " (Text(a)) } }
+                    @if let Some(a) = &e.ambiguity { div class="note" { "Ambiguity: " (ambiguities::cite(run, a)) } }
                     @if let Some(w) = &e.waiver { div class="note" { "Waived: " (Text(w)) } }
                 }
             }

@@ -1,7 +1,9 @@
 //! The page of one run: summary, requirements, scenarios, waivers, then every
-//! scenario in detail with its expectations and wire transcript. This module
+//! scenario in detail with its expectations and wire transcript, and the
+//! ambiguities its findings cite. This module
 //! puts the page together and holds its filters; each part has its own module.
 
+mod ambiguities;
 mod charts;
 mod detail;
 mod summary;
@@ -39,6 +41,7 @@ pub(super) fn render(run: &Run) -> String {
             (tables::scenarios(run, &tags))
             (tables::waivers(run))
             (detail::details(run, &tags))
+            (ambiguities::ambiguities(run))
         }
         "\n"
     };
@@ -104,6 +107,7 @@ fn top(run: &Run) -> Markup {
                 a href="#scenarios" { "Scenarios" }
                 @if !run.waivers.is_empty() { a href="#waivers" { "Waivers" } }
                 a href="#details" { "Scenario details" }
+                @if !run.ambiguities.is_empty() { a href="#ambiguities" { "Ambiguities" } }
             }
             "\n"
         }

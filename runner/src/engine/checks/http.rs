@@ -260,7 +260,7 @@ pub fn set_errs_exclude(seen: &Seen, codes: &[String]) -> (String, Outcome) {
 }
 
 /// A Communication Object whose SET `key` is of the wrong type (pushpull §5,
-/// AMB-31): the request refused as a whole (non-2xx), or answered with the SET
+/// AMB-32): the request refused as a whole (non-2xx), or answered with the SET
 /// reported in `setErrs` with an `err` code (§6.2.1, PP-HTTP-009). A success
 /// that acknowledges it or passes over it keeps neither reading.
 pub fn refused_or_set_err(seen: &Seen, key: &str) -> (String, Outcome) {
