@@ -102,6 +102,28 @@ fn clip(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn failed_run() -> Run {
+        serde_json::from_value(serde_json::json!({
+            "schema_version": "1", "tool": { "name": "setconform", "version": "0" }, "started_at": "x",
+            "duration_ms": 0, "seed": 1, "sut": { "name": "s", "kind": "external" }, "profiles": [],
+            "summary": { "total": 2, "pass": 1, "fail": 1, "warn": 0, "info": 0,
+                         "not_applicable": 0, "error": 0, "timeout": 0, "exit_code": 1 },
+            "requirements": [], "scenarios": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn plain_has_no_escapes_and_ansi_colours_the_counts_there_are_and_the_headline() {
+        let run = failed_run();
+        let plain = summary(&run, Paint::Plain) + &closing(&run, 1, Paint::Plain);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(plain.contains("| 1 PASS | 1 FAIL | 0 WARN |") && plain.contains("\nFailed: "), "{plain}");
+        let painted = summary(&run, Paint::Ansi);
+        assert!(painted.contains("| \x1b[32m1 PASS\x1b[0m | \x1b[31m1 FAIL\x1b[0m | 0 WARN |"), "{painted}");
+        assert!(closing(&run, 1, Paint::Ansi).contains("\x1b[31mFailed\x1b[0m: "));
+    }
+
     #[test]
     fn clip_bounds_and_flattens_hostile_text() {
         let hostile = format!("a\r\nb\x1b[31m{}", "x".repeat(1000));
