@@ -1,5 +1,7 @@
-//! The plain-text summary printed after the per-scenario lines.
+//! The text summary printed after the per-scenario lines, its verdict words
+//! and headline painted as the console asks ([`Paint`]).
 
+use crate::paint::Paint;
 use crate::{Run, Verdict};
 use std::fmt::Write;
 
@@ -9,7 +11,7 @@ const MAX_FIELD: usize = 300;
 /// Renders the closing summary: verdict counts, then every non-passing
 /// expectation as Expected / Actual, then scenarios that could not be judged.
 /// The exit code follows once the reports are written ([`closing`]).
-pub fn summary(run: &Run) -> String {
+pub fn summary(run: &Run, paint: Paint) -> String {
     let mut out = String::new();
     let s = &run.summary;
     let _ = writeln!(out, "\nsetconform {} against {}", run.tool.version, run.sut.name);
@@ -22,12 +24,20 @@ pub fn summary(run: &Run) -> String {
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "reference fault injected: {fault}");
     }
-    let _ = write!(
-        out,
-        "scenarios: {} total | {} PASS | {} FAIL | {} WARN | {} INFO | {} N/A | {} ERROR | {} TIMEOUT",
-        s.total, s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout
-    );
-    let _ = if s.waived > 0 { writeln!(out, " | {} WAIVED", s.waived) } else { writeln!(out) };
+    let _ = write!(out, "scenarios: {} total", s.total);
+    let counts = [
+        (s.pass, Verdict::Pass),
+        (s.fail, Verdict::Fail),
+        (s.warn, Verdict::Warn),
+        (s.info, Verdict::Info),
+        (s.not_applicable, Verdict::NotApplicable),
+        (s.error, Verdict::Error),
+        (s.timeout, Verdict::Timeout),
+    ];
+    for (n, verdict) in counts.into_iter().chain((s.waived > 0).then_some((s.waived, Verdict::Waived))) {
+        let _ = write!(out, " | {}", count(paint, n, verdict));
+    }
+    let _ = writeln!(out);
     if run.fail_on == crate::verdict::FailOn::Warn {
         let _ = writeln!(out, "fails on: {}", crate::headline::gate(run.fail_on));
     }
@@ -37,12 +47,12 @@ pub fn summary(run: &Run) -> String {
         if findings.is_empty() && !sc.verdict.is_incomplete() {
             continue;
         }
-        let _ = writeln!(out, "\n{} {}", sc.verdict, sc.id);
+        let _ = writeln!(out, "\n{} {}", paint.word(sc.verdict), sc.id);
         if let Some(reason) = &sc.reason {
             let _ = writeln!(out, "  reason:   {}", clip(reason));
         }
         for e in findings {
-            let _ = writeln!(out, "  {} {} (step {})", e.verdict, e.requirement, e.step);
+            let _ = writeln!(out, "  {} {} (step {})", paint.word(e.verdict), e.requirement, e.step);
             let _ = writeln!(out, "    expected: {}", clip(&e.expected));
             let _ = writeln!(out, "    actual:   {}", clip(&e.actual));
         }
@@ -60,14 +70,21 @@ pub fn summary(run: &Run) -> String {
 /// The last lines, printed once the reports are written: the run's headline
 /// and the exit code the command ends with, which is the run's unless a report
 /// could not be written.
-pub fn closing(run: &Run, exit_code: i32) -> String {
+pub fn closing(run: &Run, exit_code: i32, paint: Paint) -> String {
     let h = crate::headline::Headline::of(run);
-    let mut out = format!("\n{}: {}\nexit code {exit_code}", h.word(), h.reason());
+    let word = paint.headline(h, &h.word());
+    let mut out = format!("\n{word}: {}\nexit code {exit_code}", h.reason());
     if exit_code != run.summary.exit_code {
         out.push_str(" (not every report could be written)");
     }
     out.push('\n');
     out
+}
+
+/// `n VERDICT`, in the verdict's colour when there are any.
+fn count(paint: Paint, n: usize, verdict: Verdict) -> String {
+    let text = format!("{n} {}", verdict.as_str());
+    if n == 0 { text } else { paint.verdict(verdict, &text) }
 }
 
 /// Bounds SUT-controlled text and keeps it on one line.
@@ -84,6 +101,28 @@ fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failed_run() -> Run {
+        serde_json::from_value(serde_json::json!({
+            "schema_version": "1", "tool": { "name": "setconform", "version": "0" }, "started_at": "x",
+            "duration_ms": 0, "seed": 1, "sut": { "name": "s", "kind": "external" }, "profiles": [],
+            "summary": { "total": 2, "pass": 1, "fail": 1, "warn": 0, "info": 0,
+                         "not_applicable": 0, "error": 0, "timeout": 0, "exit_code": 1 },
+            "requirements": [], "scenarios": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn plain_has_no_escapes_and_ansi_colours_the_counts_there_are_and_the_headline() {
+        let run = failed_run();
+        let plain = summary(&run, Paint::Plain) + &closing(&run, 1, Paint::Plain);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(plain.contains("| 1 PASS | 1 FAIL | 0 WARN |") && plain.contains("\nFailed: "), "{plain}");
+        let painted = summary(&run, Paint::Ansi);
+        assert!(painted.contains("| \x1b[32m1 PASS\x1b[0m | \x1b[31m1 FAIL\x1b[0m | 0 WARN |"), "{painted}");
+        assert!(closing(&run, 1, Paint::Ansi).contains("\x1b[31mFailed\x1b[0m: "));
+    }
 
     #[test]
     fn clip_bounds_and_flattens_hostile_text() {

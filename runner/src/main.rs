@@ -15,21 +15,22 @@ fn main() -> ExitCode {
     if !cli.command.talks_to_peers() {
         cli::restore_default_sigpipe();
     }
+    let paint = cli.console.color.paint();
     let outcome = match cli.command {
-        Command::Run(args) => cli::run::run(args),
+        Command::Run(args) => cli::run::run(args, paint),
         Command::Faults => Ok(cli::faults::list()),
         Command::Coverage { suite, oidf, markdown } => match (oidf, markdown) {
             (false, _) => cli::coverage::coverage(suite.as_deref()),
             (true, markdown) => cli::oidf::parity(suite.as_deref(), markdown),
         },
         Command::Report { run, out, format } => cli::report::report(&run, out, &format),
-        Command::Merge { runs, html } => cli::merge::merge(&runs, &html),
+        Command::Merge { runs, html, labels } => cli::merge::merge(&runs, &labels, &html),
         Command::Diff { old, new, accept_narrowing } => {
             let narrowing = if accept_narrowing { Narrowing::Accepted } else { Narrowing::Regression };
             cli::diff::diff(&old, &new, narrowing)
         }
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
-        Command::Pair(args) => cli::pair::pair(args),
+        Command::Pair(args) => cli::pair::pair(args, paint),
         Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),
         Command::Reference { listen, fault, ssf_endpoint_ca, ssf_receiver } => {
             cli::reference::serve(listen, fault, ssf_endpoint_ca, ssf_receiver)
@@ -62,6 +63,7 @@ fn exit_code(e: &Error) -> i32 {
         | Error::RerunFrom { .. }
         | Error::ReadRun { .. }
         | Error::Merge(_)
+        | Error::LabelCount { .. }
         | Error::NotLoopback
         | Error::ReadCa { .. }
         | Error::UnknownFault(_)

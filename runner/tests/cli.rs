@@ -430,3 +430,36 @@ fn coverage_prints_the_family_table_and_the_faults_that_prove_each_requirement()
     assert!(!line("SET-014").contains("fault"), "a permission needs no proving fault: {}", line("SET-014"));
     assert!(line("SUBID-004").contains("carries an `email` subject"), "{}", line("SUBID-004"));
 }
+
+/// Colour on the console only: `--color always` paints the verdicts and the
+/// headline even into a pipe and over NO_COLOR; `never`, the default in a
+/// pipe, and NO_COLOR under auto give none; no report file ever holds any.
+#[test]
+fn colour_follows_color_and_no_color_and_never_reaches_a_file() {
+    let console = |color: Option<&str>, no_color: Option<&str>| {
+        let dir = common::scratch("cli-colour");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_setconform"));
+        cmd.args(["run", "push.receiver.accept.valid", "--exact", "--profile", "push-receiver"]);
+        cmd.args(["--out", dir.to_str().unwrap()]).args(color.map(|c| format!("--color={c}")));
+        match no_color {
+            Some(v) => cmd.env("NO_COLOR", v),
+            None => cmd.env_remove("NO_COLOR"),
+        };
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+        for file in ["run.json", "report.html", "junit.xml", "summary.md"] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            assert!(!text.contains('\x1b'), "--color {color:?}: escape sequences in {file}");
+        }
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let painted = console(Some("always"), None);
+    assert!(painted.contains("\x1b[32mPASS"), "a green PASS:\n{painted}");
+    assert!(painted.contains("Conformant\x1b[0m: "), "a coloured headline:\n{painted}");
+    assert!(console(Some("always"), Some("1")).contains("\x1b["), "always wins over NO_COLOR");
+    for (color, no_color) in [(Some("never"), None), (None, None), (Some("auto"), Some("1"))] {
+        let plain = console(color, no_color);
+        assert!(!plain.contains('\x1b'), "--color {color:?} NO_COLOR={no_color:?}:\n{plain}");
+        assert!(plain.contains("] PASS    push-receiver") && plain.contains("\nConformant: "), "{plain}");
+    }
+}

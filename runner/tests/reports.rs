@@ -23,7 +23,7 @@ fn a_matrix_of_three_runs_shows_where_they_differ() {
         saved.push(dir.join("run.json"));
     }
     let page = root.join("matrix.html");
-    output::write_matrix(&saved, &page).unwrap();
+    output::write_matrix(&saved, &[], &page).unwrap();
     let html = std::fs::read_to_string(&page).unwrap();
     for label in ["(fault push-success-200)", "(fault poll-ignore-ack)"] {
         assert!(html.contains(label), "column {label} missing");

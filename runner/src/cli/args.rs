@@ -4,6 +4,7 @@
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use setconform::output::Format;
+use setconform::progress::colour::ColorWhen;
 use setconform::run::FailOn;
 use setconform::set::SetProfile;
 use std::net::SocketAddr;
@@ -14,6 +15,8 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
 }
 
 #[derive(Subcommand)]
@@ -56,6 +59,11 @@ pub enum Command {
         /// Where to write the matrix page.
         #[arg(long, default_value = "matrix.html")]
         html: PathBuf,
+        /// A column's label (repeatable): one per run, in the order of the runs, or none.
+        /// Without them a column is called by its SUT's name (and fault), with the minute
+        /// its run started (UTC) added where two columns would otherwise be called alike.
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<String>,
     },
     /// Compare two saved runs: regressions and fixes, by scenario and requirement.
     /// Exit 1 when something got worse, or is no longer tested (judged before,
@@ -245,6 +253,14 @@ pub struct PairArgs {
     /// Folder for the reports (run.json, report.html, junit.xml, summary.md).
     #[arg(long, default_value = "setconform-report")]
     pub out: PathBuf,
+}
+
+/// How the console looks, for every subcommand.
+#[derive(clap::Args)]
+pub struct ConsoleArgs {
+    /// When to colour the verdicts and the headline on the console; report files never are.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
 }
 
 /// `--fail-on`: one of the settings' names.

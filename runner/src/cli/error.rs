@@ -29,6 +29,9 @@ pub enum Error {
     /// A report (or the reports' folder) could not be written.
     #[error(transparent)]
     NotWritten(setconform::output::NotWritten),
+    /// `merge --label` was not given once per run.
+    #[error("--label given {given} time(s) for {runs} run(s): give one per run, in their order, or none")]
+    LabelCount { given: usize, runs: usize },
     /// The matrix page could not be made.
     #[error("merge: {0}")]
     Merge(#[source] io::Error),

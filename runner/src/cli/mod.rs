@@ -24,6 +24,7 @@ pub use error::Error;
 use setconform::output::{self, Format};
 use setconform::run::exit;
 use setconform_reports::Run;
+use setconform_reports::paint::Paint;
 use std::path::Path;
 
 /// `setconform run --list | head` should end quietly when `head` stops reading,
@@ -71,8 +72,8 @@ fn write_reports(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, S
 /// those that could not be written, then prints the run's closing lines with
 /// the exit code the command ends with, and returns it: the run's, or, when a
 /// report is missing, incomplete (3) unless the run failed (a broken rule
-/// outranks an incomplete run, as in `Outcome`).
-fn finish(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)]) -> i32 {
+/// outranks an incomplete run, as in `Outcome`). The closing lines are painted with `paint`.
+fn finish(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)], paint: Paint) -> i32 {
     let failed = write_reports(record, dir, formats, extra);
     let code = match (failed.is_empty(), record.summary.exit_code) {
         (true, code) | (false, code @ exit::FAILED) => code,
@@ -81,7 +82,7 @@ fn finish(record: &Run, dir: &Path, formats: &[Format], extra: &[(&str, String)]
     for f in &failed {
         eprintln!("setconform: {f}");
     }
-    say(&setconform_reports::console::closing(record, code));
+    say(&setconform_reports::console::closing(record, code, paint));
     code
 }
 

@@ -5,8 +5,9 @@ use super::args::PairArgs;
 use super::{Error, finish, remove_earlier, say};
 use setconform::output::Format;
 use setconform::run::{self, PairRequest};
+use setconform_reports::paint::Paint;
 
-pub fn pair(args: PairArgs) -> Result<i32, Error> {
+pub fn pair(args: PairArgs, paint: Paint) -> Result<i32, Error> {
     remove_earlier(&args.out);
     let request = PairRequest {
         initiator: args.initiator,
@@ -15,6 +16,6 @@ pub fn pair(args: PairArgs) -> Result<i32, Error> {
         fault_responder: args.fault_responder,
     };
     let record = run::pair_until_signalled(request).map_err(Error::Pairing)?;
-    say(&setconform_reports::console::summary(&record));
-    Ok(finish(&record, &args.out, &Format::ALL, &[]))
+    say(&setconform_reports::console::summary(&record, paint));
+    Ok(finish(&record, &args.out, &Format::ALL, &[], paint))
 }

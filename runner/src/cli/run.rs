@@ -8,11 +8,12 @@ use super::{Error, finish, keys, remove_earlier, say};
 use setconform::output;
 use setconform::run::{self, Console, FailOn, RunRequest, exit};
 use setconform_reports::Verdict;
+use setconform_reports::paint::Paint;
 use setconform_reports::verdict::Outcome;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-pub fn run(args: RunArgs) -> Result<i32, Error> {
+pub fn run(args: RunArgs, paint: Paint) -> Result<i32, Error> {
     let only = match &args.rerun_failed {
         None => None,
         Some(from) => {
@@ -46,12 +47,12 @@ pub fn run(args: RunArgs) -> Result<i32, Error> {
         fail_on: args.fail_on,
         insecure: args.insecure,
         args: args.select.into_arguments(),
-        console: Console::Lines,
+        console: Console::Lines(paint),
     };
     let finished = run::execute_until_signalled(request).map_err(Error::Configuration)?;
     let Some(record) = finished.run else { return Ok(finished.exit_code) };
-    say(&setconform_reports::console::summary(&record));
-    Ok(finish(&record, &out, &formats, &[(output::HARNESS_JWKS, keys::jwks() + "\n")]))
+    say(&setconform_reports::console::summary(&record, paint));
+    Ok(finish(&record, &out, &formats, &[(output::HARNESS_JWKS, keys::jwks() + "\n")], paint))
 }
 
 /// The scenarios of a saved run that did not pass under `fail_on`: those that

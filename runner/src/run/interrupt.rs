@@ -110,12 +110,13 @@ pub(super) fn on_signals() -> std::io::Result<Stop> {
     Ok(Stop { asked })
 }
 
-/// The terminal's status line (see [`crate::progress`]) is not left behind by an abrupt end.
+/// The terminal's two status lines (see [`crate::progress`]) are not left behind by an abrupt end.
 fn clear_status_line() {
     use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout();
     if out.is_terminal() {
-        let _ = out.write_all(b"\r\x1b[2K");
+        // The cursor ends the second line: clear it, then the one above.
+        let _ = out.write_all(b"\r\x1b[2K\x1b[1A\x1b[2K");
         let _ = out.flush();
     }
 }

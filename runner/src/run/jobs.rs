@@ -7,6 +7,7 @@
 use super::interrupt::Stop;
 use crate::engine::{self, RunEnv};
 use crate::plan::{Applicability, Planned};
+use crate::progress::{Done, Event};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use setconform_reports::verdict::{FailOn, Outcome};
 use setconform_reports::{ScenarioResult, Verdict};
@@ -77,22 +78,28 @@ pub(super) fn job(
     results: &Arc<Mutex<Vec<ScenarioResult>>>,
     fail_on: FailOn,
     waived: &Arc<(Vec<crate::waivers::Waiver>, String)>,
-    progress: Option<std::sync::mpsc::Sender<crate::progress::Done>>,
+    progress: Option<std::sync::mpsc::Sender<Event>>,
 ) -> Job {
     let scenario = planned.scenario.clone();
     let profile = planned.profile.clone();
     let results = results.clone();
     let secrets = env.secrets.clone();
+    let started = progress.clone();
+    let start = move |id: &str| {
+        if let Some(tx) = &started {
+            let _ = tx.send(Event::Started { id: id.to_owned() });
+        }
+    };
     let push = move |r: ScenarioResult| {
         if let Some(tx) = &progress {
-            let done = crate::progress::Done {
+            let done = Done {
                 id: r.id.clone(),
                 profile: r.profile.clone(),
                 verdict: r.verdict,
                 duration_ms: r.duration_ms,
                 reason: r.reason.as_deref().map(|reason| secrets.redact(reason)),
             };
-            let _ = tx.send(done);
+            let _ = tx.send(Event::Finished(done));
         }
         results.lock().unwrap_or_else(|e| e.into_inner()).push(r)
     };
@@ -109,6 +116,7 @@ pub(super) fn job(
             let (handle, stop) = (executor.handle.clone(), executor.stop.clone());
             let waived = waived.clone();
             Box::new(move || {
+                start(&scenario.id);
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     // Stopped, the scenario drops its waits and kills its trigger commands (kill_on_drop).
                     let stopped = async { setconform_reports::interruption::scenario_reason(stop.asked().await) };

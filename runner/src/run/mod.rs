@@ -52,9 +52,10 @@ pub use setconform_reports::verdict::{FailOn, exit};
 /// Where per-scenario progress goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Console {
-    /// One line per finished scenario on stdout, and on a terminal a status
-    /// line showing how far the run has got (the command line).
-    Lines,
+    /// One line per finished scenario on stdout, its verdict painted as
+    /// given, and on a terminal a status line showing how far the run has got
+    /// and what is running (the command line).
+    Lines(setconform_reports::paint::Paint),
     /// Nothing printed; the Run record is the only output (embedding, tests).
     Silent,
 }
@@ -209,7 +210,7 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
     let now = setconform_reports::rfc3339_utc(SystemTime::now());
     let waived = Arc::new((waivers, now.get(..10).unwrap_or_default().to_owned()));
     let (progress_tx, progress_rx) = std::sync::mpsc::channel();
-    let progress = matches!(req.console, Console::Lines).then_some(progress_tx);
+    let progress = matches!(req.console, Console::Lines(_)).then_some(progress_tx);
     let executor = jobs::Executor { handle: runtime.handle().clone(), stop };
     let jobs: Vec<jobs::Job> =
         planned.iter().map(|p| jobs::job(p, &env, &executor, &results, fail_on, &waived, progress.clone())).collect();
@@ -243,10 +244,10 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
     let selected: Vec<String> =
         jobs.iter().filter(|j| !j.filtered_out(&req.args)).map(|j| j.name().to_owned()).collect();
     match req.console {
-        Console::Lines => {
+        Console::Lines(paint) => {
             let (total, quiet) = (selected.len(), req.args.quiet);
             std::thread::scope(|scope| {
-                scope.spawn(|| crate::progress::print(progress_rx, total, quiet));
+                scope.spawn(|| crate::progress::print(progress_rx, total, quiet, paint));
                 jobs::run_silently(&req.args, jobs, &executor.stop);
             });
         }

@@ -2,6 +2,8 @@
 //! person, a CI test reporter and a CI job summary read. Every rendering is
 //! made from the record alone, so `setconform report` can make them again.
 
+pub mod labels;
+
 use setconform_reports::{Run, html, json, junit, markdown};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -115,8 +117,10 @@ pub fn remove_earlier(dir: &Path) -> (Vec<&'static str>, Vec<(PathBuf, io::Error
 }
 
 /// The interop matrix of several saved runs, written to `out`. Each run's
-/// cells link to its HTML report beside its run.json, which is written when missing.
-pub fn write_matrix(runs: &[PathBuf], out: &Path) -> io::Result<()> {
+/// cells link to its HTML report beside its run.json, which is written when
+/// missing. A column is called by its entry in `labels` (in the order of
+/// `runs`), or as [`labels::columns`] names it by default.
+pub fn write_matrix(runs: &[PathBuf], labels: &[String], out: &Path) -> io::Result<()> {
     let base = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(base)?;
     let mut loaded = Vec::new();
@@ -128,19 +132,13 @@ pub fn write_matrix(runs: &[PathBuf], out: &Path) -> io::Result<()> {
         }
         loaded.push((run, relative_to(base, &page)));
     }
+    let names = labels::columns(&loaded.iter().map(|(run, _)| run).collect::<Vec<_>>(), labels);
     let entries: Vec<html::MatrixEntry<'_>> = loaded
         .iter()
-        .map(|(run, href)| html::MatrixEntry { label: label(run), report_href: Some(href.clone()), run })
+        .zip(names)
+        .map(|((run, href), label)| html::MatrixEntry { label, report_href: Some(href.clone()), run })
         .collect();
     std::fs::write(out, html::matrix(&entries))
-}
-
-/// What a column of the matrix is called: the SUT, and the fault it was given.
-fn label(run: &Run) -> String {
-    match &run.sut.fault {
-        Some(fault) => format!("{} (fault {fault})", run.sut.name),
-        None => run.sut.name.clone(),
-    }
 }
 
 /// `target` as a link from a page in `base`: relative when both resolve, else absolute.
