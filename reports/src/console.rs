@@ -22,11 +22,16 @@ pub fn summary(run: &Run) -> String {
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "reference fault injected: {fault}");
     }
+    let na = crate::NaCounts::of(&run.scenarios);
     let _ = write!(
         out,
-        "scenarios: {} total | {} PASS | {} FAIL | {} WARN | {} INFO | {} N/A | {} ERROR | {} TIMEOUT",
-        s.total, s.pass, s.fail, s.warn, s.info, s.not_applicable, s.error, s.timeout
+        "scenarios: {} total | {} PASS | {} FAIL | {} WARN | {} INFO | {} N/A not claimed | {} N/A cannot test",
+        s.total, s.pass, s.fail, s.warn, s.info, na.not_claimed, na.cannot_test
     );
+    if na.unsaid > 0 {
+        let _ = write!(out, " | {} N/A", na.unsaid);
+    }
+    let _ = write!(out, " | {} ERROR | {} TIMEOUT", s.error, s.timeout);
     let _ = if s.waived > 0 { writeln!(out, " | {} WAIVED", s.waived) } else { writeln!(out) };
     if run.fail_on == crate::verdict::FailOn::Warn {
         let _ = writeln!(out, "fails on: {}", crate::headline::gate(run.fail_on));
@@ -84,6 +89,16 @@ fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn n_a_is_counted_by_kind() {
+        let mut run: Run = serde_json::from_str(include_str!("../tests/fixtures/run-mixed.json")).unwrap();
+        let counts = "| 1 INFO | 1 N/A not claimed | 0 N/A cannot test | 1 ERROR |";
+        assert!(summary(&run).contains(counts), "{}", summary(&run));
+        // A record that does not say why counts it as plain N/A.
+        run.scenarios.iter_mut().for_each(|s| s.na_kind = None);
+        assert!(summary(&run).contains("| 0 N/A not claimed | 0 N/A cannot test | 1 N/A | 1 ERROR |"));
+    }
 
     #[test]
     fn clip_bounds_and_flattens_hostile_text() {

@@ -180,4 +180,12 @@ td.cell.v-na { background: #f1f3f5; color: var(--na); } td.cell.v-error { backgr
 td.cell.v-timeout { background: #fbe3d6; color: var(--timeout); } td.cell.v-waived { background: #d7eeeb; color: var(--waived); }
 td.cell.none { color: #b0b7bf; }
 .legend { margin: 8px 0; font-size: 12.5px; }
+/* The sticky filter bar is never higher than 6rem: a jumped-to anchor lands below it. */
+.filters { max-height: 6rem; overflow-y: auto; }
+html { scroll-padding-top: 7rem; }
+td.refs .cov { margin: 1px 0; }
+td.refs .b { min-width: 0; padding: 0 5px; font-size: 10.5px; }
+td.refs .cov.hit code { color: var(--fail); font-weight: 700; }
+details.info-findings { margin: 6px 0; }
+details.info-findings > summary { cursor: pointer; color: var(--muted); }
 "#;

@@ -59,6 +59,7 @@ fn record(text: &str, link: &str) -> Run {
         steps: vec![StepRecord { step: 1, action: t(), detail: t(), note: Some(t()) }],
         verdict,
         reason: Some(t()),
+        na_kind: None,
         duration_ms: 1500,
         expectations: vec![ExpectationResult {
             step: 1,
@@ -102,6 +103,7 @@ fn record(text: &str, link: &str) -> Run {
             untestable: Some(t()),
             not_exercised: Some(t()),
             verdict: Verdict::Fail,
+            na_kind: None,
             scenarios: vec![t()],
         }],
         scenarios: vec![scenario(t(), Verdict::Fail), scenario(format!("{text}.2"), Verdict::Pass)],
@@ -176,6 +178,7 @@ const ATTRS: &[&str] = &[
     "for",
     "open",
     "value",
+    "title",
 ];
 
 /// No element or attribute but ours, no href but fragments, plain web links
