@@ -24,18 +24,21 @@ pub fn summary(run: &Run, paint: Paint) -> String {
     if let Some(fault) = &run.sut.fault {
         let _ = writeln!(out, "reference fault injected: {fault}");
     }
+    let na = crate::NaCounts::of(&run.scenarios);
     let _ = write!(out, "scenarios: {} total", s.total);
     let counts = [
-        (s.pass, Verdict::Pass),
-        (s.fail, Verdict::Fail),
-        (s.warn, Verdict::Warn),
-        (s.info, Verdict::Info),
-        (s.not_applicable, Verdict::NotApplicable),
-        (s.error, Verdict::Error),
-        (s.timeout, Verdict::Timeout),
+        (s.pass, Verdict::Pass, ""),
+        (s.fail, Verdict::Fail, ""),
+        (s.warn, Verdict::Warn, ""),
+        (s.info, Verdict::Info, ""),
+        (na.not_claimed, Verdict::NotApplicable, " not claimed"),
+        (na.cannot_test, Verdict::NotApplicable, " cannot test"),
     ];
-    for (n, verdict) in counts.into_iter().chain((s.waived > 0).then_some((s.waived, Verdict::Waived))) {
-        let _ = write!(out, " | {}", count(paint, n, verdict));
+    let unsaid = (na.unsaid > 0).then_some((na.unsaid, Verdict::NotApplicable, ""));
+    let rest = [(s.error, Verdict::Error, ""), (s.timeout, Verdict::Timeout, "")];
+    let waived = (s.waived > 0).then_some((s.waived, Verdict::Waived, ""));
+    for (n, verdict, kind) in counts.into_iter().chain(unsaid).chain(rest).chain(waived) {
+        let _ = write!(out, " | {}", count(paint, n, verdict, kind));
     }
     let _ = writeln!(out);
     if run.fail_on == crate::verdict::FailOn::Warn {
@@ -81,9 +84,9 @@ pub fn closing(run: &Run, exit_code: i32, paint: Paint) -> String {
     out
 }
 
-/// `n VERDICT`, in the verdict's colour when there are any.
-fn count(paint: Paint, n: usize, verdict: Verdict) -> String {
-    let text = format!("{n} {}", verdict.as_str());
+/// `n VERDICT` (with `kind`, e.g. " not claimed"), coloured when there are any.
+fn count(paint: Paint, n: usize, verdict: Verdict, kind: &str) -> String {
+    let text = format!("{n} {}{kind}", verdict.as_str());
     if n == 0 { text } else { paint.verdict(verdict, &text) }
 }
 
@@ -122,6 +125,16 @@ mod tests {
         let painted = summary(&run, Paint::Ansi);
         assert!(painted.contains("| \x1b[32m1 PASS\x1b[0m | \x1b[31m1 FAIL\x1b[0m | 0 WARN |"), "{painted}");
         assert!(closing(&run, 1, Paint::Ansi).contains("\x1b[31mFailed\x1b[0m: "));
+    }
+
+    #[test]
+    fn n_a_is_counted_by_kind() {
+        let mut run: Run = serde_json::from_str(include_str!("../tests/fixtures/run-mixed.json")).unwrap();
+        let counts = "| 1 INFO | 1 N/A not claimed | 0 N/A cannot test | 1 ERROR |";
+        assert!(summary(&run, Paint::Plain).contains(counts), "{}", summary(&run, Paint::Plain));
+        // A record that does not say why counts it as plain N/A.
+        run.scenarios.iter_mut().for_each(|s| s.na_kind = None);
+        assert!(summary(&run, Paint::Plain).contains("| 0 N/A not claimed | 0 N/A cannot test | 1 N/A | 1 ERROR |"));
     }
 
     #[test]

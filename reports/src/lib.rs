@@ -11,12 +11,15 @@ pub mod interruption;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod not_applicable;
 pub mod paint;
+pub mod role;
 pub mod run;
 mod time;
 pub mod verdict;
 
 pub use interruption::{Interruption, StopSignal};
+pub use not_applicable::{NaCounts, NaKind};
 pub use run::{
     Ambiguity, Body, DecodedSet, Exchange, ExpectationResult, FrameRecord, Header, HttpRequest, HttpResponse,
     ProcessRecord, RequirementResult, Run, SCHEMA_VERSION, ScenarioResult, StepRecord, Summary, SutInfo, Tool,

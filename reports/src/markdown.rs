@@ -5,7 +5,7 @@
 //! here is text the system under test chose, so every piece of it is escaped:
 //! it cannot end a table cell, start a new row, open a tag or make a link.
 
-use crate::{ExpectationResult, Run, ScenarioResult, Verdict, WaiverStatus};
+use crate::{ExpectationResult, NaCounts, NaKind, Run, ScenarioResult, Verdict, WaiverStatus};
 use std::fmt::Write;
 
 /// Most rows in the findings table; the rest are counted, not shown.
@@ -34,8 +34,18 @@ pub fn summary(run: &Run) -> String {
     }
 
     out.push_str("| Verdict | Scenarios |\n|:--|--:|\n");
+    let na = NaCounts::of(&run.scenarios);
     for (v, n) in Verdict::ALL.iter().zip(counts(s)) {
-        let _ = writeln!(out, "| {} | {} |", v, n);
+        if *v != Verdict::NotApplicable {
+            let _ = writeln!(out, "| {v} | {n} |");
+            continue;
+        }
+        for kind in NaKind::ALL {
+            let _ = writeln!(out, "| {v}, {} | {} |", kind.label(), na.get(kind));
+        }
+        if na.unsaid > 0 {
+            let _ = writeln!(out, "| {v} | {} |", na.unsaid);
+        }
     }
     let _ = writeln!(out, "| **Total** | **{}** |\n", s.total);
 
@@ -182,27 +192,47 @@ fn findings(out: &mut String, run: &Run) {
     out.push('\n');
 }
 
-/// N/A scenarios, grouped by reason: usually many, rarely interesting one by one.
+/// N/A scenarios, by kind and then by reason: usually many, rarely
+/// interesting one by one.
 fn not_applicable(out: &mut String, run: &Run) {
+    let na: Vec<&ScenarioResult> = run.scenarios.iter().filter(|sc| sc.verdict == Verdict::NotApplicable).collect();
+    if na.is_empty() {
+        return;
+    }
+    out.push_str("### Not applicable\n\n");
+    let kinds = NaKind::ALL.map(Some).into_iter().chain([None]);
+    for kind in kinds {
+        let mine: Vec<&ScenarioResult> = na.iter().copied().filter(|sc| sc.na_kind == kind).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let heading = match kind {
+            Some(NaKind::NotClaimed) => "Not claimed by the SUT",
+            Some(NaKind::CannotTest) => "Claimed, but cannot be tested in this run",
+            None => "Not applicable",
+        };
+        let _ = writeln!(out, "**{heading}** ({}):\n", mine.len());
+        reasons(out, &mine);
+        out.push('\n');
+    }
+}
+
+/// The reasons of `scenarios`, each with how many scenarios gave it.
+fn reasons(out: &mut String, scenarios: &[&ScenarioResult]) {
     let mut reasons: Vec<(&str, usize)> = Vec::new();
-    for sc in run.scenarios.iter().filter(|sc| sc.verdict == Verdict::NotApplicable) {
+    for sc in scenarios {
         let reason = sc.reason.as_deref().unwrap_or("no reason given");
         match reasons.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, n)) => *n += 1,
             None => reasons.push((reason, 1)),
         }
     }
-    if reasons.is_empty() {
-        return;
-    }
-    out.push_str("### Not applicable\n\n");
     for (reason, n) in reasons.iter().take(MAX_REASONS) {
         let _ = writeln!(out, "- {n} × {}", cell(reason));
     }
     if reasons.len() > MAX_REASONS {
         let _ = writeln!(out, "- …and {} other reasons", reasons.len() - MAX_REASONS);
     }
-    out.push('\n');
 }
 
 /// SET content rules no SET of the run was subject to, by id: the run does not show them kept.

@@ -190,6 +190,9 @@ pub struct RequirementResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_exercised: Option<String>,
     pub verdict: Verdict,
+    /// For an N/A requirement: whether it was not claimed or cannot be tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub na_kind: Option<crate::NaKind>,
     /// Scenarios with an expectation on this requirement.
     pub scenarios: Vec<String>,
 }
@@ -211,6 +214,9 @@ pub struct ScenarioResult {
     /// Why the scenario is N/A, ERROR or TIMEOUT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For an N/A scenario: whether it was not claimed or cannot be tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub na_kind: Option<crate::NaKind>,
     pub duration_ms: u64,
     pub expectations: Vec<ExpectationResult>,
     pub transcript: Vec<Exchange>,

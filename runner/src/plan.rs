@@ -2,13 +2,15 @@
 
 use crate::catalogue::{Catalogue, Scenario};
 use crate::sut::SutSetup;
+use setconform_reports::NaKind;
 
 mod setup;
 
 #[derive(Debug, Clone)]
 pub enum Applicability {
     Applies,
-    NotApplicable(String),
+    /// N/A: whether the SUT did not claim what it takes or cannot be tested for it, and why.
+    NotApplicable(NaKind, String),
 }
 
 #[derive(Debug, Clone)]
@@ -29,18 +31,27 @@ pub fn plan<'c>(catalogue: &'c Catalogue, sut: &SutSetup, selected: &[String]) -
         .map(|scenario| {
             let profile = scenario.applies_to.iter().find(|p| claimed.contains(p));
             let applicability = match profile {
-                None => Applicability::NotApplicable(format!(
-                    "profile {} is not claimed{}",
-                    scenario.applies_to.join(" / "),
-                    if selected.is_empty() { " by the SUT" } else { " in this run" }
-                )),
+                None => Applicability::NotApplicable(
+                    NaKind::NotClaimed,
+                    format!(
+                        "profile {} is not claimed{}",
+                        scenario.applies_to.join(" / "),
+                        if selected.is_empty() { " by the SUT" } else { " in this run" }
+                    ),
+                ),
                 Some(p) => match scenario.requires.iter().find(|c| !has_capability(catalogue, sut, p, c)) {
-                    Some(cap) => Applicability::NotApplicable(format!("the SUT does not declare capability {cap:?}")),
+                    Some(cap) => Applicability::NotApplicable(
+                        NaKind::NotClaimed,
+                        format!("the SUT does not declare capability {cap:?}"),
+                    ),
                     None => match outside_set_profile(catalogue, sut, scenario, p)
-                        .or_else(|| no_ssf_transmitter(catalogue, sut, p))
-                        .or_else(|| setup::not_with_shared_peer(catalogue, sut, scenario, p))
-                    {
-                        Some(why) => Applicability::NotApplicable(why),
+                        .map(|why| (NaKind::NotClaimed, why))
+                        .or_else(|| no_ssf_transmitter(catalogue, sut, p).map(|why| (NaKind::CannotTest, why)))
+                        .or_else(|| {
+                            setup::not_with_shared_peer(catalogue, sut, scenario, p)
+                                .map(|why| (NaKind::CannotTest, why))
+                        }) {
+                        Some((kind, why)) => Applicability::NotApplicable(kind, why),
                         None => Applicability::Applies,
                     },
                 },

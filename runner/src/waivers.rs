@@ -123,6 +123,7 @@ mod tests {
             steps: vec![],
             verdict: Verdict::roll_up(expectations.iter().map(|e| e.verdict)),
             reason: None,
+            na_kind: None,
             duration_ms: 1,
             expectations,
             transcript: vec![],

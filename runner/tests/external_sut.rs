@@ -55,6 +55,7 @@ fn scenarios_needing_an_undeclared_capability_are_shown_as_not_applicable() {
     };
     assert!(na.iter().all(set_aside));
     assert!(na.iter().filter(|s| reason(s).contains("does not declare capability")).count() >= 5);
+    assert!(na.iter().all(|s| s.na_kind == Some(setconform_reports::NaKind::NotClaimed)), "not claimed, all of them");
     assert!(na.iter().all(|s| s.transcript.is_empty()), "an N/A scenario never talks to the SUT");
     assert_eq!(run.summary.not_applicable, na.len());
     assert_eq!(code, 0);

@@ -1,11 +1,12 @@
 //! The HTML report of a run against a SUT that answers with markup and script
 //! (`hostile-markup`): the page shows that text, and no browser runs it.
 
+mod browser;
 mod common;
 
 use setconform_reports::Verdict;
 use setconform_reports::html::{run_report, scenario_anchor};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -39,21 +40,13 @@ fn markup_from_the_sut_stays_text_in_the_html_report() {
         assert!(!lower.contains(live), "{live} is live in the page");
     }
 
-    match browser() {
+    match browser::chromium() {
         Some(browser) => check_in_browser(&browser, &page, &failing.id),
         None if std::env::var("SETCONFORM_REQUIRE_BROWSER").as_deref() == Ok("1") => {
             panic!("SETCONFORM_REQUIRE_BROWSER=1 but neither chromium nor chromium-browser is on PATH")
         }
         None => println!("skipped: chromium not installed (browser check of the HTML report)"),
     }
-}
-
-/// `chromium` or `chromium-browser`, wherever it is on PATH.
-fn browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|p| p.is_file())
 }
 
 /// Loads the page in headless Chromium and reads back the DOM it built: the

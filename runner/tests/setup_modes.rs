@@ -29,6 +29,7 @@ fn troubles(run: &Run) -> Vec<String> {
 fn na_reason<'r>(run: &'r Run, id: &str) -> &'r str {
     let s = run.scenarios.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("{id} planned"));
     assert_eq!(s.verdict, Verdict::NotApplicable, "{id}: {:?}", s.reason);
+    assert_eq!(s.na_kind, Some(setconform_reports::NaKind::CannotTest), "{id}: claimed, not testable here");
     s.reason.as_deref().unwrap_or_default()
 }
 

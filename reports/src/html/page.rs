@@ -204,4 +204,12 @@ svg.timeline .m { stroke: #fff; stroke-width: .5; }
 .e-err { fill: var(--error); background: var(--error); } .e-frame { fill: #64748b; background: #64748b; }
 .e-open { fill: var(--na); background: var(--na); opacity: .6; }
 .sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 3px 0 6px; vertical-align: -1px; }
+/* The sticky filter bar is never higher than 6rem: a jumped-to anchor lands below it. */
+.filters { max-height: 6rem; overflow-y: auto; }
+html { scroll-padding-top: 7rem; }
+td.refs .cov { margin: 1px 0; }
+td.refs .b { min-width: 0; padding: 0 5px; font-size: 10.5px; }
+td.refs .cov.hit code { color: var(--fail); font-weight: 700; }
+details.info-findings { margin: 6px 0; }
+details.info-findings > summary { cursor: pointer; color: var(--muted); }
 "#;

@@ -61,6 +61,7 @@ pub(super) fn record(text: &str, link: &str) -> Run {
         steps: vec![StepRecord { step: 1, action: t(), detail: t(), note: Some(t()) }],
         verdict,
         reason: Some(t()),
+        na_kind: None,
         duration_ms: 1500,
         expectations: vec![ExpectationResult {
             step: 1,
@@ -104,6 +105,7 @@ pub(super) fn record(text: &str, link: &str) -> Run {
             untestable: Some(t()),
             not_exercised: Some(t()),
             verdict: Verdict::Fail,
+            na_kind: None,
             scenarios: vec![t()],
         }],
         scenarios: vec![scenario(t(), Verdict::Fail), scenario(format!("{text}.2"), Verdict::Pass)],

@@ -7,7 +7,7 @@
 
 use crate::catalogue::{Catalogue, Requirement};
 use crate::set::SetProfile;
-use setconform_reports::{RequirementResult, ScenarioResult, Verdict};
+use setconform_reports::{NaKind, RequirementResult, ScenarioResult, Verdict};
 use std::collections::BTreeMap;
 
 /// Every requirement the scenarios judged, and those of their specs that none
@@ -29,26 +29,37 @@ pub fn roll_up(
     requirements
 }
 
+/// What the scenarios that cite a requirement made of it.
+#[derive(Default)]
+struct Seen {
+    verdicts: Vec<Verdict>,
+    scenarios: Vec<String>,
+    /// Why each scenario that judged nothing of it did not.
+    kinds: Vec<NaKind>,
+}
+
 /// A requirement's verdict over every expectation naming it; a scenario that
 /// cites it but could not finish makes it incomplete.
 fn judged(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<RequirementResult> {
-    let mut by_req: BTreeMap<&str, (Vec<Verdict>, Vec<String>)> = BTreeMap::new();
+    let mut by_req: BTreeMap<&str, Seen> = BTreeMap::new();
     for s in scenarios {
         for id in &s.requirements {
             let entry = by_req.entry(id.as_str()).or_default();
             let judged: Vec<Verdict> =
                 s.expectations.iter().filter(|e| &e.requirement == id).map(|e| e.verdict).collect();
             if s.verdict.is_incomplete() || s.verdict == Verdict::NotApplicable {
-                entry.0.push(s.verdict);
+                entry.verdicts.push(s.verdict);
             }
-            entry.0.extend(judged);
-            entry.1.push(s.id.clone());
+            entry.kinds.extend(na_kind(s, &judged));
+            entry.verdicts.extend(judged);
+            entry.scenarios.push(s.id.clone());
         }
     }
     by_req
         .into_iter()
-        .map(|(id, (verdicts, scenarios))| {
+        .map(|(id, Seen { verdicts, scenarios, kinds })| {
             let known = catalogue.requirements.get(id);
+            let verdict = Verdict::roll_up(verdicts);
             RequirementResult {
                 id: id.to_owned(),
                 level: known.map_or("?", |r| r.level.as_str()).to_owned(),
@@ -59,11 +70,29 @@ fn judged(catalogue: &Catalogue, scenarios: &[ScenarioResult]) -> Vec<Requiremen
                 link: known.and_then(|r| r.link()),
                 untestable: None,
                 not_exercised: None,
-                verdict: Verdict::roll_up(verdicts),
+                verdict,
+                // Claimed somewhere and not testable there outweighs not claimed elsewhere.
+                na_kind: (verdict == Verdict::NotApplicable)
+                    .then(|| kinds.iter().copied().max_by_key(|k| *k == NaKind::CannotTest))
+                    .flatten(),
                 scenarios,
             }
         })
         .collect()
+}
+
+/// Why scenario `s` judged nothing of a requirement it cites, if it did not:
+/// `judged` are the verdicts of its expectations on it. A scenario that did
+/// not run says why; one that ran and judged it N/A found it outside the SET
+/// profile the SUT claims; one that ran and judged nothing of it could not test it.
+fn na_kind(s: &ScenarioResult, judged: &[Verdict]) -> Option<NaKind> {
+    if s.verdict == Verdict::NotApplicable {
+        return s.na_kind;
+    }
+    if s.verdict.is_incomplete() || judged.iter().any(|v| *v != Verdict::NotApplicable) {
+        return None;
+    }
+    Some(if judged.is_empty() { NaKind::CannotTest } else { NaKind::NotClaimed })
 }
 
 /// The requirements of the specs `profiles` test that no scenario tests, with
@@ -116,6 +145,7 @@ fn not_applicable(r: &Requirement) -> RequirementResult {
         untestable: None,
         not_exercised: None,
         verdict: Verdict::NotApplicable,
+        na_kind: Some(NaKind::CannotTest),
         scenarios: Vec::new(),
     }
 }

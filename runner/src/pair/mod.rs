@@ -270,6 +270,7 @@ fn verdicts(conv: Conversation, catalogue: &Catalogue, stalled: Option<String>) 
                 steps: Vec::new(),
                 verdict,
                 reason: stalled.clone(),
+                na_kind: None,
                 duration_ms,
                 expectations: results,
                 transcript: conv.transcript.clone(),

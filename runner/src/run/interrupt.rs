@@ -59,6 +59,7 @@ pub(super) fn unfinished_pairing(signal: StopSignal) -> Vec<setconform_reports::
         steps: Vec::new(),
         verdict: setconform_reports::Verdict::Error,
         reason: Some(reason.clone()),
+        na_kind: None,
         duration_ms: 0,
         expectations: Vec::new(),
         transcript: Vec::new(),

@@ -104,10 +104,10 @@ pub(super) fn job(
         results.lock().unwrap_or_else(|e| e.into_inner()).push(r)
     };
     let body: JobBody = match &planned.applicability {
-        Applicability::NotApplicable(reason) => {
-            let reason = reason.clone();
+        Applicability::NotApplicable(kind, reason) => {
+            let (kind, reason) = (*kind, reason.clone());
             Box::new(move || {
-                push(not_applicable(&scenario, &profile, &reason));
+                push(not_applicable(&scenario, &profile, kind, &reason));
                 Ok(Completion::ignored_with(format!("N/A: {reason}")))
             })
         }
@@ -149,8 +149,15 @@ fn failure_message(r: &ScenarioResult) -> String {
     lines.join("\n")
 }
 
-fn not_applicable(scenario: &crate::catalogue::Scenario, profile: &str, reason: &str) -> ScenarioResult {
-    engine::unjudged(scenario, profile, Verdict::NotApplicable, reason.to_owned())
+fn not_applicable(
+    scenario: &crate::catalogue::Scenario,
+    profile: &str,
+    kind: setconform_reports::NaKind,
+    reason: &str,
+) -> ScenarioResult {
+    let mut result = engine::unjudged(scenario, profile, Verdict::NotApplicable, reason.to_owned());
+    result.na_kind = Some(kind);
+    result
 }
 
 fn harness_bug(

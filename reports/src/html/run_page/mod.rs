@@ -6,6 +6,7 @@
 mod ambiguities;
 mod charts;
 mod detail;
+mod groups;
 mod summary;
 mod tables;
 #[cfg(test)]
@@ -13,9 +14,10 @@ mod tests;
 mod timeline;
 mod wire;
 
-use super::page::{document, verdict_class};
+use super::page::document;
 use super::text::Text;
-use crate::{Run, ScenarioResult, Verdict};
+use crate::{Run, ScenarioResult};
+use groups::Group;
 use maud::{Markup, html};
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -28,12 +30,12 @@ pub(super) fn render(run: &Run) -> String {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let verdicts: Vec<Verdict> =
-        Verdict::ALL.into_iter().filter(|v| run.scenarios.iter().any(|s| s.verdict == *v)).collect();
+    let groups: Vec<Group> =
+        Group::all().into_iter().filter(|g| run.scenarios.iter().any(|s| Group::of_scenario(s) == *g)).collect();
     let body = html! {
-        (filter_inputs(&verdicts, tags.len()))
+        (filter_inputs(&groups, tags.len()))
         (top(run))
-        (filter_bar(run, &verdicts, &tags))
+        (filter_bar(run, &groups, &tags))
         main {
             "\n"
             (summary::summary(run))
@@ -51,17 +53,17 @@ pub(super) fn render(run: &Run) -> String {
         run.sut.name,
         if fails > 0 { format!("{fails} FAIL") } else { format!("exit {}", run.summary.exit_code) }
     );
-    document(&title, &filter_css(&verdicts, tags.len()), body)
+    document(&title, &filter_css(&groups, tags.len()), body)
 }
 
 /// The radio buttons the filters are made of. They come first, so that
 /// `:checked ~` selectors reach everything after them; no script is needed.
-fn filter_inputs(verdicts: &[Verdict], tags: usize) -> Markup {
+fn filter_inputs(groups: &[Group], tags: usize) -> Markup {
     html! {
         input class="flt" type="radio" name="fv" id="fv-all" checked aria-label="all verdicts";
         "\n"
-        @for v in verdicts {
-            input class="flt" type="radio" name="fv" id={ "f" (verdict_class(*v)) } aria-label=(v.as_str());
+        @for g in groups {
+            input class="flt" type="radio" name="fv" id={ "f" (g.class()) } aria-label=(g.label());
             "\n"
         }
         input class="flt" type="radio" name="ft" id="ft-all" checked aria-label="all tags";
@@ -74,15 +76,15 @@ fn filter_inputs(verdicts: &[Verdict], tags: usize) -> Markup {
 }
 
 /// The filter rules, from fixed verdict words and tag indices only.
-fn filter_css(verdicts: &[Verdict], tags: usize) -> String {
+fn filter_css(groups: &[Group], tags: usize) -> String {
     let mut css = String::new();
     let on = "{ background: #1f2937; color: #fff; border-color: #1f2937; }";
     let _ = writeln!(
         css,
         "#fv-all:checked ~ .filters label[for=fv-all], #ft-all:checked ~ .filters label[for=ft-all] {on}"
     );
-    for v in verdicts {
-        let c = verdict_class(*v);
+    for g in groups {
+        let c = g.class();
         let _ = writeln!(css, "#f{c}:checked ~ main .fv:not(.{c}) {{ display: none; }}");
         let _ = writeln!(css, "#f{c}:checked ~ .filters label[for=f{c}] {on}");
     }
@@ -115,16 +117,16 @@ fn top(run: &Run) -> Markup {
     }
 }
 
-fn filter_bar(run: &Run, verdicts: &[Verdict], tags: &[&str]) -> Markup {
+fn filter_bar(run: &Run, groups: &[Group], tags: &[&str]) -> Markup {
     html! {
         div class="filters" {
             "\n"
             div class="grp" {
                 span { "Verdict:" }
                 label for="fv-all" { "all" }
-                @for v in verdicts {
-                    label for={ "f" (verdict_class(*v)) } {
-                        (v.as_str()) " (" (run.scenarios.iter().filter(|s| s.verdict == *v).count()) ")"
+                @for g in groups {
+                    label for={ "f" (g.class()) } {
+                        (g.label()) " (" (run.scenarios.iter().filter(|s| Group::of_scenario(s) == *g).count()) ")"
                     }
                 }
             }
@@ -144,9 +146,9 @@ fn filter_bar(run: &Run, verdicts: &[Verdict], tags: &[&str]) -> Markup {
     }
 }
 
-/// Classes a scenario is filtered by: its verdict, and the index of each tag.
+/// Classes a scenario is filtered by: its verdict (N/A with its kind), and the index of each tag.
 fn filter_classes(s: &ScenarioResult, tags: &[&str]) -> String {
-    let mut c = format!("fv ft {}", verdict_class(s.verdict));
+    let mut c = format!("fv ft {}", Group::of_scenario(s).classes());
     for t in &s.tags {
         if let Ok(i) = tags.binary_search(&t.as_str()) {
             let _ = write!(c, " t{i}");

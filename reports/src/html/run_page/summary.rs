@@ -1,12 +1,13 @@
 //! The run page's summary: what was tested and how it went, verdict counts,
 //! waivers that need attention, and the findings to look at first.
 
-use super::super::page::{badge, millis, needs_attention, section, verdict_class};
+use super::super::page::{badge, millis, needs_attention, section};
 use super::super::text::{Text, clip};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::code_link;
+use super::groups::Group;
 use crate::headline::{Headline, gate};
-use crate::{Run, ScenarioResult, Verdict, WaiverStatus};
+use crate::{NaCounts, Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
 
 /// Most characters of an expectation's `actual` shown in the summary's findings.
@@ -23,16 +24,16 @@ pub(super) fn summary(run: &Run) -> Markup {
         _ => "inc",
     };
     let meaning = format!("{}: {}", headline.word().to_lowercase(), headline.reason());
-    let counts = [
-        (Verdict::Pass, s.pass),
-        (Verdict::Fail, s.fail),
-        (Verdict::Warn, s.warn),
-        (Verdict::Info, s.info),
-        (Verdict::NotApplicable, s.not_applicable),
-        (Verdict::Error, s.error),
-        (Verdict::Timeout, s.timeout),
-        (Verdict::Waived, s.waived),
-    ];
+    let na = NaCounts::of(&run.scenarios);
+    let counts = Group::all().into_iter().filter_map(|g| {
+        let n = match g {
+            Group::Na(kind) => na.get(kind),
+            Group::Verdict(Verdict::NotApplicable) if na.unsaid == 0 => return None,
+            Group::Verdict(Verdict::NotApplicable) => na.unsaid,
+            Group::Verdict(v) => verdict_count(s, v),
+        };
+        Some((g, n))
+    });
     let content = html! {
         dl class="facts" {
             "\n"
@@ -73,9 +74,9 @@ pub(super) fn summary(run: &Run) -> Markup {
             "\n"
             div class="card" { div class="n" { (s.total) } div class="l" { "scenarios" } }
             "\n"
-            @for (v, n) in counts {
-                div class={ "card " (verdict_class(v)) @if n == 0 { " zero" } } {
-                    div class="n" { (n) } div class="l" { (v.as_str()) }
+            @for (g, n) in counts {
+                div class={ "card " (g.classes()) @if n == 0 { " zero" } } {
+                    div class="n" { (n) } div class="l" { (g.label()) }
                 }
                 "\n"
             }
@@ -95,38 +96,74 @@ pub(super) fn summary(run: &Run) -> Markup {
     section("summary", html! { "Summary" }, content)
 }
 
+/// The summary's count of scenarios with verdict `v`.
+fn verdict_count(s: &crate::Summary, v: Verdict) -> usize {
+    match v {
+        Verdict::Pass => s.pass,
+        Verdict::Fail => s.fail,
+        Verdict::Warn => s.warn,
+        Verdict::Info => s.info,
+        Verdict::NotApplicable => s.not_applicable,
+        Verdict::Error => s.error,
+        Verdict::Timeout => s.timeout,
+        Verdict::Waived => s.waived,
+    }
+}
+
 /// One line of the summary's facts.
 fn fact(name: &str, value: Markup) -> Markup {
     html! { dt { (name) } dd { (value) } "\n" }
 }
 
-/// The scenarios to look at first, each with its broken expectations (h2spec style).
+/// The scenarios to look at first, each with its broken expectations
+/// (h2spec style); then, folded, the INFO scenarios with what they noted.
 fn findings(run: &Run) -> Markup {
     let open: Vec<&ScenarioResult> = run.scenarios.iter().filter(|s| needs_attention(s.verdict)).collect();
-    if open.is_empty() {
+    let info: Vec<&ScenarioResult> = run.scenarios.iter().filter(|s| s.verdict == Verdict::Info).collect();
+    if open.is_empty() && info.is_empty() {
         return html! {};
     }
     html! {
         h4 { "Findings" }
         "\n"
-        ul class="findings" {
+        @if !open.is_empty() {
+            ul class="findings" {
+                "\n"
+                @for s in open { (finding(s, needs_attention)) }
+            }
             "\n"
-            @for s in open {
-                li {
-                    (badge(s.verdict)) " " (code_link(&scenario_anchor(&s.id), &s.id)) " " (Text(&s.title))
-                    @if let Some(reason) = &s.reason {
-                        div class="ex" { (Text(&clip(reason, FINDING_TEXT))) }
-                    }
-                    @for e in s.expectations.iter().filter(|e| needs_attention(e.verdict)) {
-                        div class="ex" {
-                            (e.verdict.as_str()) " "
-                            a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
-                            ": expected " (Text(&clip(&e.expected, FINDING_TEXT)))
-                            "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
-                        }
-                    }
+        }
+        @if !info.is_empty() {
+            details class="info-findings" {
+                "\n"
+                summary { (badge(Verdict::Info)) " " (info.len()) " scenario(s) with something noted" }
+                "\n"
+                ul class="findings" {
+                    "\n"
+                    @for s in info { (finding(s, |v| v == Verdict::Info)) }
                 }
                 "\n"
+            }
+            "\n"
+        }
+    }
+}
+
+/// One scenario of the findings, with its expectations whose verdict is `shown`.
+fn finding(s: &ScenarioResult, shown: fn(Verdict) -> bool) -> Markup {
+    html! {
+        li {
+            (badge(s.verdict)) " " (code_link(&scenario_anchor(&s.id), &s.id)) " " (Text(&s.title))
+            @if let Some(reason) = &s.reason {
+                div class="ex" { (Text(&clip(reason, FINDING_TEXT))) }
+            }
+            @for e in s.expectations.iter().filter(|e| shown(e.verdict)) {
+                div class="ex" {
+                    (e.verdict.as_str()) " "
+                    a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
+                    ": expected " (Text(&clip(&e.expected, FINDING_TEXT)))
+                    "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
+                }
             }
         }
         "\n"

@@ -1,15 +1,17 @@
 //! The run page's tables: requirements with their verdicts and coverage,
 //! scenarios, and waivers.
 
-use super::super::page::{badge, millis, section, table, verdict_class};
+use super::super::page::{badge, millis, needs_attention, section, table};
 use super::super::text::{Text, web_link};
 use super::super::{requirement_anchor, scenario_anchor};
+use super::groups::Group;
 use super::{code_link, filter_classes, tag_list};
-use crate::{Run, WaiverStatus};
+use crate::{RequirementResult, Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn requirements(run: &Run) -> Markup {
+    let by_id: HashMap<&str, &ScenarioResult> = run.scenarios.iter().map(|s| (s.id.as_str(), s)).collect();
     let head = html! {
         th { "Verdict" } th { "Id" } th { "Level" } th { "Spec" } th { "Role" } th { "Rule" } th { "Scenarios" }
     };
@@ -19,7 +21,7 @@ pub(super) fn requirements(run: &Run) -> Markup {
                 (Text(&r.spec))
                 @if !r.section.is_empty() { " §" (Text(&r.section)) }
             };
-            tr id=(requirement_anchor(&r.id)) class={ "fv " (verdict_class(r.verdict)) } {
+            tr id=(requirement_anchor(&r.id)) class={ "fv " (Group::of_requirement(r).classes()) } {
                 td { (badge(r.verdict)) }
                 td class="nowrap" { code { (Text(&r.id)) } }
                 td { (Text(&r.level)) }
@@ -29,16 +31,12 @@ pub(super) fn requirements(run: &Run) -> Markup {
                         None => (spec),
                     }
                 }
-                td { (Text(&r.role)) }
+                td title=[role_codes(&r.role)] { (Text(&crate::role::spelled_out(&r.role))) }
                 td class="rule" { (Text(&r.text)) }
                 td class="refs" {
-                    @for (i, id) in r.scenarios.iter().enumerate() {
-                        @if i > 0 { br; }
-                        (code_link(&scenario_anchor(id), id))
-                    }
+                    (covering(r, &by_id))
                     // Coverage: a requirement no scenario tests says why.
                     @if let Some(why) = &r.untestable {
-                        @if !r.scenarios.is_empty() { br; }
                         span class="untested" { "no scenario: " (Text(why)) }
                     }
                     // A SET content rule no SET of the run was subject to.
@@ -52,6 +50,45 @@ pub(super) fn requirements(run: &Run) -> Markup {
     };
     let heading = html! { "Requirements (" (run.requirements.len()) ")" };
     section("requirements", heading, table(None, head, rows))
+}
+
+/// The catalogue's codes behind a requirement's role, for its tooltip: only
+/// the legend's fixed words, never other text of the record.
+fn role_codes(field: &str) -> Option<String> {
+    let codes = crate::role::legend_codes(field);
+    (!codes.is_empty()).then(|| format!("catalogue role: {}", codes.join(", ")))
+}
+
+/// The scenarios that judged `r`, each with the verdict it gave `r` and
+/// linked to its details; those that found it broken or could not finish
+/// first (FAIL, ERROR, TIMEOUT, WARN), the others as the record lists them.
+fn covering(r: &RequirementResult, by_id: &HashMap<&str, &ScenarioResult>) -> Markup {
+    let mut listed: Vec<(&str, Option<Verdict>)> =
+        r.scenarios.iter().map(|id| (id.as_str(), by_id.get(id.as_str()).map(|s| verdict_for(s, &r.id)))).collect();
+    listed.sort_by_key(|(_, v)| match v {
+        Some(Verdict::Fail) => 0,
+        Some(Verdict::Error) => 1,
+        Some(Verdict::Timeout) => 2,
+        Some(Verdict::Warn) => 3,
+        _ => 4,
+    });
+    html! {
+        @for (id, verdict) in listed {
+            @let hit = verdict.is_some_and(needs_attention);
+            div class={ "cov" @if hit { " hit" } } {
+                @if let Some(v) = verdict { (badge(v)) " " }
+                (code_link(&scenario_anchor(id), id))
+            }
+        }
+    }
+}
+
+/// The verdict scenario `s` gave requirement `req`: the worst of its
+/// expectations on it, and its own verdict when it did not run to the end.
+fn verdict_for(s: &ScenarioResult, req: &str) -> Verdict {
+    let judged = s.expectations.iter().filter(|e| e.requirement == req).map(|e| e.verdict);
+    let unfinished = (s.verdict.is_incomplete() || s.verdict == Verdict::NotApplicable).then_some(s.verdict);
+    Verdict::roll_up(judged.chain(unfinished))
 }
 
 pub(super) fn scenarios(run: &Run, tags: &[&str]) -> Markup {
