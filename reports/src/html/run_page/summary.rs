@@ -2,9 +2,10 @@
 //! waivers that need attention, and the findings to look at first.
 
 use super::super::page::{badge, millis, needs_attention, section, verdict_class};
-use super::super::text::{Text, clip};
+use super::super::text::{Inline, Text, clip};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::code_link;
+use super::{code_link, rule};
+use crate::finding_rule::Rules;
 use crate::headline::{Headline, gate};
 use crate::{Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
@@ -105,6 +106,7 @@ fn findings(run: &Run) -> Markup {
     if open.is_empty() {
         return html! {};
     }
+    let rules = Rules::of(run);
     html! {
         h4 { "Findings" }
         "\n"
@@ -120,8 +122,9 @@ fn findings(run: &Run) -> Markup {
                         div class="ex" {
                             (e.verdict.as_str()) " "
                             a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
-                            ": expected " (Text(&clip(&e.expected, FINDING_TEXT)))
+                            ": expected " (Inline(&clip(&e.expected, FINDING_TEXT)))
                             "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
+                            (rule::line(rules.behind(e)))
                         }
                     }
                 }

@@ -2,7 +2,7 @@
 //! scenarios, and waivers.
 
 use super::super::page::{badge, millis, section, table, verdict_class};
-use super::super::text::{Text, web_link};
+use super::super::text::{Inline, Text, web_link};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::{code_link, filter_classes, tag_list};
 use crate::{Run, WaiverStatus};
@@ -30,7 +30,7 @@ pub(super) fn requirements(run: &Run) -> Markup {
                     }
                 }
                 td { (Text(&r.role)) }
-                td class="rule" { (Text(&r.text)) }
+                td class="rule" { (Inline(&r.text)) }
                 td class="refs" {
                     @for (i, id) in r.scenarios.iter().enumerate() {
                         @if i > 0 { br; }
