@@ -15,6 +15,9 @@
 //! | TIMEOUT  | `<error type="TIMEOUT" message=reason>`                         |
 //! | WAIVED   | passes; the waived finding and the waiver's reason in `<system-out>` |
 //!
+//! Texts are plain: the backticks that mark code in expected texts stay as
+//! they are, as in the JSON record, and quick-junit escapes what XML needs.
+//!
 //! The file follows the gate the run was made under (the record's `fail_on`):
 //! a CI test view counts as failures exactly the scenarios that made the exit
 //! code 1, and `setconform report` renders the same file again.
@@ -273,6 +276,24 @@ mod tests {
         let default = render(&warned("fail"));
         assert!(default.contains("failures=\"0\"") && !default.contains("<failure"), "{default}");
         assert!(default.contains("the run fails on it only with --fail-on warn"), "{default}");
+    }
+
+    /// Texts keep their backticks as they are (plain text, as in the JSON
+    /// record); whatever they hold, the file parses and gives them back.
+    #[test]
+    fn texts_stay_plain_and_the_file_stays_well_formed() {
+        let mut run = warned("warn");
+        let expected = "in every SET: `a `b` c` | `typ` is `<script>alert(1)</script>` & ` alone";
+        let actual = "]]><script>x</script>`|`\u{1b}\u{0}";
+        let e = &mut run.scenarios[0].expectations[0];
+        (e.expected, e.actual) = (expected.to_owned(), actual.to_owned());
+        let xml = render(&run);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"));
+        let failure = doc.descendants().find(|n| n.has_tag_name("failure")).expect("a failure");
+        let text = failure.text().unwrap_or("");
+        assert!(text.contains(&format!("expected: {expected} / actual: ]]><script>x</script>`|`")), "{text}");
+        assert!(failure.attribute("message").is_some_and(|m| m.contains(expected)), "{xml}");
+        assert!(!xml.contains("<script>") && !xml.contains("<code>"), "{xml}");
     }
 
     #[test]

@@ -5,8 +5,10 @@
 
 pub mod console;
 pub mod diff;
+mod finding_rule;
 pub mod headline;
 pub mod html;
+mod inline;
 pub mod interruption;
 pub mod json;
 pub mod junit;

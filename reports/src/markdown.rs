@@ -5,7 +5,10 @@
 //! here is text the system under test chose, so every piece of it is escaped:
 //! it cannot end a table cell, start a new row, open a tag or make a link.
 
-use crate::{ExpectationResult, NaCounts, NaKind, Run, ScenarioResult, Verdict, WaiverStatus};
+use crate::finding_rule::{Rules, citation};
+use crate::html::text::web_link;
+use crate::inline::{Span, spans};
+use crate::{ExpectationResult, NaCounts, NaKind, RequirementResult, Run, ScenarioResult, Verdict, WaiverStatus};
 use std::fmt::Write;
 
 /// Most rows in the findings table; the rest are counted, not shown.
@@ -130,14 +133,16 @@ struct Row<'a> {
     requirement: String,
     expected: String,
     actual: String,
+    /// The rule the finding is about, as Markdown ([`rule_line`]).
+    rule: Option<String>,
 }
 
-fn rows<'a>(run: &Run, sc: &'a ScenarioResult) -> Vec<Row<'a>> {
+fn rows<'a>(run: &Run, sc: &'a ScenarioResult, rules: &Rules) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = sc
         .expectations
         .iter()
         .filter(|e| !matches!(e.verdict, Verdict::Pass | Verdict::NotApplicable))
-        .map(|e| expectation_row(run, sc, e))
+        .map(|e| expectation_row(run, sc, e, rules))
         .collect();
     if sc.verdict.is_incomplete() {
         rows.insert(
@@ -148,13 +153,14 @@ fn rows<'a>(run: &Run, sc: &'a ScenarioResult) -> Vec<Row<'a>> {
                 requirement: cell(&sc.requirements.join(", ")),
                 expected: "the scenario runs to the end".into(),
                 actual: sc.reason.clone().unwrap_or_default(),
+                rule: None,
             },
         );
     }
     rows
 }
 
-fn expectation_row<'a>(run: &Run, sc: &'a ScenarioResult, e: &ExpectationResult) -> Row<'a> {
+fn expectation_row<'a>(run: &Run, sc: &'a ScenarioResult, e: &ExpectationResult, rules: &Rules) -> Row<'a> {
     let mut requirement = cell(&format!("{} (step {})", e.requirement, e.step));
     if let Some(amb) = &e.ambiguity {
         let _ = write!(requirement, ", {}", cite(run, amb));
@@ -163,7 +169,8 @@ fn expectation_row<'a>(run: &Run, sc: &'a ScenarioResult, e: &ExpectationResult)
     if let Some(reason) = &e.waiver {
         let _ = write!(actual, " (waived: {reason})");
     }
-    Row { verdict: e.verdict, scenario: &sc.id, requirement, expected: e.expected.clone(), actual }
+    let rule = rules.behind(e).map(rule_line);
+    Row { verdict: e.verdict, scenario: &sc.id, requirement, expected: e.expected.clone(), actual, rule }
 }
 
 fn findings(out: &mut String, run: &Run) {
@@ -173,7 +180,8 @@ fn findings(out: &mut String, run: &Run) {
         return;
     }
     open.sort_by_key(|sc| rank(sc.verdict));
-    let all: Vec<Row> = open.iter().flat_map(|sc| rows(run, sc)).collect();
+    let rules = Rules::of(run);
+    let all: Vec<Row> = open.iter().flat_map(|sc| rows(run, sc, &rules)).collect();
     out.push_str("### Findings\n\n| Verdict | Scenario | Requirement | Expected | Actual |\n|:--|:--|:--|:--|:--|\n");
     for r in all.iter().take(MAX_ROWS) {
         let _ = writeln!(
@@ -182,7 +190,7 @@ fn findings(out: &mut String, run: &Run) {
             r.verdict,
             md(r.scenario),
             r.requirement,
-            cell(&r.expected),
+            expected_cell(r),
             cell(&r.actual)
         );
     }
@@ -288,7 +296,7 @@ fn ambiguity_notes(out: &mut String, run: &Run) {
     }
     out.push('\n');
     for a in &run.ambiguities {
-        let note = |s: &str| bounded(s, MAX_NOTE);
+        let note = |s: &str| bounded(s, MAX_NOTE, md);
         let readings: Vec<String> =
             a.readings.iter().enumerate().map(|(i, r)| format!("({}) {}", i + 1, note(r))).collect();
         let sources: Vec<String> = a.sources.iter().map(|s| note(s)).collect();
@@ -306,19 +314,73 @@ fn ambiguity_notes(out: &mut String, run: &Run) {
     }
 }
 
-/// [`md`] of SUT text bounded to [`MAX_CELL`] characters.
-fn cell(s: &str) -> String {
-    bounded(s, MAX_CELL)
+/// A finding's Expected cell: the expected text with its code marks, then
+/// on a line of its own the rule it is about.
+fn expected_cell(r: &Row) -> String {
+    let expected = bounded(&r.expected, MAX_CELL, md_inline);
+    match &r.rule {
+        Some(rule) => format!("{expected}<br><sub>{rule}</sub>"),
+        None => expected,
+    }
 }
 
-/// [`md`] of text bounded to `max` characters.
-fn bounded(s: &str, max: usize) -> String {
+/// The rule behind a finding on one line: its level, its paraphrase, and
+/// where the spec states it, linked when the record has a plain `http(s)` address.
+fn rule_line(r: &RequirementResult) -> String {
+    let mut line = format!("Rule ({}): {}", md(&r.level), bounded(&r.text, MAX_CELL, md_inline));
+    let cited = citation(r);
+    match (cited.is_empty(), r.link.as_deref().and_then(web_link)) {
+        (true, _) => {}
+        (false, Some(url)) => {
+            let _ = write!(line, " · [{}](<{}>)", md(&cited), url.replace('\\', "%5C").replace('|', "%7C"));
+        }
+        (false, None) => {
+            let _ = write!(line, " · {}", md(&cited));
+        }
+    }
+    line
+}
+
+/// [`md`] of SUT text bounded to [`MAX_CELL`] characters.
+fn cell(s: &str) -> String {
+    bounded(s, MAX_CELL, md)
+}
+
+/// `escape` of `s` cut to `max` characters.
+fn bounded(s: &str, max: usize, escape: fn(&str) -> String) -> String {
     if s.chars().count() > max {
         let cut: String = s.chars().take(max).collect();
-        format!("{}…", md(&cut))
+        format!("{}…", escape(&cut))
     } else {
-        md(s)
+        escape(s)
     }
+}
+
+/// Text the harness or the catalogue wrote, for one line of Markdown: each
+/// backtick pair stays a code span, everything else is [`md`]. Inside a span
+/// Markdown shows `<`, `&` and the like as they are; only `|`, which would end
+/// a table cell even there, is backslashed, and line breaks become spaces. A
+/// span holding a backslash, which could undo that, is shown as plain text.
+fn md_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for span in spans(s) {
+        match span {
+            Span::Code(code) if !code.contains('\\') => {
+                out.push('`');
+                for c in code.chars() {
+                    match c {
+                        '|' => out.push_str("\\|"),
+                        c if c.is_control() => out.push(' '),
+                        c => out.push(c),
+                    }
+                }
+                out.push('`');
+            }
+            Span::Code(code) => out.push_str(&md(&format!("`{code}`"))),
+            Span::Plain(text) => out.push_str(&md(text)),
+        }
+    }
+    out
 }
 
 /// Escapes text for one line of Markdown, table cells included: HTML's
@@ -383,6 +445,55 @@ mod tests {
         old.ambiguities.clear();
         let text = summary(&old);
         assert!(text.contains("| PP-HTTP-006 (step 2), AMB-06 |") && !text.contains("[^"), "{text}");
+    }
+
+    #[test]
+    fn code_spans_stay_and_cannot_break_a_table_or_open_a_tag() {
+        assert_eq!(md_inline("the `typ` is `secevent+jwt`"), "the `typ` is `secevent+jwt`");
+        assert_eq!(md_inline("`<script>` <script>"), "`<script>` &lt;script&gt;");
+        assert_eq!(md_inline("`a|b` c|d"), "`a\\|b` c\\|d");
+        assert_eq!(md_inline("`a `b` c`"), "`a `b` c`");
+        assert_eq!(md_inline("one ` alone & *x*"), "one \\` alone &amp; \\*x\\*");
+        assert_eq!(md_inline("`a\\|b`"), "\\`a\\\\\\|b\\`");
+        assert_eq!(md_inline("`x\ny` z\r\n"), "`x y` z  ");
+        // Outside the code spans nothing is left that opens a tag or ends a cell.
+        for hostile in ["`x`<img src=x onerror=alert(1)>`|`|", "``|`` `\\`|", "`\n| a | b |`"] {
+            let e = md_inline(hostile);
+            assert!(!e.contains('\n') && !e.replace("\\|", "").contains('|'), "{hostile}: {e}");
+            assert!(!outside_code(&e).contains(['<', '>']), "{hostile}: {e}");
+        }
+    }
+
+    /// The Markdown text outside its code spans, backslash escapes skipped.
+    fn outside_code(markdown: &str) -> String {
+        let (mut out, mut in_code, mut chars) = (String::new(), false, markdown.chars());
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if !in_code => {
+                    chars.next();
+                }
+                '`' => in_code = !in_code,
+                c if !in_code => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_finding_names_its_rule_and_links_only_web_addresses() {
+        let mut r: RequirementResult = serde_json::from_value(serde_json::json!({
+            "id": "SET-021", "level": "SHOULD", "spec": "rfc8417", "section": "2.3",
+            "text": "`typ` is <short> | not long", "link": "https://e.example/a|b(c)#s",
+            "verdict": "WARN", "scenarios": []
+        }))
+        .unwrap();
+        assert_eq!(
+            rule_line(&r),
+            "Rule (SHOULD): `typ` is &lt;short&gt; \\| not long · [rfc8417 §2.3](<https://e.example/a%7Cb(c)#s>)"
+        );
+        r.link = Some("javascript:alert(1)".into());
+        assert!(rule_line(&r).ends_with(" · rfc8417 §2.3"), "{}", rule_line(&r));
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn every_fault_breaks_what_it_declares_and_every_expectation_can_fail() {
                 }
             }
         }
+        wrong.extend(common::circular_expected_texts(&run).into_iter().map(|c| format!("{}: {c}", fault.name())));
         if !fault.is_hostile() {
             let failed = run.scenarios.iter().any(|s| s.verdict == Verdict::Fail);
             assert_eq!(code == 1, failed, "{}: exit code {code} and the record agree", fault.name());

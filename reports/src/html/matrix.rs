@@ -2,7 +2,7 @@
 //! down, and for pairings, initiator against responder.
 
 use super::page::{badge, document, section, table, verdict_class};
-use super::text::{Text, report_href};
+use super::text::{Inline, Text, report_href};
 use super::{MatrixEntry, requirement_anchor, scenario_anchor};
 use crate::{Run, Verdict};
 use maud::{Markup, html};
@@ -149,7 +149,7 @@ fn matrix_table(
         @for r in rows {
             @let a = anchor(r.id);
             tr class=(if r.differs() { "differ" } else { "same" }) {
-                td class="rowh" { code { (Text(r.id)) } div class="note" { (Text(r.label)) } }
+                td class="rowh" { code { (Text(r.id)) } div class="note" { (Inline(r.label)) } }
                 @for (v, href) in r.cells.iter().zip(hrefs) { (cell(*v, *href, &a)) }
             }
             "\n"

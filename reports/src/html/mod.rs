@@ -14,7 +14,7 @@ mod page;
 mod run_page;
 #[cfg(test)]
 mod tests;
-mod text;
+pub(crate) mod text;
 
 use crate::Run;
 

@@ -117,6 +117,7 @@ td.nowrap { white-space: nowrap; }
 .tag { display: inline-block; background: #eef2f7; color: #334155; border-radius: 10px; padding: 0 7px; margin: 1px 2px 1px 0; font-size: 12px; }
 .muted { color: var(--muted); }
 .note { color: var(--muted); font-size: 12.5px; margin-top: 3px; }
+.ruleline { color: var(--muted); font-size: 12px; margin-top: 3px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

@@ -385,3 +385,42 @@ fn an_ambiguity_without_an_entry_is_shown_unlinked() {
     assert!(html.contains("Ambiguity: AMB-06"), "{html}");
     assert!(!html.contains("amb-AMB-06") && !html.contains("id=\"ambiguities\""));
 }
+
+#[test]
+fn code_marks_become_code_only_in_texts_the_harness_wrote() {
+    let text = "`typ` is `<script>alert('pwned')</script>` ` | `a `b` c`";
+    let html = run_report(&record(text, "https://example.com/"));
+    // Backticks pair in order; the last one, left alone, stays a backtick.
+    let coded = "<code>typ</code> is <code>&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;</code> <code> | </code>a \
+                 <code>b</code> c`";
+    // Expected texts (in the details and the summary) and rule texts.
+    assert!(html.matches(coded).count() >= 3, "{html}");
+    assert!(html.contains(&format!("<td class=\"rule\">{coded}</td>")), "the requirements table");
+    // What the SUT sent keeps its backticks as text.
+    assert!(html.contains("`typ` is `&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;` ` | `a `b` c`"));
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    let entries =
+        [MatrixEntry { label: "a".to_owned(), report_href: None, run: &record(text, "https://example.com/") }];
+    assert!(matrix(&entries).contains(&format!("<div class=\"note\">{coded}</div>")), "a matrix label");
+}
+
+#[test]
+fn each_finding_shows_its_rule_level_and_section() {
+    let mut run = record("plain", "https://www.rfc-editor.org/rfc/rfc8417#section-2.3");
+    let r = &mut run.requirements[0];
+    (r.level, r.spec, r.section, r.text) =
+        ("SHOULD".into(), "rfc8417".into(), "2.3".into(), "the `typ` is short".into());
+    let line = "<div class=\"ruleline\">Rule (SHOULD): the <code>typ</code> is short · \
+                <a href=\"https://www.rfc-editor.org/rfc/rfc8417#section-2.3\" rel=\"noreferrer\">rfc8417 §2.3</a></div>";
+    // The FAIL finding, in the summary and in the details; the passing scenario has none.
+    assert_eq!(run_report(&run).matches(line).count(), 2);
+    run.requirements[0].link = Some("javascript:alert(1)".into());
+    let html = run_report(&run);
+    assert_eq!(
+        html.matches("<div class=\"ruleline\">Rule (SHOULD): the <code>typ</code> is short · rfc8417 §2.3</div>")
+            .count(),
+        2
+    );
+    run.scenarios[0].expectations[0].verdict = Verdict::Pass;
+    assert!(!run_report(&run).contains("ruleline\""), "a kept rule is no finding");
+}

@@ -2,6 +2,7 @@
 //! record: text is bounded and shown, never markup; links are plain `http(s)`
 //! URLs or relative paths.
 
+use crate::inline::{Span, spans};
 use maud::Render;
 use std::borrow::Cow;
 
@@ -19,13 +20,37 @@ pub(crate) struct Text<'a>(pub &'a str);
 
 impl Render for Text<'_> {
     fn render_to(&self, buffer: &mut String) {
-        let shown = clip(self.0, MAX_TEXT);
-        for (i, piece) in shown.split('\'').enumerate() {
-            if i > 0 {
-                buffer.push_str("&#39;");
+        escaped(&clip(self.0, MAX_TEXT), buffer);
+    }
+}
+
+/// A text the harness or the catalogue wrote, in which `` `…` `` marks code
+/// (see [`crate::inline`]): shown as [`Text`], each backtick pair then a
+/// `<code>` element. Never for text the SUT chose, which stays [`Text`].
+pub(crate) struct Inline<'a>(pub &'a str);
+
+impl Render for Inline<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        for span in spans(&clip(self.0, MAX_TEXT)) {
+            match span {
+                Span::Plain(text) => escaped(text, buffer),
+                Span::Code(code) => {
+                    buffer.push_str("<code>");
+                    escaped(code, buffer);
+                    buffer.push_str("</code>");
+                }
             }
-            visible(piece).render_to(buffer);
         }
+    }
+}
+
+/// `text` as HTML text: escaped by maud, `'` as `&#39;`, control characters as U+FFFD.
+fn escaped(text: &str, buffer: &mut String) {
+    for (i, piece) in text.split('\'').enumerate() {
+        if i > 0 {
+            buffer.push_str("&#39;");
+        }
+        visible(piece).render_to(buffer);
     }
 }
 
@@ -87,6 +112,31 @@ mod tests {
         let attr = html! { p title=(Text("\" onmouseover=\"x")) class=(Text("' onclick='x")) {} }.into_string();
         assert_eq!(attr.matches('"').count(), 4);
         assert_eq!(attr.matches('\'').count(), 0);
+    }
+
+    fn inline(text: &str) -> String {
+        html! { (Inline(text)) }.into_string()
+    }
+
+    #[test]
+    fn backtick_pairs_become_code_and_the_rest_stays_escaped() {
+        assert_eq!(inline("`typ` is `secevent+jwt`"), "<code>typ</code> is <code>secevent+jwt</code>");
+        assert_eq!(
+            inline("`<script>alert('x')</script>`"),
+            "<code>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</code>"
+        );
+        assert_eq!(inline("<b>`a|b`</b>"), "&lt;b&gt;<code>a|b</code>&lt;/b&gt;");
+        // Backticks inside backticks pair in order; none is left to open a tag.
+        assert_eq!(inline("`a `b` c`"), "<code>a </code>b<code> c</code>");
+        assert_eq!(inline("one ` alone"), "one ` alone");
+        assert_eq!(inline("`` empty"), "`` empty");
+        assert_eq!(inline("`x\u{0}`"), "<code>x\u{fffd}</code>");
+        let long = format!("`{}`", "a".repeat(MAX_TEXT + 5));
+        assert!(inline(&long).starts_with("`aaa") && !inline(&long).contains("<code>"), "a cut pair stays literal");
+        // Only the two tags this renderer writes appear, however hostile the text.
+        let hostile = inline("`<code>`</code>` \"><img src=x onerror=alert(1)>`");
+        let tags = hostile.matches('<').count();
+        assert_eq!(tags, hostile.matches("<code>").count() + hostile.matches("</code>").count(), "{hostile}");
     }
 
     #[test]

@@ -5,23 +5,56 @@
 use super::{SetProfile, SetTrust, decode_claims, decode_header, inspect, judge_profile};
 use std::collections::BTreeMap;
 
-/// The RFC 8417 rules judged on every SET a SUT sends, and where in the SET
-/// each one looks (a JSON pointer into the claims, or into the JOSE header).
-pub const RULES: [(&str, &str); 14] = [
-    ("SET-001", "(token)"),
-    ("SET-002", "/events"),
-    ("SET-003", "/events"),
-    ("SET-004", "/events"),
-    ("SET-005", "/events"),
-    ("SET-010", "/iss"),
-    ("SET-011", "/iat"),
-    ("SET-012", "/jti"),
-    ("SET-013", "/aud"),
-    ("SET-015", "/exp"),
-    ("SET-017", "/txn"),
-    ("SET-018", "/toe"),
-    ("SET-020", "header /typ"),
-    ("SET-021", "header /typ"),
+/// One RFC 8417 rule judged on every SET a SUT sends.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentRule {
+    pub id: &'static str,
+    /// Where in the SET it looks: a JSON pointer into the claims, or into the JOSE header.
+    pub at: &'static str,
+    /// What every SET is expected to show, in words a finding can state.
+    pub expects: &'static str,
+}
+
+const fn rule(id: &'static str, at: &'static str, expects: &'static str) -> ContentRule {
+    ContentRule { id, at, expects }
+}
+
+/// The RFC 8417 rules judged on every SET a SUT sends (RFC 8417 §2, §2.2, §2.3).
+pub const RULES: [ContentRule; 14] = [
+    rule(
+        "SET-001",
+        "(token)",
+        "it is a compact JWS (unsecured, or signed and verified with the SUT's keys) or a well-formed compact JWE",
+    ),
+    rule("SET-002", "/events", "the `events` claim is a JSON object holding at least one event"),
+    rule("SET-003", "/events", "every member of `events` is named by an event-type URI and holds an object"),
+    rule(
+        "SET-004",
+        "/events",
+        "an event with nothing more to say holds `{}`, not null, a boolean or an empty string or array",
+    ),
+    rule("SET-005", "/events", "no event-type URI occurs twice in `events`"),
+    rule("SET-010", "/iss", "an `iss` claim is present, a string naming the SUT as the issuer"),
+    rule("SET-011", "/iat", "an `iat` claim is present, a NumericDate (seconds) that is a plausible issue time"),
+    rule(
+        "SET-012",
+        "/jti",
+        "a string `jti` claim is present, and the issuer never used it for a SET with other claims",
+    ),
+    rule(
+        "SET-013",
+        "/aud",
+        "`aud` names at least one recipient, as a string or an array of strings, the harness among them when its audience is known",
+    ),
+    rule("SET-015", "/exp", "no `exp` claim"),
+    rule("SET-017", "/txn", "a `txn` claim, when present, is a string"),
+    rule("SET-018", "/toe", "a `toe` claim, when present, is a NumericDate"),
+    rule("SET-020", "header /typ", "the JOSE header carries `typ`, marking the JWT explicitly as a SET"),
+    rule(
+        "SET-021",
+        "header /typ",
+        "a `typ` in the JOSE header is `secevent+jwt`, the short form without `application/`",
+    ),
 ];
 
 /// The SETs [`RULES`] apply to, under every SET profile: each is judged on
@@ -30,7 +63,7 @@ pub const APPLIES_WHEN: &str = "every SET the SUT sends";
 
 /// The ids of [`RULES`].
 pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|(id, _)| *id)
+    RULES.iter().map(|r| r.id)
 }
 
 /// A SET the SUT sent: its key in the message, its compact form, and the step.
@@ -97,7 +130,7 @@ pub fn judge<'a>(
             }
         }
         for f in inspect(key, token, trust) {
-            if let Some((req, at)) = RULES.iter().find(|(r, _)| *r == f.req) {
+            if let Some(ContentRule { id: req, at, .. }) = RULES.iter().find(|r| r.id == f.req) {
                 let e = entry(&mut found, req);
                 if f.not_judged {
                     e.unjudged_step.get_or_insert(step);

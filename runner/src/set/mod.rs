@@ -35,6 +35,19 @@ pub const INSPECTED_REQUIREMENTS: [&str; 14] = [
     "SET-021",
 ];
 
+/// What the inspector expects of the rules it judges beyond RFC 8417's: the
+/// `sets` member of a message (pushpull §5, PP-CO-003).
+pub const MESSAGE_RULES: [(&str, &str); 1] =
+    [("PP-CO-003", "each SET in `sets` is a compact-serialized string filed under its own `jti`")];
+
+/// What every SET is expected to show under the rule `id`, in words a
+/// finding can state: for every rule judged on SET content.
+pub fn expectation(id: &str) -> Option<&'static str> {
+    let rfc8417 = content::RULES.iter().find(|r| r.id == id).map(|r| r.expects);
+    let message = || MESSAGE_RULES.iter().find(|(r, _)| *r == id).map(|(_, e)| *e);
+    rfc8417.or_else(message).or_else(|| profile::rule(id).map(|r| r.expects))
+}
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 

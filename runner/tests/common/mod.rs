@@ -291,3 +291,33 @@ pub fn control_api_profiles() -> String {
     let driven = setconform::run::REFERENCE_PROFILES.iter().filter(|p| **p != "ssf-transmitter");
     driven.copied().collect::<Vec<_>>().join(", ")
 }
+
+/// The expectations of `run` whose expected text names a rule instead of
+/// stating what was expected: one that says a SET "keeps" a requirement id,
+/// or that is no more than an id. Each as `scenario requirement: expected`.
+pub fn circular_expected_texts(run: &Run) -> Vec<String> {
+    run.scenarios
+        .iter()
+        .flat_map(|s| s.expectations.iter().map(move |e| (s, e)))
+        .filter(|(_, e)| names_a_rule_only(&e.expected))
+        .map(|(s, e)| format!("{} {}: {:?}", s.id, e.requirement, e.expected))
+        .collect()
+}
+
+/// Whether `expected` is a requirement id alone, or says something "keeps" one.
+pub fn names_a_rule_only(expected: &str) -> bool {
+    let words: Vec<&str> =
+        expected.split_whitespace().map(|w| w.trim_matches(|c: char| ",.;:()`".contains(c))).collect();
+    words.len() == 1 && is_requirement_id(words[0])
+        || words.windows(2).any(|pair| pair[0].eq_ignore_ascii_case("keeps") && is_requirement_id(pair[1]))
+}
+
+/// A requirement id: capitalised parts joined by `-`, the last one digits (`SET-021`, `PP-CO-003`).
+fn is_requirement_id(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('-').collect();
+    let Some((number, prefix)) = parts.split_last() else { return false };
+    !prefix.is_empty()
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+        && prefix.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+}

@@ -2,18 +2,20 @@
 //! facts, steps, expectations and wire transcript.
 
 use super::super::page::{badge, millis, needs_attention, section, table, verdict_class};
-use super::super::text::Text;
+use super::super::text::{Inline, Text};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::{ambiguities, code_link, filter_classes, tag_list, wire};
+use super::{ambiguities, code_link, filter_classes, rule, tag_list, wire};
+use crate::finding_rule::Rules;
 use crate::{Run, ScenarioResult};
 use maud::{Markup, html};
 
 pub(super) fn details(run: &Run, tags: &[&str]) -> Markup {
-    let scenarios = html! { @for s in &run.scenarios { (scenario(run, s, tags)) } };
+    let rules = Rules::of(run);
+    let scenarios = html! { @for s in &run.scenarios { (scenario(run, s, tags, &rules)) } };
     section("details", html! { "Scenario details" }, scenarios)
 }
 
-fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str]) -> Markup {
+fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str], rules: &Rules) -> Markup {
     let attention = needs_attention(s.verdict);
     html! {
         details class={ "scn " (filter_classes(s, tags)) } id=(scenario_anchor(&s.id)) open[attention] {
@@ -31,7 +33,7 @@ fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str]) -> Markup {
                 }
                 (facts(s))
                 (steps(s))
-                (expectations(run, s))
+                (expectations(run, s, rules))
                 (super::timeline::timeline(s))
                 (wire::transcript(s, attention))
             }
@@ -91,7 +93,7 @@ fn steps(s: &ScenarioResult) -> Markup {
     }
 }
 
-fn expectations(run: &Run, s: &ScenarioResult) -> Markup {
+fn expectations(run: &Run, s: &ScenarioResult, rules: &Rules) -> Markup {
     if s.expectations.is_empty() {
         return html! {};
     }
@@ -104,7 +106,7 @@ fn expectations(run: &Run, s: &ScenarioResult) -> Markup {
                 td class="num" { (e.step) }
                 td { (badge(e.verdict)) }
                 td class="nowrap" { (code_link(&requirement_anchor(&e.requirement), &e.requirement)) }
-                td class="ev" { (Text(&e.expected)) }
+                td class="ev" { (Inline(&e.expected)) (rule::line(rules.behind(e))) }
                 td class="ev" {
                     (Text(&e.actual))
                     @if let Some(a) = &e.ambiguity { div class="note" { "Ambiguity: " (ambiguities::cite(run, a)) } }

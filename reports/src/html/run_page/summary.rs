@@ -2,10 +2,11 @@
 //! waivers that need attention, and the findings to look at first.
 
 use super::super::page::{badge, millis, needs_attention, section};
-use super::super::text::{Text, clip};
+use super::super::text::{Inline, Text, clip};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::code_link;
 use super::groups::Group;
+use super::{code_link, rule};
+use crate::finding_rule::Rules;
 use crate::headline::{Headline, gate};
 use crate::{NaCounts, Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
@@ -123,13 +124,14 @@ fn findings(run: &Run) -> Markup {
     if open.is_empty() && info.is_empty() {
         return html! {};
     }
+    let rules = Rules::of(run);
     html! {
         h4 { "Findings" }
         "\n"
         @if !open.is_empty() {
             ul class="findings" {
                 "\n"
-                @for s in open { (finding(s, needs_attention)) }
+                @for s in open { (finding(s, needs_attention, &rules)) }
             }
             "\n"
         }
@@ -140,7 +142,7 @@ fn findings(run: &Run) -> Markup {
                 "\n"
                 ul class="findings" {
                     "\n"
-                    @for s in info { (finding(s, |v| v == Verdict::Info)) }
+                    @for s in info { (finding(s, |v| v == Verdict::Info, &rules)) }
                 }
                 "\n"
             }
@@ -150,7 +152,7 @@ fn findings(run: &Run) -> Markup {
 }
 
 /// One scenario of the findings, with its expectations whose verdict is `shown`.
-fn finding(s: &ScenarioResult, shown: fn(Verdict) -> bool) -> Markup {
+fn finding(s: &ScenarioResult, shown: fn(Verdict) -> bool, rules: &Rules) -> Markup {
     html! {
         li {
             (badge(s.verdict)) " " (code_link(&scenario_anchor(&s.id), &s.id)) " " (Text(&s.title))
@@ -161,8 +163,9 @@ fn finding(s: &ScenarioResult, shown: fn(Verdict) -> bool) -> Markup {
                 div class="ex" {
                     (e.verdict.as_str()) " "
                     a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
-                    ": expected " (Text(&clip(&e.expected, FINDING_TEXT)))
+                    ": expected " (Inline(&clip(&e.expected, FINDING_TEXT)))
                     "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
+                    (rule::line(rules.behind(e)))
                 }
             }
         }

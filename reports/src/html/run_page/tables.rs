@@ -2,7 +2,7 @@
 //! scenarios, and waivers.
 
 use super::super::page::{badge, millis, needs_attention, section, table};
-use super::super::text::{Text, web_link};
+use super::super::text::{Inline, Text, web_link};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::groups::Group;
 use super::{code_link, filter_classes, tag_list};
@@ -32,7 +32,7 @@ pub(super) fn requirements(run: &Run) -> Markup {
                     }
                 }
                 td title=[role_codes(&r.role)] { (Text(&crate::role::spelled_out(&r.role))) }
-                td class="rule" { (Text(&r.text)) }
+                td class="rule" { (Inline(&r.text)) }
                 td class="refs" {
                     (covering(r, &by_id))
                     // Coverage: a requirement no scenario tests says why.

@@ -8,6 +8,11 @@ use crate::judge::Judgement;
 use crate::set::{SetTrust, inspect};
 use std::collections::BTreeMap;
 
+/// The expected text of rule `req`'s judgement on the SETs of one message.
+pub(crate) fn expected(req: &str) -> String {
+    format!("in every SET of the message: {}", crate::engine::content::expects(req))
+}
+
 /// Every SET of the last message against each rule in `reqs`, under `trust`.
 pub fn sets_valid(seen: &Seen, trust: &SetTrust, reqs: &Reqs, step: usize) -> Vec<Judgement> {
     let sets = seen.last_sets();
@@ -32,7 +37,7 @@ pub fn sets_valid(seen: &Seen, trust: &SetTrust, reqs: &Reqs, step: usize) -> Ve
     }
     reqs.ids()
         .map(|req| {
-            let expected = format!("every SET in the response keeps {req}");
+            let expected = expected(req);
             // A breach decides; short of one, a rule not judged on some SET is not shown kept.
             match (by_req.get(req.as_str()), unjudged.get(req.as_str())) {
                 (Some(p), _) => Judgement::of(req.clone(), step, expected, Err(list(p.iter().cloned()))),
