@@ -11,6 +11,7 @@ pub mod interruption;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod reproduce;
 pub mod run;
 mod time;
 pub mod verdict;

@@ -2,7 +2,7 @@
 //! record: text is bounded and shown, never markup; links are plain `http(s)`
 //! URLs or relative paths.
 
-use maud::Render;
+use maud::{Markup, Render, html};
 use std::borrow::Cow;
 
 /// Longest piece of record text shown in one place; the record bounds bodies
@@ -19,13 +19,38 @@ pub(crate) struct Text<'a>(pub &'a str);
 
 impl Render for Text<'_> {
     fn render_to(&self, buffer: &mut String) {
-        let shown = clip(self.0, MAX_TEXT);
-        for (i, piece) in shown.split('\'').enumerate() {
-            if i > 0 {
-                buffer.push_str("&#39;");
-            }
-            visible(piece).render_to(buffer);
+        escape(&clip(self.0, MAX_TEXT), buffer);
+    }
+}
+
+/// A string of the record shown whole, escaped as [`Text`] is but never cut:
+/// for what was expected and seen, which the record already bounds.
+pub(crate) struct FullText<'a>(pub &'a str);
+
+impl Render for FullText<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape(self.0, buffer);
+    }
+}
+
+/// Characters past which a finding's text is shown in a block of its own that scrolls.
+const LONG_FINDING: usize = 600;
+
+/// A finding's text (what was expected, what was seen), whole: a long one in
+/// a block that scrolls, so that the rest of its table stays readable.
+pub(crate) fn finding(text: &str) -> Markup {
+    let long = text.chars().nth(LONG_FINDING).is_some() || text.lines().nth(12).is_some();
+    html! {
+        @if long { div class="long" { (FullText(text)) } } @else { (FullText(text)) }
+    }
+}
+
+fn escape(text: &str, buffer: &mut String) {
+    for (i, piece) in text.split('\'').enumerate() {
+        if i > 0 {
+            buffer.push_str("&#39;");
         }
+        visible(piece).render_to(buffer);
     }
 }
 
@@ -87,6 +112,16 @@ mod tests {
         let attr = html! { p title=(Text("\" onmouseover=\"x")) class=(Text("' onclick='x")) {} }.into_string();
         assert_eq!(attr.matches('"').count(), 4);
         assert_eq!(attr.matches('\'').count(), 0);
+    }
+
+    #[test]
+    fn a_finding_is_shown_whole_and_escaped() {
+        let long = format!("<b>{}</b>", "é".repeat(MAX_TEXT + 10));
+        let shown = finding(&long).into_string();
+        assert!(!shown.contains("more characters not shown"));
+        assert!(shown.starts_with("<div class=\"long\">&lt;b&gt;") && shown.ends_with("&lt;/b&gt;</div>"));
+        assert_eq!(shown.matches('é').count(), MAX_TEXT + 10);
+        assert_eq!(finding("a 'short' <one>").into_string(), "a &#39;short&#39; &lt;one&gt;");
     }
 
     #[test]

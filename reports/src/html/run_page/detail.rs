@@ -1,19 +1,20 @@
 //! The run page's scenario details: one folding block per scenario with its
-//! facts, steps, expectations and wire transcript.
+//! facts, steps, expectations and wire transcript; a scenario to look at
+//! shows how to run it again, and its findings before its steps.
 
 use super::super::page::{badge, millis, needs_attention, section, table, verdict_class};
-use super::super::text::Text;
+use super::super::text::{Text, finding};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::{code_link, filter_classes, tag_list, wire};
+use super::{code_link, filter_classes, reproduce, tag_list, wire};
 use crate::{Run, ScenarioResult};
 use maud::{Markup, html};
 
 pub(super) fn details(run: &Run, tags: &[&str]) -> Markup {
-    let scenarios = html! { @for s in &run.scenarios { (scenario(s, tags)) } };
+    let scenarios = html! { @for s in &run.scenarios { (scenario(run, s, tags)) } };
     section("details", html! { "Scenario details" }, scenarios)
 }
 
-fn scenario(s: &ScenarioResult, tags: &[&str]) -> Markup {
+fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str]) -> Markup {
     let attention = needs_attention(s.verdict);
     html! {
         details class={ "scn " (filter_classes(s, tags)) } id=(scenario_anchor(&s.id)) open[attention] {
@@ -30,8 +31,14 @@ fn scenario(s: &ScenarioResult, tags: &[&str]) -> Markup {
                     "\n"
                 }
                 (facts(s))
-                (steps(s))
-                (expectations(s))
+                @if attention {
+                    (reproduce::command(run, s))
+                    (expectations(s))
+                    (steps(s))
+                } @else {
+                    (steps(s))
+                    (expectations(s))
+                }
                 (wire::transcript(s, attention))
             }
             "\n"
@@ -103,9 +110,10 @@ fn expectations(s: &ScenarioResult) -> Markup {
                 td class="num" { (e.step) }
                 td { (badge(e.verdict)) }
                 td class="nowrap" { (code_link(&requirement_anchor(&e.requirement), &e.requirement)) }
-                td class="ev" { (Text(&e.expected)) }
+                td class="ev" { (finding(&e.expected)) }
                 td class="ev" {
-                    (Text(&e.actual))
+                    (finding(&e.actual))
+                    (wire::evidence_link(s, e))
                     @if let Some(a) = &e.ambiguity { div class="note" { "Ambiguity: " (Text(a)) } }
                     @if let Some(w) = &e.waiver { div class="note" { "Waived: " (Text(w)) } }
                 }

@@ -3,6 +3,7 @@
 //! puts the page together and holds its filters; each part has its own module.
 
 mod detail;
+mod reproduce;
 mod summary;
 mod tables;
 mod wire;

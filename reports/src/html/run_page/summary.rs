@@ -2,14 +2,14 @@
 //! waivers that need attention, and the findings to look at first.
 
 use super::super::page::{badge, millis, needs_attention, section, verdict_class};
-use super::super::text::{Text, clip};
+use super::super::text::{Text, clip, finding};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::code_link;
+use super::{code_link, wire};
 use crate::headline::{Headline, gate};
 use crate::{Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
 
-/// Most characters of an expectation's `actual` shown in the summary's findings.
+/// Most characters of a scenario's reason shown in the summary's findings.
 const FINDING_TEXT: usize = 240;
 
 pub(super) fn summary(run: &Run) -> Markup {
@@ -120,8 +120,9 @@ fn findings(run: &Run) -> Markup {
                         div class="ex" {
                             (e.verdict.as_str()) " "
                             a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
-                            ": expected " (Text(&clip(&e.expected, FINDING_TEXT)))
-                            "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
+                            ": expected " (finding(&e.expected))
+                            "; actual " strong { (finding(&e.actual)) }
+                            (wire::evidence_link(s, e))
                         }
                     }
                 }
