@@ -15,6 +15,7 @@ pub mod junit;
 pub mod markdown;
 pub mod not_applicable;
 pub mod paint;
+pub mod reproduce;
 pub mod role;
 pub mod run;
 mod time;

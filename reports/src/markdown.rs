@@ -54,6 +54,7 @@ pub fn summary(run: &Run) -> String {
 
     profiles(&mut out, run);
     findings(&mut out, run);
+    reproduce(&mut out, run);
     not_applicable(&mut out, run);
     not_exercised(&mut out, run);
     waivers(&mut out, run);
@@ -198,6 +199,33 @@ fn findings(out: &mut String, run: &Run) {
         let _ = writeln!(out, "\n…and {} more, in the JSON report.", all.len() - MAX_ROWS);
     }
     out.push('\n');
+}
+
+/// For each scenario that failed, warned or could not be judged, the command
+/// that runs it again alone, in a code block whose fence no backticks of the
+/// command can close. A command the block cannot show as it is (a control
+/// character in it) is left to the HTML report.
+fn reproduce(out: &mut String, run: &Run) {
+    let failing = |v: Verdict| matches!(v, Verdict::Fail | Verdict::Warn | Verdict::Error | Verdict::Timeout);
+    let commands: Vec<(&ScenarioResult, String)> = run
+        .scenarios
+        .iter()
+        .filter(|sc| failing(sc.verdict))
+        .filter_map(|sc| Some((sc, crate::reproduce::command(run, sc)?.ok()?)))
+        .filter(|(_, command)| !command.contains(char::is_control))
+        .collect();
+    if commands.is_empty() {
+        return;
+    }
+    out.push_str("### Reproduce\n\nEach command runs one scenario again, alone, with the run's seed.\n\n");
+    for (sc, command) in commands.iter().take(MAX_ROWS) {
+        let longest = command.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let _ = writeln!(out, "- {} ({}):\n\n  {fence}sh\n  {command}\n  {fence}\n", md(&sc.id), sc.verdict);
+    }
+    if commands.len() > MAX_ROWS {
+        let _ = writeln!(out, "…and {} more, in the HTML report.\n", commands.len() - MAX_ROWS);
+    }
 }
 
 /// N/A scenarios, by kind and then by reason: usually many, rarely
@@ -494,6 +522,26 @@ mod tests {
         );
         r.link = Some("javascript:alert(1)".into());
         assert!(rule_line(&r).ends_with(" · rfc8417 §2.3"), "{}", rule_line(&r));
+    }
+
+    #[test]
+    fn a_failing_scenario_gets_a_command_no_backticks_can_break_out_of() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run-mixed.json");
+        let mut run = crate::json::read(&path).expect("the fixture reads");
+        run.scenarios.retain(|sc| matches!(sc.verdict, Verdict::Fail | Verdict::Pass));
+        let mut hostile = run.scenarios[0].clone();
+        (hostile.id, hostile.verdict) = ("a```b <i>".into(), Verdict::Fail);
+        run.scenarios.push(hostile);
+        let out = summary(&run);
+        let section = &out[out.find("### Reproduce").expect("a Reproduce section")..];
+        let fail = &run.scenarios.iter().find(|sc| sc.verdict == Verdict::Fail).unwrap().id;
+        let made = crate::reproduce::command(&run, &run.scenarios[2]).unwrap().unwrap();
+        assert!(section.contains(&format!("  ```sh\n  setconform run --exact {fail} --seed 1234567890")), "{section}");
+        assert!(
+            section.contains(&format!("- a\\`\\`\\`b &lt;i&gt; (FAIL):\n\n  ````sh\n  {made}\n  ````\n")),
+            "{section}"
+        );
+        assert_eq!(section.matches("```sh").count(), 2, "one per failing scenario, none for a passing one");
     }
 
     #[test]

@@ -23,6 +23,13 @@ pub struct Run {
     /// The gate the run was made under (`--fail-on`); records without it were made under `fail`.
     #[serde(default)]
     pub fail_on: crate::verdict::FailOn,
+    /// The SET content profile named with `--set-profile`, over sut.yaml's;
+    /// absent when the run named none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_profile: Option<String>,
+    /// The folder the catalogue was read from (`--suite`), as given; absent: the embedded catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<String>,
     pub summary: Summary,
     pub requirements: Vec<RequirementResult>,
     pub scenarios: Vec<ScenarioResult>,
@@ -97,6 +104,9 @@ pub struct SutInfo {
     pub name: String,
     /// `embedded-reference` or `external`.
     pub kind: String,
+    /// The SUT configuration file (`--sut`), as given on the command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// The reference fault injected for this run, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
@@ -264,6 +274,11 @@ pub struct ExpectationResult {
     /// absent where no step lists it (SET content rules, pairings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expectation: Option<usize>,
+    /// The `seq` of the transcript exchange that holds the message it was
+    /// judged on; absent where no one message was (an absence, a count
+    /// across the scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<usize>,
 }
 
 /// One HTTP exchange of a scenario, as it went over the wire.

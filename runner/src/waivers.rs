@@ -111,6 +111,7 @@ mod tests {
                 broken: false,
                 check: None,
                 expectation: None,
+                exchange: None,
             })
             .collect();
         ScenarioResult {

@@ -3,22 +3,10 @@
 
 mod common;
 
+use common::example_sut;
 use setconform_reference::Fault;
 use setconform_reports::Verdict;
 use std::path::{Path, PathBuf};
-
-/// The README's example sut.yaml with the reference's port and `edit` applied.
-fn example_sut(port: u16, edit: impl Fn(String) -> String) -> PathBuf {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sut.yaml");
-    let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
-    let text = std::fs::read_to_string(example)
-        .unwrap()
-        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
-        .replace("../reference/keys/tls/ca.pem", &ca.display().to_string());
-    let path = common::scratch("example").join("sut.yaml");
-    std::fs::write(&path, edit(text)).unwrap();
-    path
-}
 
 #[test]
 fn the_example_configuration_drives_a_standalone_reference_to_a_clean_run() {

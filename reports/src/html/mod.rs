@@ -9,8 +9,11 @@
 //! record only when they are plain `http(s)` URLs. The templates write a line
 //! break after each block and row, so a page's source reads a row per line.
 
+#[cfg(test)]
+mod evidence_tests;
 mod matrix;
 mod page;
+mod pretty;
 mod run_page;
 #[cfg(test)]
 mod tests;
@@ -42,6 +45,11 @@ pub fn matrix(entries: &[MatrixEntry<'_>]) -> String {
 /// The fragment a scenario's detail block has on its run's page.
 pub fn scenario_anchor(id: &str) -> String {
     anchor("s-", id)
+}
+
+/// The fragment exchange `seq` of a scenario's wire transcript has on its run's page.
+pub fn exchange_anchor(scenario_id: &str, seq: usize) -> String {
+    format!("x-{}-{seq}", scenario_anchor(scenario_id))
 }
 
 /// The fragment a requirement's row has on its run's page.

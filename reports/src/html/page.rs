@@ -164,6 +164,10 @@ details.wire > summary { cursor: pointer; font-weight: 600; color: #334155; }
 details.x { border: 1px solid var(--line); border-radius: 4px; margin: 4px 0 4px 10px; }
 details.x > summary { cursor: pointer; padding: 3px 8px; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; background: #fbfcfd; }
 details.x.err > summary { background: #fff1f0; }
+details.x.evid { border: 2px solid var(--fail); box-shadow: 0 0 0 2px #fdecea; }
+.evtag { display: inline-block; background: var(--fail); color: #fff; border-radius: 3px; padding: 0 5px; font-size: 11px; font-weight: 700; text-transform: uppercase; }
+.long { max-height: 16em; overflow: auto; border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; background: #fbfcfd; }
+pre.cmd { margin: 4px 0 8px; padding: 8px 10px; background: #f1f5f9; border: 1px solid var(--line); border-radius: 4px; max-height: 20em; overflow: auto; white-space: pre-wrap; word-break: break-all; user-select: all; }
 details.x > .xb { padding: 6px 10px; }
 .ch { display: inline-block; min-width: 58px; color: #fff; background: #64748b; border-radius: 3px; padding: 0 5px; text-align: center; }
 .ch.ch-sut { background: #0f766e; } .ch.ch-trigger { background: #7c3aed; } .ch.ch-harness { background: #b45309; }

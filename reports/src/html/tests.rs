@@ -74,6 +74,7 @@ pub(super) fn record(text: &str, link: &str) -> Run {
             broken: false,
             check: Some(t()),
             expectation: Some(1),
+            exchange: Some(1),
         }],
         transcript: vec![exchange(1, false), exchange(2, true)],
     };
@@ -86,6 +87,7 @@ pub(super) fn record(text: &str, link: &str) -> Run {
         sut: SutInfo {
             name: t(),
             kind: t(),
+            file: Some(t()),
             fault: Some(t()),
             endpoints: vec![(t(), t())],
             insecure: true,
@@ -93,6 +95,8 @@ pub(super) fn record(text: &str, link: &str) -> Run {
         },
         profiles: vec![t()],
         fail_on: crate::verdict::FailOn::Fail,
+        set_profile: Some(t()),
+        suite: Some(t()),
         summary: Summary { total: 2, pass: 1, fail: 1, exit_code: 1, ..Summary::default() },
         requirements: vec![RequirementResult {
             id: t(),

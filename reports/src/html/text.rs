@@ -3,7 +3,7 @@
 //! URLs or relative paths.
 
 use crate::inline::{Span, spans};
-use maud::Render;
+use maud::{Markup, Render, html};
 use std::borrow::Cow;
 
 /// Longest piece of record text shown in one place; the record bounds bodies
@@ -41,6 +41,39 @@ impl Render for Inline<'_> {
                 }
             }
         }
+    }
+}
+
+/// A string of the record shown whole, escaped as [`Text`] is but never cut:
+/// for what was expected and seen, which the record already bounds.
+pub(crate) struct FullText<'a>(pub &'a str);
+
+impl Render for FullText<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escaped(self.0, buffer);
+    }
+}
+
+/// Characters past which a finding's text is shown in a block of its own that scrolls.
+const LONG_FINDING: usize = 600;
+
+/// Whether a finding's text gets a block of its own that scrolls.
+fn long(text: &str) -> bool {
+    text.chars().nth(LONG_FINDING).is_some() || text.lines().nth(12).is_some()
+}
+
+/// What the SUT was seen doing, whole: a long text in a block that scrolls,
+/// so that the rest of its table stays readable.
+pub(crate) fn finding(text: &str) -> Markup {
+    html! {
+        @if long(text) { div class="long" { (FullText(text)) } } @else { (FullText(text)) }
+    }
+}
+
+/// What was expected (the harness's words, with code marks), whole, as [`finding`] shows it.
+pub(crate) fn expected(text: &str) -> Markup {
+    html! {
+        @if long(text) { div class="long" { (Inline(text)) } } @else { (Inline(text)) }
     }
 }
 
@@ -137,6 +170,16 @@ mod tests {
         let hostile = inline("`<code>`</code>` \"><img src=x onerror=alert(1)>`");
         let tags = hostile.matches('<').count();
         assert_eq!(tags, hostile.matches("<code>").count() + hostile.matches("</code>").count(), "{hostile}");
+    }
+
+    #[test]
+    fn a_finding_is_shown_whole_and_escaped() {
+        let long = format!("<b>{}</b>", "é".repeat(MAX_TEXT + 10));
+        let shown = finding(&long).into_string();
+        assert!(!shown.contains("more characters not shown"));
+        assert!(shown.starts_with("<div class=\"long\">&lt;b&gt;") && shown.ends_with("&lt;/b&gt;</div>"));
+        assert_eq!(shown.matches('é').count(), MAX_TEXT + 10);
+        assert_eq!(finding("a 'short' <one>").into_string(), "a &#39;short&#39; &lt;one&gt;");
     }
 
     #[test]

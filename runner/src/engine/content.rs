@@ -19,9 +19,15 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
         return Vec::new();
     }
     let profile = ctx.set_profile;
-    let sets = emitted.iter().map(|(key, token, step)| Emitted { key, token, step: *step });
+    let carriers = &ctx.ledger.carriers;
+    let sets = emitted.iter().map(|(key, token, step, message)| Emitted {
+        key,
+        token,
+        step: *step,
+        exchange: carriers.get(message).copied(),
+    });
     let reused = |token: &str| reused_jti(ctx, token);
-    let last_step = emitted.iter().map(|(_, _, s)| *s).max().unwrap_or(1);
+    let last_step = emitted.iter().map(|(_, _, s, _)| *s).max().unwrap_or(1);
     let count = emitted.len();
     content::judge(sets, &ctx.session.sut_trust, profile, reused)
         .into_iter()
@@ -40,7 +46,8 @@ pub fn judge(ctx: &Context<'_>) -> Vec<Judgement> {
             } else {
                 (Finding::Kept, last_step, format!("{count} SETs checked, none breaks it"))
             };
-            Judgement { req: rule.req.to_owned(), step, expected, actual, finding }
+            let exchange = rule.problem_exchange.filter(|_| finding == Finding::Broken);
+            Judgement { req: rule.req.to_owned(), step, expected, actual, finding, exchange }
         })
         .collect()
 }

@@ -180,9 +180,11 @@ impl<'a> Context<'a> {
             counts: ok,
         };
         self.seen.last = Some(self.ledger.absorb(self.clock.step, incoming));
+        self.carried_by_latest();
     }
 
-    /// Takes in a SUT request to the harness's endpoint.
+    /// Takes in a SUT request to the harness's endpoint; the exchange that
+    /// carried it is named once it is recorded ([`Self::carried_by_latest`]).
     pub fn absorb_request(&mut self, method: String, headers: Vec<(String, String)>, body: Vec<u8>) {
         let step = self.clock.step;
         if self.binding == Binding::Push {
@@ -192,10 +194,13 @@ impl<'a> Context<'a> {
         if self.binding == Binding::Poll {
             self.ledger.polls.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
         }
-        self.absorb_message(None, Some(method), headers, body, true);
+        let json = serde_json::from_slice::<Value>(&body).ok();
+        let incoming = Incoming { status: None, method: Some(method), headers, body, json, counts: true };
+        self.seen.last = Some(self.ledger.absorb(self.clock.step, incoming));
     }
 
-    /// Takes in any other SUT message: a WebSocket message, a handshake answer.
+    /// Takes in any other SUT message, recorded last in the transcript: a
+    /// WebSocket message, a handshake answer, a call to the harness's transmitter.
     pub fn absorb_message(
         &mut self,
         status: Option<u16>,
@@ -207,6 +212,15 @@ impl<'a> Context<'a> {
         let json = serde_json::from_slice::<Value>(&body).ok();
         let incoming = Incoming { status, method, headers, body, json, counts };
         self.seen.last = Some(self.ledger.absorb(self.clock.step, incoming));
+        self.carried_by_latest();
+    }
+
+    /// Names the transcript entry recorded last as the one that carried the
+    /// SUT's last message: what a check of that message points to.
+    pub fn carried_by_latest(&mut self) {
+        let (Some(last), Some(seq)) = (self.seen.last.as_mut(), self.transcript.latest()) else { return };
+        last.exchange = Some(seq);
+        self.ledger.carried_by(seq);
     }
 
     /// Records an exchange on the harness's endpoint (the SUT's request, our reply).
@@ -246,7 +260,7 @@ impl<'a> Context<'a> {
         let fresh = &emitted[session.kids_scanned.min(emitted.len())..];
         let mut unseen: Vec<String> = fresh
             .iter()
-            .filter_map(|(_, token, _)| token.split('.').next().and_then(crate::set::decode_header))
+            .filter_map(|(_, token, _, _)| token.split('.').next().and_then(crate::set::decode_header))
             .filter_map(|header| header.get("kid").and_then(Value::as_str).map(str::to_owned))
             .filter(|kid| !known(kid) && !session.kids_fetched_for.contains(kid))
             .collect();

@@ -46,6 +46,8 @@ pub struct Judgement {
     pub expected: String,
     pub actual: String,
     pub finding: Finding,
+    /// The transcript exchange (its `seq`) that holds the one message judged, if one was.
+    pub exchange: Option<usize>,
 }
 
 impl Judgement {
@@ -55,7 +57,7 @@ impl Judgement {
             Ok(a) => (Finding::Kept, a),
             Err(a) => (Finding::Broken, a),
         };
-        Judgement { req, step, expected, actual, finding }
+        Judgement { req, step, expected, actual, finding, exchange: None }
     }
 
     /// This judgement set aside when its requirement belongs to a SET profile
@@ -69,7 +71,14 @@ impl Judgement {
 
     /// A rule that could not be judged, and why: INFO, its text "not judged: <why>".
     pub fn not_judged(req: String, step: usize, expected: String, why: &str) -> Judgement {
-        Judgement { req, step, expected, actual: format!("not judged: {why}"), finding: Finding::NotJudged }
+        Judgement {
+            req,
+            step,
+            expected,
+            actual: format!("not judged: {why}"),
+            finding: Finding::NotJudged,
+            exchange: None,
+        }
     }
 }
 
@@ -146,6 +155,7 @@ impl<'c> Judge<'c> {
             broken,
             check: None,
             expectation: None,
+            exchange: j.exchange,
         }
     }
 }
@@ -217,6 +227,7 @@ mod tests {
             broken: false,
             check: None,
             expectation: None,
+            exchange: None,
         };
         assert_eq!(scenario_verdict(&[na], None), Verdict::Pass);
         assert_eq!(scenario_verdict(&[], Some(Verdict::Timeout)), Verdict::Timeout);

@@ -36,6 +36,7 @@ mod tests {
             broken: true,
             check: Some("redelivered".into()),
             expectation: Some(1),
+            exchange: None,
         }
     }
 

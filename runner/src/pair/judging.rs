@@ -70,6 +70,7 @@ impl Ledger {
                             expected: f.expected.clone(),
                             actual,
                             finding: crate::judge::Finding::HarnessFailed,
+                            exchange: None,
                         };
                     }
                     if !f.unjudged.is_empty() {
@@ -129,7 +130,7 @@ fn message(
 ) -> Seen {
     let json = serde_json::from_slice::<Value>(body).ok();
     let sets = json.as_ref().and_then(|j| j.get("sets")).cloned();
-    let last = LastMessage { status, method, headers, body: body.to_vec(), json, sets, step: 1, seq };
+    let last = LastMessage { status, method, headers, body: body.to_vec(), json, sets, step: 1, seq, exchange: None };
     Seen { last: Some(last), ..Seen::default() }
 }
 

@@ -264,6 +264,11 @@ fn execute_with(mut req: RunRequest, signals: Signals) -> Result<Finished, Confi
     let waiver_records = crate::waivers::statuses(&waived.0, &scenarios, &waived.1);
     let mut run = assemble(&env, &req.profiles, scenarios, started_at, clock, seed, fail_on);
     run.waivers = waiver_records;
+    // As given on the command line: what running a scenario of it again takes.
+    let given = |path: &std::path::Path| path.to_string_lossy().into_owned();
+    run.sut.file = req.sut_file.as_deref().map(given);
+    run.suite = req.suite_dir.as_deref().map(given);
+    run.set_profile = req.set_profile.map(|p| p.name().to_owned());
     env.secrets.redact_run(&mut run);
     match executor.stop.signal() {
         Some(signal) => {
@@ -336,6 +341,7 @@ fn assemble(
     let sut = SutInfo {
         name: env.sut.name.clone(),
         kind: env.sut.kind.into(),
+        file: None,
         fault: env.sut.fault.clone(),
         endpoints: endpoints(&env.sut),
         insecure: env.sut.insecure,
@@ -374,6 +380,8 @@ pub fn record(catalogue: &Catalogue, head: RunHead, scenarios: Vec<ScenarioResul
         sut: head.sut,
         profiles: head.profiles,
         fail_on,
+        set_profile: None,
+        suite: None,
         summary,
         requirements,
         scenarios,

@@ -90,6 +90,7 @@ fn pair_with(req: PairRequest, signals: Signals) -> Result<Run, ConfigError> {
     let sut = SutInfo {
         name: format!("{} -> {}", initiator.name, responder.name),
         kind: initiator.kind.into(),
+        file: None,
         fault: (!faults.is_empty()).then(|| faults.join(", ")),
         endpoints: [endpoints(&initiator), endpoints(&responder)].concat(),
         insecure: initiator.insecure || responder.insecure,

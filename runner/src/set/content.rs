@@ -66,20 +66,24 @@ pub fn rule_ids() -> impl Iterator<Item = &'static str> {
     RULES.iter().map(|r| r.id)
 }
 
-/// A SET the SUT sent: its key in the message, its compact form, and the step.
+/// A SET the SUT sent: its key in the message, its compact form, the step,
+/// and the transcript exchange that carried it, if known.
 pub struct Emitted<'a> {
     pub key: &'a str,
     pub token: &'a str,
     pub step: usize,
+    pub exchange: Option<usize>,
 }
 
 /// What one rule found over all the SETs of a scenario.
 #[derive(Debug, Default)]
 pub struct RuleFindings {
     pub req: &'static str,
-    /// Breaches, each naming the SET and where in it; and the step of the first.
+    /// Breaches, each naming the SET and where in it; and the step of the
+    /// first, and the exchange that carried it.
     pub problems: Vec<String>,
     pub problem_step: Option<usize>,
+    pub problem_exchange: Option<usize>,
     /// Remarks on a kept rule worth recording (INFO); and the step of the first.
     pub remarks: Vec<String>,
     pub remark_step: Option<usize>,
@@ -107,7 +111,7 @@ pub fn judge<'a>(
     // A SET delivered again, byte for byte, is judged once.
     let mut judged = std::collections::HashSet::new();
     for set in sets.filter(|s| judged.insert((s.key, s.token))) {
-        let Emitted { key, token, step } = set;
+        let Emitted { key, token, step, exchange } = set;
         let header = token.split('.').next().and_then(decode_header);
         if let (Some(header), Some(claims)) = (header, decode_claims(token)) {
             for f in judge_profile(profile, &header, &claims, trust) {
@@ -116,8 +120,7 @@ pub fn judge<'a>(
                 }
                 let e = entry(&mut found, f.req);
                 if let Some(problem) = f.problem {
-                    e.problem_step.get_or_insert(step);
-                    e.problems.push(format!("{key} {}: {problem}", f.at));
+                    e.problem(step, exchange, format!("{key} {}: {problem}", f.at));
                 }
                 if let Some(failure) = f.failure {
                     e.failure_step.get_or_insert(step);
@@ -139,21 +142,29 @@ pub fn judge<'a>(
                         e.unjudged.push(f.detail);
                     }
                 } else {
-                    e.problem_step.get_or_insert(step);
-                    e.problems.push(format!("{key} {at}: {}", f.detail));
+                    e.problem(step, exchange, format!("{key} {at}: {}", f.detail));
                 }
             }
         }
         if let Some(reused_in) = reused(token) {
             let e = entry(&mut found, "SET-012");
-            e.problem_step.get_or_insert(step);
-            e.problems.push(format!("{key} /jti: the same jti carried other claims in {reused_in}"));
+            e.problem(step, exchange, format!("{key} /jti: the same jti carried other claims in {reused_in}"));
         }
     }
     rule_ids()
         .chain(profile_rules)
         .map(|req| found.remove(req).unwrap_or(RuleFindings { req, ..Default::default() }))
         .collect()
+}
+
+impl RuleFindings {
+    /// A breach found in a SET of `step` that exchange `exchange` carried.
+    fn problem(&mut self, step: usize, exchange: Option<usize>, what: String) {
+        if self.problem_step.is_none() {
+            (self.problem_step, self.problem_exchange) = (Some(step), exchange);
+        }
+        self.problems.push(what);
+    }
 }
 
 fn entry<'m>(found: &'m mut BTreeMap<&'static str, RuleFindings>, req: &'static str) -> &'m mut RuleFindings {

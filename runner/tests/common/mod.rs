@@ -48,6 +48,19 @@ pub fn execute(req: RunRequest) -> (Run, i32) {
     (run.expect("a run record"), exit_code)
 }
 
+/// The README's example sut.yaml with the reference's port and `edit` applied.
+pub fn example_sut(port: u16, edit: impl Fn(String) -> String) -> PathBuf {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sut.yaml");
+    let ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference/keys/tls/ca.pem");
+    let text = std::fs::read_to_string(example)
+        .unwrap()
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
+        .replace("../reference/keys/tls/ca.pem", &ca.display().to_string());
+    let path = scratch("example").join("sut.yaml");
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
 /// Runs the one scenario `id` against the SUT of `sut_file` (seed 1).
 pub fn run_exact(sut_file: PathBuf, id: &str) -> Run {
     let mut req = request(Some(sut_file), None, Some(1));

@@ -1,10 +1,11 @@
 //! The run page's scenario details: one folding block per scenario with its
-//! facts, steps, expectations and wire transcript.
+//! facts, steps, expectations and wire transcript; a scenario to look at
+//! shows how to run it again, and its findings before its steps.
 
 use super::super::page::{badge, millis, needs_attention, section, table, verdict_class};
-use super::super::text::{Inline, Text};
+use super::super::text::{Text, expected, finding};
 use super::super::{requirement_anchor, scenario_anchor};
-use super::{ambiguities, code_link, filter_classes, rule, tag_list, wire};
+use super::{ambiguities, code_link, filter_classes, reproduce, rule, tag_list, wire};
 use crate::finding_rule::Rules;
 use crate::{Run, ScenarioResult};
 use maud::{Markup, html};
@@ -32,8 +33,14 @@ fn scenario(run: &Run, s: &ScenarioResult, tags: &[&str], rules: &Rules) -> Mark
                     "\n"
                 }
                 (facts(s))
-                (steps(s))
-                (expectations(run, s, rules))
+                @if attention {
+                    (reproduce::command(run, s))
+                    (expectations(run, s, rules))
+                    (steps(s))
+                } @else {
+                    (steps(s))
+                    (expectations(run, s, rules))
+                }
                 (super::timeline::timeline(s))
                 (wire::transcript(s, attention))
             }
@@ -106,9 +113,10 @@ fn expectations(run: &Run, s: &ScenarioResult, rules: &Rules) -> Markup {
                 td class="num" { (e.step) }
                 td { (badge(e.verdict)) }
                 td class="nowrap" { (code_link(&requirement_anchor(&e.requirement), &e.requirement)) }
-                td class="ev" { (Inline(&e.expected)) (rule::line(rules.behind(e))) }
+                td class="ev" { (expected(&e.expected)) (rule::line(rules.behind(e))) }
                 td class="ev" {
-                    (Text(&e.actual))
+                    (finding(&e.actual))
+                    (wire::evidence_link(s, e))
                     @if let Some(a) = &e.ambiguity { div class="note" { "Ambiguity: " (ambiguities::cite(run, a)) } }
                     @if let Some(w) = &e.waiver { div class="note" { "Waived: " (Text(w)) } }
                 }

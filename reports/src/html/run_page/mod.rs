@@ -7,6 +7,7 @@ mod ambiguities;
 mod charts;
 mod detail;
 mod groups;
+mod reproduce;
 mod rule;
 mod summary;
 mod tables;

@@ -2,16 +2,16 @@
 //! waivers that need attention, and the findings to look at first.
 
 use super::super::page::{badge, millis, needs_attention, section};
-use super::super::text::{Inline, Text, clip};
+use super::super::text::{Text, clip, expected as expected_text, finding as finding_text};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::groups::Group;
-use super::{code_link, rule};
+use super::{code_link, rule, wire};
 use crate::finding_rule::Rules;
 use crate::headline::{Headline, gate};
 use crate::{NaCounts, Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
 
-/// Most characters of an expectation's `actual` shown in the summary's findings.
+/// Most characters of a scenario's reason shown in the summary's findings.
 const FINDING_TEXT: usize = 240;
 
 pub(super) fn summary(run: &Run) -> Markup {
@@ -163,8 +163,9 @@ fn finding(s: &ScenarioResult, shown: fn(Verdict) -> bool, rules: &Rules) -> Mar
                 div class="ex" {
                     (e.verdict.as_str()) " "
                     a href={ "#" (requirement_anchor(&e.requirement)) } { (Text(&e.requirement)) }
-                    ": expected " (Inline(&clip(&e.expected, FINDING_TEXT)))
-                    "; actual " strong { (Text(&clip(&e.actual, FINDING_TEXT))) }
+                    ": expected " (expected_text(&e.expected))
+                    "; actual " strong { (finding_text(&e.actual)) }
+                    (wire::evidence_link(s, e))
                     (rule::line(rules.behind(e)))
                 }
             }

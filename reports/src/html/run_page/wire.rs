@@ -1,29 +1,64 @@
 //! The run page's wire log: one folding entry per exchange of a scenario
 //! (Autobahn's case pages), each message as it went over the wire, and the
-//! SETs found in its body, decoded.
+//! SETs found in its body, decoded. The exchanges that hold the evidence of a
+//! finding to look at are marked, start open and can be linked to.
 
+use super::super::exchange_anchor;
 use super::super::page::{millis, needs_attention};
+use super::super::pretty;
 use super::super::text::Text;
-use crate::{Body, Exchange, ScenarioResult};
+use super::reproduce;
+use crate::{Body, Exchange, ExpectationResult, ScenarioResult};
 use maud::{Markup, html};
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
-/// The wire log: for a scenario to look at, the exchanges of its broken
-/// steps start open.
+/// The wire log: for a scenario to look at, the exchanges that hold the
+/// evidence of its findings start open and marked; for a finding without
+/// one, the exchanges of its step start open.
 pub(super) fn transcript(s: &ScenarioResult, attention: bool) -> Markup {
     if s.transcript.is_empty() {
         return html! { p class="muted" { "No exchanges were recorded." } "\n" };
     }
-    let broken: HashSet<usize> = s.expectations.iter().filter(|e| needs_attention(e.verdict)).map(|e| e.step).collect();
+    let evidence = evidence(s);
+    let unplaced: BTreeSet<usize> = s
+        .expectations
+        .iter()
+        .filter(|e| needs_attention(e.verdict) && shown_exchange(s, e).is_none())
+        .map(|e| e.step)
+        .collect();
     html! {
         details class="wire" open[attention] {
             summary { "Wire transcript (" (s.transcript.len()) " exchanges)" }
             "\n"
             @for x in &s.transcript {
-                (exchange(x, attention && (broken.contains(&x.step) || x.error.is_some())))
+                @let marked = evidence.contains(&x.seq);
+                @let open = attention && (marked || unplaced.contains(&x.step) || x.error.is_some());
+                (exchange(&s.id, x, open, marked))
             }
         }
         "\n"
+    }
+}
+
+/// The exchanges that hold the evidence of the findings to look at (FAIL,
+/// WARN, ERROR, TIMEOUT), by `seq`.
+fn evidence(s: &ScenarioResult) -> BTreeSet<usize> {
+    s.expectations.iter().filter(|e| needs_attention(e.verdict)).filter_map(|e| shown_exchange(s, e)).collect()
+}
+
+/// The exchange `e` was judged on, when the transcript holds it.
+fn shown_exchange(s: &ScenarioResult, e: &ExpectationResult) -> Option<usize> {
+    e.exchange.filter(|seq| s.transcript.iter().any(|x| x.seq == *seq))
+}
+
+/// A link from a finding to the exchange it was judged on (`exchange #7`);
+/// nothing when it names none the transcript holds.
+pub(super) fn evidence_link(s: &ScenarioResult, e: &ExpectationResult) -> Markup {
+    match shown_exchange(s, e) {
+        Some(seq) => html! {
+            div class="note" { "Evidence: " a href={ "#" (exchange_anchor(&s.id, seq)) } { "exchange #" (seq) } }
+        },
+        None => html! {},
     }
 }
 
@@ -46,15 +81,20 @@ fn status_class(status: u16) -> &'static str {
     }
 }
 
-fn exchange(x: &Exchange, open: bool) -> Markup {
+fn exchange(scenario_id: &str, x: &Exchange, open: bool, evidence: bool) -> Markup {
     let err = if x.error.is_some() { " err" } else { "" };
+    let marked = if evidence { " evid" } else { "" };
     html! {
-        details class={ "x" (err) } open[open] {
-            summary { (exchange_line(x)) }
+        details class={ "x" (err) (marked) } id=(exchange_anchor(scenario_id, x.seq)) open[open] {
+            summary {
+                @if evidence { span class="evtag" { "evidence" } " " }
+                (exchange_line(x))
+            }
             "\n"
             div class="xb" {
                 "\n"
                 (exchange_messages(x))
+                @if evidence { (reproduce::curl(x)) }
                 @if let Some(e) = &x.error {
                     p class="xerr" { "Error: " (Text(e)) }
                     "\n"
@@ -152,6 +192,8 @@ fn message(line: Option<&str>, headers: &[(&str, &str)], body: &Body) -> Markup 
             @if line.is_some() || !headers.is_empty() { "\n" }
             @if body.text.is_empty() {
                 span class="hn" { "(" (body.size) " bytes of body)" }
+            } @else if let Some(laid_out) = pretty::json(&body.text).filter(|_| !body.truncated) {
+                (Text(&laid_out))
             } @else {
                 (Text(&body.text))
             }

@@ -307,6 +307,7 @@ mod tests {
             sets: None,
             step: 1,
             seq: 1,
+            exchange: None,
         };
         Seen { last: Some(last), ..Seen::default() }
     }

@@ -17,8 +17,10 @@
 //! | [`sets`] | the SETs inside the last message, by the RFC 8417 rules |
 //! | [`ssf`] | the SSF management API: metadata, stream configurations, verification and stream-updated events |
 //!
-//! Adding a check: a function in its family, and one arm in [`evaluate`].
+//! Adding a check: a function in its family, one arm in [`evaluate`], and
+//! one in [`evidence`] saying which exchange its judgement points to.
 
+mod evidence;
 pub(crate) mod http;
 mod ledger;
 mod poll;
@@ -57,15 +59,19 @@ pub(crate) enum Look {
     NotJudged(String),
 }
 
-/// Evaluates `check` for every requirement in `reqs`, in the current step.
+/// Evaluates `check` for every requirement in `reqs`, in the current step;
+/// what it found kept or broken points to the exchange it judged.
 pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement> {
-    let judged = evaluate_asked(ctx, check, reqs);
+    let seen_in = evidence::exchange(check, &ctx.seen);
+    let judged = evaluate_asked(ctx, check, reqs).into_iter().map(|j| match j.finding {
+        Finding::Kept | Finding::Broken | Finding::Noted => Judgement { exchange: seen_in, ..j },
+        _ => j,
+    });
     // A SUT that cannot be asked to initiate, silent when the harness waited for
     // its own request: silence it was never asked to break shows neither a rule
     // broken nor one kept (a refusal and a SUT that did not try look the same).
     match &ctx.clock.unasked_silence {
         Some(why) => judged
-            .into_iter()
             .map(|j| match j.finding {
                 Finding::Kept | Finding::Broken | Finding::Noted => {
                     Judgement::not_judged(j.req, j.step, j.expected, why)
@@ -73,7 +79,7 @@ pub fn evaluate(ctx: &Context<'_>, check: &Check, reqs: &Reqs) -> Vec<Judgement>
                 _ => j,
             })
             .collect(),
-        None => judged,
+        None => judged.collect(),
     }
 }
 

@@ -53,8 +53,11 @@ pub struct Ledger {
     /// Received SETs the harness answered, with the message count at that moment:
     /// an answer counts for the SUT's messages that came after it.
     pub answered: HashMap<String, usize>,
-    /// Every SET the SUT sent in this scenario: its key, compact form and step.
-    pub emitted: Vec<(String, String, usize)>,
+    /// Every SET the SUT sent in this scenario: its key, compact form, step,
+    /// and the SUT message (1-based count) that carried it.
+    pub emitted: Vec<(String, String, usize, usize)>,
+    /// SUT message (1-based count) -> the transcript exchange (`seq`) that carried it.
+    pub carriers: BTreeMap<usize, usize>,
     /// The body of every poll the SUT sent, in order (JSON null when not JSON).
     pub polls: Vec<Value>,
     /// How many messages the SUT has sent so far.
@@ -74,7 +77,7 @@ impl Ledger {
     /// asked to queue and has not delivered, SETs it delivered that the harness
     /// has not answered (they are owed again), or answers to SETs the harness sent.
     pub fn owed(&self) -> bool {
-        let received: HashSet<&String> = self.emitted.iter().map(|(k, _, _)| k).collect();
+        let received: HashSet<&String> = self.emitted.iter().map(|(k, _, _, _)| k).collect();
         self.queued > received.len()
             || !self.pending.is_empty()
             || self.sent.iter().any(|s| !self.answered_in.contains_key(&s.key))
@@ -113,9 +116,19 @@ impl Ledger {
             self.pending.push(jti.clone());
         }
         self.received.entry(step).or_default().push(jti.clone());
-        self.emitted.push((jti.clone(), token.clone(), step));
+        self.emitted.push((jti.clone(), token.clone(), step, self.messages));
         let sets = Some(serde_json::json!({ jti: token }));
-        LastMessage { status: None, method: Some(method), headers, body, json: None, sets, step, seq: self.messages }
+        LastMessage {
+            status: None,
+            method: Some(method),
+            headers,
+            body,
+            json: None,
+            sets,
+            step,
+            seq: self.messages,
+            exchange: None,
+        }
     }
 
     /// A message with `ack`, `setErrs` and `sets` members: a Communication
@@ -139,7 +152,7 @@ impl Ledger {
             if let Some(Value::Object(sets)) = obj.get("sets") {
                 for (key, token) in sets {
                     if let Some(token) = token.as_str() {
-                        self.emitted.push((key.clone(), token.to_owned(), step));
+                        self.emitted.push((key.clone(), token.to_owned(), step, self.messages));
                     }
                 }
                 let keys: Vec<String> = sets.keys().cloned().collect();
@@ -163,7 +176,13 @@ impl Ledger {
             sets,
             step,
             seq: self.messages,
+            exchange: None,
         }
+    }
+
+    /// Notes that transcript exchange `seq` carried the SUT's latest message.
+    pub fn carried_by(&mut self, seq: usize) {
+        self.carriers.insert(self.messages, seq);
     }
 }
 

@@ -21,6 +21,8 @@ pub struct LastMessage {
     pub step: usize,
     /// Its place among the SUT's messages (1 = first).
     pub seq: usize,
+    /// The transcript exchange (its `seq`) that carried it, once recorded.
+    pub exchange: Option<usize>,
 }
 
 impl LastMessage {
@@ -49,6 +51,8 @@ pub struct Seen {
     pub refused: Option<String>,
     /// The SUT's answer to the last legacy TLS probe.
     pub tls_answer: Option<crate::wire::tls_probe::Answer>,
+    /// The transcript exchange (its `seq`) that recorded that probe.
+    pub tls_exchange: Option<usize>,
     /// The client certificate of the SUT's last request to the endpoint (DER; `Some(None)`: none).
     pub last_client_certificate: Option<Option<Vec<u8>>>,
 }

@@ -131,6 +131,7 @@ pub(super) async fn answer(ctx: &mut Context<'_>, respond: &RespondSpec, inbound
     } else {
         ctx.record_inbound(&captured, req.at, &answered);
     }
+    ctx.carried_by_latest();
 }
 
 /// Why a rule found broken is not judged after a SUT that cannot be asked to

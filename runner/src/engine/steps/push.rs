@@ -110,6 +110,7 @@ pub async fn tls_probe(ctx: &mut Context<'_>, spec: &TlsProbeSpec) -> Result<(),
         ))),
         Ok((answer, _)) => {
             ctx.seen.tls_answer = Some(answer);
+            ctx.seen.tls_exchange = ctx.transcript.latest();
             Ok(())
         }
         // Recorded above as a connection that could not be made.

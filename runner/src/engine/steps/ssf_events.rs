@@ -135,7 +135,7 @@ async fn poll_once(ctx: &mut Context<'_>, url: &str) -> Result<(), StepFailure> 
 fn waited_for(ctx: &Context<'_>, wait_for: SsfEventWait, from: usize) -> bool {
     let requested: Vec<&str> = ctx.ssf.requests.iter().filter_map(|r| r.state.as_deref()).collect();
     let last_state = ctx.ssf.requests.last().and_then(|r| r.state.as_deref());
-    ctx.ledger.emitted.iter().skip(from).filter_map(|(_, token, _)| crate::set::decode_claims(token)).any(|claims| {
+    ctx.ledger.emitted.iter().skip(from).filter_map(|(_, token, _, _)| crate::set::decode_claims(token)).any(|claims| {
         let events = claims.get("events").and_then(Value::as_object);
         match wait_for {
             SsfEventWait::Any => true,

@@ -140,6 +140,7 @@ pub async fn accept(ctx: &mut Context<'_>, spec: &WsAcceptSpec) -> Result<(), St
     let _ = inbound.reply.send(reply);
     let captured = crate::wire::Outgoing { method: req.method, url: req.url, headers: req.headers, body: req.body };
     ctx.record_inbound(&captured, req.at, &answered);
+    ctx.carried_by_latest();
     let Some(socket) = inbound.socket.filter(|_| upgrading) else { return Ok(()) };
     let limit = ctx.env.sut.timeouts.request.min(ctx.remaining());
     match tokio::time::timeout(limit, socket).await {

@@ -245,7 +245,7 @@ pub fn distinct_poll_endpoints(ssf: &SsfState) -> (String, Look) {
 
 /// The events objects of the SUT's SETs from position `from` on.
 fn events_from(ledger: &Ledger, from: usize) -> Vec<Map<String, Value>> {
-    ledger.emitted.iter().skip(from).filter_map(|(_, token, _)| crate::set::decode_claims(token)).collect()
+    ledger.emitted.iter().skip(from).filter_map(|(_, token, _, _)| crate::set::decode_claims(token)).collect()
 }
 
 fn events_of(claims: &Map<String, Value>) -> Option<&Map<String, Value>> {

@@ -13,6 +13,7 @@ fn seen(body: Value) -> Seen {
         sets: None,
         step: 1,
         seq: 1,
+        exchange: None,
     };
     Seen { last: Some(last), ..Seen::default() }
 }
@@ -24,7 +25,7 @@ fn set(claims: Value) -> String {
 }
 
 fn ledger(sets: &[Value]) -> Ledger {
-    let emitted = sets.iter().enumerate().map(|(i, c)| (format!("j{i}"), set(c.clone()), 1)).collect();
+    let emitted = sets.iter().enumerate().map(|(i, c)| (format!("j{i}"), set(c.clone()), 1, i + 1)).collect();
     Ledger { emitted, ..Ledger::default() }
 }
 
