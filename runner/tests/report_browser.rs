@@ -91,3 +91,82 @@ fn a_failing_requirement_row_marks_its_failing_scenario_below_the_filter_bar() {
         assert_eq!(detail_exists, true, "{target} is a scenario's detail block");
     }
 }
+
+/// A run of `only` against the reference with no fault, and its HTML report
+/// on disk under `name`.
+fn clean_report(name: &str, only: &[&str]) -> (Run, PathBuf) {
+    let mut req = common::request(None, None, Some(7));
+    req.only = Some(only.iter().map(|id| (*id).to_owned()).collect());
+    let (run, code) = common::execute(req);
+    assert_eq!(code, 0, "{:?}", common::findings(&run));
+    let page = common::scratch(name).join("report.html");
+    std::fs::write(&page, run_report(&run)).unwrap();
+    (run, page)
+}
+
+#[test]
+fn an_ambiguity_a_finding_cites_is_explained_where_its_link_leads() {
+    let Some(mut browser) = Browser::start_or_skip("ambiguity explanation") else { return };
+    let (run, page) = clean_report("report-browser-amb", &["pushpull.http.responder.max-response-events.fraction"]);
+    let amb = run.ambiguity("AMB-06").expect("the run cites AMB-06 and carries its entry");
+    let block = "amb-AMB-06";
+    for (width, height) in VIEWPORTS {
+        browser.viewport(width, height);
+        let mut shot = browser.view(&page, block);
+        shot.assert_clear_of_filters(&format!("{} h3", by_id(block)));
+        // The finding links to the explanation, its tooltip giving the question.
+        let link = shot.eval(&format!(
+            "(() => {{ const a = document.querySelector('a[href=\"#{block}\"]'); \
+               return a && {{ text: a.textContent, title: a.getAttribute('title') }}; }})()"
+        ));
+        assert_eq!(link["text"], "AMB-06", "a finding links the ambiguity: {link}");
+        let title = link["title"].as_str().unwrap_or_default();
+        assert!(title.contains(amb.question.split_whitespace().next().unwrap()), "tooltip {title:?}");
+        // The block says what is open and which reading the suite takes.
+        let text = shot.eval(&format!("document.querySelector({:?}).textContent", by_id(block)));
+        let text = text.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+        for part in [&amb.question, &amb.suite_reading, &amb.why] {
+            let words = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(&words), "{block} shows {words:?}: {text}");
+        }
+    }
+}
+
+#[test]
+fn a_retry_scenario_shows_its_exchanges_on_a_timeline() {
+    let Some(mut browser) = Browser::start_or_skip("retry timeline") else { return };
+    let id = "push.transmitter.retry.backoff";
+    let (run, page) = clean_report("report-browser-timeline", &[id]);
+    let scenario = run.scenarios.iter().find(|s| s.id == id).expect("the retry scenario ran");
+    // The SUT retried: at least two pushes to the harness's endpoint, the first ones refused.
+    let statuses: Vec<u16> = scenario.transcript.iter().filter_map(|x| x.response.as_ref()).map(|r| r.status).collect();
+    assert!(statuses.iter().filter(|s| **s == 503).count() >= 2 && statuses.contains(&202), "{statuses:?}");
+    let anchor = scenario_anchor(id);
+    let timeline = format!("tl-{anchor}");
+    browser.viewport(1280, 800);
+    let mut shot = browser.view(&page, &anchor);
+    // A passing scenario starts folded; a reader opens it.
+    shot.eval(&format!("document.getElementById({anchor:?}).open = true"));
+    shot.eval(&format!("document.getElementById({timeline:?}).scrollIntoView({{block: 'center'}})"));
+    shot.retake("open");
+    let svg = by_id(&timeline);
+    shot.assert_clear_of_filters(&svg);
+    let rect = shot.rect(&svg).expect("the timeline is on the page");
+    assert!(rect.right - rect.left > 200.0, "the timeline is drawn wide enough to read: {rect:?}");
+    // One mark per exchange, each titled with its status, in the order they happened.
+    let marks = shot.eval(&format!(
+        "Array.from(document.querySelectorAll('{svg} .m')).map(m => ({{ x: m.getBBox().x, \
+           title: (m.querySelector('title') || {{}}).textContent || '' }}))",
+        svg = svg.replace('\'', "\\'")
+    ));
+    let marks = marks.as_array().expect("marks");
+    let refused: Vec<f64> = marks
+        .iter()
+        .filter(|m| m["title"].as_str().is_some_and(|t| t.contains("503")))
+        .filter_map(|m| m["x"].as_f64())
+        .collect();
+    let accepted = marks.iter().find(|m| m["title"].as_str().is_some_and(|t| t.contains("202")));
+    assert!(refused.len() >= 2, "two refused pushes on the timeline: {marks:?}");
+    let accepted_x = accepted.and_then(|m| m["x"].as_f64()).expect("the accepted push is on the timeline");
+    assert!(refused.iter().all(|x| *x < accepted_x), "the retries come before the accepted push: {marks:?}");
+}

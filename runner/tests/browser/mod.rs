@@ -251,6 +251,17 @@ impl Shot<'_> {
         Rect::from(&self.eval(&js))
     }
 
+    /// Takes the screenshot again, after the page was changed (a folded
+    /// block opened), saved under the same name with `suffix`.
+    pub fn retake(&mut self, suffix: &str) {
+        self.browser.eval("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))");
+        self.png = self.browser.screenshot();
+        let stem = self.path.file_stem().and_then(|s| s.to_str()).unwrap_or("shot").to_owned();
+        self.path = self.path.with_file_name(format!("{stem}-{suffix}.png"));
+        std::fs::write(&self.path, &self.png).unwrap();
+        println!("screenshot: {}", self.path.display());
+    }
+
     /// The viewport's height, in CSS pixels.
     pub fn viewport_height(&mut self) -> f64 {
         self.eval("window.innerHeight").as_f64().expect("a height")
