@@ -65,15 +65,18 @@ fn long(text: &str) -> bool {
 /// What the SUT was seen doing, whole: a long text in a block that scrolls,
 /// so that the rest of its table stays readable.
 pub(crate) fn finding(text: &str) -> Markup {
-    html! {
-        @if long(text) { div class="long" { (FullText(text)) } } @else { (FullText(text)) }
-    }
+    scrolled_when_long(text, FullText(text))
 }
 
 /// What was expected (the harness's words, with code marks), whole, as [`finding`] shows it.
 pub(crate) fn expected(text: &str) -> Markup {
+    scrolled_when_long(text, Inline(text))
+}
+
+/// `shown` as it is, or in a block that scrolls when `text` is long.
+fn scrolled_when_long(text: &str, shown: impl Render) -> Markup {
     html! {
-        @if long(text) { div class="long" { (Inline(text)) } } @else { (Inline(text)) }
+        @if long(text) { div class="long" { (shown) } } @else { (shown) }
     }
 }
 

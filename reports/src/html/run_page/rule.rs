@@ -10,17 +10,22 @@ use maud::{Markup, html};
 /// The rule line of a finding; nothing when the finding names no rule the run lists.
 pub(super) fn line(rule: Option<&RequirementResult>) -> Markup {
     let Some(r) = rule else { return html! {} };
-    let cited = citation(r);
     html! {
         div class="ruleline" {
             "Rule (" (Text(&r.level)) "): " (Inline(&r.text))
-            @if !cited.is_empty() {
-                " · "
-                @match r.link.as_deref().and_then(web_link) {
-                    Some(href) => a href=(href) rel="noreferrer" { (Text(&cited)) },
-                    None => (Text(&cited)),
-                }
-            }
+            @if !citation(r).is_empty() { " · " (section(r)) }
+        }
+    }
+}
+
+/// Where the spec states a requirement (`spec §section`), linked when the
+/// record gives a plain `http(s)` address for the section.
+pub(super) fn section(r: &RequirementResult) -> Markup {
+    let cited = citation(r);
+    html! {
+        @match r.link.as_deref().and_then(web_link) {
+            Some(href) => a href=(href) rel="noreferrer" { (Text(&cited)) },
+            None => (Text(&cited)),
         }
     }
 }

@@ -2,10 +2,10 @@
 //! scenarios, and waivers.
 
 use super::super::page::{badge, millis, needs_attention, section, table};
-use super::super::text::{Inline, Text, web_link};
+use super::super::text::{Inline, Text};
 use super::super::{requirement_anchor, scenario_anchor};
 use super::groups::Group;
-use super::{code_link, filter_classes, tag_list};
+use super::{code_link, filter_classes, rule, tag_list};
 use crate::{RequirementResult, Run, ScenarioResult, Verdict, WaiverStatus};
 use maud::{Markup, html};
 use std::collections::{HashMap, HashSet};
@@ -17,20 +17,11 @@ pub(super) fn requirements(run: &Run) -> Markup {
     };
     let rows = html! {
         @for r in &run.requirements {
-            @let spec = html! {
-                (Text(&r.spec))
-                @if !r.section.is_empty() { " §" (Text(&r.section)) }
-            };
             tr id=(requirement_anchor(&r.id)) class={ "fv " (Group::of_requirement(r).classes()) } {
                 td { (badge(r.verdict)) }
                 td class="nowrap" { code { (Text(&r.id)) } }
                 td { (Text(&r.level)) }
-                td class="nowrap" {
-                    @match r.link.as_deref().and_then(web_link) {
-                        Some(href) => a href=(href) rel="noreferrer" { (spec) },
-                        None => (spec),
-                    }
-                }
+                td class="nowrap" { (rule::section(r)) }
                 td title=[role_codes(&r.role)] { (Text(&crate::role::spelled_out(&r.role))) }
                 td class="rule" { (Inline(&r.text)) }
                 td class="refs" {
