@@ -3,6 +3,7 @@
 //! Everything here reads only the [`Run`] record: a run can be re-rendered,
 //! merged or compared long after the system under test is gone.
 
+pub mod bench;
 pub mod console;
 pub mod diff;
 mod finding_rule;
