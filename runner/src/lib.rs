@@ -8,6 +8,7 @@
 //! each expectation's check result becomes a verdict in [`judge`]; [`run`]
 //! assembles the Run record that every report is rendered from.
 
+pub mod bench;
 pub mod catalogue;
 mod embedded;
 pub mod engine;

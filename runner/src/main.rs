@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args, paint),
         Command::Keys { sut, write_ca } => cli::keys::print(sut.as_deref(), write_ca.as_deref()),
+        Command::Bench(args) => cli::bench::bench(args),
         Command::Reference { listen, fault, ssf_endpoint_ca, ssf_receiver } => {
             cli::reference::serve(listen, fault, ssf_endpoint_ca, ssf_receiver)
         }
@@ -68,7 +69,8 @@ fn exit_code(e: &Error) -> i32 {
         | Error::ReadCa { .. }
         | Error::UnknownFault(_)
         | Error::Listen { .. } => exit::USAGE,
-        Error::NotWritten(_) | Error::Runtime(_) => exit::INCOMPLETE,
+        Error::Bench(setconform::bench::BenchError::Config(_)) => exit::USAGE,
+        Error::NotWritten(_) | Error::Runtime(_) | Error::Bench(_) => exit::INCOMPLETE,
         Error::Several(errors) => errors.iter().map(exit_code).max().unwrap_or(exit::USAGE),
     }
 }

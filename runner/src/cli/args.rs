@@ -3,12 +3,14 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
+use setconform::bench::plan::{Rate, ShardArg, duration};
 use setconform::output::Format;
 use setconform::progress::colour::ColorWhen;
 use setconform::run::FailOn;
 use setconform::set::SetProfile;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "setconform", version, about = "Conformance and interop test suite for Security Event Token delivery")]
@@ -99,6 +101,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         write_ca: Option<PathBuf>,
     },
+    /// Measure how many SETs per second a SUT takes on one binding, at what latency,
+    /// and whether it loses any (default: the embedded reference). Writes bench.json
+    /// and bench.html; exit 1 when SETs were lost.
+    Bench(BenchArgs),
     /// Serve the reference transceiver on its own, as a SUT for `run --sut`.
     Reference {
         /// Loopback address and port to listen on.
@@ -152,6 +158,7 @@ impl Command {
             | Command::Diff { .. }
             | Command::Report { .. }
             | Command::Merge { .. } => false,
+            Command::Bench(_) => true,
         }
     }
 }
@@ -289,4 +296,47 @@ fn parse_test_threads(text: &str) -> Result<usize, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!("{text:?} is not a number of scenarios (1 or more)")),
     }
+}
+
+/// `setconform bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// SUT configuration (sut.yaml). Without it the embedded reference is the SUT.
+    #[arg(long)]
+    pub sut: Option<PathBuf>,
+    /// The delivery binding: push (RFC 8935), msp (multi-SET push), pushpull-http, pushpull-ws.
+    #[arg(long, value_parser = PossibleValuesParser::new(["push", "msp", "pushpull-http", "pushpull-ws"]))]
+    pub binding: String,
+    /// A fixed rate held for --duration (SETs per second, all shards together).
+    #[arg(long, default_value = "5000/s")]
+    pub rate: Rate,
+    /// How long a fixed rate is held.
+    #[arg(long, default_value = "10s", value_parser = duration)]
+    pub duration: Duration,
+    /// Ramp instead: find the highest rate whose p99 latency stays under this bound
+    /// (e.g. 250ms), from --start-rate, growing by half per --step.
+    #[arg(long, value_parser = duration)]
+    pub max_p99: Option<Duration>,
+    /// The ramp's first rate.
+    #[arg(long, default_value = "1000/s", requires = "max_p99")]
+    pub start_rate: Rate,
+    /// How long the ramp holds each rate.
+    #[arg(long, default_value = "5s", value_parser = duration, requires = "max_p99")]
+    pub step: Duration,
+    /// SETs per request or message (push always sends one).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub batch: u32,
+    /// Connections (WebSocket streams) the load is spread over, all shards together.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub connections: u32,
+    /// This copy is shard i of n (from 1): it sends 1/n of the rate over 1/n of the
+    /// connections, for `setconform merge` to add up. Fixed rates only.
+    #[arg(long, conflicts_with = "max_p99")]
+    pub shard: Option<ShardArg>,
+    /// How long after the last send unanswered SETs are waited for before they count as lost.
+    #[arg(long, default_value = "5s", value_parser = duration)]
+    pub grace: Duration,
+    /// Folder for bench.json and bench.html.
+    #[arg(long, default_value = "setconform-bench", value_parser = parse_out_folder)]
+    pub out: PathBuf,
 }

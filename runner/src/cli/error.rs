@@ -50,6 +50,9 @@ pub enum Error {
     /// The async runtime could not start.
     #[error("{0}")]
     Runtime(#[source] io::Error),
+    /// A bench could not run (exit 2 for what it was asked, 3 for a SUT it could not use).
+    #[error("bench: {0}")]
+    Bench(#[source] setconform::bench::BenchError),
     /// More than one of the above, each told on its own.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Several(Vec<Error>),

@@ -4,6 +4,7 @@
 //! or an [`Error`] for `main` to report.
 
 pub mod args;
+pub mod bench;
 mod capabilities;
 pub mod check;
 pub mod coverage;

@@ -1,0 +1,235 @@
+//! One rate held for a while: the pool's SETs cut into batches, batch `k` due
+//! at `k × batch / rate` after the start and sent on connection `k mod C`.
+//! The load is open: a batch that cannot go on time goes late, and its
+//! latency counts from when it was due, so a slow SUT shows as latency, not as
+//! a politely lower rate. After the last batch, unanswered SETs are waited for
+//! (pushpull over HTTP asks for owed acknowledgements) until the grace ends.
+
+use super::driver::http::HttpSender;
+use super::driver::{Failure, Reply, ws};
+use super::ledger::{Answer, Ledger};
+use super::meter::Meter;
+use super::pool::Pool;
+use setconform_reports::bench::Binding;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// How often, after the last batch, the harness looks for what is still owed.
+const COLLECT_EVERY: Duration = Duration::from_millis(100);
+
+/// The load of one step, for this copy.
+#[derive(Debug, Clone, Copy)]
+pub struct StepSpec {
+    /// SETs per second.
+    pub rate: f64,
+    pub batch: usize,
+    pub connections: usize,
+    pub grace: Duration,
+}
+
+/// Where the SETs go.
+pub struct Link {
+    pub binding: Binding,
+    pub url: String,
+    pub token: Option<String>,
+    pub roots_pem: Option<Vec<u8>>,
+    pub insecure: bool,
+}
+
+/// What the connections of a step share.
+pub struct Shared {
+    pub ledger: Ledger,
+    pub meter: Meter,
+    pub errors: Mutex<BTreeMap<String, u64>>,
+    pub epoch: Instant,
+    /// Set on SIGINT/SIGTERM: no batch starts after it.
+    pub stop: Arc<AtomicBool>,
+    /// When the last first answer came, in microseconds from the epoch.
+    last_answer_us: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(ledger: Ledger, epoch: Instant, stop: Arc<AtomicBool>) -> Shared {
+        Shared {
+            ledger,
+            meter: Meter::default(),
+            errors: Mutex::default(),
+            epoch,
+            stop,
+            last_answer_us: AtomicU64::new(0),
+        }
+    }
+
+    pub fn last_answer_us(&self) -> u64 {
+        self.last_answer_us.load(Ordering::Relaxed)
+    }
+
+    fn now_us(&self) -> u64 {
+        self.epoch.elapsed().as_micros() as u64
+    }
+
+    fn take(&self, reply: Reply) {
+        let now = self.now_us();
+        let first = |a: Answer| match a {
+            Answer::First { latency_us } => Some(latency_us),
+            _ => None,
+        };
+        let latencies: Vec<u64> = reply.acked.iter().filter_map(|jti| first(self.ledger.acked(jti, now))).collect();
+        let refused = reply.refused.iter().filter_map(|(jti, code)| first(self.ledger.refused(jti, code, now))).count();
+        if !latencies.is_empty() || refused > 0 {
+            self.last_answer_us.fetch_max(now, Ordering::Relaxed);
+        }
+        self.meter.answered(&latencies, refused as u64);
+    }
+
+    fn failed(&self, failure: &Failure) {
+        *self.errors.lock().unwrap_or_else(|e| e.into_inner()).entry(failure.kind().to_owned()).or_default() += 1;
+    }
+
+    /// Batch `k` of the pool: the SETs it holds, marked sent as due at `due`.
+    fn batch<'p>(&self, pool: &'p Pool, spec: &StepSpec, k: usize, due: Duration) -> Vec<(String, &'p str)> {
+        let range = k * spec.batch..((k + 1) * spec.batch).min(pool.tokens.len());
+        let due_us = due.as_micros() as u64;
+        self.meter.sent(range.len() as u64);
+        range
+            .map(|n| {
+                self.ledger.sent(n, due_us);
+                (self.ledger.jti(n), pool.tokens[n].as_str())
+            })
+            .collect()
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// When batch `k` is due, from the step's start.
+fn due(spec: &StepSpec, k: usize) -> Duration {
+    Duration::from_secs_f64(k as f64 * spec.batch as f64 / spec.rate)
+}
+
+/// Sends the whole pool at the step's rate and waits for its answers.
+pub async fn run(spec: StepSpec, pool: Arc<Pool>, shared: Arc<Shared>, link: Arc<Link>) -> Result<(), String> {
+    let batches = pool.tokens.len().div_ceil(spec.batch);
+    let connections = spec.connections.min(batches).max(1);
+    let mut tasks = tokio::task::JoinSet::new();
+    match link.binding {
+        Binding::PushpullWs => {
+            // Every stream is open before the first batch is due.
+            let mut opened = Vec::with_capacity(connections);
+            for _ in 0..connections {
+                let stream = ws::open(&link.url, link.token.as_deref(), link.roots_pem.as_deref())
+                    .await
+                    .map_err(|f| format!("cannot open a pushpull WebSocket at {}: {}", link.url, f.kind()))?;
+                opened.push(stream);
+            }
+            for (c, (sender, answers)) in opened.into_iter().enumerate() {
+                tasks.spawn(ws_connection(
+                    c,
+                    batches,
+                    connections,
+                    spec,
+                    pool.clone(),
+                    shared.clone(),
+                    sender,
+                    answers,
+                ));
+            }
+        }
+        _ => {
+            for c in 0..connections {
+                let sender = HttpSender::new(
+                    link.binding,
+                    &link.url,
+                    link.token.as_deref(),
+                    link.roots_pem.as_deref(),
+                    link.insecure,
+                )?;
+                tasks.spawn(http_connection(c, batches, connections, spec, pool.clone(), shared.clone(), sender));
+            }
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}
+
+async fn http_connection(
+    c: usize,
+    batches: usize,
+    connections: usize,
+    spec: StepSpec,
+    pool: Arc<Pool>,
+    shared: Arc<Shared>,
+    sender: HttpSender,
+) {
+    for k in (c..batches).step_by(connections) {
+        let due = due(&spec, k);
+        tokio::time::sleep_until((shared.epoch + due).into()).await;
+        if shared.stopped() {
+            break;
+        }
+        let sets = shared.batch(&pool, &spec, k, due);
+        match sender.send(&sets).await {
+            Ok(reply) => shared.take(reply),
+            Err(failure) => shared.failed(&failure),
+        }
+    }
+    let until = Instant::now() + spec.grace;
+    while shared.ledger.outstanding() > 0 && Instant::now() < until && !shared.stopped() {
+        tokio::time::sleep(COLLECT_EVERY).await;
+        match sender.collect().await {
+            Ok(reply) => shared.take(reply),
+            Err(failure) => shared.failed(&failure),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn ws_connection(
+    c: usize,
+    batches: usize,
+    connections: usize,
+    spec: StepSpec,
+    pool: Arc<Pool>,
+    shared: Arc<Shared>,
+    mut sender: ws::WsSender,
+    mut answers: ws::WsAnswers,
+) {
+    let reader = {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            while let Some(answer) = answers.next().await {
+                match answer {
+                    Ok(reply) => shared.take(reply),
+                    Err(failure) => shared.failed(&failure),
+                }
+            }
+        })
+    };
+    for k in (c..batches).step_by(connections) {
+        let due = due(&spec, k);
+        tokio::time::sleep_until((shared.epoch + due).into()).await;
+        if shared.stopped() {
+            break;
+        }
+        let sets = shared.batch(&pool, &spec, k, due);
+        if let Err(failure) = sender.send(&sets).await {
+            shared.failed(&failure);
+            break;
+        }
+    }
+    let until = Instant::now() + spec.grace;
+    while shared.ledger.outstanding() > 0 && Instant::now() < until && !shared.stopped() && !reader.is_finished() {
+        tokio::time::sleep(COLLECT_EVERY).await;
+        if let Err(failure) = sender.collect().await {
+            shared.failed(&failure);
+            break;
+        }
+    }
+    sender.close().await;
+    reader.abort();
+}

@@ -1,0 +1,196 @@
+//! The system a bench loads: the embedded reference, started on a runtime of
+//! its own (its threads named for [`super::cpu`]), or the SUT of a sut.yaml.
+//! Either way the harness registers once, as a scenario would, through the
+//! SUT's trigger (`http` control API or `exec` command), and learns the bearer
+//! token and audience its SETs need; a SUT configured by hand gives both in
+//! sut.yaml.
+
+use super::BenchError;
+use super::cpu::SUT_THREAD;
+use crate::set::{Alg, HarnessKeys};
+use crate::sut::{ReferenceUrls, SutSetup};
+use crate::trigger::{HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::wire::{Outgoing, Wire, WireLimits};
+use setconform_reference::{Reference, ReferenceConfig};
+use setconform_reports::bench::{BenchSut, Binding};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a registration may take.
+const REGISTER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where and as whom the harness sends.
+pub struct Target {
+    pub sut: BenchSut,
+    /// The binding's URL at the SUT.
+    pub endpoint: String,
+    pub token: Option<String>,
+    /// The `aud` the SUT expects in the harness's SETs.
+    pub audience: String,
+    pub harness_issuer: String,
+    pub alg: Alg,
+    pub set_profile: crate::set::SetProfile,
+    /// CA certificates the SUT's URLs chain to (PEM).
+    pub roots_pem: Option<Vec<u8>>,
+    pub insecure: bool,
+    /// The embedded reference's threads, in this process.
+    pub sut_in_process: bool,
+    release: Option<(TriggerConfig, String)>,
+    wire: Wire,
+    /// The embedded reference: stopped when dropped.
+    _reference: Option<(tokio::runtime::Runtime, Reference)>,
+}
+
+impl Target {
+    /// The embedded reference, or the SUT of `sut_file`, registered for `binding`.
+    pub async fn open(sut_file: Option<&Path>, binding: Binding) -> Result<Target, BenchError> {
+        let (setup, reference) = match sut_file {
+            Some(path) => (load(path)?, None),
+            None => {
+                let (runtime, reference) = start_reference()?;
+                let setup = SutSetup::embedded(ReferenceUrls::of(&reference), Vec::new(), None);
+                (setup, Some((runtime, reference)))
+            }
+        };
+        let endpoint = endpoint_of(&setup, binding)?;
+        let limits = WireLimits { insecure: setup.insecure, ..WireLimits::default() };
+        let wire = Wire::new(limits, setup.ca_pem.as_deref(), None).map_err(|e| BenchError::Sut(e.to_string()))?;
+        let registration = register(&setup, &wire, binding).await?;
+        let token = registration.as_ref().and_then(|r| r.token.clone()).or_else(|| setup.bearer_token.clone());
+        let audience = registration
+            .as_ref()
+            .and_then(Registration::sut_audience)
+            .or_else(|| setup.sut_audience.clone())
+            .ok_or_else(|| {
+                BenchError::Sut("the SUT's audience is unknown: its registration answer and sut.yaml name none".into())
+            })?;
+        let release = match (&setup.trigger, &registration) {
+            (Some(trigger @ (TriggerConfig::Http { .. } | TriggerConfig::Exec { .. })), Some(r)) => {
+                Some((trigger.clone(), r.peer.clone()))
+            }
+            _ => None,
+        };
+        Ok(Target {
+            sut: BenchSut { name: setup.name.clone(), kind: setup.kind.to_owned() },
+            endpoint,
+            token,
+            audience,
+            harness_issuer: setup.harness_issuer.clone(),
+            alg: setup.harness_alg,
+            set_profile: setup.set_profile,
+            roots_pem: setup.ca_pem.clone(),
+            insecure: setup.insecure,
+            sut_in_process: reference.is_some(),
+            release,
+            wire,
+            _reference: reference,
+        })
+    }
+
+    /// Tells the SUT the harness is gone (`release`); an answer is not needed.
+    pub async fn release(&self) {
+        if let Some((trigger, peer)) = &self.release {
+            let action = TriggerAction::Release { peer: peer.clone() };
+            let _ = call(trigger, &self.wire, &action).await;
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<SutSetup, BenchError> {
+    use crate::catalogue::{Catalogue, Origin};
+    let catalogue = Catalogue::load(Origin::Embedded)
+        .map_err(|errs| BenchError::Config(errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    crate::sut::claims::load(path, &catalogue)
+        .map_err(|errs| BenchError::Config(errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))
+}
+
+/// The reference on a runtime of its own, so its CPU time is told apart.
+fn start_reference() -> Result<(tokio::runtime::Runtime, Reference), BenchError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(super::cpu::cores() as usize)
+        .thread_name(SUT_THREAD)
+        .enable_all()
+        .build()
+        .map_err(|e| BenchError::Sut(format!("cannot start the reference: {e}")))?;
+    let reference = std::thread::scope(|s| {
+        s.spawn(|| runtime.block_on(Reference::start(ReferenceConfig::default()))).join().expect("no panic")
+    })
+    .map_err(|e| BenchError::Sut(format!("cannot start the reference: {e}")))?;
+    Ok((runtime, reference))
+}
+
+/// The SUT's URL for `binding`, from sut.yaml (or the reference).
+fn endpoint_of(setup: &SutSetup, binding: Binding) -> Result<String, BenchError> {
+    let (url, field) = match binding {
+        Binding::Push => (setup.push_endpoint.clone(), "push.endpoint"),
+        Binding::Msp => (setup.msp_endpoint.clone(), "msp.endpoint"),
+        Binding::PushpullHttp => (setup.pushpull_endpoint.clone(), "pushpull.endpoint"),
+        Binding::PushpullWs => {
+            (setup.pushpull_websocket.clone().or_else(|| setup.pushpull_endpoint.clone()), "pushpull.endpoint")
+        }
+        Binding::Poll => (setup.poll_endpoint.clone(), "poll.endpoint"),
+    };
+    url.ok_or_else(|| BenchError::Config(format!("--binding {}: the SUT configuration has no {field}", binding.name())))
+}
+
+/// The binding's name in a registration (the SUT contract).
+fn contract_binding(binding: Binding) -> &'static str {
+    match binding {
+        Binding::Push => "push",
+        Binding::Msp => "msp",
+        Binding::PushpullHttp => "http",
+        Binding::PushpullWs => "websocket",
+        Binding::Poll => "poll",
+    }
+}
+
+/// Registers through the trigger; `None` for a SUT configured by hand.
+async fn register(setup: &SutSetup, wire: &Wire, binding: Binding) -> Result<Option<Registration>, BenchError> {
+    let Some(trigger @ (TriggerConfig::Http { .. } | TriggerConfig::Exec { .. })) = &setup.trigger else {
+        return Ok(None);
+    };
+    let identity = HarnessIdentity {
+        issuer: setup.harness_issuer.clone(),
+        audience: setup.harness_audience.clone(),
+        jwks: HarnessKeys::get().jwks().clone(),
+        jwks_uri: None,
+        endpoint_ca: String::new(),
+        client_certificate: None,
+    };
+    let action = TriggerAction::register(&identity, None, contract_binding(binding));
+    let answer = call(trigger, wire, &action).await?;
+    serde_json::from_slice(&answer)
+        .map(Some)
+        .map_err(|e| BenchError::Sut(format!("the registration answer is not understood: {e}")))
+}
+
+/// One trigger action; the answer's body.
+async fn call(trigger: &TriggerConfig, wire: &Wire, action: &TriggerAction) -> Result<Vec<u8>, BenchError> {
+    let failed = |why: String| BenchError::Sut(format!("trigger {}: {why}", action.name()));
+    match trigger {
+        TriggerConfig::Http { url } => {
+            let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+            let req = Outgoing {
+                method: action.http_method().to_owned(),
+                url: action.http_url(url),
+                headers,
+                body: action.body().to_string().into_bytes(),
+            };
+            let answer = wire.exchange(&req, REGISTER_TIMEOUT).await.map_err(|e| failed(e.to_string()))?;
+            match answer.status {
+                200..=299 => Ok(answer.body),
+                status => Err(failed(format!("HTTP {status}"))),
+            }
+        }
+        TriggerConfig::Exec { command, dir, timeout } => {
+            let outcome =
+                crate::trigger::run_exec(command, dir, action, *timeout).await.map_err(|e| failed(e.to_string()))?;
+            match (outcome.exit_code, outcome.timed_out) {
+                (Some(0), false) => Ok(outcome.stdout),
+                (_, true) => Err(failed("the command timed out".into())),
+                (code, _) => Err(failed(format!("the command exited with {code:?}"))),
+            }
+        }
+        _ => Err(failed("this trigger cannot be driven by bench".into())),
+    }
+}
