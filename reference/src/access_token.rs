@@ -6,8 +6,10 @@
 
 use crate::fault::Fault;
 use crate::jose;
-use crate::peers::Peer;
+use crate::jose::Trust;
+use crate::peers::{AuthorizationServer, Peer};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Why an access token is refused (RFC 6750 §3.1 `invalid_token` in every case).
 #[derive(Debug)]
@@ -25,10 +27,24 @@ pub fn peer_id(token: &str) -> Option<String> {
     claims.get("client_id")?.as_str().map(str::to_owned)
 }
 
+/// What checking a peer's access token takes of the peer: the authorization
+/// server it named at registration, if any, and its keys.
+pub struct Issuing {
+    server: Option<AuthorizationServer>,
+    trust: Arc<Trust>,
+}
+
+impl Issuing {
+    /// Taken from `peer`, so that the token can be checked with no lock held.
+    pub fn of(peer: &Peer) -> Issuing {
+        Issuing { server: peer.authorization_server.clone(), trust: Arc::clone(&peer.trust) }
+    }
+}
+
 /// RFC 9068 §4: what a resource server checks in a JWT access token, here
-/// for `peer`, which named its authorization server at registration.
-pub fn check(peer: &Peer, token: &str, resource: &str, fault: Option<Fault>) -> Result<(), Refused> {
-    let server = peer.authorization_server.as_ref().ok_or(Refused("the peer named no authorization server"))?;
+/// for the peer `issuing` was taken from.
+pub fn check(issuing: &Issuing, token: &str, resource: &str, fault: Option<Fault>) -> Result<(), Refused> {
+    let server = issuing.server.as_ref().ok_or(Refused("the peer named no authorization server"))?;
     if fault == Some(Fault::RefuseAccessTokens) {
         return Err(Refused("access tokens are not taken here"));
     }
@@ -41,7 +57,8 @@ pub fn check(peer: &Peer, token: &str, resource: &str, fault: Option<Fault>) -> 
     if typ != "at+jwt" && typ != "application/at+jwt" {
         return Err(Refused("typ is not at+jwt"));
     }
-    jose::verify_with(&header, &format!("{h}.{p}"), s, &peer.trust.peer_jwks).map_err(|_| Refused("bad signature"))?;
+    jose::verify_with(&header, &format!("{h}.{p}"), s, &issuing.trust.peer_jwks)
+        .map_err(|_| Refused("bad signature"))?;
     if claims.get("iss").and_then(Value::as_str) != Some(server.issuer.as_str()) {
         return Err(Refused("iss is not the peer's authorization server"));
     }

@@ -29,10 +29,28 @@ pub async fn exchange(app: &Arc<App>, peer_id: &str, reason: Reason) {
         return;
     };
     let answer = send(&prepared, fault).await;
-    if let Answer::Ok(Value::Object(object)) = &answer {
-        learn_keys(app, Who::Id(peer_id), set_tokens(object)).await;
-    }
-    app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, fault, app.set_profile));
+    let checked = match &answer {
+        Answer::Ok(object) => {
+            if let Value::Object(members) = object {
+                learn_keys(app, Who::Id(peer_id), set_tokens(members)).await;
+            }
+            let Some(checked) = check_sets(app, peer_id, object) else { return };
+            checked
+        }
+        Answer::Refused => Checked::new(),
+    };
+    app.peers.with_id(peer_id, |p| absorb(p, &prepared, answer, checked, fault, app.set_profile));
+}
+
+/// The RFC 8417 verdict on each member of a Communication Object's `sets`, in
+/// its order; `None` for a member that is not a string.
+pub type Checked = Vec<Option<Result<(), jose::Rejection>>>;
+
+/// Validates the SETs of `object` from peer `peer_id` against a snapshot of
+/// its trust, with no lock held; `None` when there is no such peer.
+pub fn check_sets(app: &App, peer_id: &str, object: &Value) -> Option<Checked> {
+    let trust = app.peers.trust_by_id(peer_id)?;
+    Some(jose::validate_members(object.get("sets"), &trust))
 }
 
 /// Everything one request carries, taken from the peer's state.
@@ -166,7 +184,14 @@ async fn send(prepared: &Prepared, fault: Option<Fault>) -> Answer {
 }
 
 /// Folds the peer's answer to a request into its state.
-fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fault>, profile: SetProfile) {
+fn absorb(
+    peer: &mut Peer,
+    prepared: &Prepared,
+    answer: Answer,
+    checked: Checked,
+    fault: Option<Fault>,
+    profile: SetProfile,
+) {
     match answer {
         Answer::Ok(mut object) => {
             // §6.2.3 (PP-HTTP-015): a response may acknowledge SETs of earlier requests too.
@@ -179,7 +204,7 @@ fn absorb(peer: &mut Peer, prepared: &Prepared, answer: Answer, fault: Option<Fa
                 };
                 acked.retain(|jti| jti.as_str().is_some_and(first_sent_now));
             }
-            absorb_object(peer, &object, fault, profile)
+            absorb_object(peer, &object, checked, fault, profile)
         }
         Answer::Refused => restore(peer, prepared, fault),
     }
@@ -196,9 +221,10 @@ pub fn restore(peer: &mut Peer, prepared: &Prepared, fault: Option<Fault>) {
     peer.owed = owed;
 }
 
-/// Takes in a Communication Object from the peer: its acks, setErrs and SETs;
-/// SETs minted again are minted under `profile`.
-pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, profile: SetProfile) {
+/// Takes in a Communication Object from the peer: its acks, setErrs and SETs,
+/// with `checked` the verdicts of [`check_sets`] on the object; SETs minted
+/// again are minted under `profile`.
+pub fn absorb_object(peer: &mut Peer, object: &Value, checked: Checked, fault: Option<Fault>, profile: SetProfile) {
     let strings = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
@@ -223,8 +249,9 @@ pub fn absorb_object(peer: &mut Peer, object: &Value, fault: Option<Fault>, prof
         }
     }
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {
-        for (key, token) in sets {
-            let verdict = match token.as_str().map(|t| jose::validate(key, t, &peer.trust)) {
+        debug_assert_eq!(sets.len(), checked.len(), "verdicts for another object");
+        for (key, validated) in sets.keys().zip(checked) {
+            let verdict = match validated {
                 Some(Ok(())) => Verdict::Acked,
                 _ if fault == Some(Fault::AckInvalidSets) => Verdict::Acked,
                 Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },

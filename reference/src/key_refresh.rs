@@ -33,7 +33,7 @@ pub async fn learn_keys<'t>(app: &App, who: Who<'_>, tokens: impl IntoIterator<I
     }
     let Some((uri, client)) = with_peer(app, &who, |p| to_look_up(p, &kids)).flatten() else { return };
     if let Some(keys) = fetch(&client, &uri).await {
-        with_peer(app, &who, |p| p.trust.peer_jwks = keys);
+        with_peer(app, &who, |p| std::sync::Arc::make_mut(&mut p.trust).peer_jwks = keys);
     }
 }
 

@@ -74,7 +74,7 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     learn_keys(&app, Who::Token(&token), request.tokens()).await;
     // `ack-and-err` spoils the pushpull Communication Object (§5), not multi-SET push answers.
     let exchange_fault = fault.filter(|f| *f != Fault::AckAndErr);
-    let outcome = app.peers.with_token(&token, |peer| pushpull::exchange(peer, request, exchange_fault));
+    let outcome = pushpull::respond(&app, &token, request, exchange_fault);
     let Some(Ok(Value::Object(mut object))) = outcome else {
         return problem(fault, StatusCode::BAD_REQUEST, "invalid_request", "the batch could not be taken");
     };

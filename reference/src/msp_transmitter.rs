@@ -106,7 +106,8 @@ pub async fn deliver(app: &Arc<App>, peer_id: &str, reason: Reason) {
         if fault == Some(Fault::MspTxHaltOnUnknownAck) && names_unknown(&answer, p) {
             p.push_halted = true;
         }
-        absorb_object(p, &Value::Object(answer), fault, app.set_profile);
+        // With `sets` dropped, the answer holds no SET to validate.
+        absorb_object(p, &Value::Object(answer), Vec::new(), fault, app.set_profile);
     });
 }
 

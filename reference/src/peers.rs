@@ -5,8 +5,8 @@
 use crate::jose::Trust;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
 
@@ -55,7 +55,9 @@ pub enum Verdict {
 #[derive(Debug)]
 pub struct Peer {
     pub id: String,
-    pub trust: Trust,
+    /// Shared, so that SETs can be validated against a snapshot outside the peers lock;
+    /// changed through [`Arc::make_mut`], which leaves a snapshot in use as it was.
+    pub trust: Arc<Trust>,
     /// `aud` the reference puts in SETs for this peer.
     pub audience: String,
     pub outbox: Vec<Outgoing>,
@@ -126,7 +128,7 @@ impl Peers {
         let token = format!("ref-token-{n}-{:016x}", token_salt(n));
         let peer = Peer {
             id: id.clone(),
-            trust,
+            trust: Arc::new(trust),
             audience,
             outbox: Vec::new(),
             retired: HashSet::new(),
@@ -150,6 +152,17 @@ impl Peers {
     /// Runs `f` on the peer holding `token`.
     pub fn with_token<R>(&self, token: &str, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
         self.lock().get_mut(token).map(f)
+    }
+
+    /// The trust of the peer holding `token` as it stands now: what validating its SETs
+    /// takes, to be done without holding the lock.
+    pub fn trust_by_token(&self, token: &str) -> Option<Arc<Trust>> {
+        self.with_token(token, |p| Arc::clone(&p.trust))
+    }
+
+    /// The trust of the peer with id `id` as it stands now (see [`Peers::trust_by_token`]).
+    pub fn trust_by_id(&self, id: &str) -> Option<Arc<Trust>> {
+        self.with_id(id, |p| Arc::clone(&p.trust))
     }
 
     /// The bearer token of the peer with id `id`: what identifies it here.

@@ -5,7 +5,7 @@
 //! flight at a time.
 
 use crate::fault::Fault;
-use crate::jose;
+use crate::jose::{self, Rejection};
 use crate::key_refresh::{Who, learn_keys, set_tokens};
 use crate::peers::{Endpoint, Peer, Verdict};
 use crate::ssf_receiver::judge::judge_if_ssf;
@@ -107,7 +107,10 @@ async fn run(app: &Arc<App>, peer_id: &str) {
                 backoff = FIRST_BACKOFF;
                 unreachable = 0;
                 learn_keys(app, Who::Id(peer_id), set_tokens(&object)).await;
-                let more = app.peers.with_id(peer_id, |p| absorb(p, &object, fault)).unwrap_or(false);
+                // The SETs are validated against a snapshot of the peer's trust, with no lock held.
+                let checked = app.peers.trust_by_id(peer_id).map(|t| jose::validate_members(object.get("sets"), &t));
+                let more = checked.and_then(|c| app.peers.with_id(peer_id, |p| absorb(p, &object, c, fault)));
+                let more = more.unwrap_or(false);
                 crate::ssf_receiver::status::follow_up(app, peer_id);
                 let owes = app.peers.with_id(peer_id, |p| !p.owed.is_empty()).unwrap_or(false);
                 // §2.3: moreAvailable, verdicts to hand over, or a long poll to follow
@@ -268,15 +271,22 @@ async fn read_body(mut response: reqwest::Response) -> Body {
     }
 }
 
-/// Judges the SETs of an answer and records what is owed for each; returns
+/// Judges the SETs of an answer, `checked` their RFC 8417 verdicts (from
+/// [`jose::validate_members`]), and records what is owed for each; returns
 /// whether the transmitter said more are available (§2.3).
-fn absorb(peer: &mut Peer, object: &Map<String, Value>, fault: Option<Fault>) -> bool {
+fn absorb(
+    peer: &mut Peer,
+    object: &Map<String, Value>,
+    checked: Vec<Option<Result<(), Rejection>>>,
+    fault: Option<Fault>,
+) -> bool {
     if let Some(sets) = object.get("sets").and_then(Value::as_object) {
-        for (jti, token) in sets {
+        debug_assert_eq!(sets.len(), checked.len(), "verdicts for another answer");
+        for ((jti, token), validated) in sets.iter().zip(checked) {
             // An SSF stream's SETs also meet the SSF rules (state, stream, event types).
-            let judge =
-                |t: &str| jose::validate(jti, t, &peer.trust).and_then(|()| judge_if_ssf(&mut peer.ssf, t, fault));
-            let verdict = match token.as_str().map(judge) {
+            let judged =
+                token.as_str().zip(validated).map(|(t, v)| v.and_then(|()| judge_if_ssf(&mut peer.ssf, t, fault)));
+            let verdict = match judged {
                 Some(Ok(())) => Verdict::Acked,
                 Some(Err(_)) if fault == Some(Fault::AckInvalidSets) => Verdict::Acked,
                 Some(Err(r)) => Verdict::Errored { err: r.err.into(), description: r.description },
@@ -349,7 +359,8 @@ mod tests {
                 .map(|_| {
                     peers
                         .with_id(&id, |p| {
-                            absorb(p, &answer, fault);
+                            let checked = jose::validate_members(answer.get("sets"), &p.trust);
+                            absorb(p, &answer, checked, fault);
                             std::mem::take(&mut p.owed).len()
                         })
                         .unwrap()

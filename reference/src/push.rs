@@ -30,10 +30,10 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     }
     // §3: the transmitter is authenticated with HTTP authentication (RFC 7235).
     let mut token = bearer(&headers).unwrap_or_default();
-    if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::NoAuthCheck) {
+    if fault == Some(Fault::NoAuthCheck) && app.peers.with_token(&token, |_| ()).is_none() {
         token = app.anonymous_token.clone();
     }
-    if app.peers.with_token(&token, |_| ()).is_none() && fault == Some(Fault::SsfRcvNoAuthorizationHeader) {
+    if fault == Some(Fault::SsfRcvNoAuthorizationHeader) && app.peers.with_token(&token, |_| ()).is_none() {
         let set = std::str::from_utf8(&body).unwrap_or_default().trim();
         token = crate::ssf_receiver::unauthenticated_push(&app, set).unwrap_or(token);
     }
@@ -56,14 +56,18 @@ pub async fn receive(State(app): State<Arc<App>>, method: Method, headers: Heade
     let jti = jose::jti_of(set).unwrap_or_default();
     crate::ssf_receiver::until_configured(&app, &token).await;
     learn_keys(&app, Who::Token(&token), [set]).await;
-    let verdict = app.peers.with_token(&token, |peer| {
-        let seen = peer.received.contains_key(&jti);
-        // An SSF stream's SETs also meet the SSF rules (state, stream, event types).
-        let judged = jose::validate(&jti, set, &peer.trust).and_then(|()| judge_if_ssf(&mut peer.ssf, set, fault));
-        if judged.is_ok() {
-            peer.received.insert(jti.clone(), crate::peers::Verdict::Acked);
-        }
-        (seen, judged, stream_in_use(&peer.ssf), peer.id.clone())
+    // The signature and claims are checked against a snapshot of the peer's trust, with no lock held.
+    let validated = app.peers.trust_by_token(&token).map(|trust| jose::validate(&jti, set, &trust));
+    let verdict = validated.and_then(|validated| {
+        app.peers.with_token(&token, |peer| {
+            let seen = peer.received.contains_key(&jti);
+            // An SSF stream's SETs also meet the SSF rules (state, stream, event types).
+            let judged = validated.and_then(|()| judge_if_ssf(&mut peer.ssf, set, fault));
+            if judged.is_ok() {
+                peer.received.insert(jti.clone(), crate::peers::Verdict::Acked);
+            }
+            (seen, judged, stream_in_use(&peer.ssf), peer.id.clone())
+        })
     });
     if let Some((_, _, _, id)) = &verdict {
         crate::ssf_receiver::status::follow_up(&app, id);

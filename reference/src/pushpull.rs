@@ -2,7 +2,7 @@
 //! Object each way.
 
 use crate::fault::Fault;
-use crate::jose;
+use crate::jose::{self, Trust};
 use crate::key_refresh::{Who, learn_keys};
 use crate::peers::{Outgoing, Peer, Verdict};
 use crate::set_profile::SetProfile;
@@ -99,21 +99,39 @@ pub async fn handle(
         return error(fault, StatusCode::BAD_REQUEST, "invalid_request", "`ack` is empty");
     }
     learn_keys(&app, Who::Token(&token), request.tokens()).await;
-    let outcome = app
-        .peers
-        .with_token(&token, |peer| exchange(peer, request, fault))
-        .unwrap_or_else(|| Err("peer vanished".to_owned()));
+    let outcome = respond(&app, &token, request, fault).unwrap_or_else(|| Err("peer vanished".to_owned()));
     match outcome {
         Ok(object) => success(fault, object),
         Err(why) => error(fault, StatusCode::BAD_REQUEST, "invalid_request", &why),
     }
 }
 
-/// Applies one request to the peer's state and builds the response object.
-pub(crate) fn exchange(peer: &mut Peer, request: Request, fault: Option<Fault>) -> Result<Value, String> {
-    // Judge every SET first: a request is accepted or refused whole.
-    let judged: Vec<(String, Result<(), jose::Rejection>)> =
-        request.sets.iter().map(|(key, token)| (key.clone(), jose::validate(key, token, &peer.trust))).collect();
+/// The RFC 8417 verdict on each SET of a request, in the request's order.
+type Judged = Vec<(String, Result<(), jose::Rejection>)>;
+
+/// Validates every SET of `request` against `trust`: the costly part of an
+/// exchange, which needs nothing else of the peer.
+fn judge(request: &Request, trust: &Trust) -> Judged {
+    request.sets.iter().map(|(key, token)| (key.clone(), jose::validate(key, token, trust))).collect()
+}
+
+/// Answers one request of the peer holding `token`: its SETs are validated
+/// against a snapshot of the peer's trust with no lock held, and the rest is
+/// applied under the lock. `None` when there is no such peer.
+pub(crate) fn respond(app: &App, token: &str, request: Request, fault: Option<Fault>) -> Option<Result<Value, String>> {
+    let judged = if request.sets.is_empty() {
+        Judged::new()
+    } else {
+        let trust = app.peers.trust_by_token(token)?;
+        judge(&request, &trust)
+    };
+    app.peers.with_token(token, |peer| exchange(peer, request, judged, fault))
+}
+
+/// Applies one request, its SETs already judged, to the peer's state and
+/// builds the response object.
+fn exchange(peer: &mut Peer, request: Request, judged: Judged, fault: Option<Fault>) -> Result<Value, String> {
+    // Every SET is judged first: a request is accepted or refused whole.
     if fault == Some(Fault::RejectRequestOnBadSet)
         && let Some((key, Err(r))) = judged.iter().find(|(_, r)| r.is_err())
     {
@@ -301,7 +319,9 @@ fn access_token_holder(
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let resource = format!("https://{host}/pushpull");
     let refused = |why: String| (HeaderValue::from_static(r#"Bearer error="invalid_token""#), why);
-    match app.peers.with_id(&peer, |p| crate::access_token::check(p, presented, &resource, fault)) {
+    // The signature is checked with no lock held.
+    let issuing = app.peers.with_id(&peer, |p| crate::access_token::Issuing::of(p));
+    match issuing.map(|issuing| crate::access_token::check(&issuing, presented, &resource, fault)) {
         Some(Ok(())) => app.peers.token_of(&peer).ok_or_else(unknown),
         Some(Err(why)) => Err(refused(format!("access token refused: {why}"))),
         None => Err(refused("access token for an unknown client".to_owned())),

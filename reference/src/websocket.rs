@@ -93,9 +93,7 @@ async fn session(app: Arc<App>, token: String, mut socket: WebSocket) {
             Message::Text(text.into())
         }
     };
-    let answer = |request: Request| -> Option<Value> {
-        app.peers.with_token(&token, |peer| pushpull::exchange(peer, request, fault).ok()).flatten()
-    };
+    let answer = |request: Request| -> Option<Value> { pushpull::respond(&app, &token, request, fault)?.ok() };
     if let Some(owed) = answer(Request::empty()).filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
         && socket.send(encode(owed)).await.is_err()
     {

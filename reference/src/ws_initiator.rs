@@ -123,7 +123,10 @@ async fn session(app: Arc<App>, peer_id: String, mut socket: Socket, mut kicks: 
                 if let Value::Object(members) = &object {
                     learn_keys(&app, Who::Id(&peer_id), set_tokens(members)).await;
                 }
-                app.peers.with_id(&peer_id, |p| initiator::absorb_object(p, &object, fault, app.set_profile));
+                if let Some(checked) = initiator::check_sets(&app, &peer_id, &object) {
+                    let profile = app.set_profile;
+                    app.peers.with_id(&peer_id, |p| initiator::absorb_object(p, &object, checked, fault, profile));
+                }
                 if !send(&app, &peer_id, &mut socket, Reason::Retry).await {
                     break;
                 }

@@ -199,7 +199,9 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
         return Err(reject("invalid_request", "typ is not secevent+jwt"));
     }
     let algorithm = Algorithm::from_str(alg).map_err(|_| reject("invalid_key", format!("unsupported alg {alg:?}")))?;
-    verify_signature(&header, algorithm, &format!("{h}.{p}"), s, &trust.peer_jwks)?;
+    // The signing input is the token up to its second dot (RFC 7515 §5.2).
+    let signing_input = &token[..h.len() + 1 + p.len()];
+    verify_signature(&header, algorithm, signing_input, s, &trust.peer_jwks)?;
 
     match claims.get("iss").and_then(Value::as_str) {
         None => return Err(reject("invalid_issuer", "iss is missing")),
@@ -234,6 +236,14 @@ pub fn validate(key: &str, token: &str, trust: &Trust) -> Result<(), Rejection> 
         return Err(reject("invalid_request", format!("{unknown} is not understood")));
     }
     Ok(())
+}
+
+/// The verdict of [`validate`] on each member of a `sets` object (none when
+/// it is absent or not an object), in its order; `None` for a member that is
+/// not a string.
+pub fn validate_members(sets: Option<&Value>, trust: &Trust) -> Vec<Option<Result<(), Rejection>>> {
+    let members = sets.and_then(Value::as_object).into_iter().flatten();
+    members.map(|(key, token)| token.as_str().map(|t| validate(key, t, trust))).collect()
 }
 
 /// The first envelope claim, event type or event member this reference does not know.

@@ -104,7 +104,7 @@ async fn configure(app: &Arc<App>, peer_id: &str) -> Result<(), SetupError> {
     let metadata = discovery::discover(&client, &registration.configuration_url, &registration.issuer, fault).await?;
     // The SETs come from the discovered issuer, signed with keys from its jwks_uri (SSF-SET-012).
     app.peers.with_id(peer_id, |p| {
-        p.trust.peer_issuer = metadata.issuer.clone();
+        Arc::make_mut(&mut p.trust).peer_issuer = metadata.issuer.clone();
         p.key_source = Some(KeySource::new(metadata.jwks_uri.clone(), client.clone()));
     });
     let access_token = token::fetch(&client, &registration).await?;
@@ -114,9 +114,9 @@ async fn configure(app: &Arc<App>, peer_id: &str) -> Result<(), SetupError> {
     let created = stream::create(&client, &metadata.configuration_endpoint, &access_token, &body).await?;
     let foreign = created.iss != metadata.issuer;
     let kept = app.peers.with_id(peer_id, |p| {
-        p.trust.own_audience = created.audience.clone();
+        Arc::make_mut(&mut p.trust).own_audience = created.audience.clone();
         if foreign && fault == Some(Fault::SsfRcvAcceptForeignStream) {
-            p.trust.peer_issuer = created.iss.clone();
+            Arc::make_mut(&mut p.trust).peer_issuer = created.iss.clone();
         }
         if let Some(ssf) = p.ssf.as_mut() {
             ssf.metadata = Some(metadata.clone());
