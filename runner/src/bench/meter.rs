@@ -7,7 +7,7 @@ use setconform_reports::bench::histogram::{self, Latency};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Default)]
 struct Second {
@@ -24,6 +24,10 @@ pub struct Measured {
 
 /// Shared by every connection of a step.
 pub struct Meter {
+    /// When the step's first batch is due.
+    epoch: Instant,
+    /// When the last answer came, in microseconds from the epoch.
+    last_answer_us: AtomicU64,
     sent: AtomicU64,
     acked: AtomicU64,
     refused: AtomicU64,
@@ -33,9 +37,11 @@ pub struct Meter {
     seconds: Mutex<BTreeMap<u64, Second>>,
 }
 
-impl Default for Meter {
-    fn default() -> Self {
+impl Meter {
+    pub fn new(epoch: Instant) -> Meter {
         Meter {
+            epoch,
+            last_answer_us: AtomicU64::new(0),
             sent: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             refused: AtomicU64::new(0),
@@ -43,6 +49,20 @@ impl Default for Meter {
             recent: Mutex::new(histogram::empty()),
             seconds: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// When the step's first batch is due.
+    pub fn epoch(&self) -> Instant {
+        self.epoch
+    }
+
+    /// When the last answer came, in microseconds from the epoch.
+    pub fn last_answer_us(&self) -> u64 {
+        self.last_answer_us.load(Ordering::Relaxed)
+    }
+
+    fn answer_now(&self) {
+        self.last_answer_us.fetch_max(self.epoch.elapsed().as_micros() as u64, Ordering::Relaxed);
     }
 }
 
@@ -62,6 +82,9 @@ impl Meter {
 
     /// SETs answered, with the latency of each acknowledged one.
     pub fn answered(&self, acked_latencies_us: &[u64], refused: u64) {
+        if refused > 0 || !acked_latencies_us.is_empty() {
+            self.answer_now();
+        }
         self.refused.fetch_add(refused, Ordering::Relaxed);
         if acked_latencies_us.is_empty() {
             return;
@@ -78,6 +101,13 @@ impl Meter {
         let second = seconds.entry(unix_s()).or_default();
         second.acked += acked_latencies_us.len() as u64;
         record(second.latency.get_or_insert_with(histogram::empty));
+    }
+
+    /// SETs received whose send time is not known: counted, not timed.
+    pub fn answered_untimed(&self, n: u64) {
+        self.answer_now();
+        self.acked.fetch_add(n, Ordering::Relaxed);
+        lock(&self.seconds).entry(unix_s()).or_default().acked += n;
     }
 
     /// (sent, acknowledged, refused) so far.

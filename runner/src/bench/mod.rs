@@ -11,25 +11,26 @@
 //! [`BenchRecord`] (`bench.json`).
 
 pub mod cpu;
+pub mod drain;
 pub mod driver;
 pub mod ledger;
 pub mod meter;
 pub mod plan;
 pub mod pool;
 pub mod progress;
+pub mod record;
 pub mod shape;
 pub mod step;
 pub mod target;
 
 pub use plan::BenchPlan;
 
-use setconform_reports::bench::histogram::Latency;
 use setconform_reports::bench::{
-    BenchRecord, BenchResult, BenchVerdict, Binding, Cpu, Direction, Ledger as LedgerSummary, Load, RecordKind, Step,
+    BenchRecord, Binding, Cpu, Direction, Ledger as LedgerSummary, Load, RecordKind, Step,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use target::Target;
 
@@ -46,9 +47,11 @@ pub enum BenchError {
 
 /// Runs the bench of `plan`; `stop` is set by a signal handler.
 pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Result<BenchRecord, BenchError> {
-    if plan.direction == Direction::Drain || plan.binding == Binding::Poll {
+    if plan.direction == Direction::Send && plan.binding == Binding::Poll {
         return Err(BenchError::Config(
-            "the harness sends SETs to a receiving SUT by push, msp or pushpull only".into(),
+            "--binding poll: a poll receiver polls at its own pace, so the harness cannot offer it a rate; \
+             bench a poll transmitter with --direction drain"
+                .into(),
         ));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -58,21 +61,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
         .build()
         .map_err(|e| BenchError::Sut(format!("cannot start the harness's runtime: {e}")))?;
     runtime.spawn(watch_signals(stop.clone()));
-    let target = runtime.block_on(Target::open(plan.sut_file.as_deref(), plan.binding))?;
-    let link = Arc::new(step::Link {
-        binding: plan.binding,
-        url: target.endpoint.clone(),
-        token: target.token.clone(),
-        roots_pem: target.roots_pem.clone(),
-        insecure: target.insecure,
-    });
-    let minter = crate::set::Minter {
-        issuer: target.harness_issuer.clone(),
-        audience: target.audience.clone(),
-        alg: target.alg,
-        profile: target.set_profile,
-        stream: None,
-    };
+    let (target, mode) = runtime.block_on(Mode::open(plan))?;
     let started = SystemTime::now();
     let run_id = started.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let shard = plan.shard.map_or(String::new(), |s| format!("s{}-", s.index));
@@ -82,49 +71,44 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
     let mut errors = BTreeMap::new();
     let mut failure = None;
     while let Some(offered) = shape.next_rate() {
-        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+        if stop.load(Ordering::Relaxed) {
             break;
         }
         let rate = plan.share(offered);
         let duration = shape.step_duration();
         let count = ((rate * duration.as_secs_f64()).round() as usize).max(1);
-        let prefix = format!("bench-{run_id}-{shard}{}-", steps.len() + 1);
-        let ledger_of_step = ledger::Ledger::new(prefix, count);
-        let pool = Arc::new(pool::Pool::mint(&minter, count, |n| ledger_of_step.jti(n)));
         let spec = step::StepSpec {
             rate,
             batch: batch_of(plan) as usize,
             connections: plan.connections as usize,
             grace: plan.grace,
         };
-        // The first batch is due a moment after the start: connections open before it.
-        let shared = Arc::new(step::Shared::new(ledger_of_step, Instant::now() + LEAD, stop.clone()));
-        let progress = progress::Progress::start(show_progress, count as u64, offered, shared.clone());
-        let started_unix_ms = unix_ms(SystemTime::now() + LEAD);
-        let before = cpu::CpuSample::now(target.sut_in_process);
-        let outcome = runtime.block_on(step::run(spec, pool, shared.clone(), link.clone()));
-        let after = cpu::CpuSample::now(target.sut_in_process);
-        progress.finish();
-        if let Err(why) = outcome {
-            failure = Some(why);
-            break;
-        }
-        let step = summarise(&shared, rate, started_unix_ms, before.until(&after), duration);
-        let step_ledger = shared.ledger.summary();
-        add_ledger(&mut ledger, &step_ledger);
-        for (kind, n) in shared.errors.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            *errors.entry(kind.clone()).or_insert(0) += n;
+        let prefix = format!("bench-{run_id}-{shard}{}-", steps.len() + 1);
+        let measured = mode.step(&runtime, &target, spec, count, prefix, steps.len(), &stop, show_progress);
+        let (meter, cpu, step_ledger, step_errors) = match measured {
+            Ok(m) => m,
+            Err(why) => {
+                failure = Some(why);
+                break;
+            }
+        };
+        let step = record::step(&meter, rate, cpu, duration);
+        record::add_ledger(&mut ledger, &step_ledger);
+        for (kind, n) in step_errors {
+            *errors.entry(kind).or_insert(0) += n;
         }
         let sustained = shape.judge(&step, step_ledger.lost);
         steps.push(Step { sustained, ..step });
     }
+    mode.finish(&mut ledger, &mut errors);
     runtime.block_on(target.release());
     let sut = target.sut.clone();
     drop(target);
+    drop(mode);
     if let (Some(why), true) = (&failure, steps.is_empty()) {
         return Err(BenchError::Sut(why.clone()));
     }
-    let result = result(&steps, &ledger, &plan.shape);
+    let result = record::result(&steps, &ledger, &plan.shape);
     Ok(BenchRecord {
         record: RecordKind::Bench,
         tool: format!("setconform {}", env!("CARGO_PKG_VERSION")),
@@ -139,13 +123,133 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
         },
         shards: plan.shard.into_iter().collect(),
         started_at: setconform_reports::rfc3339_utc(started),
-        started_unix_ms: unix_ms(started),
+        started_unix_ms: record::unix_ms(started),
         steps,
         ledger,
         errors,
         result,
-        interrupted: stop.load(std::sync::atomic::Ordering::Relaxed).then(|| "interrupted by a signal".to_owned()),
+        interrupted: stop.load(Ordering::Relaxed).then(|| "interrupted by a signal".to_owned()),
     })
+}
+
+/// What a step measured: its meter, the CPU time spent, its ledger and its failed requests.
+type Measured = (Arc<meter::Meter>, Cpu, LedgerSummary, BTreeMap<String, u64>);
+
+/// The harness sends (minting ahead), or drains (receiving at its endpoint or asking).
+enum Mode {
+    Send {
+        link: Arc<step::Link>,
+        minter: crate::set::Minter,
+    },
+    Drain {
+        inbox: Arc<drain::inbox::Inbox>,
+        pull: Option<drain::pull::Pull>,
+        _endpoint: Option<drain::endpoint::Serving>,
+    },
+}
+
+impl Mode {
+    /// Registers with the SUT, with what the direction needs in place first.
+    async fn open(plan: &BenchPlan) -> Result<(Target, Mode), BenchError> {
+        let sut_file = plan.sut_file.as_deref();
+        if plan.direction == Direction::Send {
+            let target = Target::open(sut_file, plan.binding, plan.direction, None).await?;
+            let link = Arc::new(step::Link {
+                binding: plan.binding,
+                url: target.endpoint.clone(),
+                token: target.token.clone(),
+                roots_pem: target.roots_pem.clone(),
+                insecure: target.insecure,
+            });
+            let minter = crate::set::Minter {
+                issuer: target.harness_issuer.clone(),
+                audience: target.audience.clone(),
+                alg: target.alg,
+                profile: target.set_profile,
+                stream: None,
+            };
+            return Ok((target, Mode::Send { link, minter }));
+        }
+        let inbox = Arc::new(drain::inbox::Inbox::new(Instant::now(), drain::verify::Sampler::new(plan.verify_one_in)));
+        let endpoint = match plan.binding {
+            Binding::Push | Binding::Msp => {
+                let pki = crate::harness::pki::HarnessPki::generate()
+                    .map_err(|e| BenchError::Sut(format!("cannot make the harness's CA: {e}")))?;
+                let serving = drain::endpoint::serve(&pki, inbox.clone())
+                    .await
+                    .map_err(|e| BenchError::Sut(format!("cannot serve the harness's endpoint: {e}")))?;
+                Some((serving, pki.ca_pem.clone()))
+            }
+            _ => None,
+        };
+        let grant = endpoint.as_ref().map(|(serving, ca)| (serving.grant.clone(), ca.clone()));
+        let target = Target::open(sut_file, plan.binding, plan.direction, grant).await?;
+        inbox.sampler.trust(target.sut_sets.clone());
+        let pull = endpoint.is_none().then(|| drain::pull::Pull {
+            binding: plan.binding,
+            url: target.endpoint.clone(),
+            token: target.token.clone(),
+            roots_pem: target.roots_pem.clone(),
+            insecure: target.insecure,
+            batch: plan.batch as usize,
+        });
+        Ok((target, Mode::Drain { inbox, pull, _endpoint: endpoint.map(|(serving, _)| serving) }))
+    }
+
+    /// Runs one step of `count` SETs.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        target: &Target,
+        spec: step::StepSpec,
+        count: usize,
+        prefix: String,
+        index: usize,
+        stop: &Arc<AtomicBool>,
+        show_progress: bool,
+    ) -> Result<Measured, String> {
+        match self {
+            Mode::Send { link, minter } => {
+                let ledger = ledger::Ledger::new(prefix, count);
+                let pool = Arc::new(pool::Pool::mint(minter, count, |n| ledger.jti(n)));
+                // The first batch is due a moment after the start: connections open before it.
+                let shared = Arc::new(step::Shared::new(ledger, Instant::now() + LEAD, stop.clone()));
+                let progress = progress::Progress::start(show_progress, count as u64, spec.rate, shared.meter.clone());
+                let before = cpu::CpuSample::now(target.sut_in_process);
+                let outcome = runtime.block_on(step::run(spec, pool, shared.clone(), link.clone()));
+                let after = cpu::CpuSample::now(target.sut_in_process);
+                progress.finish();
+                outcome?;
+                let errors = shared.errors.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                Ok((shared.meter.clone(), before.until(&after), shared.ledger.summary(), errors))
+            }
+            Mode::Drain { inbox, pull, .. } => {
+                let meter = Arc::new(meter::Meter::new(Instant::now()));
+                inbox.start_step(index, meter.clone());
+                let progress = progress::Progress::start(show_progress, count as u64, spec.rate, meter.clone());
+                let before = cpu::CpuSample::now(target.sut_in_process);
+                let errors =
+                    runtime.block_on(drain::run_step(spec, count, target, inbox.clone(), pull.as_ref(), stop.clone()));
+                let after = cpu::CpuSample::now(target.sut_in_process);
+                progress.finish();
+                Ok((meter, before.until(&after), inbox.summary(index), errors))
+            }
+        }
+    }
+
+    /// Adds what belongs to the whole bench: a drain's strays and what its sampled SETs broke.
+    fn finish(&self, ledger: &mut LedgerSummary, errors: &mut BTreeMap<String, u64>) {
+        if let Mode::Drain { inbox, .. } = self {
+            let (duplicated, unknown) = inbox.strays();
+            ledger.duplicated += duplicated;
+            ledger.unknown += unknown;
+            let (_, broken) = inbox.sampler.outcome();
+            for (req, n) in broken {
+                *errors.entry(format!("set-breaks:{req}")).or_insert(0) += n;
+            }
+        }
+    }
 }
 
 /// The first SIGINT or SIGTERM stops the bench after the batches under way
@@ -176,74 +280,4 @@ const LEAD: Duration = Duration::from_millis(200);
 /// SETs per request: push carries one (RFC 8935 §2).
 fn batch_of(plan: &BenchPlan) -> u32 {
     if plan.binding == Binding::Push { 1 } else { plan.batch }
-}
-
-fn unix_ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
-}
-
-/// A step as measured. Its duration runs from the first batch's due time to
-/// the last acknowledgement (or the end of sending, if later).
-fn summarise(shared: &step::Shared, offered: f64, started_unix_ms: u64, cpu: Cpu, planned: Duration) -> Step {
-    let measured = shared.meter.finish();
-    let (sent, acked, refused) = shared.meter.counts();
-    let duration_ms = (shared.last_answer_us() / 1000).max(planned.as_millis() as u64).max(1);
-    Step {
-        offered_rate: offered,
-        started_unix_ms,
-        duration_ms,
-        sent,
-        acked,
-        refused,
-        achieved_rate: acked as f64 * 1000.0 / duration_ms as f64,
-        latency: measured.latency,
-        timeline: measured.timeline,
-        sustained: false,
-        cpu,
-    }
-}
-
-fn add_ledger(total: &mut LedgerSummary, step: &LedgerSummary) {
-    total.sent += step.sent;
-    total.acked += step.acked;
-    total.lost += step.lost;
-    total.duplicated += step.duplicated;
-    total.unknown += step.unknown;
-    for (code, n) in &step.refused {
-        *total.refused.entry(code.clone()).or_insert(0) += n;
-    }
-    let room = 100usize.saturating_sub(total.lost_sample.len());
-    total.lost_sample.extend(step.lost_sample.iter().take(room).cloned());
-}
-
-/// The headline: the best sustained step's rate and latency (a fixed rate: its one step).
-fn result(steps: &[Step], ledger: &LedgerSummary, shape: &setconform_reports::bench::Shape) -> BenchResult {
-    let best = match shape {
-        setconform_reports::bench::Shape::Fixed { .. } => steps.first(),
-        setconform_reports::bench::Shape::Ramp { .. } => {
-            steps.iter().filter(|s| s.sustained).max_by(|a, b| a.achieved_rate.total_cmp(&b.achieved_rate))
-        }
-    };
-    let cpu = steps.iter().fold(Cpu { harness_ms: 0, sut_ms: None, wall_ms: 0, cores: cpu::cores() }, |acc, s| Cpu {
-        harness_ms: acc.harness_ms + s.cpu.harness_ms,
-        sut_ms: match (acc.sut_ms, s.cpu.sut_ms) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
-        },
-        wall_ms: acc.wall_ms + s.cpu.wall_ms,
-        cores: acc.cores,
-    });
-    let verdict = if ledger.acked == 0 {
-        BenchVerdict::NothingMeasured
-    } else if ledger.lost > 0 {
-        BenchVerdict::Lost
-    } else {
-        BenchVerdict::Accounted
-    };
-    BenchResult {
-        sustained_rate: best.map_or(0.0, |s| s.achieved_rate),
-        latency: best.map_or_else(Latency::default, |s| s.latency.clone()),
-        cpu,
-        verdict,
-    }
 }

@@ -16,7 +16,7 @@ pub struct BenchPlan {
     pub batch: u32,
     /// Connections of this copy (a shard's share of `--connections`).
     pub connections: u32,
-    /// Verify 1 in this many of the SETs the SUT sends (1: the harness sends, nothing to verify).
+    /// Judge 1 in this many of the SETs a drained SUT sends (0: none).
     pub verify_one_in: u32,
     pub shard: Option<Shard>,
     /// sut.yaml; `None`: the embedded reference.
@@ -43,6 +43,27 @@ impl FromStr for Rate {
         match number.parse::<f64>() {
             Ok(r) if r.is_finite() && r > 0.0 => Ok(Rate(r)),
             _ => Err(format!("{s:?} is not a rate: write SETs per second, e.g. 5000/s")),
+        }
+    }
+}
+
+/// `--verify 1/100` (one SET in a hundred), `all` or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sampling(pub u32);
+
+impl FromStr for Sampling {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Sampling, String> {
+        match s {
+            "all" => return Ok(Sampling(1)),
+            "none" => return Ok(Sampling(0)),
+            _ => {}
+        }
+        let wrong = || format!("{s:?}: write 1/N (judge one SET in N), all or none");
+        let (one, n) = s.split_once('/').ok_or_else(wrong)?;
+        match (one.trim(), n.trim().parse::<u32>()) {
+            ("1", Ok(n)) if n >= 1 => Ok(Sampling(n)),
+            _ => Err(wrong()),
         }
     }
 }
@@ -78,6 +99,11 @@ mod tests {
         assert_eq!("250".parse::<Rate>(), Ok(Rate(250.0)));
         assert!("0/s".parse::<Rate>().is_err());
         assert!("fast".parse::<Rate>().is_err());
+        assert_eq!("1/100".parse::<Sampling>(), Ok(Sampling(100)));
+        assert_eq!("all".parse::<Sampling>(), Ok(Sampling(1)));
+        assert_eq!("none".parse::<Sampling>(), Ok(Sampling(0)));
+        assert!("2/100".parse::<Sampling>().is_err());
+        assert!("1/0".parse::<Sampling>().is_err());
         assert_eq!("2/4".parse::<ShardArg>().map(|s| s.0), Ok(Shard { index: 2, count: 4 }));
         assert!("0/4".parse::<ShardArg>().is_err());
         assert!("5/4".parse::<ShardArg>().is_err());

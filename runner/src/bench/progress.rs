@@ -2,7 +2,7 @@
 //! what came back (acknowledged, refused, the rate of the last second, p99).
 //! Not drawn when stdout is no terminal (a CI log gets the summary only).
 
-use super::step::Shared;
+use super::meter::Meter;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -18,8 +18,8 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Draws a line for a step of `count` SETs offered at `rate`, fed from `shared`.
-    pub fn start(show: bool, count: u64, rate: f64, shared: Arc<Shared>) -> Progress {
+    /// Draws a line for a step of `count` SETs offered at `rate`, fed from `meter`.
+    pub fn start(show: bool, count: u64, rate: f64, meter: Arc<Meter>) -> Progress {
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         if !show || !std::io::stdout().is_terminal() {
             return Progress { bar: ProgressBar::hidden(), ticker: None, done };
@@ -36,11 +36,10 @@ impl Progress {
                 let mut last_acked = 0;
                 while !done.load(std::sync::atomic::Ordering::Relaxed) {
                     std::thread::sleep(EVERY);
-                    let (sent, acked, refused) = shared.meter.counts();
+                    let (sent, acked, refused) = meter.counts();
                     let per_s = (acked - last_acked) as f64 / EVERY.as_secs_f64();
                     last_acked = acked;
-                    let p99 =
-                        shared.meter.recent_p99_us().map_or("-".into(), |us| format!("{:.1} ms", us as f64 / 1000.0));
+                    let p99 = meter.recent_p99_us().map_or("-".into(), |us| format!("{:.1} ms", us as f64 / 1000.0));
                     bar.set_position(sent);
                     bar.set_message(format!("{acked} acked, {refused} refused, {per_s:.0}/s, p99 {p99}"));
                 }

@@ -14,7 +14,7 @@ use setconform_reports::bench::Binding;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How often, after the last batch, the harness looks for what is still owed.
@@ -42,29 +42,16 @@ pub struct Link {
 /// What the connections of a step share.
 pub struct Shared {
     pub ledger: Ledger,
-    pub meter: Meter,
+    pub meter: Arc<Meter>,
     pub errors: Mutex<BTreeMap<String, u64>>,
     pub epoch: Instant,
     /// Set on SIGINT/SIGTERM: no batch starts after it.
     pub stop: Arc<AtomicBool>,
-    /// When the last first answer came, in microseconds from the epoch.
-    last_answer_us: AtomicU64,
 }
 
 impl Shared {
     pub fn new(ledger: Ledger, epoch: Instant, stop: Arc<AtomicBool>) -> Shared {
-        Shared {
-            ledger,
-            meter: Meter::default(),
-            errors: Mutex::default(),
-            epoch,
-            stop,
-            last_answer_us: AtomicU64::new(0),
-        }
-    }
-
-    pub fn last_answer_us(&self) -> u64 {
-        self.last_answer_us.load(Ordering::Relaxed)
+        Shared { ledger, meter: Arc::new(Meter::new(epoch)), errors: Mutex::default(), epoch, stop }
     }
 
     fn now_us(&self) -> u64 {
@@ -79,9 +66,6 @@ impl Shared {
         };
         let latencies: Vec<u64> = reply.acked.iter().filter_map(|jti| first(self.ledger.acked(jti, now))).collect();
         let refused = reply.refused.iter().filter_map(|(jti, code)| first(self.ledger.refused(jti, code, now))).count();
-        if !latencies.is_empty() || refused > 0 {
-            self.last_answer_us.fetch_max(now, Ordering::Relaxed);
-        }
         self.meter.answered(&latencies, refused as u64);
     }
 

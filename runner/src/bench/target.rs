@@ -9,10 +9,10 @@ use super::BenchError;
 use super::cpu::SUT_THREAD;
 use crate::set::{Alg, HarnessKeys};
 use crate::sut::{ReferenceUrls, SutSetup};
-use crate::trigger::{HarnessIdentity, Registration, TriggerAction, TriggerConfig};
+use crate::trigger::{HarnessEndpointGrant, HarnessIdentity, Registration, TriggerAction, TriggerConfig};
 use crate::wire::{Outgoing, Wire, WireLimits};
 use setconform_reference::{Reference, ReferenceConfig};
-use setconform_reports::bench::{BenchSut, Binding};
+use setconform_reports::bench::{BenchSut, Binding, Direction};
 use std::path::Path;
 use std::time::Duration;
 
@@ -35,15 +35,25 @@ pub struct Target {
     pub insecure: bool,
     /// The embedded reference's threads, in this process.
     pub sut_in_process: bool,
-    release: Option<(TriggerConfig, String)>,
+    /// What the SUT's own SETs are held to (when the harness drains it).
+    pub sut_sets: crate::set::SetTrust,
+    /// The trigger and the peer id it registered the harness as: for `queue` and `release`.
+    trigger: Option<(TriggerConfig, String)>,
     wire: Wire,
     /// The embedded reference: stopped when dropped.
     _reference: Option<(tokio::runtime::Runtime, Reference)>,
 }
 
 impl Target {
-    /// The embedded reference, or the SUT of `sut_file`, registered for `binding`.
-    pub async fn open(sut_file: Option<&Path>, binding: Binding) -> Result<Target, BenchError> {
+    /// The embedded reference, or the SUT of `sut_file`, registered for
+    /// `binding`; when the harness drains it by push, `endpoint` is where the
+    /// SUT sends (with the CA, PEM, its certificate chains to).
+    pub async fn open(
+        sut_file: Option<&Path>,
+        binding: Binding,
+        direction: Direction,
+        endpoint: Option<(HarnessEndpointGrant, String)>,
+    ) -> Result<Target, BenchError> {
         let (setup, reference) = match sut_file {
             Some(path) => (load(path)?, None),
             None => {
@@ -52,10 +62,14 @@ impl Target {
                 (setup, Some((runtime, reference)))
             }
         };
-        let endpoint = endpoint_of(&setup, binding)?;
+        let pushed_to_harness = direction == Direction::Drain && matches!(binding, Binding::Push | Binding::Msp);
+        let url = match &endpoint {
+            Some((grant, _)) if pushed_to_harness => grant.url.clone(),
+            _ => endpoint_of(&setup, binding)?,
+        };
         let limits = WireLimits { insecure: setup.insecure, ..WireLimits::default() };
         let wire = Wire::new(limits, setup.ca_pem.as_deref(), None).map_err(|e| BenchError::Sut(e.to_string()))?;
-        let registration = register(&setup, &wire, binding).await?;
+        let registration = register(&setup, &wire, binding, endpoint).await?;
         let token = registration.as_ref().and_then(|r| r.token.clone()).or_else(|| setup.bearer_token.clone());
         let audience = registration
             .as_ref()
@@ -64,7 +78,22 @@ impl Target {
             .ok_or_else(|| {
                 BenchError::Sut("the SUT's audience is unknown: its registration answer and sut.yaml name none".into())
             })?;
-        let release = match (&setup.trigger, &registration) {
+        // Where a poll receiver polls in this registration (SSF §6.1.2: the transmitter may choose).
+        let url = match (binding, direction, registration.as_ref().and_then(|r| r.poll_endpoint.clone())) {
+            (Binding::Poll, Direction::Drain, Some(poll)) => poll,
+            _ => url,
+        };
+        let mut sut_sets = setup.sut_sets.clone();
+        if let Some(r) = &registration {
+            sut_sets.issuer = sut_sets.issuer.clone().or_else(|| r.sut_issuer());
+            sut_sets.jwks = sut_sets.jwks.clone().or_else(|| r.jwks.clone());
+            sut_sets.jwks_uri = sut_sets.jwks_uri.clone().or_else(|| r.jwks_uri.clone());
+            if let Some(aud) = &r.sets_audience {
+                sut_sets.audience = Some(aud.clone());
+            }
+        }
+        sut_sets.audience = sut_sets.audience.or_else(|| Some(setup.harness_audience.clone()));
+        let trigger = match (&setup.trigger, &registration) {
             (Some(trigger @ (TriggerConfig::Http { .. } | TriggerConfig::Exec { .. })), Some(r)) => {
                 Some((trigger.clone(), r.peer.clone()))
             }
@@ -72,7 +101,7 @@ impl Target {
         };
         Ok(Target {
             sut: BenchSut { name: setup.name.clone(), kind: setup.kind.to_owned() },
-            endpoint,
+            endpoint: url,
             token,
             audience,
             harness_issuer: setup.harness_issuer.clone(),
@@ -81,7 +110,8 @@ impl Target {
             roots_pem: setup.ca_pem.clone(),
             insecure: setup.insecure,
             sut_in_process: reference.is_some(),
-            release,
+            sut_sets,
+            trigger,
             wire,
             _reference: reference,
         })
@@ -89,10 +119,24 @@ impl Target {
 
     /// Tells the SUT the harness is gone (`release`); an answer is not needed.
     pub async fn release(&self) {
-        if let Some((trigger, peer)) = &self.release {
+        if let Some((trigger, peer)) = &self.trigger {
             let action = TriggerAction::Release { peer: peer.clone() };
             let _ = call(trigger, &self.wire, &action).await;
         }
+    }
+
+    /// Asks the SUT to queue `count` SETs for the harness; the jtis, when its answer lists them.
+    pub async fn queue(&self, count: usize) -> Result<Option<Vec<String>>, String> {
+        let Some((trigger, peer)) = &self.trigger else {
+            return Err("the SUT has no trigger to queue SETs with (http or exec)".into());
+        };
+        let action = TriggerAction::Queue { peer: peer.clone(), count };
+        let answer = call(trigger, &self.wire, &action).await.map_err(|e| e.to_string())?;
+        let jtis = serde_json::from_slice::<serde_json::Value>(&answer).ok().and_then(|v| {
+            let listed = v.get("jtis")?.as_array()?;
+            Some(listed.iter().filter_map(|j| j.as_str().map(str::to_owned)).collect::<Vec<_>>())
+        });
+        Ok(jtis)
     }
 }
 
@@ -145,7 +189,12 @@ fn contract_binding(binding: Binding) -> &'static str {
 }
 
 /// Registers through the trigger; `None` for a SUT configured by hand.
-async fn register(setup: &SutSetup, wire: &Wire, binding: Binding) -> Result<Option<Registration>, BenchError> {
+async fn register(
+    setup: &SutSetup,
+    wire: &Wire,
+    binding: Binding,
+    endpoint: Option<(HarnessEndpointGrant, String)>,
+) -> Result<Option<Registration>, BenchError> {
     let Some(trigger @ (TriggerConfig::Http { .. } | TriggerConfig::Exec { .. })) = &setup.trigger else {
         return Ok(None);
     };
@@ -154,10 +203,10 @@ async fn register(setup: &SutSetup, wire: &Wire, binding: Binding) -> Result<Opt
         audience: setup.harness_audience.clone(),
         jwks: HarnessKeys::get().jwks().clone(),
         jwks_uri: None,
-        endpoint_ca: String::new(),
+        endpoint_ca: endpoint.as_ref().map(|(_, ca)| ca.clone()).unwrap_or_default(),
         client_certificate: None,
     };
-    let action = TriggerAction::register(&identity, None, contract_binding(binding));
+    let action = TriggerAction::register(&identity, endpoint.map(|(grant, _)| grant), contract_binding(binding));
     let answer = call(trigger, wire, &action).await?;
     serde_json::from_slice(&answer)
         .map(Some)

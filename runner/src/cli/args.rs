@@ -3,7 +3,7 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
-use setconform::bench::plan::{Rate, ShardArg, duration};
+use setconform::bench::plan::{Rate, Sampling, ShardArg, duration};
 use setconform::output::Format;
 use setconform::progress::colour::ColorWhen;
 use setconform::run::FailOn;
@@ -304,9 +304,14 @@ pub struct BenchArgs {
     /// SUT configuration (sut.yaml). Without it the embedded reference is the SUT.
     #[arg(long)]
     pub sut: Option<PathBuf>,
-    /// The delivery binding: push (RFC 8935), msp (multi-SET push), pushpull-http, pushpull-ws.
-    #[arg(long, value_parser = PossibleValuesParser::new(["push", "msp", "pushpull-http", "pushpull-ws"]))]
+    /// The delivery binding: push (RFC 8935), msp (multi-SET push), pushpull-http,
+    /// pushpull-ws, or poll (RFC 8936; with --direction drain).
+    #[arg(long, value_parser = PossibleValuesParser::new(["push", "msp", "pushpull-http", "pushpull-ws", "poll"]))]
     pub binding: String,
+    /// Which way the SETs go: send (the harness sends to a receiving SUT) or drain (the
+    /// harness has a transmitting SUT queue SETs through its trigger, and receives them).
+    #[arg(long, default_value = "send", value_parser = PossibleValuesParser::new(["send", "drain"]))]
+    pub direction: String,
     /// A fixed rate held for --duration (SETs per second, all shards together).
     #[arg(long, default_value = "5000/s")]
     pub rate: Rate,
@@ -329,6 +334,9 @@ pub struct BenchArgs {
     /// Connections (WebSocket streams) the load is spread over, all shards together.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub connections: u32,
+    /// With --direction drain: judge 1 in N of the SUT's SETs as they arrive (1/100), all, or none.
+    #[arg(long, default_value = "1/100")]
+    pub verify: Sampling,
     /// This copy is shard i of n (from 1): it sends 1/n of the rate over 1/n of the
     /// connections, for `setconform merge` to add up. Fixed rates only.
     #[arg(long, conflicts_with = "max_p99")]

@@ -34,6 +34,7 @@ pub fn bench(args: BenchArgs) -> Result<i32, Error> {
 
 fn plan(args: &BenchArgs) -> Result<BenchPlan, BenchError> {
     let binding = Binding::ALL.into_iter().find(|b| b.name() == args.binding).expect("clap allows only these names");
+    let direction = if args.direction == "drain" { Direction::Drain } else { Direction::Send };
     let shape = match args.max_p99 {
         Some(bound) => Shape::Ramp {
             max_p99_us: bound.as_micros() as u64,
@@ -49,11 +50,11 @@ fn plan(args: &BenchArgs) -> Result<BenchPlan, BenchError> {
         (args.connections / copies + u32::from(shard.is_some_and(|s| s.index <= args.connections % copies))).max(1);
     Ok(BenchPlan {
         binding,
-        direction: Direction::Send,
+        direction,
         shape,
         batch: args.batch,
         connections,
-        verify_one_in: 1,
+        verify_one_in: args.verify.0,
         shard,
         sut_file: args.sut.clone(),
         grace: args.grace,

@@ -18,7 +18,7 @@ pub struct WsSender {
 
 /// The receiving half: every answer the SUT sends.
 pub struct WsAnswers {
-    stream: SplitStream<Socket>,
+    raw: WsAnswersRaw,
 }
 
 /// Opens a pushpull session at `url` (`https://` or `wss://`).
@@ -36,12 +36,17 @@ pub async fn open(url: &str, token: Option<&str>, roots_pem: Option<&[u8]>) -> R
     let agreed = answer.header("sec-websocket-protocol").map(str::trim) == Some(SUBPROTOCOL);
     let socket = socket.filter(|_| agreed).ok_or(Failure::Protocol)?;
     let (sink, stream) = socket.split();
-    Ok((WsSender { sink }, WsAnswers { stream }))
+    Ok((WsSender { sink }, WsAnswers { raw: WsAnswersRaw { stream } }))
 }
 
 impl WsSender {
     pub async fn send(&mut self, sets: &[(String, &str)]) -> Result<(), Failure> {
         self.sink.send(Message::Text(sets_body(sets).into())).await.map_err(|_| Failure::Closed)
+    }
+
+    /// A message of the harness's own making.
+    pub async fn send_text(&mut self, text: String) -> Result<(), Failure> {
+        self.sink.send(Message::Text(text.into())).await.map_err(|_| Failure::Closed)
     }
 
     /// A message with no SETs: the SUT answers with what it owes.
@@ -54,15 +59,33 @@ impl WsSender {
     }
 }
 
-impl WsAnswers {
-    /// The next answer; `None` when the session is over.
-    pub async fn next(&mut self) -> Option<Result<Reply, Failure>> {
+/// Every text message the SUT sends, unread.
+pub struct WsAnswersRaw {
+    stream: SplitStream<Socket>,
+}
+
+impl WsAnswersRaw {
+    /// The next text message; `None` when the session is over.
+    pub async fn next_text(&mut self) -> Option<String> {
         loop {
             return match self.stream.next().await? {
-                Ok(Message::Text(text)) => Some(read_answers(text.as_bytes()).ok_or(Failure::Protocol)),
+                Ok(Message::Text(text)) => Some(text.to_string()),
                 Ok(Message::Close(_)) | Err(_) => None,
                 Ok(_) => continue,
             };
         }
+    }
+}
+
+impl WsAnswers {
+    /// The messages as they come, for a caller that reads them itself.
+    pub fn raw(self) -> WsAnswersRaw {
+        self.raw
+    }
+
+    /// The next answer; `None` when the session is over.
+    pub async fn next(&mut self) -> Option<Result<Reply, Failure>> {
+        let text = self.raw.next_text().await?;
+        Some(read_answers(text.as_bytes()).ok_or(Failure::Protocol))
     }
 }
