@@ -162,7 +162,7 @@ fn merge_step<'a>(steps: impl Iterator<Item = &'a Step>, shape: &Shape) -> Resul
 }
 
 /// Ticks of the same second as one, in time order.
-fn merge_timelines<'a>(ticks: impl Iterator<Item = &'a Tick>) -> Result<Vec<Tick>, MergeError> {
+pub(crate) fn merge_timelines<'a>(ticks: impl Iterator<Item = &'a Tick>) -> Result<Vec<Tick>, MergeError> {
     let mut by_second: BTreeMap<u64, Tick> = BTreeMap::new();
     for t in ticks {
         match by_second.get_mut(&t.unix_s) {

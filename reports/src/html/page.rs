@@ -33,6 +33,20 @@ pub(crate) fn millis(ms: u64) -> String {
     if ms < 1000 { format!("{ms} ms") } else { format!("{:.2} s", ms as f64 / 1000.0) }
 }
 
+/// A tick step of 1, 2 or 5 times a power of ten giving at most about six ticks over `span`.
+pub(crate) fn tick_step(span: u64) -> u64 {
+    let rough = (span / 6).max(1);
+    let mut step = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if step * m >= rough {
+                return step * m;
+            }
+        }
+        step *= 10;
+    }
+}
+
 /// A section of a page: `<section id>` with its `<h2>` heading, then `content`.
 pub(crate) fn section(id: &str, heading: Markup, content: Markup) -> Markup {
     html! { section id=(id) { "\n" h2 { (heading) } "\n" (content) } "\n" }

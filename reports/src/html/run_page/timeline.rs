@@ -25,7 +25,7 @@
 //! `timeline` and the id `tl-` followed by the scenario's anchor; each mark
 //! has a `<title>` (sequence number, channel, method, status, start).
 
-use super::super::page::millis;
+use super::super::page::{millis, tick_step};
 use super::super::scenario_anchor;
 use super::super::text::Text;
 use crate::{Exchange, ScenarioResult};
@@ -258,20 +258,6 @@ fn marks_in_time(s: &ScenarioResult, lane_of: &[usize], lanes: usize, span: u64)
     let mut marks = marks(s, lane_of, lanes, span);
     marks.sort_by_key(|m| (m.start, m.first_seq));
     marks
-}
-
-/// A tick step of 1, 2 or 5 times a power of ten giving at most about six ticks.
-fn tick_step(span: u64) -> u64 {
-    let rough = (span / 6).max(1);
-    let mut step = 1;
-    loop {
-        for m in [1, 2, 5] {
-            if step * m >= rough {
-                return step * m;
-            }
-        }
-        step *= 10;
-    }
 }
 
 /// A tick's time: milliseconds under a second, else seconds to the ms.
