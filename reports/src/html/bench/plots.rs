@@ -7,7 +7,7 @@
 //! (`plot-rate`, `plot-latency`) and a `<title>`; each line has a class naming
 //! its series (`s-sent`, `s-acked`, `s-p50`, `s-p99`).
 
-use super::super::page::tick_step;
+use super::super::page::{at, tick_step, time_axis};
 use crate::bench::merge::merge_timelines;
 use crate::bench::units::grouped;
 use crate::bench::{BenchRecord, Tick};
@@ -21,11 +21,6 @@ const RIGHT: f64 = 24.0;
 const TOP: f64 = 14.0;
 const PLOT_H: f64 = 180.0;
 const AXIS_H: f64 = 22.0;
-
-/// Coordinates as SVG attributes: one decimal.
-fn at(v: f64) -> String {
-    format!("{v:.1}")
-}
 
 /// One line of a plot: its class and, per point, the second and the value.
 struct Series {
@@ -143,7 +138,8 @@ fn plot(id: &str, title: &str, frame: &Frame, series: &[Series], steps: &[u64]) 
     let axis_y = TOP + PLOT_H;
     let height = axis_y + AXIS_H;
     let step = tick_step(frame.span_s);
-    let seconds: Vec<u64> = (0..=frame.span_s / step).map(|i| i * step).collect();
+    let seconds: Vec<(f64, String)> =
+        (0..=frame.span_s / step).map(|i| i * step).map(|s| (frame.x(frame.first_s + s), format!("{s} s"))).collect();
     html! {
         svg class="plot" id=(id) role="img" width=(at(width)) height=(at(height))
             viewBox={ "0 0 " (at(width)) " " (at(height)) } {
@@ -157,14 +153,7 @@ fn plot(id: &str, title: &str, frame: &Frame, series: &[Series], steps: &[u64]) 
                 text class="tl" x=(at(LEFT - 6.0)) y=(at(y + 3.0)) text-anchor="end" { (label) }
                 "\n"
             }
-            line class="ax" x1=(at(LEFT)) y1=(at(axis_y)) x2=(at(LEFT + PLOT_W)) y2=(at(axis_y)) {}
-            "\n"
-            @for s in &seconds {
-                @let x = frame.x(frame.first_s + s);
-                line class="tk" x1=(at(x)) y1=(at(axis_y)) x2=(at(x)) y2=(at(axis_y + 4.0)) {}
-                text class="tl" x=(at(x)) y=(at(axis_y + 15.0)) text-anchor="middle" { (s) " s" }
-                "\n"
-            }
+            (time_axis(LEFT, PLOT_W, axis_y, &seconds))
             @for (i, start) in steps.iter().enumerate() {
                 @let x = frame.x(*start);
                 line class="stepline" x1=(at(x)) y1=(at(TOP)) x2=(at(x)) y2=(at(axis_y)) {}
