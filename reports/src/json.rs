@@ -1,16 +1,24 @@
 //! The JSON report: the Run record itself, for machines and for re-rendering,
-//! written whole or not at all ([`write_whole`]).
+//! written whole or not at all ([`write_whole`]); and reading back a saved
+//! record of either kind, a run or a bench ([`read_record`]).
 
 use crate::Run;
+use crate::bench::BenchRecord;
 use std::io;
 use std::path::Path;
 
 /// Writes the Run record as pretty JSON, creating the parent folder.
 pub fn write(run: &Run, path: &Path) -> io::Result<()> {
+    write_pretty(run, path)
+}
+
+/// Writes a record as pretty JSON ending in a line break, whole or not at all,
+/// creating the parent folder.
+pub(crate) fn write_pretty(record: &impl serde::Serialize, path: &Path) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let text = serde_json::to_string_pretty(run).map_err(io::Error::other)?;
+    let text = serde_json::to_string_pretty(record).map_err(io::Error::other)?;
     write_whole(path, (text + "\n").as_bytes())
 }
 
@@ -35,9 +43,35 @@ pub fn write_whole(path: &Path, contents: &[u8]) -> io::Result<()> {
 
 /// Reads a Run record written by [`write`], of this version of its shape.
 pub fn read(path: &Path) -> io::Result<Run> {
+    match read_record(path)? {
+        Record::Run(run) => Ok(*run),
+        Record::Bench(_) => Err(invalid("a bench record, not a run record".into())),
+    }
+}
+
+/// A saved record of either kind.
+#[derive(Debug, Clone)]
+pub enum Record {
+    Run(Box<Run>),
+    Bench(Box<BenchRecord>),
+}
+
+/// Reads a saved record, telling the kinds apart by the `record` member: a
+/// bench record has `"record": "bench"`, a Run record has no such member.
+pub fn read_record(path: &Path) -> io::Result<Record> {
     let text = std::fs::read_to_string(path)?;
-    let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidData, msg);
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    match value.get("record") {
+        None => run_of(value).map(|run| Record::Run(Box::new(run))),
+        Some(serde_json::Value::String(kind)) if kind == "bench" => serde_json::from_value(value)
+            .map(|bench| Record::Bench(Box::new(bench)))
+            .map_err(|e| invalid(format!("a bench record: {e}"))),
+        Some(other) => Err(invalid(format!("an unknown kind of record: {other}"))),
+    }
+}
+
+/// A Run record of this version of its shape.
+fn run_of(value: serde_json::Value) -> io::Result<Run> {
     match value.get("schema_version").and_then(|v| v.as_str()) {
         Some(crate::SCHEMA_VERSION) => {}
         Some(other) => {
@@ -49,6 +83,10 @@ pub fn read(path: &Path) -> io::Result<Run> {
         None => return Err(invalid("not a setconform run record: no schema_version".into())),
     }
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
 #[cfg(test)]

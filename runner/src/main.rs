@@ -24,10 +24,10 @@ fn main() -> ExitCode {
             (true, markdown) => cli::oidf::parity(suite.as_deref(), markdown),
         },
         Command::Report { run, out, format } => cli::report::report(&run, out, &format),
-        Command::Merge { runs, html, labels } => cli::merge::merge(&runs, &labels, &html),
-        Command::Diff { old, new, accept_narrowing } => {
+        Command::Merge { runs, html, labels, json } => cli::merge::merge(&runs, &labels, &html, &json),
+        Command::Diff { old, new, accept_narrowing, threshold } => {
             let narrowing = if accept_narrowing { Narrowing::Accepted } else { Narrowing::Regression };
-            cli::diff::diff(&old, &new, narrowing)
+            cli::diff::diff(&old, &new, narrowing, threshold)
         }
         Command::Check { suite, sut } => cli::check::check(suite.as_deref(), sut.as_deref()),
         Command::Pair(args) => cli::pair::pair(args, paint),
@@ -64,6 +64,9 @@ fn exit_code(e: &Error) -> i32 {
         | Error::RerunFrom { .. }
         | Error::ReadRun { .. }
         | Error::Merge(_)
+        | Error::MixedRecords { .. }
+        | Error::BenchMerge { .. }
+        | Error::BenchDiff { .. }
         | Error::LabelCount { .. }
         | Error::NotLoopback
         | Error::ReadCa { .. }

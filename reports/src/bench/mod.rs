@@ -1,10 +1,17 @@
 //! A finished `setconform bench`: the load the harness offered one binding of a
 //! SUT, what came back, and every SET accounted for.
 //!
-//! The record is data only. [`histogram`] carries latency histograms through
-//! JSON so that records of several shards add up exactly.
+//! The record is data with a few derived values. [`histogram`] carries
+//! latency histograms through JSON so that records of several shards add up
+//! exactly; [`merge`] adds them up, [`diff`] compares two benches, [`file`]
+//! reads and writes `bench.json`, and [`units`] writes their numbers for people.
 
+pub mod diff;
+pub mod file;
 pub mod histogram;
+pub mod merge;
+pub mod sample;
+pub mod units;
 
 use histogram::Latency;
 use serde::{Deserialize, Serialize};
@@ -137,6 +144,27 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// `fixed` or `ramp`, as in the record.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Shape::Fixed { .. } => "fixed",
+            Shape::Ramp { .. } => "ramp",
+        }
+    }
+
+    /// The p99 bound a sustained step keeps: a ramp's; a fixed rate has none.
+    pub fn max_p99_us(&self) -> Option<u64> {
+        match self {
+            Shape::Fixed { .. } => None,
+            Shape::Ramp { max_p99_us, .. } => Some(*max_p99_us),
+        }
+    }
+}
+
+/// The share of the offered rate a sustained step has acknowledged, at least.
+pub const KEPT_UP_SHARE: f64 = 0.95;
+
 /// One of `count` copies that split a load (`--shard index/count`, index from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Shard {
@@ -168,6 +196,14 @@ pub struct Step {
     pub cpu: Cpu,
 }
 
+impl Step {
+    /// Whether the step kept up under a p99 bound: its p99 within `max_p99_us`
+    /// and at least [`KEPT_UP_SHARE`] of the offered rate acknowledged.
+    pub fn keeps_up(&self, max_p99_us: u64) -> bool {
+        self.latency.p99_us <= max_p99_us && self.achieved_rate >= KEPT_UP_SHARE * self.offered_rate
+    }
+}
+
 /// One second of a step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tick {
@@ -197,6 +233,26 @@ impl Cpu {
     pub fn harness_share(&self) -> f64 {
         let capacity = self.wall_ms as f64 * f64::from(self.cores.max(1));
         if capacity == 0.0 { 0.0 } else { self.harness_ms as f64 / capacity }
+    }
+
+    /// The share of the machine's CPU the SUT used, 0..=1, when it was measured.
+    pub fn sut_share(&self) -> Option<f64> {
+        let capacity = self.wall_ms as f64 * f64::from(self.cores.max(1));
+        self.sut_ms.map(|ms| if capacity == 0.0 { 0.0 } else { ms as f64 / capacity })
+    }
+
+    /// The CPU of two shards that ran side by side: times and cores add up, the
+    /// wall clock is the longer one; SUT time only where at least one measured it.
+    pub fn alongside(&self, other: &Cpu) -> Cpu {
+        Cpu {
+            harness_ms: self.harness_ms + other.harness_ms,
+            sut_ms: match (self.sut_ms, other.sut_ms) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+            },
+            wall_ms: self.wall_ms.max(other.wall_ms),
+            cores: self.cores + other.cores,
+        }
     }
 }
 
@@ -239,4 +295,17 @@ pub enum BenchVerdict {
     Lost,
     /// Nothing was acknowledged at all: the numbers mean nothing (exit 3).
     NothingMeasured,
+}
+
+impl BenchVerdict {
+    /// The verdict a ledger earns: a lost SET outweighs everything, then an empty measurement.
+    pub fn of(ledger: &Ledger) -> BenchVerdict {
+        if ledger.lost > 0 {
+            BenchVerdict::Lost
+        } else if ledger.acked == 0 {
+            BenchVerdict::NothingMeasured
+        } else {
+            BenchVerdict::Accounted
+        }
+    }
 }

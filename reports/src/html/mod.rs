@@ -1,5 +1,5 @@
-//! The HTML reports: one self-contained page per run, and the interop matrix
-//! across runs.
+//! The HTML reports: one self-contained page per run, the interop matrix
+//! across runs, and one page per bench.
 //!
 //! Pages use inline CSS only and fetch nothing, so they work from `file://`
 //! and offline. They need no JavaScript: sections fold with `<details>`, and
@@ -9,6 +9,7 @@
 //! record only when they are plain `http(s)` URLs. The templates write a line
 //! break after each block and row, so a page's source reads a row per line.
 
+mod bench;
 #[cfg(test)]
 mod evidence_tests;
 mod matrix;
@@ -24,6 +25,11 @@ use crate::Run;
 /// Renders one run as a self-contained HTML5 page.
 pub fn run_report(run: &Run) -> String {
     run_page::render(run)
+}
+
+/// Renders one bench record as a self-contained HTML5 page.
+pub fn bench_report(record: &crate::bench::BenchRecord) -> String {
+    bench::render(record)
 }
 
 /// One implementation's column in the interop matrix.

@@ -33,6 +33,39 @@ pub(crate) fn millis(ms: u64) -> String {
     if ms < 1000 { format!("{ms} ms") } else { format!("{:.2} s", ms as f64 / 1000.0) }
 }
 
+/// A coordinate as an SVG attribute: one decimal.
+pub(crate) fn at(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// A horizontal time axis of an SVG picture at height `y`, from `left` for
+/// `width`, with a tick and its label at each `(x, label)`.
+pub(crate) fn time_axis(left: f64, width: f64, y: f64, ticks: &[(f64, String)]) -> Markup {
+    html! {
+        line class="ax" x1=(at(left)) y1=(at(y)) x2=(at(left + width)) y2=(at(y)) {}
+        "\n"
+        @for (x, label) in ticks {
+            line class="tk" x1=(at(*x)) y1=(at(y)) x2=(at(*x)) y2=(at(y + 4.0)) {}
+            text class="tl" x=(at(*x)) y=(at(y + 15.0)) text-anchor="middle" { (label) }
+            "\n"
+        }
+    }
+}
+
+/// A tick step of 1, 2 or 5 times a power of ten giving at most about six ticks over `span`.
+pub(crate) fn tick_step(span: u64) -> u64 {
+    let rough = (span / 6).max(1);
+    let mut step = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if step * m >= rough {
+                return step * m;
+            }
+        }
+        step *= 10;
+    }
+}
+
 /// A section of a page: `<section id>` with its `<h2>` heading, then `content`.
 pub(crate) fn section(id: &str, heading: Markup, content: Markup) -> Markup {
     html! { section id=(id) { "\n" h2 { (heading) } "\n" (content) } "\n" }

@@ -177,7 +177,7 @@ fn tags(html: &str) -> Vec<Tag> {
 const TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "div", "nav", "a", "input",
     "label", "main", "section", "dl", "dt", "dd", "strong", "span", "code", "ul", "ol", "li", "table", "thead",
-    "tbody", "tr", "th", "td", "br", "p", "details", "summary", "pre", "svg", "rect", "text", "line",
+    "tbody", "tr", "th", "td", "br", "p", "details", "summary", "pre", "svg", "rect", "text", "line", "polyline",
 ];
 const ATTRS: &[&str] = &[
     "lang",
@@ -207,6 +207,7 @@ const ATTRS: &[&str] = &[
     "y2",
     "text-anchor",
     "title",
+    "points",
 ];
 
 /// No element or attribute but ours, no href but fragments, plain web links

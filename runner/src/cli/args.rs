@@ -42,11 +42,11 @@ pub enum Command {
         #[arg(long, requires = "oidf")]
         markdown: bool,
     },
-    /// Render the reports again from a saved run.json.
+    /// Render the reports again from a saved run.json; from a bench.json, the bench's page (bench.html).
     Report {
-        /// The saved run.json.
+        /// The saved run.json or bench.json.
         run: PathBuf,
-        /// Folder for the reports (default: the run.json's folder).
+        /// Folder for the reports (default: the record's folder).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Which reports (comma-separated).
@@ -54,8 +54,11 @@ pub enum Command {
         format: Vec<Format>,
     },
     /// The interop matrix of several saved runs: implementations x scenarios and x requirements.
+    /// Given bench records (bench.json) instead, those of the shards of one bench: their sum,
+    /// as one bench record and its page.
     Merge {
-        /// The saved run.json files, one per implementation (or per configuration).
+        /// The saved run.json files, one per implementation (or per configuration); or the
+        /// bench.json files of one bench's shards. Runs and benches do not mix.
         #[arg(required = true, num_args = 1..)]
         runs: Vec<PathBuf>,
         /// Where to write the matrix page.
@@ -66,19 +69,28 @@ pub enum Command {
         /// its run started (UTC) added where two columns would otherwise be called alike.
         #[arg(long = "label", value_name = "LABEL")]
         labels: Vec<String>,
+        /// For bench records: where to write the merged record; its page, bench.html, goes beside it.
+        #[arg(long, value_name = "FILE", default_value = "bench.json")]
+        json: PathBuf,
     },
     /// Compare two saved runs: regressions and fixes, by scenario and requirement.
     /// Exit 1 when something got worse, or is no longer tested (judged before,
-    /// N/A or gone now; a requirement no longer covered).
+    /// N/A or gone now; a requirement no longer covered). Two bench records
+    /// (bench.json) are compared by sustained rate and p99 latency: exit 1 when
+    /// either got worse by more than --threshold, 2 when they measured different
+    /// bindings or directions.
     Diff {
-        /// The earlier run.json.
+        /// The earlier run.json (or bench.json).
         old: PathBuf,
-        /// The later run.json.
+        /// The later run.json (or bench.json).
         new: PathBuf,
         /// Accept testing less: scenarios no longer judged (now N/A or gone) and
         /// requirements no longer covered are other changes, not regressions.
         #[arg(long)]
         accept_narrowing: bool,
+        /// For bench records: how many percent the sustained rate may drop, and the p99 rise.
+        #[arg(long, value_name = "PERCENT", default_value_t = 10.0, value_parser = parse_threshold)]
+        threshold: f64,
     },
     /// Check the catalogue (and a SUT configuration) without running anything.
     Check {
@@ -286,6 +298,14 @@ fn parse_out_folder(path: &str) -> Result<PathBuf, String> {
     match std::fs::metadata(&folder) {
         Ok(meta) if !meta.is_dir() => Err(format!("--out {path} is a file, not a folder")),
         _ => Ok(folder),
+    }
+}
+
+/// `--threshold`: a percentage, zero or more.
+fn parse_threshold(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        _ => Err(format!("{text:?} is not a percentage (a number, 0 or more)")),
     }
 }
 

@@ -1,7 +1,10 @@
 //! Why a command could not do what it was asked, one variant per cause.
 //! `main` reports them on stderr and turns them into exit codes.
 
+use super::bench_records::Kind;
 use setconform::run::ConfigError;
+use setconform_reports::bench::diff::DiffError;
+use setconform_reports::bench::merge::MergeError;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,7 +26,7 @@ pub enum Error {
     /// `run --rerun-failed` could not read the earlier run.
     #[error("--rerun-failed {}: {source}", from.display())]
     RerunFrom { from: PathBuf, source: io::Error },
-    /// A saved run.json could not be read.
+    /// A saved record (run.json, bench.json) could not be read.
     #[error("{}: {source}", path.display())]
     ReadRun { path: PathBuf, source: io::Error },
     /// A report (or the reports' folder) could not be written.
@@ -35,6 +38,15 @@ pub enum Error {
     /// The matrix page could not be made.
     #[error("merge: {0}")]
     Merge(#[source] io::Error),
+    /// A run record and a bench record, given to a command that takes records of one kind.
+    #[error("{}: a {found} record, where the first is a {expected} record: give records of one kind", path.display())]
+    MixedRecords { path: PathBuf, found: Kind, expected: Kind },
+    /// The bench records given (numbered from 1 in their order) are not shards of one bench.
+    #[error("merge {}: {source}", numbered(files))]
+    BenchMerge { files: Vec<PathBuf>, source: MergeError },
+    /// Two bench records that measured different things.
+    #[error("{} and {}: {source}", old.display(), new.display())]
+    BenchDiff { old: PathBuf, new: PathBuf, source: DiffError },
     /// The reference was asked to listen beyond this machine.
     #[error("the reference listens on loopback addresses only")]
     NotLoopback,
@@ -56,4 +68,10 @@ pub enum Error {
     /// More than one of the above, each told on its own.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Several(Vec<Error>),
+}
+
+/// Files with their numbers from 1: `1 a.json, 2 b.json`.
+fn numbered(files: &[PathBuf]) -> String {
+    let each: Vec<String> = files.iter().enumerate().map(|(i, f)| format!("{} {}", i + 1, f.display())).collect();
+    each.join(", ")
 }

@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod bench;
+mod bench_records;
 mod capabilities;
 pub mod check;
 pub mod coverage;
@@ -45,11 +46,6 @@ pub fn restore_default_sigpipe() {
 fn say(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-}
-
-/// A saved run.json.
-fn read_run(path: &Path) -> Result<Run, Error> {
-    setconform_reports::json::read(path).map_err(|source| Error::ReadRun { path: path.to_owned(), source })
 }
 
 /// Writes the run's reports in `formats` into `dir`, and beside them the

@@ -2,6 +2,7 @@
 //! person, a CI test reporter and a CI job summary read. Every rendering is
 //! made from the record alone, so `setconform report` can make them again.
 
+pub mod bench;
 pub mod labels;
 
 use setconform_reports::{Run, html, json, junit, markdown};

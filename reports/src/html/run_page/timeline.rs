@@ -25,7 +25,7 @@
 //! `timeline` and the id `tl-` followed by the scenario's anchor; each mark
 //! has a `<title>` (sequence number, channel, method, status, start).
 
-use super::super::page::millis;
+use super::super::page::{at, millis, tick_step, time_axis};
 use super::super::scenario_anchor;
 use super::super::text::Text;
 use crate::{Exchange, ScenarioResult};
@@ -260,20 +260,6 @@ fn marks_in_time(s: &ScenarioResult, lane_of: &[usize], lanes: usize, span: u64)
     marks
 }
 
-/// A tick step of 1, 2 or 5 times a power of ten giving at most about six ticks.
-fn tick_step(span: u64) -> u64 {
-    let rough = (span / 6).max(1);
-    let mut step = 1;
-    loop {
-        for m in [1, 2, 5] {
-            if step * m >= rough {
-                return step * m;
-            }
-        }
-        step *= 10;
-    }
-}
-
 /// A tick's time: milliseconds under a second, else seconds to the ms.
 fn tick_label(t: u64) -> String {
     if t < 1000 {
@@ -281,11 +267,6 @@ fn tick_label(t: u64) -> String {
     }
     let secs = format!("{}.{:03}", t / 1000, t % 1000);
     format!("{} s", secs.trim_end_matches('0').trim_end_matches('.'))
-}
-
-/// Coordinates as SVG attributes: one decimal.
-fn at(v: f64) -> String {
-    format!("{v:.1}")
 }
 
 /// A channel name cut to fit its lane label.
@@ -311,7 +292,7 @@ pub(super) fn timeline(s: &ScenarioResult) -> Markup {
     let width = LABEL_W + PLOT_W + RIGHT_W;
     let height = axis_y + AXIS_H;
     let step = tick_step(span);
-    let ticks: Vec<u64> = (0..=span / step).map(|i| i * step).collect();
+    let ticks: Vec<(f64, String)> = (0..=span / step).map(|i| (x_of(i * step), tick_label(i * step))).collect();
     // A label only where it does not run into the previous one of its lane.
     // Labels start at their mark, moved left where they would leave the picture.
     let mut free_from = vec![0.0_f64; lanes.len()];
@@ -342,13 +323,7 @@ pub(super) fn timeline(s: &ScenarioResult) -> Markup {
                 }
                 "\n"
             }
-            line class="ax" x1=(at(LABEL_W)) y1=(at(axis_y)) x2=(at(LABEL_W + PLOT_W)) y2=(at(axis_y)) {}
-            "\n"
-            @for t in &ticks {
-                line class="tk" x1=(at(x_of(*t))) y1=(at(axis_y)) x2=(at(x_of(*t))) y2=(at(axis_y + 4.0)) {}
-                text class="tl" x=(at(x_of(*t))) y=(at(axis_y + 15.0)) text-anchor="middle" { (tick_label(*t)) }
-                "\n"
-            }
+            (time_axis(LABEL_W, PLOT_W, axis_y, &ticks))
             @for (m, label_x) in marks.iter().zip(labels) {
                 @let x = x_of(m.start);
                 @let w = (x_of(m.end) - x).max(2.0);
