@@ -11,7 +11,7 @@
 //! from those.
 
 use super::histogram::{HistogramError, Latency};
-use super::{BenchRecord, BenchResult, BenchVerdict, Binding, Direction, Ledger, Shape, Shard, Step, Tick};
+use super::{BenchRecord, BenchResult, BenchVerdict, Binding, Direction, Judged, Ledger, Shape, Shard, Step, Tick};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most lost jtis a ledger keeps as a sample.
@@ -89,6 +89,10 @@ pub fn merge(records: &[BenchRecord]) -> Result<BenchRecord, MergeError> {
         steps,
         ledger,
         errors: sum_counts(records.iter().map(|r| &r.errors)),
+        judged: records
+            .iter()
+            .filter_map(|r| r.judged.as_ref())
+            .fold(None, |all: Option<Judged>, j| Some(all.map_or_else(|| j.clone(), |a| a.add(j)))),
         result,
         interrupted: (!interrupted.is_empty()).then(|| interrupted.into_iter().collect::<Vec<_>>().join("; ")),
         ..first.clone()

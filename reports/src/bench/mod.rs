@@ -45,10 +45,13 @@ pub struct BenchRecord {
     /// One step for a fixed rate; one per rate tried for a ramp.
     pub steps: Vec<Step>,
     pub ledger: Ledger,
-    /// Failed requests and refusals by kind (`http-503`, `timeout`, `connect`, `set-err:invalid_key` ...).
+    /// Requests that got no usable answer, by kind (`timeout`, `connect`, `closed`, `protocol`, `queue`).
     #[serde(default)]
     pub errors: BTreeMap<String, u64>,
     pub result: BenchResult,
+    /// The SETs of a drained SUT judged as they arrived (`--verify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<Judged>,
     /// Set when the bench was cut short (SIGINT, SIGTERM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<String>,
@@ -272,6 +275,26 @@ pub struct Ledger {
     /// Up to 100 lost jtis, for a person to look for.
     #[serde(default)]
     pub lost_sample: Vec<String>,
+}
+
+/// A sample of the SUT's SETs judged as a scenario judges them (signature, header, claims).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Judged {
+    /// SETs judged.
+    pub sets: u64,
+    /// Requirement id → judged SETs that broke it.
+    pub broken: BTreeMap<String, u64>,
+}
+
+impl Judged {
+    /// Both samples together.
+    pub fn add(&self, other: &Judged) -> Judged {
+        let mut broken = self.broken.clone();
+        for (req, n) in &other.broken {
+            *broken.entry(req.clone()).or_insert(0) += n;
+        }
+        Judged { sets: self.sets + other.sets, broken }
+    }
 }
 
 /// The answer to "how much does it take".

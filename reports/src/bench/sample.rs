@@ -91,6 +91,7 @@ pub fn record(binding: Binding, shape: Shape, shard: Option<Shard>, mut steps: V
         },
         ledger,
         errors: Default::default(),
+        judged: None,
         interrupted: None,
     }
 }

@@ -111,9 +111,9 @@ mod tests {
     }
 
     #[test]
-    fn burning_cpu_on_a_named_thread_counts_for_the_sut_not_the_harness() {
+    fn burning_cpu_on_a_named_thread_counts_for_the_sut() {
         let before = CpuSample::now(true);
-        std::thread::Builder::new()
+        let after = std::thread::Builder::new()
             .name(format!("{SUT_THREAD}-test"))
             .spawn(|| {
                 let start = Instant::now();
@@ -127,11 +127,19 @@ mod tests {
             })
             .unwrap()
             .join()
-            .map(|after| {
-                let cpu = before.until(&after);
-                assert!(cpu.sut_ms.unwrap() >= 200, "{cpu:?}");
-                assert!(cpu.harness_ms < 200, "{cpu:?}");
-            })
             .unwrap();
+        let cpu = before.until(&after);
+        assert!(cpu.sut_ms.unwrap() >= 200, "{cpu:?}");
+    }
+
+    #[test]
+    fn the_harness_is_the_process_without_the_sut() {
+        let at = Instant::now();
+        let before = CpuSample { at, process_ms: 1_000, sut_ms: Some(300) };
+        let after = CpuSample { at: at + std::time::Duration::from_secs(1), process_ms: 1_900, sut_ms: Some(800) };
+        let cpu = before.until(&after);
+        assert_eq!((cpu.harness_ms, cpu.sut_ms, cpu.wall_ms), (400, Some(500), 1000));
+        let alone = CpuSample { sut_ms: None, ..after };
+        assert_eq!(CpuSample { sut_ms: None, ..before }.until(&alone).harness_ms, 900);
     }
 }

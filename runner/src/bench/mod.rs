@@ -26,7 +26,7 @@ pub mod target;
 pub use plan::BenchPlan;
 
 use setconform_reports::bench::{
-    BenchRecord, Binding, Cpu, Direction, Ledger as LedgerSummary, Load, RecordKind, Step,
+    BenchRecord, Binding, Cpu, Direction, Judged, Ledger as LedgerSummary, Load, RecordKind, Step,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -100,7 +100,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
         let sustained = shape.judge(&step, step_ledger.lost);
         steps.push(Step { sustained, ..step });
     }
-    mode.finish(&mut ledger, &mut errors);
+    let judged = mode.finish(&mut ledger);
     runtime.block_on(target.release());
     let sut = target.sut.clone();
     drop(target);
@@ -127,6 +127,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
         steps,
         ledger,
         errors,
+        judged,
         result,
         interrupted: stop.load(Ordering::Relaxed).then(|| "interrupted by a signal".to_owned()),
     })
@@ -238,17 +239,15 @@ impl Mode {
         }
     }
 
-    /// Adds what belongs to the whole bench: a drain's strays and what its sampled SETs broke.
-    fn finish(&self, ledger: &mut LedgerSummary, errors: &mut BTreeMap<String, u64>) {
-        if let Mode::Drain { inbox, .. } = self {
-            let (duplicated, unknown) = inbox.strays();
-            ledger.duplicated += duplicated;
-            ledger.unknown += unknown;
-            let (_, broken) = inbox.sampler.outcome();
-            for (req, n) in broken {
-                *errors.entry(format!("set-breaks:{req}")).or_insert(0) += n;
-            }
-        }
+    /// Adds what belongs to the whole bench, a drain's strays, to `ledger`; a
+    /// drain's judged sample.
+    fn finish(&self, ledger: &mut LedgerSummary) -> Option<Judged> {
+        let Mode::Drain { inbox, .. } = self else { return None };
+        let (duplicated, unknown) = inbox.strays();
+        ledger.duplicated += duplicated;
+        ledger.unknown += unknown;
+        let (sets, broken) = inbox.sampler.outcome();
+        Some(Judged { sets, broken })
     }
 }
 

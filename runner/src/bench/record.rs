@@ -65,17 +65,10 @@ pub fn result(steps: &[Step], ledger: &LedgerSummary, shape: &Shape) -> BenchRes
         wall_ms: acc.wall_ms + s.cpu.wall_ms,
         cores: acc.cores,
     });
-    let verdict = if ledger.acked == 0 {
-        BenchVerdict::NothingMeasured
-    } else if ledger.lost > 0 {
-        BenchVerdict::Lost
-    } else {
-        BenchVerdict::Accounted
-    };
     BenchResult {
         sustained_rate: best.map_or(0.0, |s| s.achieved_rate),
         latency: best.map_or_else(Latency::default, |s| s.latency.clone()),
         cpu,
-        verdict,
+        verdict: BenchVerdict::of(ledger),
     }
 }

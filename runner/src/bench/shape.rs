@@ -11,8 +11,6 @@ const GROWTH: f64 = 1.5;
 const BISECTIONS: u32 = 2;
 /// Most steps a ramp takes.
 const MOST_STEPS: usize = 16;
-/// The share of the offered rate that must be acknowledged for a step to count as kept up with.
-const KEPT_UP: f64 = 0.95;
 
 /// Decides the next rate from how the last step went.
 pub struct Shaper {
@@ -50,11 +48,12 @@ impl Shaper {
 
     /// Whether `step` kept up (with `lost` SETs lost), and what to try next.
     pub fn judge(&mut self, step: &Step, lost: u64) -> bool {
-        let kept_up = step.achieved_rate >= KEPT_UP * step.offered_rate && lost == 0;
-        let Shape::Ramp { max_p99_us, .. } = self.shape else {
-            return kept_up;
-        };
-        let sustained = kept_up && step.latency.count > 0 && step.latency.p99_us <= max_p99_us;
+        // A fixed rate has no latency bound: it is kept up with when the rate is.
+        let bound = self.shape.max_p99_us().unwrap_or(u64::MAX);
+        let sustained = step.keeps_up(bound) && step.latency.count > 0 && lost == 0;
+        if !matches!(self.shape, Shape::Ramp { .. }) {
+            return sustained;
+        }
         if sustained {
             self.good = Some(self.good.map_or(step.offered_rate, |g| g.max(step.offered_rate)));
         } else {

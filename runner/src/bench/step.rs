@@ -17,8 +17,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// How often, after the last batch, the harness looks for what is still owed.
-const COLLECT_EVERY: Duration = Duration::from_millis(100);
+/// How often the harness asks for answers still owed while it has nothing to
+/// send (a transmitter SHOULD send such empty requests periodically,
+/// multi-SET push §2; pushpull answers may likewise come in a later response, §5).
+const COLLECT_EVERY: Duration = Duration::from_millis(10);
 
 /// The load of one step, for this copy.
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +154,16 @@ async fn http_connection(
 ) {
     for k in (c..batches).step_by(connections) {
         let due = due(&spec, k);
+        // One connection asks for what is owed while the next batch is not yet due.
+        while c == 0 && Instant::now() + COLLECT_EVERY < shared.epoch + due && !shared.stopped() {
+            tokio::time::sleep(COLLECT_EVERY).await;
+            if shared.ledger.outstanding() > 0 {
+                match sender.collect().await {
+                    Ok(reply) => shared.take(reply),
+                    Err(failure) => shared.failed(&failure),
+                }
+            }
+        }
         tokio::time::sleep_until((shared.epoch + due).into()).await;
         if shared.stopped() {
             break;
@@ -196,6 +208,15 @@ async fn ws_connection(
     };
     for k in (c..batches).step_by(connections) {
         let due = due(&spec, k);
+        while c == 0 && Instant::now() + COLLECT_EVERY < shared.epoch + due && !shared.stopped() {
+            tokio::time::sleep(COLLECT_EVERY).await;
+            if shared.ledger.outstanding() > 0
+                && let Err(failure) = sender.collect().await
+            {
+                shared.failed(&failure);
+                break;
+            }
+        }
         tokio::time::sleep_until((shared.epoch + due).into()).await;
         if shared.stopped() {
             break;

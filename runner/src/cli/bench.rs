@@ -14,18 +14,14 @@ pub fn bench(args: BenchArgs) -> Result<i32, Error> {
     let plan = plan(&args).map_err(Error::Bench)?;
     let stop = Arc::new(AtomicBool::new(false));
     let record = bench::run(&plan, stop, true).map_err(Error::Bench)?;
-    let mut written = setconform::output::Written::default();
-    if let Err(source) = std::fs::create_dir_all(&args.out) {
-        return Err(Error::NotWritten(setconform::output::NotWritten::Folder { dir: args.out.clone(), source }));
-    }
-    let json = serde_json::to_vec_pretty(&record).expect("a bench record serialises");
-    written.write(args.out.join("bench.json"), json);
+    let written =
+        setconform::output::bench::write_bench_reports(&record, Some(&args.out.join("bench.json")), &args.out);
     print!("{}", summary(&record));
     for file in &written.files {
         println!("wrote {}", file.display());
     }
     let code = code(&record);
-    if let Some(failed) = written.failed.pop() {
+    if let Some(failed) = written.failed.into_iter().next() {
         return Err(Error::NotWritten(failed));
     }
     println!("exit code {code}");
@@ -90,10 +86,7 @@ pub fn summary(r: &BenchRecord) -> String {
             ms(s.latency.p99_us),
             if s.sustained { "kept up" } else { "did not keep up" },
             s.cpu.harness_share() * 100.0,
-            s.cpu.sut_ms.map_or(String::new(), |sut| format!(
-                ", SUT CPU {:.0}%",
-                sut as f64 * 100.0 / (s.cpu.wall_ms.max(1) as f64 * f64::from(s.cpu.cores.max(1)))
-            )),
+            s.cpu.sut_share().map_or(String::new(), |share| format!(", SUT CPU {:.0}%", share * 100.0)),
         ));
     }
     let l = &r.result.latency;
@@ -123,6 +116,13 @@ pub fn summary(r: &BenchRecord) -> String {
             "  lost, for example: {}\n",
             g.lost_sample.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         ));
+    }
+    if let Some(judged) = &r.judged {
+        let broken: u64 = judged.broken.values().sum();
+        out.push_str(&format!("judged: {} of the SUT's SETs, {broken} rule(s) broken\n", judged.sets));
+        for (req, n) in &judged.broken {
+            out.push_str(&format!("  {req} broken by {n} SET(s)\n"));
+        }
     }
     out.push_str(match r.result.verdict {
         BenchVerdict::Accounted => "Every SET accounted for\n",

@@ -26,6 +26,7 @@ pub(super) fn render(record: &BenchRecord) -> String {
             (tables::load(record))
             (tables::ledger(&record.ledger))
             (tables::errors(&record.errors))
+            @if let Some(judged) = &record.judged { (tables::judged(judged)) }
             (tables::steps(record))
             (tables::percentiles(&record.result.latency))
             (plots::plots(record))

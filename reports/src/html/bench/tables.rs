@@ -6,7 +6,7 @@ use super::super::page::{millis, section, table};
 use super::super::text::Text;
 use crate::bench::histogram::Latency;
 use crate::bench::units::{grouped, micros, share};
-use crate::bench::{BenchRecord, Ledger, Shape};
+use crate::bench::{BenchRecord, Direction, Judged, Ledger, Shape};
 use maud::{Markup, html};
 use std::collections::BTreeMap;
 
@@ -53,9 +53,11 @@ pub(super) fn load(record: &BenchRecord) -> Markup {
                 (fact("Shape", html! { (shape) }))
                 (fact("SETs per request", html! { (l.batch) }))
                 (fact("Connections", html! { (l.connections) }))
-                (fact("Verified", html! {
-                    @if l.verify_one_in <= 1 { "every SET" } @else { "1 SET in " (l.verify_one_in) }
-                }))
+                @if record.direction == Direction::Drain {
+                    (fact("SUT's SETs judged", html! {
+                        @match l.verify_one_in { 0 => "none", 1 => "every SET", n => { "1 SET in " (n) } }
+                    }))
+                }
                 (fact("Shards", html! { (shards) }))
             }
             "\n"
@@ -109,10 +111,10 @@ fn lost_note(l: &Ledger) -> Markup {
     }
 }
 
-/// Failed requests and refusals, by kind.
+/// Requests that got no usable answer, by kind.
 pub(super) fn errors(errors: &BTreeMap<String, u64>) -> Markup {
     let content = if errors.is_empty() {
-        html! { p class="muted" { "No request failed and no SET was refused." } "\n" }
+        html! { p class="muted" { "Every request got an answer." } "\n" }
     } else {
         table(
             None,
@@ -125,6 +127,27 @@ pub(super) fn errors(errors: &BTreeMap<String, u64>) -> Markup {
         )
     };
     section("errors", html! { "Errors by kind" }, content)
+}
+
+/// A drained SUT's sampled SETs and the rules they broke.
+pub(super) fn judged(judged: &Judged) -> Markup {
+    let content = html! {
+        p { (grouped(judged.sets as f64)) " of the SUT's SETs judged as they arrived (signature, header, claims)." } "\n"
+        @if judged.broken.is_empty() {
+            p class="muted" { "None of them broke a rule." } "\n"
+        } @else {
+            (table(
+                None,
+                html! { th { "Requirement" } th class="num" { "SETs breaking it" } },
+                html! {
+                    @for (req, n) in &judged.broken {
+                        tr { td { code { (Text(req)) } } td class="num" { (grouped(*n as f64)) } } "\n"
+                    }
+                },
+            ))
+        }
+    };
+    section("judged", html! { "SETs judged" }, content)
 }
 
 /// One row per step: the rate offered and achieved, its latency, whether it was
