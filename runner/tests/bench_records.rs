@@ -90,12 +90,16 @@ fn merge_writes_the_sum_of_the_shards_and_its_page() {
     let out = dir.join("merged").join("all.json");
     let args = ["merge", pa.to_str().unwrap(), pb.to_str().unwrap(), "--json", out.to_str().unwrap()];
     let (code, stdout, stderr) = setconform(&args);
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "a SET lost by one shard fails the merged bench: {stderr}");
     assert!(stdout.contains("merged shards 1/2, 2/2 of 2"), "{stdout}");
+    assert!(stdout.contains("200 lost"), "{stdout}");
     assert_eq!(file::read(&out).unwrap(), merge(&[a, b]).unwrap(), "the record merge() makes");
     let page = std::fs::read_to_string(dir.join("merged").join("bench.html")).unwrap();
     assert!(page.contains("<span class=\"exit bad\">200 SETs lost</span>"), "the page of the merged record");
     assert!(!dir.join("matrix.html").exists() && !Path::new("matrix.html").exists(), "no matrix");
+    let whole = saved(&dir, "whole.json", &shard(2, 6_000, 900));
+    let args = ["merge", pa.to_str().unwrap(), whole.to_str().unwrap(), "--json", out.to_str().unwrap()];
+    assert_eq!(setconform(&args).0, 0, "every SET of both shards accounted for");
 }
 
 #[test]

@@ -58,7 +58,7 @@ fn plan(args: &BenchArgs) -> Result<BenchPlan, BenchError> {
 }
 
 /// 0: every SET accounted for; 1: SETs lost; 3: nothing was acknowledged; 130: interrupted.
-fn code(record: &BenchRecord) -> i32 {
+pub fn code(record: &BenchRecord) -> i32 {
     if record.interrupted.is_some() {
         return exit::INTERRUPTED_SIGINT;
     }

@@ -103,7 +103,10 @@ pub(super) fn merge(paths: &[PathBuf], records: &[BenchRecord], json: &Path) -> 
     if !shards.is_empty() {
         say(&format!("merged shards {} of {}\n", shards.join(", "), merged.shards[0].count));
     }
-    finish(write_bench_reports(&merged, Some(json), &beside(json)))
+    finish(write_bench_reports(&merged, Some(json), &beside(json)))?;
+    // The merged bench's own verdict: a SET lost by any shard fails it, as it fails that shard.
+    say(&super::bench::summary(&merged));
+    Ok(super::bench::code(&merged))
 }
 
 /// `setconform diff` of two bench records: exit 1 when the sustained rate
