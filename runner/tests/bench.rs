@@ -1,6 +1,6 @@
-//! `setconform bench` against SUTs other than the reference: fakes that
-//! withhold acknowledgements, acknowledge late, refuse, acknowledge twice or
-//! what was never sent, or never answer. The real binary runs a short load and
+//! `setconform bench` against SUTs other than the reference: fakes (over HTTP,
+//! and pushpull on a WebSocket) that withhold acknowledgements, acknowledge
+//! late, refuse, acknowledge twice or what was never sent, or never answer. The real binary runs a short load and
 //! its `bench.json` must account for every SET the way the fake treated it.
 
 mod common;
@@ -154,11 +154,50 @@ async fn answer_batch(
     let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, axum::Json(json!({"err": "invalid_request"}))).into_response();
     };
+    axum::Json(answer(&seen, behaviour, &Value::Object(request))).into_response()
+}
+
+/// The answer to a request (or message) of `sets`, counted as a batch or, with none, a collect.
+fn answer(seen: &Seen, behaviour: Behaviour, request: &Value) -> Value {
     let jtis: Vec<String> =
         request.get("sets").and_then(Value::as_object).map_or(vec![], |s| s.keys().cloned().collect());
     let counter = if jtis.is_empty() { &seen.collects } else { &seen.batches };
     counter.fetch_add(1, Ordering::Relaxed);
-    axum::Json(behaviour(&seen, jtis)).into_response()
+    behaviour(seen, jtis)
+}
+
+/// The same fake on a WebSocket at `/ws` (pushpull §7): each message's `sets`
+/// answered with one message, as `behaviour` says.
+fn websocket_fake(behaviour: Behaviour) -> (String, Arc<Seen>) {
+    let seen = Arc::new(Seen::default());
+    let app =
+        axum::Router::new().route("/ws", axum::routing::get(open_websocket)).with_state((seen.clone(), behaviour));
+    let port = common::serve_router_on_own_runtime(app);
+    (format!("http://127.0.0.1:{port}/ws"), seen)
+}
+
+async fn open_websocket(
+    State((seen, behaviour)): State<(Arc<Seen>, Behaviour)>,
+    headers: HeaderMap,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    use axum::extract::ws::Message;
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, "no").into_response();
+    }
+    upgrade
+        .protocols([setconform::wire::websocket::SUBPROTOCOL])
+        .on_upgrade(move |mut socket| async move {
+            while let Some(Ok(message)) = socket.recv().await {
+                let Message::Text(text) = message else { continue };
+                let request: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                let answer = answer(&seen, behaviour, &request).to_string();
+                if socket.send(Message::Text(answer.into())).await.is_err() {
+                    break;
+                }
+            }
+        })
+        .into_response()
 }
 
 fn authorised(headers: &HeaderMap) -> bool {
@@ -300,6 +339,28 @@ fn sets_a_receiver_never_acknowledges_are_lost_and_named() {
     assert_eq!(r.ledger.sent, r.ledger.acked + r.ledger.lost);
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert!(b.output.contains("SETs LOST"), "{}", b.output);
+}
+
+#[test]
+fn sets_never_acknowledged_on_a_websocket_are_lost_and_named() {
+    let (url, seen) = websocket_fake(withholds_some);
+    let b = bench("pushpull-ws", Some(&sut_yaml("pushpull-ws", &url)), &["--batch", "20", "--connections", "2"]);
+    let r = b.record();
+    let withheld = seen.singled_out();
+    assert!(!withheld.is_empty());
+    assert_eq!(b.code, 1, "{}", b.output);
+    assert_eq!(r.ledger.lost, withheld.len() as u64, "{:?}", r.ledger);
+    assert_eq!(r.ledger.lost_sample.iter().cloned().collect::<BTreeSet<_>>(), withheld);
+    assert_eq!(r.ledger.acked, seen.acked.load(Ordering::Relaxed));
+}
+
+#[test]
+fn acknowledgements_in_a_later_message_are_collected_after_the_last_batch() {
+    let (url, seen) = websocket_fake(acknowledges_next_time);
+    let b = bench("pushpull-ws", Some(&sut_yaml("pushpull-ws", &url)), &["--batch", "20", "--connections", "2"]);
+    assert_all_acked(&b);
+    assert_eq!(b.record().ledger.sent, 400);
+    assert!(seen.collects.load(Ordering::Relaxed) > 0, "the owed acknowledgements were asked for");
 }
 
 #[test]
