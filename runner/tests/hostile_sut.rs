@@ -46,19 +46,6 @@ fn tls_not_judged(s: &setconform_reports::ScenarioResult) -> bool {
     not_tls
 }
 
-/// A listener that accepts connections and never says a word.
-fn silent_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    port
-}
-
 /// A loopback listener that reads each request and answers it with `answer`,
 /// one thread per connection so parallel scenarios do not queue behind each other.
 fn answering_server(answer: fn(&mut std::net::TcpStream)) -> u16 {
@@ -98,7 +85,7 @@ fn an_unreachable_sut_gives_error_verdicts_quickly_and_exit_3() {
 
 #[test]
 fn a_sut_that_never_answers_times_out_at_the_request_timeout() {
-    let port = silent_server();
+    let port = common::silent_server();
     let (run, code) = common::execute(every_scenario(sut_yaml(port, 300, 5000)));
     assert_eq!(code, 3);
     for s in &run.scenarios {
@@ -114,7 +101,7 @@ fn a_sut_that_never_answers_times_out_at_the_request_timeout() {
 
 #[test]
 fn the_scenario_deadline_bounds_a_scenario_whatever_the_request_timeout() {
-    let port = silent_server();
+    let port = common::silent_server();
     let (run, code) = common::execute(every_scenario(sut_yaml(port, 60_000, 400)));
     assert_eq!(code, 3);
     for s in &run.scenarios {

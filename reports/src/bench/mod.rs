@@ -45,7 +45,9 @@ pub struct BenchRecord {
     /// One step for a fixed rate; one per rate tried for a ramp.
     pub steps: Vec<Step>,
     pub ledger: Ledger,
-    /// Requests that got no usable answer, by kind (`timeout`, `connect`, `closed`, `protocol`, `queue`).
+    /// Requests that got no usable answer, by kind (`timeout`, `connect`, `closed`, `protocol`,
+    /// `queue`), and batches never sent because the SUT still held the connection when the
+    /// grace was over (`not-sent`). Refusals are counted in the ledger, by code.
     #[serde(default)]
     pub errors: BTreeMap<String, u64>,
     pub result: BenchResult,

@@ -105,8 +105,12 @@ impl Ledger {
         }
     }
 
+    /// The slot of a jti the harness minted: its number written as [`Ledger::jti`]
+    /// writes it, so `05` or `+5` is not the jti of SET 5.
     fn slot(&self, jti: &str) -> Option<&Slot> {
-        let n: usize = jti.strip_prefix(&self.prefix)?.parse().ok()?;
+        let digits = jti.strip_prefix(&self.prefix)?;
+        let canonical = digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+        let n: usize = digits.parse().ok().filter(|_| canonical)?;
         self.slots.get(n)
     }
 
@@ -155,9 +159,11 @@ mod tests {
         assert_eq!(ledger.acked("b-4", 1_500), Answer::Unknown, "never sent");
         assert_eq!(ledger.acked("other-2", 1_500), Answer::Unknown);
         assert_eq!(ledger.acked("b-99", 1_500), Answer::Unknown, "past the pool");
+        assert_eq!(ledger.acked("b-02", 1_500), Answer::Unknown, "not the jti of SET 2");
+        assert_eq!(ledger.acked("b-+3", 1_500), Answer::Unknown, "not the jti of SET 3");
         assert_eq!(ledger.outstanding(), 2);
         let s = ledger.summary();
-        assert_eq!((s.sent, s.acked, s.lost, s.duplicated, s.unknown), (4, 1, 2, 1, 3));
+        assert_eq!((s.sent, s.acked, s.lost, s.duplicated, s.unknown), (4, 1, 2, 1, 5));
         assert_eq!(s.refused.get("invalid_key"), Some(&1));
         assert_eq!(s.lost_sample, ["b-2", "b-3"]);
     }

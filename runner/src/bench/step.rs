@@ -4,6 +4,9 @@
 //! latency counts from when it was due, so a slow SUT shows as latency, not as
 //! a politely lower rate. After the last batch, unanswered SETs are waited for
 //! (pushpull over HTTP asks for owed acknowledgements) until the grace ends.
+//! A SUT that holds every request cannot stretch a step without end: no batch
+//! starts later than the grace after the last one was due (those left are
+//! counted under [`NOT_SENT`]), and no wait for what is owed outlasts the grace.
 
 use super::driver::http::HttpSender;
 use super::driver::{Failure, Reply, ws};
@@ -21,6 +24,10 @@ use std::time::{Duration, Instant};
 /// send (a transmitter SHOULD send such empty requests periodically,
 /// multi-SET push §2; pushpull answers may likewise come in a later response, §5).
 const COLLECT_EVERY: Duration = Duration::from_millis(10);
+
+/// The error kind counting batches a connection never sent: the SUT still held
+/// its earlier requests when the last batch was due and the grace was over.
+pub const NOT_SENT: &str = "not-sent";
 
 /// The load of one step, for this copy.
 #[derive(Debug, Clone, Copy)]
@@ -72,7 +79,24 @@ impl Shared {
     }
 
     fn failed(&self, failure: &Failure) {
-        *self.errors.lock().unwrap_or_else(|e| e.into_inner()).entry(failure.kind().to_owned()).or_default() += 1;
+        self.count_error(failure.kind(), 1);
+    }
+
+    fn count_error(&self, kind: &str, n: u64) {
+        *self.errors.lock().unwrap_or_else(|e| e.into_inner()).entry(kind.to_owned()).or_default() += n;
+    }
+
+    /// Whether batch `k` (of a connection that sends every `connections`-th)
+    /// may still go; if not, the batches left are counted as never sent.
+    fn may_send(&self, k: usize, batches: usize, connections: usize, cutoff: Instant) -> bool {
+        if self.stopped() {
+            return false;
+        }
+        if Instant::now() > cutoff {
+            self.count_error(NOT_SENT, (k..batches).step_by(connections).count() as u64);
+            return false;
+        }
+        true
     }
 
     /// Batch `k` of the pool: the SETs it holds, marked sent as due at `due`.
@@ -96,6 +120,11 @@ impl Shared {
 /// When batch `k` is due, from the step's start.
 fn due(spec: &StepSpec, k: usize) -> Duration {
     Duration::from_secs_f64(k as f64 * spec.batch as f64 / spec.rate)
+}
+
+/// The last moment a batch of the step may start: the grace after the last one was due.
+fn cutoff(shared: &Shared, spec: &StepSpec, batches: usize) -> Instant {
+    shared.epoch + due(spec, batches.saturating_sub(1)) + spec.grace
 }
 
 /// Sends the whole pool at the step's rate and waits for its answers.
@@ -152,6 +181,7 @@ async fn http_connection(
     shared: Arc<Shared>,
     sender: HttpSender,
 ) {
+    let cutoff = cutoff(&shared, &spec, batches);
     for k in (c..batches).step_by(connections) {
         let due = due(&spec, k);
         // One connection asks for what is owed while the next batch is not yet due.
@@ -165,7 +195,7 @@ async fn http_connection(
             }
         }
         tokio::time::sleep_until((shared.epoch + due).into()).await;
-        if shared.stopped() {
+        if !shared.may_send(k, batches, connections, cutoff) {
             break;
         }
         let sets = shared.batch(&pool, &spec, k, due);
@@ -177,9 +207,11 @@ async fn http_connection(
     let until = Instant::now() + spec.grace;
     while shared.ledger.outstanding() > 0 && Instant::now() < until && !shared.stopped() {
         tokio::time::sleep(COLLECT_EVERY).await;
-        match sender.collect().await {
-            Ok(reply) => shared.take(reply),
-            Err(failure) => shared.failed(&failure),
+        match tokio::time::timeout_at(until.into(), sender.collect()).await {
+            Ok(Ok(reply)) => shared.take(reply),
+            Ok(Err(failure)) => shared.failed(&failure),
+            // The grace is over: what is still owed is lost, not a failed request.
+            Err(_) => break,
         }
     }
 }
@@ -206,6 +238,7 @@ async fn ws_connection(
             }
         })
     };
+    let cutoff = cutoff(&shared, &spec, batches);
     for k in (c..batches).step_by(connections) {
         let due = due(&spec, k);
         while c == 0 && Instant::now() + COLLECT_EVERY < shared.epoch + due && !shared.stopped() {
@@ -218,11 +251,13 @@ async fn ws_connection(
             }
         }
         tokio::time::sleep_until((shared.epoch + due).into()).await;
-        if shared.stopped() {
+        if !shared.may_send(k, batches, connections, cutoff) {
             break;
         }
         let sets = shared.batch(&pool, &spec, k, due);
-        if let Err(failure) = sender.send(&sets).await {
+        // A SUT that stops reading holds a send once the socket's buffers are full.
+        let sent = tokio::time::timeout_at(cutoff.into(), sender.send(&sets)).await.unwrap_or(Err(Failure::Timeout));
+        if let Err(failure) = sent {
             shared.failed(&failure);
             break;
         }
@@ -230,11 +265,15 @@ async fn ws_connection(
     let until = Instant::now() + spec.grace;
     while shared.ledger.outstanding() > 0 && Instant::now() < until && !shared.stopped() && !reader.is_finished() {
         tokio::time::sleep(COLLECT_EVERY).await;
-        if let Err(failure) = sender.collect().await {
-            shared.failed(&failure);
-            break;
+        match tokio::time::timeout_at(until.into(), sender.collect()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(failure)) => {
+                shared.failed(&failure);
+                break;
+            }
+            Err(_) => break,
         }
     }
-    sender.close().await;
+    let _ = tokio::time::timeout(COLLECT_EVERY, sender.close()).await;
     reader.abort();
 }

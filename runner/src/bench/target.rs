@@ -167,7 +167,7 @@ fn start_reference() -> Result<(tokio::runtime::Runtime, Reference), BenchError>
 fn endpoint_of(setup: &SutSetup, binding: Binding) -> Result<String, BenchError> {
     let (url, field) = match binding {
         Binding::Push => (setup.push_endpoint.clone(), "push.endpoint"),
-        Binding::Msp => (setup.msp_endpoint.clone(), "msp.endpoint"),
+        Binding::Msp => (setup.msp_endpoint.clone(), "multi_set_push.endpoint"),
         Binding::PushpullHttp => (setup.pushpull_endpoint.clone(), "pushpull.endpoint"),
         Binding::PushpullWs => {
             (setup.pushpull_websocket.clone().or_else(|| setup.pushpull_endpoint.clone()), "pushpull.endpoint")

@@ -334,3 +334,16 @@ fn is_requirement_id(word: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
         && prefix.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
+
+/// A listener that accepts connections and never says a word.
+pub fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
