@@ -28,6 +28,8 @@ const MAX_MESSAGE: usize = 4 * 1024 * 1024;
 const IDLE: Duration = Duration::from_secs(60);
 /// Largest HTTP request body read on the endpoint.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// What each session reads into at first (the library's default is 128 KiB); it grows for larger messages.
+const READ_BUFFER: usize = 8 * 1024;
 /// Close code for a message that is not a Communication Object (RFC 6455 §7.4.1).
 const INVALID_PAYLOAD: u16 = 1007;
 
@@ -71,7 +73,11 @@ fn upgrade(app: Arc<App>, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response
         return (StatusCode::BAD_REQUEST, "the pushpull subprotocol was not offered").into_response();
     }
     let ws = if fault == Some(Fault::WsNoSubprotocol) { ws } else { ws.protocols([SUBPROTOCOL]) };
-    let mut response = ws.max_message_size(MAX_MESSAGE).on_upgrade(move |socket| session(app, token, socket));
+    // A small read buffer per socket: a peer may hold a thousand sessions open.
+    let mut response = ws
+        .max_message_size(MAX_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| session(app, token, socket));
     // §7 (PP-WS-010): no extension data in the payload, and none negotiated unasked (RFC 6455 §9.1).
     if fault == Some(Fault::WsUnofferedExtension) {
         response.headers_mut().insert("sec-websocket-extensions", HeaderValue::from_static("permessage-deflate"));

@@ -214,14 +214,14 @@ impl Mode {
             Mode::Send { link, minter } => {
                 let ledger = ledger::Ledger::new(prefix, count);
                 let pool = Arc::new(pool::Pool::mint(minter, count, |n| ledger.jti(n)));
-                // The first batch is due a moment after the start: connections open before it.
+                let connections = runtime.block_on(step::open(&spec, count, link))?;
+                // The first batch is due a moment after the start.
                 let shared = Arc::new(step::Shared::new(ledger, Instant::now() + LEAD, stop.clone()));
                 let progress = progress::Progress::start(show_progress, count as u64, spec.rate, shared.meter.clone());
                 let before = cpu::CpuSample::now(target.sut_in_process);
-                let outcome = runtime.block_on(step::run(spec, pool, shared.clone(), link.clone()));
+                runtime.block_on(step::run(spec, pool, shared.clone(), connections));
                 let after = cpu::CpuSample::now(target.sut_in_process);
                 progress.finish();
-                outcome?;
                 let errors = shared.errors.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 Ok((shared.meter.clone(), before.until(&after), shared.ledger.summary(), errors))
             }

@@ -128,48 +128,52 @@ fn cutoff(shared: &Shared, spec: &StepSpec, batches: usize) -> Instant {
 }
 
 /// Sends the whole pool at the step's rate and waits for its answers.
-pub async fn run(spec: StepSpec, pool: Arc<Pool>, shared: Arc<Shared>, link: Arc<Link>) -> Result<(), String> {
+/// A step's connections, open (WebSocket) or ready to open on first use (HTTP).
+pub enum Connections {
+    Http(Vec<HttpSender>),
+    Ws(Vec<(ws::WsSender, ws::WsAnswers)>),
+}
+
+/// Opens the connections a step of `count` SETs uses: every WebSocket is open
+/// before the step's clock starts, so no batch is late for a handshake.
+pub async fn open(spec: &StepSpec, count: usize, link: &Link) -> Result<Connections, String> {
+    let connections = spec.connections.min(count.div_ceil(spec.batch)).max(1);
+    if link.binding == Binding::PushpullWs {
+        let mut opened = Vec::with_capacity(connections);
+        for _ in 0..connections {
+            let stream = ws::open(&link.url, link.token.as_deref(), link.roots_pem.as_deref())
+                .await
+                .map_err(|f| format!("cannot open a pushpull WebSocket at {}: {}", link.url, f.kind()))?;
+            opened.push(stream);
+        }
+        return Ok(Connections::Ws(opened));
+    }
+    let token = link.token.as_deref();
+    (0..connections)
+        .map(|_| HttpSender::new(link.binding, &link.url, token, link.roots_pem.as_deref(), link.insecure))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Connections::Http)
+}
+
+/// Sends the whole pool at the step's rate over `connections` and waits for its answers.
+pub async fn run(spec: StepSpec, pool: Arc<Pool>, shared: Arc<Shared>, connections: Connections) {
     let batches = pool.tokens.len().div_ceil(spec.batch);
-    let connections = spec.connections.min(batches).max(1);
     let mut tasks = tokio::task::JoinSet::new();
-    match link.binding {
-        Binding::PushpullWs => {
-            // Every stream is open before the first batch is due.
-            let mut opened = Vec::with_capacity(connections);
-            for _ in 0..connections {
-                let stream = ws::open(&link.url, link.token.as_deref(), link.roots_pem.as_deref())
-                    .await
-                    .map_err(|f| format!("cannot open a pushpull WebSocket at {}: {}", link.url, f.kind()))?;
-                opened.push(stream);
-            }
+    match connections {
+        Connections::Ws(opened) => {
+            let n = opened.len();
             for (c, (sender, answers)) in opened.into_iter().enumerate() {
-                tasks.spawn(ws_connection(
-                    c,
-                    batches,
-                    connections,
-                    spec,
-                    pool.clone(),
-                    shared.clone(),
-                    sender,
-                    answers,
-                ));
+                tasks.spawn(ws_connection(c, batches, n, spec, pool.clone(), shared.clone(), sender, answers));
             }
         }
-        _ => {
-            for c in 0..connections {
-                let sender = HttpSender::new(
-                    link.binding,
-                    &link.url,
-                    link.token.as_deref(),
-                    link.roots_pem.as_deref(),
-                    link.insecure,
-                )?;
-                tasks.spawn(http_connection(c, batches, connections, spec, pool.clone(), shared.clone(), sender));
+        Connections::Http(senders) => {
+            let n = senders.len();
+            for (c, sender) in senders.into_iter().enumerate() {
+                tasks.spawn(http_connection(c, batches, n, spec, pool.clone(), shared.clone(), sender));
             }
         }
     }
     while tasks.join_next().await.is_some() {}
-    Ok(())
 }
 
 async fn http_connection(

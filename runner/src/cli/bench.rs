@@ -109,7 +109,12 @@ pub fn summary(r: &BenchRecord) -> String {
         out.push_str(&format!("  refused {code}: {n}\n"));
     }
     for (kind, n) in &r.errors {
-        out.push_str(&format!("  failed requests, {kind}: {n}\n"));
+        out.push_str(&match kind.as_str() {
+            "not-sent" => {
+                format!("  batches never sent (the SUT still held every connection when the grace ended): {n}\n")
+            }
+            _ => format!("  requests without a usable answer, {kind}: {n}\n"),
+        });
     }
     if !g.lost_sample.is_empty() {
         out.push_str(&format!(

@@ -18,6 +18,8 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 pub const SUBPROTOCOL: &str = "pushpull";
 /// Largest handshake response head the harness reads.
 const MAX_HEAD: usize = 16 * 1024;
+/// What a socket reads into at first (the library's default is 128 KiB).
+const READ_BUFFER: usize = 8 * 1024;
 /// Largest message the harness reads from a socket.
 pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
 
@@ -127,7 +129,11 @@ async fn connect_unbounded(
     if answer.status != 101 {
         return Ok((answer, None));
     }
-    let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
+    // A small read buffer, grown for larger messages: a bench holds a thousand sockets open.
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE))
+        .read_buffer_size(READ_BUFFER);
     let socket = WebSocketStream::from_partially_read(io, buf[end..].to_vec(), Role::Client, Some(config)).await;
     Ok((answer, Some(socket)))
 }
