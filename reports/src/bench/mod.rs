@@ -323,12 +323,14 @@ pub enum BenchVerdict {
 }
 
 impl BenchVerdict {
-    /// The verdict a ledger earns: a lost SET outweighs everything, then an empty measurement.
+    /// The verdict a ledger earns: with nothing acknowledged there is no
+    /// measurement to judge (a SUT not reached, or refusing everything); else a
+    /// lost SET fails the bench.
     pub fn of(ledger: &Ledger) -> BenchVerdict {
-        if ledger.lost > 0 {
-            BenchVerdict::Lost
-        } else if ledger.acked == 0 {
+        if ledger.acked == 0 {
             BenchVerdict::NothingMeasured
+        } else if ledger.lost > 0 {
+            BenchVerdict::Lost
         } else {
             BenchVerdict::Accounted
         }
