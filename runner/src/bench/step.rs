@@ -127,7 +127,6 @@ fn cutoff(shared: &Shared, spec: &StepSpec, batches: usize) -> Instant {
     shared.epoch + due(spec, batches.saturating_sub(1)) + spec.grace
 }
 
-/// Sends the whole pool at the step's rate and waits for its answers.
 /// A step's connections, open (WebSocket) or ready to open on first use (HTTP).
 pub enum Connections {
     Http(Vec<HttpSender>),
@@ -163,28 +162,33 @@ pub async fn run(spec: StepSpec, pool: Arc<Pool>, shared: Arc<Shared>, connectio
         Connections::Ws(opened) => {
             let n = opened.len();
             for (c, (sender, answers)) in opened.into_iter().enumerate() {
-                tasks.spawn(ws_connection(c, batches, n, spec, pool.clone(), shared.clone(), sender, answers));
+                let lane = Lane { index: c, batches, connections: n, spec, pool: pool.clone(), shared: shared.clone() };
+                tasks.spawn(ws_connection(lane, sender, answers));
             }
         }
         Connections::Http(senders) => {
             let n = senders.len();
             for (c, sender) in senders.into_iter().enumerate() {
-                tasks.spawn(http_connection(c, batches, n, spec, pool.clone(), shared.clone(), sender));
+                let lane = Lane { index: c, batches, connections: n, spec, pool: pool.clone(), shared: shared.clone() };
+                tasks.spawn(http_connection(lane, sender));
             }
         }
     }
     while tasks.join_next().await.is_some() {}
 }
 
-async fn http_connection(
-    c: usize,
+/// One connection's share of a step: batches `index`, `index + connections`, …
+struct Lane {
+    index: usize,
     batches: usize,
     connections: usize,
     spec: StepSpec,
     pool: Arc<Pool>,
     shared: Arc<Shared>,
-    sender: HttpSender,
-) {
+}
+
+async fn http_connection(lane: Lane, sender: HttpSender) {
+    let Lane { index: c, batches, connections, spec, pool, shared } = lane;
     let cutoff = cutoff(&shared, &spec, batches);
     for k in (c..batches).step_by(connections) {
         let due = due(&spec, k);
@@ -220,17 +224,8 @@ async fn http_connection(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn ws_connection(
-    c: usize,
-    batches: usize,
-    connections: usize,
-    spec: StepSpec,
-    pool: Arc<Pool>,
-    shared: Arc<Shared>,
-    mut sender: ws::WsSender,
-    mut answers: ws::WsAnswers,
-) {
+async fn ws_connection(lane: Lane, mut sender: ws::WsSender, mut answers: ws::WsAnswers) {
+    let Lane { index: c, batches, connections, spec, pool, shared } = lane;
     let reader = {
         let shared = shared.clone();
         tokio::spawn(async move {
