@@ -160,6 +160,9 @@ impl TlsListener {
                     _ = tx.closed() => break,
                 };
                 let Ok((tcp, peer)) = accepted else { continue };
+                // Small writes (a WebSocket frame, an answer) go at once, not after the
+                // peer's delayed acknowledgement (Nagle's algorithm).
+                let _ = tcp.set_nodelay(true);
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
                     let conn =

@@ -91,6 +91,8 @@ async fn connect_unbounded(
     let secure = matches!(url.scheme(), "wss" | "https");
     let port = url.port().unwrap_or(if secure { 443 } else { 80 });
     let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(|e| WireError::Connect(e.to_string()))?;
+    // A frame goes at once, not after the peer's delayed acknowledgement (Nagle's algorithm).
+    let _ = tcp.set_nodelay(true);
     let mut io: Box<dyn Io> = if secure {
         let config = client_config(roots_pem)?;
         let name = ServerName::try_from(host.clone()).map_err(|e| WireError::Other(e.to_string()))?;
