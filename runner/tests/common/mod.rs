@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod bench_run;
+
 use setconform::run::{self, Console, FailOn, Finished, RunRequest};
 use setconform_reports::{Run, Verdict};
 use std::path::PathBuf;
