@@ -225,6 +225,10 @@ fn an_inline_secret_is_refused_without_being_shown() {
         let sut = sut_file(&format!("inline-secret-{i}"), text);
         for out in both_refuse(&sut, &["sut.yaml: /"]) {
             assert!(!out.contains(secret), "case {i} shows the secret:\n{out}");
+            // Written in place of where it is read from: the error says how to name its source.
+            if i != 3 {
+                assert!(out.contains("{ env: VARIABLE } or { file: PATH }"), "case {i}:\n{out}");
+            }
         }
     }
 }

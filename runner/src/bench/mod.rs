@@ -21,6 +21,7 @@ pub mod progress;
 pub mod record;
 pub mod shape;
 pub mod step;
+pub mod stop;
 pub mod target;
 
 pub use plan::BenchPlan;
@@ -30,7 +31,6 @@ use setconform_reports::bench::{
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use target::Target;
 
@@ -46,7 +46,7 @@ pub enum BenchError {
 }
 
 /// Runs the bench of `plan`; `stop` is set by a signal handler.
-pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Result<BenchRecord, BenchError> {
+pub fn run(plan: &BenchPlan, stop: Arc<stop::Stop>, show_progress: bool) -> Result<BenchRecord, BenchError> {
     if plan.direction == Direction::Send && plan.binding == Binding::Poll {
         return Err(BenchError::Config(
             "--binding poll: a poll receiver polls at its own pace, so the harness cannot offer it a rate; \
@@ -71,7 +71,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
     let mut errors = BTreeMap::new();
     let mut failure = None;
     while let Some(offered) = shape.next_rate() {
-        if stop.load(Ordering::Relaxed) {
+        if stop.asked() {
             break;
         }
         let rate = plan.share(offered);
@@ -129,7 +129,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<AtomicBool>, show_progress: bool) -> Resu
         errors,
         judged,
         result,
-        interrupted: stop.load(Ordering::Relaxed).then(|| "interrupted by a signal".to_owned()),
+        interrupted: stop.signal().map(|s| format!("interrupted by {}", s.name())),
     })
 }
 
@@ -207,7 +207,7 @@ impl Mode {
         count: usize,
         prefix: String,
         index: usize,
-        stop: &Arc<AtomicBool>,
+        stop: &Arc<stop::Stop>,
         show_progress: bool,
     ) -> Result<Measured, String> {
         match self {
@@ -253,22 +253,24 @@ impl Mode {
 
 /// The first SIGINT or SIGTERM stops the bench after the batches under way
 /// (the record says it was interrupted); a second one ends the process at once.
-async fn watch_signals(stop: Arc<AtomicBool>) {
+async fn watch_signals(stop: Arc<stop::Stop>) {
+    use setconform_reports::StopSignal;
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
             return;
         };
+        let first =
+            tokio::select! { _ = int.recv() => StopSignal::Interrupt, _ = term.recv() => StopSignal::Terminate };
+        stop.ask(first);
         tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
-        std::process::exit(crate::run::exit::INTERRUPTED_SIGINT);
+        std::process::exit(first.exit_code());
     }
     #[cfg(not(unix))]
     {
         if tokio::signal::ctrl_c().await.is_ok() {
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            stop.ask(StopSignal::Interrupt);
         }
     }
 }

@@ -17,7 +17,6 @@ use setconform_reports::bench::Binding;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How often the harness asks for answers still owed while it has nothing to
@@ -55,11 +54,11 @@ pub struct Shared {
     pub errors: Mutex<BTreeMap<String, u64>>,
     pub epoch: Instant,
     /// Set on SIGINT/SIGTERM: no batch starts after it.
-    pub stop: Arc<AtomicBool>,
+    pub stop: Arc<super::stop::Stop>,
 }
 
 impl Shared {
-    pub fn new(ledger: Ledger, epoch: Instant, stop: Arc<AtomicBool>) -> Shared {
+    pub fn new(ledger: Ledger, epoch: Instant, stop: Arc<super::stop::Stop>) -> Shared {
         Shared { ledger, meter: Arc::new(Meter::new(epoch)), errors: Mutex::default(), epoch, stop }
     }
 
@@ -113,7 +112,7 @@ impl Shared {
     }
 
     fn stopped(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.stop.asked()
     }
 }
 

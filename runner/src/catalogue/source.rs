@@ -81,7 +81,16 @@ impl SourceFile {
             Ok(violations) => {
                 errors.extend(violations.into_iter().map(|v| {
                     let pointer = if v.pointer.is_empty() { "/".to_owned() } else { v.pointer };
-                    self.error(&pointer, v.message)
+                    let message = match value.pointer(&pointer) {
+                        // A secret written into the file where its source belongs.
+                        Some(Value::String(_)) if pointer.split('/').any(super::shown::holds_secret) => format!(
+                            "{}: a secret is not written in the file; name where it is read from, \
+                             {{ env: VARIABLE }} or {{ file: PATH }}",
+                            super::shown::WITHHELD
+                        ),
+                        _ => v.message,
+                    };
+                    self.error(&pointer, message)
                 }));
                 None
             }

@@ -8,19 +8,19 @@ use setconform::bench::{self, BenchError, BenchPlan};
 use setconform::run::exit;
 use setconform_reports::bench::{BenchRecord, BenchVerdict, Binding, Direction, Shape};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 pub fn bench(args: BenchArgs) -> Result<i32, Error> {
     let plan = plan(&args).map_err(Error::Bench)?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let record = bench::run(&plan, stop, true).map_err(Error::Bench)?;
+    let stop = Arc::new(bench::stop::Stop::default());
+    let record = bench::run(&plan, stop.clone(), true).map_err(Error::Bench)?;
     let written =
         setconform::output::bench::write_bench_reports(&record, Some(&args.out.join("bench.json")), &args.out);
     print!("{}", summary(&record));
     for file in &written.files {
         println!("wrote {}", file.display());
     }
-    let code = code(&record);
+    // A signal ends the bench with its own code (130, 143), as it ends a run.
+    let code = stop.signal().map_or_else(|| code(&record), |s| s.exit_code());
     if let Some(failed) = written.failed.into_iter().next() {
         return Err(Error::NotWritten(failed));
     }
@@ -57,10 +57,11 @@ fn plan(args: &BenchArgs) -> Result<BenchPlan, BenchError> {
     })
 }
 
-/// 0: every SET accounted for; 1: SETs lost; 3: nothing was acknowledged; 130: interrupted.
+/// What a bench record comes to: 0 every SET accounted for; 1 SETs lost; 3
+/// nothing acknowledged, or a bench cut short (its numbers cover part of the load).
 pub fn code(record: &BenchRecord) -> i32 {
     if record.interrupted.is_some() {
-        return exit::INTERRUPTED_SIGINT;
+        return exit::INCOMPLETE;
     }
     match record.result.verdict {
         BenchVerdict::Accounted => exit::CONFORMANT,

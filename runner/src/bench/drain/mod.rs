@@ -33,8 +33,13 @@ pub async fn run_step(
     target: &Target,
     inbox: Arc<Inbox>,
     pull: Option<&pull::Pull>,
-    stop: Arc<AtomicBool>,
+    stop: Arc<super::stop::Stop>,
 ) -> BTreeMap<String, u64> {
+    // The asking connection opens before the first queue call (see [`pull::Asker`]).
+    let asker = match pull {
+        Some(pull) => pull::Asker::open(pull).await.ok(),
+        None => None,
+    };
     let errors = Mutex::new(BTreeMap::<String, u64>::new());
     let failed =
         |kind: &str| *errors.lock().unwrap_or_else(|e| e.into_inner()).entry(kind.to_owned()).or_insert(0) += 1;
@@ -51,7 +56,7 @@ pub async fn run_step(
                 for k in (c..calls).step_by(callers) {
                     let due = Duration::from_secs_f64(k as f64 * batch as f64 / spec.rate);
                     tokio::time::sleep_until((start + due).into()).await;
-                    if stop.load(Ordering::Relaxed) {
+                    if stop.asked() {
                         break;
                     }
                     let n = batch.min(count - k * batch);
@@ -67,9 +72,13 @@ pub async fn run_step(
     };
     match pull {
         Some(pull) => {
-            let asking = pull::run(pull, inbox.clone(), queued_all.clone(), spec.grace, stop.clone(), |f: &Failure| {
-                failed(f.kind())
-            });
+            let Some(asker) = asker else {
+                return BTreeMap::from([("connect".to_owned(), 1)]);
+            };
+            let asking =
+                pull::run(pull, asker, inbox.clone(), queued_all.clone(), spec.grace, stop.clone(), |f: &Failure| {
+                    failed(f.kind())
+                });
             let ((), asked) = tokio::join!(queue, asking);
             if asked.is_err() {
                 failed("connect");
@@ -78,7 +87,7 @@ pub async fn run_step(
         None => {
             queue.await;
             let until = Instant::now() + spec.grace;
-            while inbox.outstanding() > 0 && Instant::now() < until && !stop.load(Ordering::Relaxed) {
+            while inbox.outstanding() > 0 && Instant::now() < until && !stop.asked() {
                 tokio::time::sleep(WATCH_EVERY).await;
             }
         }

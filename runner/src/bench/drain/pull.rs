@@ -7,6 +7,7 @@
 
 use super::inbox::Inbox;
 use crate::bench::driver::{Failure, ws};
+use futures_util::FutureExt;
 use serde_json::{Map, Value, json};
 use setconform_reports::bench::Binding;
 use std::sync::Arc;
@@ -33,13 +34,13 @@ pub struct Pull {
 /// after that; every failure is counted under its kind in `errors`.
 pub async fn run(
     pull: &Pull,
+    mut asker: Asker,
     inbox: Arc<Inbox>,
     queued_all: Arc<AtomicBool>,
     grace: Duration,
-    stop: Arc<AtomicBool>,
+    stop: Arc<crate::bench::stop::Stop>,
     failed: impl Fn(&Failure),
 ) -> Result<(), String> {
-    let mut asker = Asker::open(pull).await?;
     let mut ack: Vec<String> = Vec::new();
     let mut deadline: Option<Instant> = None;
     loop {
@@ -48,9 +49,14 @@ pub async fn run(
             deadline = Some(Instant::now() + grace);
         }
         let owed = inbox.outstanding() > 0;
-        let over = deadline.is_some_and(|d| Instant::now() >= d) || stop.load(Ordering::Relaxed);
+        let over = deadline.is_some_and(|d| Instant::now() >= d) || stop.asked();
         if (done_queueing && !owed && ack.is_empty()) || (over && ack.is_empty()) {
             break;
+        }
+        // What the SUT sent unasked (on a WebSocket) is taken, and acknowledged now.
+        for (jti, token) in asker.unasked() {
+            inbox.arrived(&jti, &token);
+            ack.push(jti);
         }
         // RFC 8936 §2.4: when nothing more is wanted, the last poll only acknowledges.
         let hold = owed && !over && pull.binding == Binding::Poll;
@@ -110,13 +116,15 @@ fn sets_of(body: &[u8]) -> Result<Vec<(String, String)>, Failure> {
     })
 }
 
-enum Asker {
+/// A connection that asks for SETs: opened before the first queue call, so a
+/// WebSocket session starts with nothing owed.
+pub enum Asker {
     Http { client: reqwest::Client, url: String, authorization: Option<String> },
     Ws { sender: ws::WsSender, answers: ws::WsAnswersRaw },
 }
 
 impl Asker {
-    async fn open(pull: &Pull) -> Result<Asker, String> {
+    pub async fn open(pull: &Pull) -> Result<Asker, String> {
         if pull.binding == Binding::PushpullWs {
             let (sender, answers) = ws::open(&pull.url, pull.token.as_deref(), pull.roots_pem.as_deref())
                 .await
@@ -166,6 +174,19 @@ impl Asker {
                 sets_of(text.as_bytes())
             }
         }
+    }
+
+    /// SETs of messages that came without a request of the harness waiting for
+    /// them (pushpull §7: either side may send on a socket at any time), or an
+    /// answer to an earlier request that another message was taken for: reading
+    /// them before each request keeps every answer paired with its request.
+    fn unasked(&mut self) -> Vec<(String, String)> {
+        let Asker::Ws { answers, .. } = self else { return Vec::new() };
+        let mut sets = Vec::new();
+        while let Some(Some(text)) = answers.next_text().now_or_never() {
+            sets.extend(sets_of(text.as_bytes()).unwrap_or_default());
+        }
+        sets
     }
 
     async fn close(self) {
