@@ -132,3 +132,18 @@ fn a_bench_without_ticks_or_a_readable_histogram_still_renders() {
     let p99 = crate::bench::units::micros(record.result.latency.p99_us);
     assert!(html.contains(&format!("<tr><td>p99</td><td class=\"num\">{p99}</td></tr>")), "{html}");
 }
+
+#[test]
+fn a_drain_shows_what_its_judged_sets_broke_and_a_send_shows_no_sampling() {
+    let send = bench_report(&ramp());
+    assert!(!send.contains("id=\"judged\"") && !send.contains("SUT's SETs judged"), "nothing judged in a send");
+    let mut drain = ramp();
+    drain.direction = crate::bench::Direction::Drain;
+    drain.load.verify_one_in = 100;
+    let broken = [("SET-001".to_owned(), 3)].into_iter().collect();
+    drain.judged = Some(crate::bench::Judged { sets: 10, broken });
+    let html = bench_report(&drain);
+    assert!(html.contains("1 SET in 100"), "the sampling asked for");
+    let judged = &html[html.find("id=\"judged\"").expect("a judged section")..];
+    assert!(judged.contains("SET-001") && judged.contains(">3<"), "the rule and how many SETs broke it");
+}
