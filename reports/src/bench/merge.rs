@@ -204,20 +204,10 @@ fn sustained_rate(shape: &Shape, records: &[BenchRecord], steps: &[Step]) -> f64
 }
 
 fn merge_ledgers<'a>(ledgers: impl Iterator<Item = &'a Ledger>) -> Ledger {
-    let mut sum = Ledger::default();
-    let mut refused = Vec::new();
-    for l in ledgers {
-        sum.sent += l.sent;
-        sum.acked += l.acked;
-        sum.lost += l.lost;
-        sum.duplicated += l.duplicated;
-        sum.unknown += l.unknown;
-        refused.push(&l.refused);
-        let room = LOST_SAMPLE.saturating_sub(sum.lost_sample.len());
-        sum.lost_sample.extend(l.lost_sample.iter().take(room).cloned());
-    }
-    sum.refused = sum_counts(refused.into_iter());
-    sum
+    ledgers.fold(Ledger::default(), |mut sum, l| {
+        sum.add(l);
+        sum
+    })
 }
 
 /// Counts by name, added up.

@@ -279,6 +279,22 @@ pub struct Ledger {
     pub lost_sample: Vec<String>,
 }
 
+impl Ledger {
+    /// Adds `other`'s SETs to these: counts add up, and the lost sample keeps its first 100.
+    pub fn add(&mut self, other: &Ledger) {
+        self.sent += other.sent;
+        self.acked += other.acked;
+        self.lost += other.lost;
+        self.duplicated += other.duplicated;
+        self.unknown += other.unknown;
+        for (code, n) in &other.refused {
+            *self.refused.entry(code.clone()).or_insert(0) += n;
+        }
+        let room = merge::LOST_SAMPLE.saturating_sub(self.lost_sample.len());
+        self.lost_sample.extend(other.lost_sample.iter().take(room).cloned());
+    }
+}
+
 /// A sample of the SUT's SETs judged as a scenario judges them (signature, header, claims).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Judged {

@@ -93,7 +93,7 @@ pub fn run(plan: &BenchPlan, stop: Arc<stop::Stop>, show_progress: bool) -> Resu
             }
         };
         let step = record::step(&meter, rate, cpu, duration);
-        record::add_ledger(&mut ledger, &step_ledger);
+        ledger.add(&step_ledger);
         for (kind, n) in step_errors {
             *errors.entry(kind).or_insert(0) += n;
         }

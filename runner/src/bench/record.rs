@@ -6,9 +6,6 @@ use setconform_reports::bench::histogram::Latency;
 use setconform_reports::bench::{BenchResult, BenchVerdict, Cpu, Ledger as LedgerSummary, Shape, Step};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Most lost jtis a record lists.
-const LOST_SAMPLE: usize = 100;
-
 pub fn unix_ms(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
@@ -33,19 +30,6 @@ pub fn step(meter: &Meter, offered: f64, cpu: Cpu, planned: Duration) -> Step {
         sustained: false,
         cpu,
     }
-}
-
-pub fn add_ledger(total: &mut LedgerSummary, step: &LedgerSummary) {
-    total.sent += step.sent;
-    total.acked += step.acked;
-    total.lost += step.lost;
-    total.duplicated += step.duplicated;
-    total.unknown += step.unknown;
-    for (code, n) in &step.refused {
-        *total.refused.entry(code.clone()).or_insert(0) += n;
-    }
-    let room = LOST_SAMPLE.saturating_sub(total.lost_sample.len());
-    total.lost_sample.extend(step.lost_sample.iter().take(room).cloned());
 }
 
 /// The headline: the best sustained step's rate and latency (a fixed rate: its one step).

@@ -131,16 +131,7 @@ impl Asker {
                 .map_err(|f| format!("cannot open a pushpull WebSocket at {}: {}", pull.url, f.kind()))?;
             return Ok(Asker::Ws { sender, answers: answers.raw() });
         }
-        let mut builder = reqwest::Client::builder()
-            .http1_only()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(REQUEST_TIMEOUT)
-            .tls_danger_accept_invalid_certs(pull.insecure)
-            .no_proxy();
-        if let Some(pem) = &pull.roots_pem {
-            builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| e.to_string())?);
-        }
-        let client = builder.build().map_err(|e| e.to_string())?;
+        let client = crate::bench::driver::http::client(pull.roots_pem.as_deref(), pull.insecure, REQUEST_TIMEOUT)?;
         Ok(Asker::Http {
             client,
             url: pull.url.clone(),

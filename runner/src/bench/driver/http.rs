@@ -24,18 +24,8 @@ impl HttpSender {
         roots_pem: Option<&[u8]>,
         insecure: bool,
     ) -> Result<HttpSender, String> {
-        let mut builder = reqwest::Client::builder()
-            .http1_only()
-            .pool_max_idle_per_host(1)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(REQUEST_TIMEOUT)
-            .tls_danger_accept_invalid_certs(insecure)
-            .no_proxy();
-        if let Some(pem) = roots_pem {
-            builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| e.to_string())?);
-        }
         Ok(HttpSender {
-            client: builder.build().map_err(|e| e.to_string())?,
+            client: client(roots_pem, insecure, REQUEST_TIMEOUT)?,
             binding,
             url: url.to_owned(),
             authorization: token.map(|t| format!("Bearer {t}")),
@@ -89,6 +79,21 @@ impl HttpSender {
             (_, status) => all_refused(format!("http-{status}")),
         }
     }
+}
+
+/// One keep-alive HTTP/1.1 connection's client: redirects are answers, not followed.
+pub fn client(roots_pem: Option<&[u8]>, insecure: bool, timeout: Duration) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder()
+        .http1_only()
+        .pool_max_idle_per_host(1)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .tls_danger_accept_invalid_certs(insecure)
+        .no_proxy();
+    if let Some(pem) = roots_pem {
+        builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| e.to_string())?);
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 fn classify(e: reqwest::Error) -> Failure {
